@@ -1,0 +1,5 @@
+# Third-party libraries, all from Debian packages (scripts/setup.sh installs
+# them). Each becomes an imported target that modules link PRIVATE.
+
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(sodium REQUIRED IMPORTED_TARGET libsodium>=1.0.18)

@@ -1,0 +1,38 @@
+// The single error-code enum of candor. Codes are grouped by the layer that
+// first produces them; their numeric values are part of the C ABI once it
+// exists, so new codes are appended within a group, never renumbered.
+#ifndef CANDOR_CRYPTO_ERRC_H_
+#define CANDOR_CRYPTO_ERRC_H_
+
+#include <cstdint>
+#include <string_view>
+
+namespace candor {
+
+enum class Errc : uint16_t {
+  // General.
+  kInternal = 1,          // a bug in candor; never caused by input
+  kInvalidArgument = 2,   // caller passed a value outside the documented range
+  kOutOfMemory = 3,       // an allocation (e.g. Argon2 memory) failed
+  kCryptoInitFailed = 4,  // libsodium could not initialise
+
+  // Fixed-layout decoding (ByteReader).
+  kTruncated = 100,       // input ended before a field
+  kTrailingBytes = 101,   // input continued after the last field
+  kInvalidEncoding = 102, // e.g. bad hex digits
+
+  // Cryptographic failures.
+  kInvalidKey = 200,          // wrong key length or unusable key bytes
+  kWeakKey = 201,             // DH produced the all-zero value (low-order point)
+  kBadSignature = 202,        // Ed25519 verification failed
+  kDecryptFailed = 203,       // AEAD / sealed box authentication failed
+  kBadMac = 204,              // HMAC tag mismatch
+  kOutputTooLong = 205,       // e.g. HKDF length above 255 * HashLen
+};
+
+// Stable snake_case name of a code, e.g. "bad_signature" (used in JSON output).
+std::string_view ErrcName(Errc code);
+
+}  // namespace candor
+
+#endif  // CANDOR_CRYPTO_ERRC_H_

@@ -1,0 +1,41 @@
+#include "candor/crypto/errc.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "candor/crypto/result.h"
+
+namespace candor {
+
+std::string_view ErrcName(Errc code) {
+  switch (code) {
+    case Errc::kInternal: return "internal";
+    case Errc::kInvalidArgument: return "invalid_argument";
+    case Errc::kOutOfMemory: return "out_of_memory";
+    case Errc::kCryptoInitFailed: return "crypto_init_failed";
+    case Errc::kTruncated: return "truncated";
+    case Errc::kTrailingBytes: return "trailing_bytes";
+    case Errc::kInvalidEncoding: return "invalid_encoding";
+    case Errc::kInvalidKey: return "invalid_key";
+    case Errc::kWeakKey: return "weak_key";
+    case Errc::kBadSignature: return "bad_signature";
+    case Errc::kDecryptFailed: return "decrypt_failed";
+    case Errc::kBadMac: return "bad_mac";
+    case Errc::kOutputTooLong: return "output_too_long";
+  }
+  return "unknown";
+}
+
+namespace internal {
+
+void DieOnBadResultAccess(const Error& error) {
+  // Reaching here is a bug in the caller (it did not check has_value()).
+  // The message is candor's own error text, which never holds secrets.
+  std::fprintf(stderr, "candor: bad Result access: %.*s: %s\n",
+               static_cast<int>(ErrcName(error.code()).size()),
+               ErrcName(error.code()).data(), error.message().c_str());
+  std::abort();
+}
+
+}  // namespace internal
+}  // namespace candor
