@@ -22,6 +22,13 @@ std::string_view ErrcName(Errc code) {
     case Errc::kDecryptFailed: return "decrypt_failed";
     case Errc::kBadMac: return "bad_mac";
     case Errc::kOutputTooLong: return "output_too_long";
+    case Errc::kInvalidAccount: return "invalid_account";
+    case Errc::kBadPrekeySignature: return "bad_prekey_signature";
+    case Errc::kInvalidState: return "invalid_state";
+    case Errc::kHeaderDecryptFailed: return "header_decrypt_failed";
+    case Errc::kDuplicateMessage: return "duplicate_message";
+    case Errc::kTooManySkipped: return "too_many_skipped";
+    case Errc::kFrankingMismatch: return "franking_mismatch";
   }
   return "unknown";
 }

@@ -59,7 +59,10 @@ TEST(Errc, EveryCodeHasAUniqueName) {
                       Errc::kCryptoInitFailed, Errc::kTruncated, Errc::kTrailingBytes,
                       Errc::kInvalidEncoding, Errc::kInvalidKey, Errc::kWeakKey,
                       Errc::kBadSignature, Errc::kDecryptFailed, Errc::kBadMac,
-                      Errc::kOutputTooLong};
+                      Errc::kOutputTooLong, Errc::kInvalidAccount,
+                      Errc::kBadPrekeySignature, Errc::kInvalidState,
+                      Errc::kHeaderDecryptFailed, Errc::kDuplicateMessage,
+                      Errc::kTooManySkipped, Errc::kFrankingMismatch};
   std::set<std::string_view> names;
   for (Errc e : all) {
     EXPECT_NE(ErrcName(e), "unknown");

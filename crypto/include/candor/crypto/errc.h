@@ -28,6 +28,15 @@ enum class Errc : uint16_t {
   kDecryptFailed = 203,       // AEAD / sealed box authentication failed
   kBadMac = 204,              // HMAC tag mismatch
   kOutputTooLong = 205,       // e.g. HKDF length above 255 * HashLen
+
+  // Sessions (X3DH, Double Ratchet, franking).
+  kInvalidAccount = 300,       // account name empty or longer than kMaxAccountBytes
+  kBadPrekeySignature = 301,   // signed prekey signature does not verify
+  kInvalidState = 302,         // operation not possible in this session state
+  kHeaderDecryptFailed = 303,  // header opens under no known header key
+  kDuplicateMessage = 304,     // message key already used (replay / duplicate)
+  kTooManySkipped = 305,       // message claims a jump beyond kMaxSkip
+  kFrankingMismatch = 306,     // franking commitment or relay tag does not match
 };
 
 // Stable snake_case name of a code, e.g. "bad_signature" (used in JSON output).

@@ -27,6 +27,25 @@ inline constexpr size_t kMaxPassphraseBytes = 1024;
 // RFC 5869: L <= 255 * HashLen.
 inline constexpr size_t kHkdfSha256MaxOutputBytes = 255 * 32;
 
+// --- Accounts ----------------------------------------------------------------
+// Account names are UTF-8 and enter the cryptography as lp(name), so they
+// must fit a u16 length; candor keeps them far shorter.
+inline constexpr size_t kMaxAccountBytes = 128;
+
+// --- Double Ratchet (DESIGN.md "Double Ratchet with header encryption") -----
+// Message keys skipped in one chain by one message; a larger jump is refused
+// without changing state (libsignal's MAX_FORWARD_JUMPS plays this role).
+inline constexpr uint32_t kMaxSkip = 1000;
+// Skipped message keys kept per session; the oldest is evicted beyond this.
+inline constexpr size_t kMaxSkippedKeys = 2000;
+// Skipped keys older than this (caller-supplied clock) are discarded.
+inline constexpr uint64_t kSkippedKeyTtlSeconds = 30ull * 24 * 60 * 60;
+
+// --- Fingerprints (safety numbers) ---------------------------------------------
+// Iterations of BLAKE2b-512 per party, to raise the cost of searching for an
+// identity key with a colliding number (Signal iterates SHA-512 5200 times).
+inline constexpr uint32_t kFingerprintIterations = 5200;
+
 }  // namespace candor
 
 #endif  // CANDOR_CRYPTO_LIMITS_H_

@@ -1,0 +1,58 @@
+// Message franking (DESIGN.md "Message franking"): the sender's commitment to
+// a message's content and both addresses, and the relay's tag binding that
+// commitment to the sender, recipient and server time. Together they let the
+// moderation service check that a reported message was really sent as shown.
+//
+//   c = BLAKE2b-256(key = fk, "candor/frank/v1" || lp(sender) || lp(recipient) || content)
+//   s = BLAKE2b-256(key = K_frank, "candor/relay/v1" || c || lp(sender) || lp(recipient) || be64(ts))
+#ifndef CANDOR_CRYPTO_FRANKING_H_
+#define CANDOR_CRYPTO_FRANKING_H_
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "candor/crypto/bytes.h"
+#include "candor/crypto/random.h"
+#include "candor/crypto/result.h"
+#include "candor/crypto/secret.h"
+
+namespace candor::crypto {
+
+inline constexpr size_t kFrankingKeyBytes = 32;
+inline constexpr size_t kFrankingCommitmentBytes = 32;
+inline constexpr size_t kRelayKeyBytes = 32;
+inline constexpr size_t kRelayTagBytes = 32;
+
+using FrankingKey = SecretArray<kFrankingKeyBytes>;
+using FrankingCommitment = std::array<uint8_t, kFrankingCommitmentBytes>;
+using RelayTag = std::array<uint8_t, kRelayTagBytes>;
+using RelayKey = SecretArray<kRelayKeyBytes>;
+
+// kInvalidAccount unless 1..kMaxAccountBytes bytes.
+Result<void> CheckAccount(std::string_view account);
+
+FrankingKey GenerateFrankingKey(RandomSource& rng);
+
+Result<FrankingCommitment> ComputeFrankingCommitment(const FrankingKey& fk,
+                                                     std::string_view sender,
+                                                     std::string_view recipient,
+                                                     ByteView content);
+// kFrankingMismatch unless `commitment` is the commitment for these inputs.
+Result<void> VerifyFrankingCommitment(const FrankingKey& fk, std::string_view sender,
+                                      std::string_view recipient, ByteView content,
+                                      ByteView commitment);
+
+RelayKey GenerateRelayKey(RandomSource& rng);
+
+Result<RelayTag> ComputeRelayTag(const RelayKey& key, ByteView commitment,
+                                 std::string_view sender, std::string_view recipient,
+                                 uint64_t server_time);
+// kFrankingMismatch unless `tag` is the relay tag for these inputs.
+Result<void> VerifyRelayTag(const RelayKey& key, ByteView commitment,
+                            std::string_view sender, std::string_view recipient,
+                            uint64_t server_time, ByteView tag);
+
+}  // namespace candor::crypto
+
+#endif  // CANDOR_CRYPTO_FRANKING_H_

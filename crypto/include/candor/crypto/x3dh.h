@@ -1,0 +1,80 @@
+// X3DH session setup (DESIGN.md "Keys and session setup"), initiator A and
+// responder B:
+//   DH1 = DH(IK_A, SPK_B)  DH2 = DH(EK_A, IK_B)  DH3 = DH(EK_A, SPK_B)  [DH4 = DH(EK_A, OPK_B)]
+//   SK || HK_AB || NHK_BA = HKDF-SHA256(salt = 0^32, ikm = 0xFF^32 || DH1 || DH2 || DH3 [|| DH4],
+//                                       info = "candor/x3dh/v1", L = 96)
+//   AD = "candor/ad/v1" || IK_A || IK_B || lp(account_A) || lp(account_B)
+// Identity keys are Ed25519; their X25519 forms do the DH. The signed
+// prekey's signature is checked before any DH uses it.
+#ifndef CANDOR_CRYPTO_X3DH_H_
+#define CANDOR_CRYPTO_X3DH_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "candor/crypto/bytes.h"
+#include "candor/crypto/ed25519.h"
+#include "candor/crypto/random.h"
+#include "candor/crypto/result.h"
+#include "candor/crypto/secret.h"
+#include "candor/crypto/x25519.h"
+
+namespace candor::crypto {
+
+// Signature = Ed25519(IK, "candor/spk/v1" || be32(id) || spk_pub).
+Ed25519Signature SignSignedPrekey(const Ed25519KeyPair& identity, uint32_t id,
+                                  const X25519PublicKey& spk);
+// kBadPrekeySignature unless the signature verifies.
+Result<void> VerifySignedPrekey(const Ed25519PublicKey& identity, uint32_t id,
+                                const X25519PublicKey& spk, ByteView signature);
+
+// The public half of a device's prekeys, as fetched by an initiator.
+struct PrekeyBundle {
+  std::string account;
+  Ed25519PublicKey identity_key;
+  uint32_t signed_prekey_id;
+  X25519PublicKey signed_prekey;
+  Ed25519Signature signed_prekey_signature;
+  std::optional<uint32_t> one_time_prekey_id;
+  std::optional<X25519PublicKey> one_time_prekey;
+};
+
+// What both sides derive. hk_ab: A's first sending header key; nhk_ba: B's
+// first sending header key (A's next receiving one).
+struct X3dhSecrets {
+  SecretArray<32> shared_key;
+  SecretArray<32> hk_ab;
+  SecretArray<32> nhk_ba;
+  Bytes associated_data;
+};
+
+// What the initiator sends in its first (prekey) message besides the
+// ratchet message, and the secrets it derived.
+struct X3dhInitiation {
+  X3dhSecrets secrets;
+  X25519PublicKey ephemeral_key;
+  uint32_t signed_prekey_id;
+  std::optional<uint32_t> one_time_prekey_id;
+};
+
+// Initiator A, from B's bundle. Fails with kBadPrekeySignature,
+// kInvalidAccount, kInvalidKey (identity key without X25519 form) or
+// kWeakKey (any DH all zero).
+Result<X3dhInitiation> X3dhInitiate(RandomSource& rng, const Ed25519KeyPair& identity,
+                                    std::string_view account, const PrekeyBundle& bundle);
+
+// Responder B, on A's prekey message. The caller looks up the signed and
+// one-time prekeys by the ids the message names, and deletes the one-time
+// prekey only once the first message has decrypted.
+Result<X3dhSecrets> X3dhRespond(const Ed25519KeyPair& identity, std::string_view account,
+                                const X25519KeyPair& signed_prekey,
+                                const X25519KeyPair* one_time_prekey,
+                                const Ed25519PublicKey& initiator_identity,
+                                std::string_view initiator_account,
+                                const X25519PublicKey& initiator_ephemeral);
+
+}  // namespace candor::crypto
+
+#endif  // CANDOR_CRYPTO_X3DH_H_
