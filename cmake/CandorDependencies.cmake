@@ -3,3 +3,4 @@
 
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(sodium REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
+find_package(Protobuf 3.21 REQUIRED)

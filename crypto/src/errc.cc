@@ -29,6 +29,15 @@ std::string_view ErrcName(Errc code) {
     case Errc::kDuplicateMessage: return "duplicate_message";
     case Errc::kTooManySkipped: return "too_many_skipped";
     case Errc::kFrankingMismatch: return "franking_mismatch";
+    case Errc::kMessageTooLarge: return "message_too_large";
+    case Errc::kUnsupportedVersion: return "unsupported_version";
+    case Errc::kMalformed: return "malformed";
+    case Errc::kUnknownField: return "unknown_field";
+    case Errc::kBadFieldLength: return "bad_field_length";
+    case Errc::kFieldOutOfRange: return "field_out_of_range";
+    case Errc::kMissingField: return "missing_field";
+    case Errc::kBadPadding: return "bad_padding";
+    case Errc::kWrongPeer: return "wrong_peer";
   }
   return "unknown";
 }

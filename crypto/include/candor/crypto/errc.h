@@ -37,6 +37,17 @@ enum class Errc : uint16_t {
   kDuplicateMessage = 304,     // message key already used (replay / duplicate)
   kTooManySkipped = 305,       // message claims a jump beyond kMaxSkip
   kFrankingMismatch = 306,     // franking commitment or relay tag does not match
+
+  // Wire format (protocol/): one code per decoding layer.
+  kMessageTooLarge = 400,     // input above the type's size cap
+  kUnsupportedVersion = 401,  // version byte missing or not 1
+  kMalformed = 402,           // not a parseable protobuf message of the type
+  kUnknownField = 403,        // a field this version does not define
+  kBadFieldLength = 404,      // a key / signature / tag of the wrong length
+  kFieldOutOfRange = 405,     // a value outside its bounds (account, enum, size)
+  kMissingField = 406,        // a required field absent
+  kBadPadding = 407,          // plaintext padding not 0x80 then zeros to a bucket
+  kWrongPeer = 408,           // envelope not between this session's two accounts
 };
 
 // Stable snake_case name of a code, e.g. "bad_signature" (used in JSON output).

@@ -41,6 +41,25 @@ inline constexpr size_t kMaxSkippedKeys = 2000;
 // Skipped keys older than this (caller-supplied clock) are discarded.
 inline constexpr uint64_t kSkippedKeyTtlSeconds = 30ull * 24 * 60 * 60;
 
+// --- Wire format (protocol/) ---------------------------------------------------
+// Plaintexts are padded to power-of-two buckets from kMinPaddingBucket to
+// kMaxPaddedPlaintextBytes (docs/wire-format.md); the relay sees only the bucket.
+inline constexpr size_t kMinPaddingBucket = 256;
+inline constexpr size_t kMaxPaddedPlaintextBytes = 65536;
+// Serialized Content: what fits the largest bucket with the Frame's fields
+// (franking key and two field headers) and the 0x80 padding marker.
+inline constexpr size_t kMaxContentBytes = kMaxPaddedPlaintextBytes - 64;
+// Size caps, checked before anything is parsed. Each is the largest valid
+// encoding plus headroom for field headers, not a round guess.
+inline constexpr size_t kMaxRatchetMessageBytes = kMaxPaddedPlaintextBytes + 16 + 80 + 16;
+inline constexpr size_t kMaxPrekeyMessageBytes = kMaxRatchetMessageBytes + 128;
+inline constexpr size_t kMaxEnvelopeBytes = kMaxPrekeyMessageBytes + 2 * kMaxAccountBytes + 64;
+inline constexpr size_t kMaxDeliveryBytes = kMaxEnvelopeBytes + 64;
+inline constexpr size_t kMaxRelayAckBytes = kMaxAccountBytes + 96;
+inline constexpr size_t kMaxPrekeyBundleBytes = kMaxAccountBytes + 256;
+// A session with the maximum of skipped keys (about 60 bytes each) fits.
+inline constexpr size_t kMaxSessionStateBytes = 256 * 1024;
+
 // --- Fingerprints (safety numbers) ---------------------------------------------
 // Iterations of BLAKE2b-512 per party, to raise the cost of searching for an
 // identity key with a colliding number (Signal iterates SHA-512 5200 times).

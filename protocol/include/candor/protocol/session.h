@@ -1,0 +1,126 @@
+// A session between this device and one peer: X3DH setup, the header-
+// encrypted Double Ratchet, padding and message franking, composed over the
+// wire types. Sans-I/O: it takes and returns bytes.
+//
+// Decrypt is transactional: the session changes only when the whole message
+// checks out (header, body, padding, frame, franking commitment, content);
+// on any error it is exactly as before. Not thread-safe.
+#ifndef CANDOR_PROTOCOL_SESSION_H_
+#define CANDOR_PROTOCOL_SESSION_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "candor/crypto/ed25519.h"
+#include "candor/crypto/franking.h"
+#include "candor/crypto/random.h"
+#include "candor/crypto/ratchet.h"
+#include "candor/crypto/result.h"
+#include "candor/crypto/x3dh.h"
+#include "candor/protocol/wire.h"
+
+namespace candor::protocol {
+
+// Where a responder finds its own prekeys by id (the store implements it).
+// Returns nullptr for an unknown id, or a one-time prekey already consumed.
+class PrekeySource {
+ public:
+  virtual ~PrekeySource() = default;
+  virtual const crypto::X25519KeyPair* FindSignedPrekey(uint32_t id) = 0;
+  virtual const crypto::X25519KeyPair* FindOneTimePrekey(uint32_t id) = 0;
+};
+
+struct OutgoingMessage {
+  Bytes envelope;  // version byte + Envelope, for the relay
+  Bytes content;   // serialized Content, kept for history and reports
+  crypto::FrankingKey franking_key;
+  crypto::FrankingCommitment franking_commitment;
+};
+
+struct IncomingMessage {
+  std::string sender;
+  std::string recipient;
+  std::string text;
+  Bytes content;  // serialized Content, verbatim (the commitment covers it)
+  crypto::FrankingKey franking_key;
+  crypto::FrankingCommitment franking_commitment;
+  uint64_t server_time;
+  crypto::RelayTag relay_tag;
+  // Set by Accept: the one-time prekey this session consumed; the caller
+  // deletes it in the same transaction that stores the session.
+  std::optional<uint32_t> consumed_one_time_prekey;
+};
+
+class Session {
+ public:
+  // Initiator: verifies the bundle's signed prekey, runs X3DH and the first
+  // ratchet step. Messages carry the X3DH parameters until the peer answers.
+  static Result<Session> Initiate(const crypto::Ed25519KeyPair& identity,
+                                  std::string_view local_account,
+                                  const crypto::PrekeyBundle& bundle, crypto::RandomSource& rng);
+
+  // Responder: a new session from a delivery carrying a prekey message.
+  // Fails with kInvalidKey when the named prekeys are unknown (or the
+  // one-time prekey was already used), kWrongPeer when the envelope is not
+  // addressed to `local_account`, and any Decrypt error.
+  static Result<std::pair<Session, IncomingMessage>> Accept(
+      const crypto::Ed25519KeyPair& identity, std::string_view local_account,
+      PrekeySource& prekeys, const Delivery& delivery, uint64_t now, crypto::RandomSource& rng);
+
+  Session(Session&&) noexcept = default;
+  Session& operator=(Session&&) noexcept = default;
+
+  // kInvalidState before the responder has received; kFieldOutOfRange for
+  // text that is not UTF-8; kMessageTooLarge above kMaxContentBytes.
+  Result<OutgoingMessage> Encrypt(std::string_view text, crypto::RandomSource& rng);
+
+  // `now` (Unix seconds) times skipped keys. kWrongPeer, any wire decoding
+  // error, ratchet errors, kBadPadding, kFrankingMismatch.
+  Result<IncomingMessage> Decrypt(const Delivery& delivery, uint64_t now,
+                                  crypto::RandomSource& rng);
+
+  // The local-only format (version byte + candor.local.SessionState), in
+  // wiped memory; Deserialize checks every length and limit.
+  SecretBytes Serialize() const;
+  static Result<Session> Deserialize(ByteView bytes);
+
+  const std::string& local_account() const { return local_account_; }
+  const std::string& remote_account() const { return remote_account_; }
+  const crypto::Ed25519PublicKey& local_identity() const { return local_identity_; }
+  const crypto::Ed25519PublicKey& remote_identity() const { return remote_identity_; }
+  bool awaiting_reply() const { return pending_.has_value(); }
+  const crypto::RatchetState& ratchet() const { return ratchet_; }
+
+ private:
+  struct PendingPrekey {
+    crypto::X25519PublicKey ephemeral_key;
+    uint32_t signed_prekey_id;
+    std::optional<uint32_t> one_time_prekey_id;
+  };
+
+  Session(std::string local_account, std::string remote_account,
+          crypto::Ed25519PublicKey local_identity, crypto::Ed25519PublicKey remote_identity,
+          crypto::RatchetState ratchet, std::optional<PendingPrekey> pending)
+      : local_account_(std::move(local_account)),
+        remote_account_(std::move(remote_account)),
+        local_identity_(local_identity),
+        remote_identity_(remote_identity),
+        ratchet_(std::move(ratchet)),
+        pending_(std::move(pending)) {}
+
+  Result<crypto::RatchetCiphertext> InnerMessage(const Envelope& envelope) const;
+
+  std::string local_account_;
+  std::string remote_account_;
+  crypto::Ed25519PublicKey local_identity_;
+  crypto::Ed25519PublicKey remote_identity_;
+  crypto::RatchetState ratchet_;
+  std::optional<PendingPrekey> pending_;
+};
+
+}  // namespace candor::protocol
+
+#endif  // CANDOR_PROTOCOL_SESSION_H_

@@ -1,0 +1,85 @@
+// Domain types for what crosses the wire, and their codecs. Decoders run in
+// layers (STYLE.md): size cap -> version byte (top-level messages) ->
+// protobuf parse -> no unknown fields -> exact lengths and bounds -> struct.
+// Each layer fails with its own code (kMessageTooLarge, kUnsupportedVersion,
+// kMalformed, kUnknownField, kBadFieldLength / kFieldOutOfRange /
+// kMissingField). Encoders validate the same bounds, so what candor emits
+// always decodes. Top-level messages (bundle, envelope, delivery, ack) start
+// with the version byte 0x01; payloads nested inside an envelope do not.
+#ifndef CANDOR_PROTOCOL_WIRE_H_
+#define CANDOR_PROTOCOL_WIRE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "candor/crypto/bytes.h"
+#include "candor/crypto/ed25519.h"
+#include "candor/crypto/franking.h"
+#include "candor/crypto/ratchet.h"
+#include "candor/crypto/result.h"
+#include "candor/crypto/x25519.h"
+#include "candor/crypto/x3dh.h"
+
+namespace candor::protocol {
+
+inline constexpr uint8_t kWireVersion = 1;
+
+enum class ContentType : uint8_t { kPrekeyMessage = 1, kRatchetMessage = 2 };
+
+// Sender -> relay.
+struct Envelope {
+  std::string sender;
+  std::string recipient;
+  crypto::FrankingCommitment franking_commitment;
+  ContentType content_type;
+  Bytes payload;  // encoded PrekeyMessage or RatchetMessage
+};
+
+// Relay -> recipient. `envelope_bytes` are the sender's bytes, verbatim.
+struct Delivery {
+  Bytes envelope_bytes;
+  Envelope envelope;
+  uint64_t server_time;
+  crypto::RelayTag relay_tag;
+};
+
+// Relay -> sender.
+struct RelayAck {
+  std::string recipient;
+  crypto::FrankingCommitment franking_commitment;
+  uint64_t server_time;
+  crypto::RelayTag relay_tag;
+};
+
+struct PrekeyMessage {
+  crypto::Ed25519PublicKey identity_key;
+  crypto::X25519PublicKey ephemeral_key;
+  uint32_t signed_prekey_id;
+  std::optional<uint32_t> one_time_prekey_id;
+  crypto::RatchetCiphertext message;
+};
+
+Result<crypto::PrekeyBundle> DecodePrekeyBundle(ByteView bytes);
+Result<Bytes> EncodePrekeyBundle(const crypto::PrekeyBundle& bundle);
+
+Result<Envelope> DecodeEnvelope(ByteView bytes);
+Result<Bytes> EncodeEnvelope(const Envelope& envelope);
+
+// Decodes the inner envelope as well.
+Result<Delivery> DecodeDelivery(ByteView bytes);
+Result<Bytes> EncodeDelivery(ByteView envelope_bytes, uint64_t server_time,
+                             const crypto::RelayTag& relay_tag);
+
+Result<RelayAck> DecodeRelayAck(ByteView bytes);
+Result<Bytes> EncodeRelayAck(const RelayAck& ack);
+
+Result<crypto::RatchetCiphertext> DecodeRatchetMessage(ByteView bytes);
+Result<Bytes> EncodeRatchetMessage(const crypto::RatchetCiphertext& message);
+
+Result<PrekeyMessage> DecodePrekeyMessage(ByteView bytes);
+Result<Bytes> EncodePrekeyMessage(const PrekeyMessage& message);
+
+}  // namespace candor::protocol
+
+#endif  // CANDOR_PROTOCOL_WIRE_H_

@@ -1,0 +1,113 @@
+#include "candor/protocol/session.h"
+
+#include "candor/protocol/frame.h"
+
+namespace candor::protocol {
+
+Result<Session> Session::Initiate(const crypto::Ed25519KeyPair& identity,
+                                  std::string_view local_account,
+                                  const crypto::PrekeyBundle& bundle, crypto::RandomSource& rng) {
+  CANDOR_ASSIGN_OR_RETURN(auto init, crypto::X3dhInitiate(rng, identity, local_account, bundle));
+  CANDOR_ASSIGN_OR_RETURN(auto ratchet, crypto::RatchetInitInitiator(std::move(init.secrets),
+                                                                     bundle.signed_prekey, rng));
+  return Session(std::string(local_account), bundle.account, identity.public_key(),
+                 bundle.identity_key, std::move(ratchet),
+                 PendingPrekey{init.ephemeral_key, init.signed_prekey_id,
+                               init.one_time_prekey_id});
+}
+
+Result<std::pair<Session, IncomingMessage>> Session::Accept(
+    const crypto::Ed25519KeyPair& identity, std::string_view local_account,
+    PrekeySource& prekeys, const Delivery& delivery, uint64_t now, crypto::RandomSource& rng) {
+  const Envelope& env = delivery.envelope;
+  if (env.recipient != local_account) {
+    return Error(Errc::kWrongPeer, "envelope is addressed to another account");
+  }
+  if (env.content_type != ContentType::kPrekeyMessage) {
+    return Error(Errc::kInvalidState, "no session with the sender, and this is no prekey message");
+  }
+  CANDOR_ASSIGN_OR_RETURN(PrekeyMessage msg, DecodePrekeyMessage(env.payload));
+  const crypto::X25519KeyPair* spk = prekeys.FindSignedPrekey(msg.signed_prekey_id);
+  if (spk == nullptr) return Error(Errc::kInvalidKey, "unknown signed prekey id");
+  const crypto::X25519KeyPair* opk = nullptr;
+  if (msg.one_time_prekey_id) {
+    opk = prekeys.FindOneTimePrekey(*msg.one_time_prekey_id);
+    if (opk == nullptr) {
+      return Error(Errc::kInvalidKey, "one-time prekey unknown or already used");
+    }
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto secrets,
+                          crypto::X3dhRespond(identity, local_account, *spk, opk,
+                                              msg.identity_key, env.sender, msg.ephemeral_key));
+  Session session(std::string(local_account), env.sender, identity.public_key(),
+                  msg.identity_key, crypto::RatchetInitResponder(std::move(secrets), spk->Clone()),
+                  std::nullopt);
+  CANDOR_ASSIGN_OR_RETURN(IncomingMessage first, session.Decrypt(delivery, now, rng));
+  first.consumed_one_time_prekey = msg.one_time_prekey_id;
+  return std::pair<Session, IncomingMessage>(std::move(session), std::move(first));
+}
+
+Result<OutgoingMessage> Session::Encrypt(std::string_view text, crypto::RandomSource& rng) {
+  CANDOR_ASSIGN_OR_RETURN(Bytes content, EncodeContent(text));
+  crypto::FrankingKey fk = crypto::GenerateFrankingKey(rng);
+  CANDOR_ASSIGN_OR_RETURN(auto commitment, crypto::ComputeFrankingCommitment(
+                                               fk, local_account_, remote_account_, content));
+  CANDOR_ASSIGN_OR_RETURN(SecretBytes padded, EncodePaddedFrame(content, fk));
+  // Everything that can fail on input has been checked: from here on the
+  // ratchet advances and the message is built.
+  CANDOR_ASSIGN_OR_RETURN(auto ct, crypto::RatchetEncrypt(ratchet_, padded.Expose(), commitment, rng));
+  Envelope env{local_account_, remote_account_, commitment, ContentType::kRatchetMessage, {}};
+  if (pending_) {
+    env.content_type = ContentType::kPrekeyMessage;
+    CANDOR_ASSIGN_OR_RETURN(env.payload,
+                            EncodePrekeyMessage(PrekeyMessage{
+                                local_identity_, pending_->ephemeral_key,
+                                pending_->signed_prekey_id, pending_->one_time_prekey_id,
+                                std::move(ct)}));
+  } else {
+    CANDOR_ASSIGN_OR_RETURN(env.payload, EncodeRatchetMessage(ct));
+  }
+  CANDOR_ASSIGN_OR_RETURN(Bytes envelope, EncodeEnvelope(env));
+  return OutgoingMessage{std::move(envelope), std::move(content), std::move(fk), commitment};
+}
+
+Result<crypto::RatchetCiphertext> Session::InnerMessage(const Envelope& env) const {
+  if (env.content_type == ContentType::kRatchetMessage) return DecodeRatchetMessage(env.payload);
+  CANDOR_ASSIGN_OR_RETURN(PrekeyMessage msg, DecodePrekeyMessage(env.payload));
+  if (!(msg.identity_key == remote_identity_)) {
+    return Error(Errc::kWrongPeer, "prekey message from a different identity key");
+  }
+  return std::move(msg.message);
+}
+
+Result<IncomingMessage> Session::Decrypt(const Delivery& delivery, uint64_t now,
+                                         crypto::RandomSource& rng) {
+  const Envelope& env = delivery.envelope;
+  if (env.recipient != local_account_ || env.sender != remote_account_) {
+    return Error(Errc::kWrongPeer, "envelope is not between this session's accounts");
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto inner, InnerMessage(env));
+  CANDOR_ASSIGN_OR_RETURN(auto decrypted,
+                          crypto::RatchetDecrypt(ratchet_, inner.header, inner.body,
+                                                 env.franking_commitment, now, rng));
+  CANDOR_ASSIGN_OR_RETURN(Frame frame, DecodePaddedFrame(decrypted.plaintext.Expose()));
+  // Receiver binding: a message whose commitment does not open could never
+  // be reported, so it is refused outright.
+  CANDOR_RETURN_IF_ERROR(crypto::VerifyFrankingCommitment(
+      frame.franking_key, env.sender, env.recipient, frame.content, env.franking_commitment));
+  CANDOR_ASSIGN_OR_RETURN(std::string text, DecodeContentText(frame.content));
+
+  ratchet_ = std::move(decrypted.next);  // the commit point
+  pending_.reset();                      // the peer has a session with us now
+  return IncomingMessage{env.sender,
+                         env.recipient,
+                         std::move(text),
+                         std::move(frame.content),
+                         std::move(frame.franking_key),
+                         env.franking_commitment,
+                         delivery.server_time,
+                         delivery.relay_tag,
+                         std::nullopt};
+}
+
+}  // namespace candor::protocol

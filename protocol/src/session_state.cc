@@ -1,0 +1,186 @@
+// Session <-> candor.local.SessionState. Protobuf holds key bytes in
+// std::string fields; StateProto wipes every one of them before the message
+// is released, and the serialized form goes straight into SecretBytes.
+#include "candor/crypto/limits.h"
+#include "candor/local/session_state.pb.h"
+#include "candor/protocol/session.h"
+#include "strict_parse.h"
+
+namespace candor::protocol {
+
+using internal::CheckAccountField;
+using internal::ToString;
+
+namespace {
+
+void Wipe(std::string* s) { candor::internal::SecureWipe(s->data(), s->size()); }
+
+struct StateProto {
+  local::SessionState pb;
+  ~StateProto() {
+    for (std::string* s :
+         {pb.mutable_dh_self_private(), pb.mutable_root_key(), pb.mutable_send_chain(),
+          pb.mutable_recv_chain(), pb.mutable_send_header_key(), pb.mutable_recv_header_key(),
+          pb.mutable_next_send_header_key(), pb.mutable_next_recv_header_key()}) {
+      Wipe(s);
+    }
+    for (auto& chain : *pb.mutable_skipped()) {
+      Wipe(chain.mutable_header_key());
+      for (auto& key : *chain.mutable_keys()) Wipe(key.mutable_message_key());
+    }
+  }
+};
+
+std::string Secret(const SecretArray<32>& key) { return ToString(key.Expose()); }
+std::string OptionalSecret(const std::optional<SecretArray<32>>& key) {
+  return key ? Secret(*key) : std::string();
+}
+
+Result<SecretArray<32>> SecretField(const std::string& v, std::string_view name) {
+  if (v.size() != 32) {
+    return Error(Errc::kBadFieldLength, "session." + std::string(name) + " must be 32 bytes");
+  }
+  return SecretArray<32>::CopyFrom(AsBytes(v));
+}
+
+Result<std::optional<SecretArray<32>>> OptionalSecretField(const std::string& v,
+                                                           std::string_view name) {
+  if (v.empty()) return std::optional<SecretArray<32>>();
+  CANDOR_ASSIGN_OR_RETURN(auto key, SecretField(v, name));
+  return std::optional<SecretArray<32>>(std::move(key));
+}
+
+template <typename Key>
+Result<Key> PublicField(const std::string& v, std::string_view name) {
+  CANDOR_ASSIGN_OR_RETURN(auto bytes, internal::FixedBytes<32>(v, "session." + std::string(name)));
+  return Key::FromBytes(bytes);
+}
+
+}  // namespace
+
+SecretBytes Session::Serialize() const {
+  StateProto state;
+  auto& pb = state.pb;
+  const crypto::RatchetState& r = ratchet_;
+  pb.set_local_account(local_account_);
+  pb.set_remote_account(remote_account_);
+  pb.set_local_identity_key(ToString(local_identity_.bytes()));
+  pb.set_remote_identity_key(ToString(remote_identity_.bytes()));
+  pb.set_associated_data(ToString(r.associated_data));
+  pb.set_dh_self_private(Secret(r.dh_self.private_key()));
+  if (r.dh_remote) pb.set_dh_remote(ToString(r.dh_remote->bytes()));
+  pb.set_root_key(Secret(r.root_key));
+  pb.set_send_chain(OptionalSecret(r.send_chain));
+  pb.set_recv_chain(OptionalSecret(r.recv_chain));
+  pb.set_send_header_key(OptionalSecret(r.send_header_key));
+  pb.set_recv_header_key(OptionalSecret(r.recv_header_key));
+  pb.set_next_send_header_key(Secret(r.next_send_header_key));
+  pb.set_next_recv_header_key(Secret(r.next_recv_header_key));
+  pb.set_send_n(r.send_n);
+  pb.set_recv_n(r.recv_n);
+  pb.set_prev_send_n(r.prev_send_n);
+  for (const auto& chain : r.skipped.chains()) {
+    auto* c = pb.add_skipped();
+    c->set_header_key(Secret(chain.header_key));
+    for (const auto& key : chain.keys) {
+      auto* k = c->add_keys();
+      k->set_n(key.n);
+      k->set_message_key(Secret(key.message_key));
+      k->set_stored_at(key.stored_at);
+      k->set_sequence(key.sequence);
+    }
+  }
+  pb.set_skipped_next_sequence(r.skipped.next_sequence());
+  if (pending_) {
+    auto* p = pb.mutable_pending_prekey();
+    p->set_ephemeral_key(ToString(pending_->ephemeral_key.bytes()));
+    p->set_signed_prekey_id(pending_->signed_prekey_id);
+    if (pending_->one_time_prekey_id) p->set_one_time_prekey_id(*pending_->one_time_prekey_id);
+  }
+  return internal::SerializeSecret(pb, /*versioned=*/true);
+}
+
+Result<Session> Session::Deserialize(ByteView bytes) {
+  StateProto state;
+  const auto& pb = state.pb;
+  CANDOR_RETURN_IF_ERROR(
+      internal::ParseStrict(bytes, kMaxSessionStateBytes, /*versioned=*/true, state.pb));
+  CANDOR_RETURN_IF_ERROR(CheckAccountField(pb.local_account(), "session.local_account"));
+  CANDOR_RETURN_IF_ERROR(CheckAccountField(pb.remote_account(), "session.remote_account"));
+  CANDOR_ASSIGN_OR_RETURN(auto local_ik,
+                          PublicField<crypto::Ed25519PublicKey>(pb.local_identity_key(),
+                                                                "local_identity_key"));
+  CANDOR_ASSIGN_OR_RETURN(auto remote_ik,
+                          PublicField<crypto::Ed25519PublicKey>(pb.remote_identity_key(),
+                                                                "remote_identity_key"));
+  if (pb.associated_data().empty()) {
+    return Error(Errc::kMissingField, "session.associated_data is missing");
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto dh_private, SecretField(pb.dh_self_private(), "dh_self_private"));
+  std::optional<crypto::X25519PublicKey> dh_remote;
+  if (!pb.dh_remote().empty()) {
+    CANDOR_ASSIGN_OR_RETURN(dh_remote,
+                            PublicField<crypto::X25519PublicKey>(pb.dh_remote(), "dh_remote"));
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto root_key, SecretField(pb.root_key(), "root_key"));
+  CANDOR_ASSIGN_OR_RETURN(auto send_chain, OptionalSecretField(pb.send_chain(), "send_chain"));
+  CANDOR_ASSIGN_OR_RETURN(auto recv_chain, OptionalSecretField(pb.recv_chain(), "recv_chain"));
+  CANDOR_ASSIGN_OR_RETURN(auto hks, OptionalSecretField(pb.send_header_key(), "send_header_key"));
+  CANDOR_ASSIGN_OR_RETURN(auto hkr, OptionalSecretField(pb.recv_header_key(), "recv_header_key"));
+  CANDOR_ASSIGN_OR_RETURN(auto nhks,
+                          SecretField(pb.next_send_header_key(), "next_send_header_key"));
+  CANDOR_ASSIGN_OR_RETURN(auto nhkr,
+                          SecretField(pb.next_recv_header_key(), "next_recv_header_key"));
+  if (send_chain.has_value() != hks.has_value() || recv_chain.has_value() != hkr.has_value() ||
+      recv_chain.has_value() != dh_remote.has_value()) {
+    return Error(Errc::kMissingField, "session chains and their header keys must come together");
+  }
+
+  crypto::SkippedKeys skipped;
+  size_t total = 0;
+  for (const auto& chain : pb.skipped()) {
+    CANDOR_ASSIGN_OR_RETURN(auto hk, SecretField(chain.header_key(), "skipped.header_key"));
+    if (chain.keys().empty()) return Error(Errc::kMissingField, "session.skipped chain is empty");
+    for (const auto& key : chain.keys()) {
+      if (++total > kMaxSkippedKeys) {
+        return Error(Errc::kFieldOutOfRange, "session holds more than kMaxSkippedKeys");
+      }
+      CANDOR_ASSIGN_OR_RETURN(auto mk, SecretField(key.message_key(), "skipped.message_key"));
+      skipped.Restore(hk, crypto::SkippedKeys::Key{key.n(), std::move(mk), key.stored_at(),
+                                                   key.sequence()});
+    }
+  }
+  if (pb.skipped_next_sequence() < skipped.next_sequence()) {
+    return Error(Errc::kFieldOutOfRange, "session.skipped_next_sequence is behind its keys");
+  }
+  skipped.set_next_sequence(pb.skipped_next_sequence());
+
+  std::optional<PendingPrekey> pending;
+  if (pb.has_pending_prekey()) {
+    const auto& p = pb.pending_prekey();
+    CANDOR_ASSIGN_OR_RETURN(auto ek, PublicField<crypto::X25519PublicKey>(
+                                         p.ephemeral_key(), "pending_prekey.ephemeral_key"));
+    std::optional<uint32_t> opk_id;
+    if (p.has_one_time_prekey_id()) opk_id = p.one_time_prekey_id();
+    pending = PendingPrekey{ek, p.signed_prekey_id(), opk_id};
+  }
+
+  crypto::RatchetState ratchet{Bytes(pb.associated_data().begin(), pb.associated_data().end()),
+                               crypto::X25519KeyPair::FromPrivate(std::move(dh_private)),
+                               dh_remote,
+                               std::move(root_key),
+                               std::move(send_chain),
+                               std::move(recv_chain),
+                               std::move(hks),
+                               std::move(hkr),
+                               std::move(nhks),
+                               std::move(nhkr),
+                               pb.send_n(),
+                               pb.recv_n(),
+                               pb.prev_send_n(),
+                               std::move(skipped)};
+  return Session(pb.local_account(), pb.remote_account(), local_ik, remote_ik,
+                 std::move(ratchet), std::move(pending));
+}
+
+}  // namespace candor::protocol

@@ -1,0 +1,80 @@
+#include "strict_parse.h"
+
+#include <google/protobuf/reflection.h>
+#include <google/protobuf/unknown_field_set.h>
+
+#include "candor/crypto/franking.h"
+#include "candor/crypto/limits.h"
+#include "candor/protocol/wire.h"
+#include "utf8.h"
+
+namespace candor::protocol::internal {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+
+Result<void> ParseStrict(ByteView bytes, size_t max_bytes, bool versioned, Message& out) {
+  const std::string type = out.GetDescriptor()->name();
+  if (bytes.size() > max_bytes) {
+    return Error(Errc::kMessageTooLarge, type + " larger than " + std::to_string(max_bytes) +
+                                             " bytes");
+  }
+  if (versioned) {
+    if (bytes.empty() || bytes[0] != kWireVersion) {
+      return Error(Errc::kUnsupportedVersion, type + " has no supported version byte");
+    }
+    bytes = bytes.subspan(1);
+  }
+  if (bytes.size() > static_cast<size_t>(INT32_MAX) ||
+      !out.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return Error(Errc::kMalformed, type + " does not parse");
+  }
+  if (HasUnknownFields(out)) {
+    return Error(Errc::kUnknownField, type + " carries fields this version does not define");
+  }
+  return Ok();
+}
+
+bool HasUnknownFields(const Message& msg) {
+  const auto* reflection = msg.GetReflection();
+  if (!reflection->GetUnknownFields(msg).empty()) return true;
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(msg, &fields);
+  for (const FieldDescriptor* f : fields) {
+    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    if (f->is_repeated()) {
+      for (int i = 0; i < reflection->FieldSize(msg, f); ++i) {
+        if (HasUnknownFields(reflection->GetRepeatedMessage(msg, f, i))) return true;
+      }
+    } else if (HasUnknownFields(reflection->GetMessage(msg, f))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+Bytes Serialize(const Message& msg, bool versioned) {
+  const size_t offset = versioned ? 1 : 0;
+  Bytes out(offset + msg.ByteSizeLong());
+  if (versioned) out[0] = kWireVersion;
+  msg.SerializeWithCachedSizesToArray(out.data() + offset);
+  return out;
+}
+
+SecretBytes SerializeSecret(const Message& msg, bool versioned) {
+  const size_t offset = versioned ? 1 : 0;
+  SecretBytes out(offset + msg.ByteSizeLong());
+  if (versioned) out.Expose()[0] = kWireVersion;
+  msg.SerializeWithCachedSizesToArray(out.Expose().data() + offset);
+  return out;
+}
+
+Result<void> CheckAccountField(const std::string& value, std::string_view name) {
+  if (!crypto::CheckAccount(value).has_value() || !IsValidUtf8(value)) {
+    return Error(Errc::kFieldOutOfRange,
+                 std::string(name) + " must be 1.." + std::to_string(kMaxAccountBytes) + " bytes of UTF-8");
+  }
+  return Ok();
+}
+
+}  // namespace candor::protocol::internal

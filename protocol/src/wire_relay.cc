@@ -1,0 +1,115 @@
+// Codecs for what the relay handles: Envelope, Delivery, RelayAck.
+#include "candor/crypto/limits.h"
+#include "candor/protocol/wire.h"
+#include "candor/wire/envelope.pb.h"
+#include "strict_parse.h"
+
+namespace candor::protocol {
+
+using internal::CheckAccountField;
+using internal::FixedBytes;
+using internal::ParseStrict;
+using internal::ToString;
+
+namespace {
+
+Result<ContentType> ToContentType(wire::ContentType t) {
+  switch (t) {
+    case wire::CONTENT_TYPE_PREKEY_MESSAGE: return ContentType::kPrekeyMessage;
+    case wire::CONTENT_TYPE_RATCHET_MESSAGE: return ContentType::kRatchetMessage;
+    default: return Error(Errc::kFieldOutOfRange, "envelope.content_type is not a known type");
+  }
+}
+
+Result<void> CheckPayload(size_t size) {
+  if (size == 0) return Error(Errc::kMissingField, "envelope.payload is empty");
+  if (size > kMaxPrekeyMessageBytes) {
+    return Error(Errc::kFieldOutOfRange, "envelope.payload is too large");
+  }
+  return Ok();
+}
+
+Result<void> CheckServerTime(uint64_t ts, std::string_view name) {
+  if (ts == 0) return Error(Errc::kMissingField, std::string(name) + " is missing");
+  return Ok();
+}
+
+}  // namespace
+
+Result<Envelope> DecodeEnvelope(ByteView bytes) {
+  wire::Envelope pb;
+  CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxEnvelopeBytes, /*versioned=*/true, pb));
+  CANDOR_RETURN_IF_ERROR(CheckAccountField(pb.sender(), "envelope.sender"));
+  CANDOR_RETURN_IF_ERROR(CheckAccountField(pb.recipient(), "envelope.recipient"));
+  CANDOR_ASSIGN_OR_RETURN(auto commitment, FixedBytes<crypto::kFrankingCommitmentBytes>(
+                                               pb.franking_commitment(),
+                                               "envelope.franking_commitment"));
+  CANDOR_ASSIGN_OR_RETURN(ContentType type, ToContentType(pb.content_type()));
+  CANDOR_RETURN_IF_ERROR(CheckPayload(pb.payload().size()));
+  return Envelope{pb.sender(), pb.recipient(), commitment, type,
+                  Bytes(pb.payload().begin(), pb.payload().end())};
+}
+
+Result<Bytes> EncodeEnvelope(const Envelope& e) {
+  CANDOR_RETURN_IF_ERROR(CheckAccountField(e.sender, "envelope.sender"));
+  CANDOR_RETURN_IF_ERROR(CheckAccountField(e.recipient, "envelope.recipient"));
+  CANDOR_RETURN_IF_ERROR(CheckPayload(e.payload.size()));
+  wire::Envelope pb;
+  pb.set_sender(e.sender);
+  pb.set_recipient(e.recipient);
+  pb.set_franking_commitment(ToString(e.franking_commitment));
+  pb.set_content_type(e.content_type == ContentType::kPrekeyMessage
+                          ? wire::CONTENT_TYPE_PREKEY_MESSAGE
+                          : wire::CONTENT_TYPE_RATCHET_MESSAGE);
+  pb.set_payload(ToString(e.payload));
+  return internal::Serialize(pb, /*versioned=*/true);
+}
+
+Result<Delivery> DecodeDelivery(ByteView bytes) {
+  wire::Delivery pb;
+  CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxDeliveryBytes, /*versioned=*/true, pb));
+  if (pb.envelope().empty()) return Error(Errc::kMissingField, "delivery.envelope is missing");
+  CANDOR_RETURN_IF_ERROR(CheckServerTime(pb.server_time(), "delivery.server_time"));
+  CANDOR_ASSIGN_OR_RETURN(auto tag, FixedBytes<crypto::kRelayTagBytes>(pb.relay_tag(),
+                                                                       "delivery.relay_tag"));
+  Bytes envelope_bytes(pb.envelope().begin(), pb.envelope().end());
+  CANDOR_ASSIGN_OR_RETURN(Envelope envelope, DecodeEnvelope(envelope_bytes));
+  return Delivery{std::move(envelope_bytes), std::move(envelope), pb.server_time(), tag};
+}
+
+Result<Bytes> EncodeDelivery(ByteView envelope_bytes, uint64_t server_time,
+                             const crypto::RelayTag& relay_tag) {
+  CANDOR_RETURN_IF_ERROR(DecodeEnvelope(envelope_bytes));  // only valid envelopes go out
+  CANDOR_RETURN_IF_ERROR(CheckServerTime(server_time, "delivery.server_time"));
+  wire::Delivery pb;
+  pb.set_envelope(ToString(envelope_bytes));
+  pb.set_server_time(server_time);
+  pb.set_relay_tag(ToString(relay_tag));
+  return internal::Serialize(pb, /*versioned=*/true);
+}
+
+Result<RelayAck> DecodeRelayAck(ByteView bytes) {
+  wire::RelayAck pb;
+  CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxRelayAckBytes, /*versioned=*/true, pb));
+  CANDOR_RETURN_IF_ERROR(CheckAccountField(pb.recipient(), "ack.recipient"));
+  CANDOR_ASSIGN_OR_RETURN(auto commitment, FixedBytes<crypto::kFrankingCommitmentBytes>(
+                                               pb.franking_commitment(),
+                                               "ack.franking_commitment"));
+  CANDOR_RETURN_IF_ERROR(CheckServerTime(pb.server_time(), "ack.server_time"));
+  CANDOR_ASSIGN_OR_RETURN(auto tag,
+                          FixedBytes<crypto::kRelayTagBytes>(pb.relay_tag(), "ack.relay_tag"));
+  return RelayAck{pb.recipient(), commitment, pb.server_time(), tag};
+}
+
+Result<Bytes> EncodeRelayAck(const RelayAck& ack) {
+  CANDOR_RETURN_IF_ERROR(CheckAccountField(ack.recipient, "ack.recipient"));
+  CANDOR_RETURN_IF_ERROR(CheckServerTime(ack.server_time, "ack.server_time"));
+  wire::RelayAck pb;
+  pb.set_recipient(ack.recipient);
+  pb.set_franking_commitment(ToString(ack.franking_commitment));
+  pb.set_server_time(ack.server_time);
+  pb.set_relay_tag(ToString(ack.relay_tag));
+  return internal::Serialize(pb, /*versioned=*/true);
+}
+
+}  // namespace candor::protocol
