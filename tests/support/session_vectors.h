@@ -1,0 +1,24 @@
+// Known-answer vectors for the session layer: a fixed conversation generated
+// with InsecureDeterministicRandom(2026). The committed file
+// tests/vectors/session_v1.json was produced by candor_session_vectors and
+// checked by tests/vectors/verify_session_vectors.py, an independent Python
+// implementation of DESIGN.md's constructions; session_vectors_test.cc
+// regenerates the conversation and requires the same bytes.
+#ifndef CANDOR_TESTS_SUPPORT_SESSION_VECTORS_H_
+#define CANDOR_TESTS_SUPPORT_SESSION_VECTORS_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace candor::testing {
+
+// Ordered (name, lower-case hex or decimal string) pairs.
+using VectorList = std::vector<std::pair<std::string, std::string>>;
+
+VectorList GenerateSessionVectors();
+std::string ToJson(const VectorList& vectors);
+
+}  // namespace candor::testing
+
+#endif  // CANDOR_TESTS_SUPPORT_SESSION_VECTORS_H_
