@@ -1,5 +1,6 @@
 #include "candor/crypto/bytes.h"
 
+#include <cstring>
 #include <limits>
 #include <string>
 
@@ -55,6 +56,15 @@ Result<void> ByteReader::Finish() const {
                  std::to_string(remaining()) + " unexpected trailing bytes");
   }
   return Ok();
+}
+
+void ByteWriter::PutBytes(ByteView data) {
+  // resize + memcpy rather than vector::insert: g++ 12 at -O3 reports a
+  // false -Wstringop-overflow for insert into an empty vector.
+  if (data.empty()) return;
+  const size_t old = out_.size();
+  out_.resize(old + data.size());
+  std::memcpy(out_.data() + old, data.data(), data.size());
 }
 
 void ByteWriter::PutBe16(uint16_t v) {

@@ -9,16 +9,30 @@ namespace {
 constexpr std::string_view kCommitLabel = "candor/frank/v1";
 constexpr std::string_view kRelayLabel = "candor/relay/v1";
 
-// lp(sender) || lp(recipient), after checking both names.
-Result<Bytes> Addresses(std::string_view sender, std::string_view recipient) {
-  CANDOR_RETURN_IF_ERROR(CheckAccount(sender));
-  CANDOR_RETURN_IF_ERROR(CheckAccount(recipient));
-  ByteWriter w(4 + sender.size() + recipient.size());
-  // Both fit a u16: CheckAccount bounds them far below 65535.
-  (void)w.PutLengthPrefixed(AsBytes(sender));
-  (void)w.PutLengthPrefixed(AsBytes(recipient));
-  return std::move(w).Take();
-}
+// lp(sender) || lp(recipient), after checking both names, in a fixed
+// buffer (no allocation: this runs twice per message).
+class Addresses {
+ public:
+  static Result<Addresses> Encode(std::string_view sender, std::string_view recipient) {
+    CANDOR_RETURN_IF_ERROR(CheckAccount(sender));
+    CANDOR_RETURN_IF_ERROR(CheckAccount(recipient));
+    Addresses a;
+    a.Put(sender);
+    a.Put(recipient);
+    return a;
+  }
+  ByteView view() const { return ByteView(bytes_.data(), size_); }
+
+ private:
+  void Put(std::string_view name) {  // bounded by CheckAccount
+    bytes_[size_++] = static_cast<uint8_t>(name.size() >> 8);
+    bytes_[size_++] = static_cast<uint8_t>(name.size());
+    std::copy(name.begin(), name.end(), bytes_.begin() + static_cast<ptrdiff_t>(size_));
+    size_ += name.size();
+  }
+  std::array<uint8_t, 2 * (2 + kMaxAccountBytes)> bytes_;
+  size_t size_ = 0;
+};
 
 Result<void> CompareTag(const std::array<uint8_t, 32>& expected, ByteView got,
                         const char* what) {
@@ -49,8 +63,8 @@ Result<FrankingCommitment> ComputeFrankingCommitment(const FrankingKey& fk,
                                                      std::string_view sender,
                                                      std::string_view recipient,
                                                      ByteView content) {
-  CANDOR_ASSIGN_OR_RETURN(Bytes addresses, Addresses(sender, recipient));
-  return Blake2b256Keyed(fk.Expose(), {AsBytes(kCommitLabel), addresses, content});
+  CANDOR_ASSIGN_OR_RETURN(Addresses addresses, Addresses::Encode(sender, recipient));
+  return Blake2b256Keyed(fk.Expose(), {AsBytes(kCommitLabel), addresses.view(), content});
 }
 
 Result<void> VerifyFrankingCommitment(const FrankingKey& fk, std::string_view sender,
@@ -73,10 +87,11 @@ Result<RelayTag> ComputeRelayTag(const RelayKey& key, ByteView commitment,
   if (commitment.size() != kFrankingCommitmentBytes) {
     return Error(Errc::kFrankingMismatch, "franking commitment must be 32 bytes");
   }
-  CANDOR_ASSIGN_OR_RETURN(Bytes addresses, Addresses(sender, recipient));
-  ByteWriter ts(8);
-  ts.PutBe64(server_time);
-  return Blake2b256Keyed(key.Expose(), {AsBytes(kRelayLabel), commitment, addresses, ts.bytes()});
+  CANDOR_ASSIGN_OR_RETURN(Addresses addresses, Addresses::Encode(sender, recipient));
+  std::array<uint8_t, 8> ts;
+  for (int i = 7; i >= 0; --i, server_time >>= 8) ts[i] = static_cast<uint8_t>(server_time);
+  return Blake2b256Keyed(key.Expose(),
+                         {AsBytes(kRelayLabel), commitment, addresses.view(), ts});
 }
 
 Result<void> VerifyRelayTag(const RelayKey& key, ByteView commitment,

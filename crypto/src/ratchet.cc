@@ -1,5 +1,6 @@
 #include "candor/crypto/ratchet.h"
 
+#include <cstdlib>
 #include <limits>
 
 #include "candor/crypto/aead.h"
@@ -36,13 +37,23 @@ SecretArray<32> KdfCk(SecretArray<32>& ck) {
   return mk;
 }
 
-Bytes BodyAd(const RatchetState& s, ByteView encrypted_header, ByteView commitment) {
-  ByteWriter w(s.associated_data.size() + encrypted_header.size() + commitment.size());
-  w.PutBytes(s.associated_data);
-  w.PutBytes(encrypted_header);
-  w.PutBytes(commitment);
-  return std::move(w).Take();
-}
+// AD || encrypted_header || commitment, in a fixed buffer (no allocation on
+// the per-message path). X3DH's AD is at most 12 + 64 + 2 * (2 + 128) bytes.
+class BodyAd {
+ public:
+  BodyAd(const RatchetState& s, ByteView encrypted_header, ByteView commitment) {
+    for (ByteView part : {ByteView(s.associated_data), encrypted_header, commitment}) {
+      if (part.size() > bytes_.size() - size_) std::abort();  // bounded by construction
+      std::copy(part.begin(), part.end(), bytes_.begin() + static_cast<ptrdiff_t>(size_));
+      size_ += part.size();
+    }
+  }
+  operator ByteView() const { return ByteView(bytes_.data(), size_); }
+
+ private:
+  std::array<uint8_t, 12 + 64 + 2 * (2 + kMaxAccountBytes) + kEncryptedHeaderBytes + 64> bytes_;
+  size_t size_ = 0;
+};
 
 Result<RatchetHeader> OpenHeader(const SecretArray<32>& hk, ByteView encrypted_header) {
   auto plain = XChaCha20Poly1305(hk.Clone()).Open(encrypted_header, AsBytes(kHeaderAd));

@@ -68,6 +68,7 @@ SecretBytes Session::Serialize() const {
   pb.set_remote_identity_key(ToString(remote_identity_.bytes()));
   pb.set_associated_data(ToString(r.associated_data));
   pb.set_dh_self_private(Secret(r.dh_self.private_key()));
+  pb.set_dh_self_public(ToString(r.dh_self.public_key().bytes()));
   if (r.dh_remote) pb.set_dh_remote(ToString(r.dh_remote->bytes()));
   pb.set_root_key(Secret(r.root_key));
   pb.set_send_chain(OptionalSecret(r.send_chain));
@@ -117,6 +118,8 @@ Result<Session> Session::Deserialize(ByteView bytes) {
     return Error(Errc::kMissingField, "session.associated_data is missing");
   }
   CANDOR_ASSIGN_OR_RETURN(auto dh_private, SecretField(pb.dh_self_private(), "dh_self_private"));
+  CANDOR_ASSIGN_OR_RETURN(auto dh_public,
+                          PublicField<crypto::X25519PublicKey>(pb.dh_self_public(), "dh_self_public"));
   std::optional<crypto::X25519PublicKey> dh_remote;
   if (!pb.dh_remote().empty()) {
     CANDOR_ASSIGN_OR_RETURN(dh_remote,
@@ -165,8 +168,9 @@ Result<Session> Session::Deserialize(ByteView bytes) {
     pending = PendingPrekey{ek, p.signed_prekey_id(), opk_id};
   }
 
-  crypto::RatchetState ratchet{Bytes(pb.associated_data().begin(), pb.associated_data().end()),
-                               crypto::X25519KeyPair::FromPrivate(std::move(dh_private)),
+  crypto::RatchetState ratchet{internal::ToBytes(pb.associated_data()),
+                               crypto::X25519KeyPair::FromTrustedParts(std::move(dh_private),
+                                                                       dh_public),
                                dh_remote,
                                std::move(root_key),
                                std::move(send_chain),

@@ -38,15 +38,17 @@ Result<void> ParseStrict(ByteView bytes, size_t max_bytes, bool versioned, Messa
 bool HasUnknownFields(const Message& msg) {
   const auto* reflection = msg.GetReflection();
   if (!reflection->GetUnknownFields(msg).empty()) return true;
-  std::vector<const FieldDescriptor*> fields;
-  reflection->ListFields(msg, &fields);
-  for (const FieldDescriptor* f : fields) {
+  // Walk only the message-typed fields the descriptor declares: no
+  // allocation, and nothing to do for the flat messages on the hot path.
+  const auto* descriptor = msg.GetDescriptor();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const FieldDescriptor* f = descriptor->field(i);
     if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
     if (f->is_repeated()) {
-      for (int i = 0; i < reflection->FieldSize(msg, f); ++i) {
-        if (HasUnknownFields(reflection->GetRepeatedMessage(msg, f, i))) return true;
+      for (int j = 0; j < reflection->FieldSize(msg, f); ++j) {
+        if (HasUnknownFields(reflection->GetRepeatedMessage(msg, f, j))) return true;
       }
-    } else if (HasUnknownFields(reflection->GetMessage(msg, f))) {
+    } else if (reflection->HasField(msg, f) && HasUnknownFields(reflection->GetMessage(msg, f))) {
       return true;
     }
   }

@@ -16,6 +16,10 @@
 
 namespace candor::protocol::internal {
 
+// Sets a bytes field from a span without a temporary std::string.
+#define CANDOR_SET_BYTES(msg, field, span) \
+  (msg).set_##field(static_cast<const void*>((span).data()), (span).size())
+
 // Layers 1-4. `versioned`: the input starts with the version byte 0x01.
 Result<void> ParseStrict(ByteView bytes, size_t max_bytes, bool versioned,
                          google::protobuf::Message& out);
@@ -36,7 +40,15 @@ Result<std::array<uint8_t, N>> FixedBytes(const std::string& value, std::string_
 Result<void> CheckAccountField(const std::string& value, std::string_view name);
 
 inline ByteView View(const std::string& s) { return AsBytes(s); }
-inline std::string ToString(ByteView b) { return std::string(b.begin(), b.end()); }
+// Conversions between protobuf's std::string and Bytes through pointers of
+// one type, so they compile to memcpy rather than an element-wise loop.
+inline std::string ToString(ByteView b) {
+  return std::string(reinterpret_cast<const char*>(b.data()), b.size());
+}
+inline Bytes ToBytes(const std::string& s) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  return Bytes(p, p + s.size());
+}
 
 }  // namespace candor::protocol::internal
 

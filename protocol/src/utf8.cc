@@ -1,12 +1,22 @@
 #include "utf8.h"
 
 #include <cstdint>
+#include <cstring>
 
 namespace candor::protocol::internal {
 
 bool IsValidUtf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
+    // Fast path: eight ASCII bytes at a time (most text is mostly ASCII).
+    if (s.size() - i >= 8) {
+      uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if ((word & 0x8080808080808080ull) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     const auto c = static_cast<uint8_t>(s[i]);
     size_t len;
     uint32_t cp;

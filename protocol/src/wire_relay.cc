@@ -9,7 +9,6 @@ namespace candor::protocol {
 using internal::CheckAccountField;
 using internal::FixedBytes;
 using internal::ParseStrict;
-using internal::ToString;
 
 namespace {
 
@@ -47,7 +46,7 @@ Result<Envelope> DecodeEnvelope(ByteView bytes) {
   CANDOR_ASSIGN_OR_RETURN(ContentType type, ToContentType(pb.content_type()));
   CANDOR_RETURN_IF_ERROR(CheckPayload(pb.payload().size()));
   return Envelope{pb.sender(), pb.recipient(), commitment, type,
-                  Bytes(pb.payload().begin(), pb.payload().end())};
+                  internal::ToBytes(pb.payload())};
 }
 
 Result<Bytes> EncodeEnvelope(const Envelope& e) {
@@ -57,11 +56,11 @@ Result<Bytes> EncodeEnvelope(const Envelope& e) {
   wire::Envelope pb;
   pb.set_sender(e.sender);
   pb.set_recipient(e.recipient);
-  pb.set_franking_commitment(ToString(e.franking_commitment));
+  CANDOR_SET_BYTES(pb, franking_commitment, e.franking_commitment);
   pb.set_content_type(e.content_type == ContentType::kPrekeyMessage
                           ? wire::CONTENT_TYPE_PREKEY_MESSAGE
                           : wire::CONTENT_TYPE_RATCHET_MESSAGE);
-  pb.set_payload(ToString(e.payload));
+  CANDOR_SET_BYTES(pb, payload, e.payload);
   return internal::Serialize(pb, /*versioned=*/true);
 }
 
@@ -72,7 +71,7 @@ Result<Delivery> DecodeDelivery(ByteView bytes) {
   CANDOR_RETURN_IF_ERROR(CheckServerTime(pb.server_time(), "delivery.server_time"));
   CANDOR_ASSIGN_OR_RETURN(auto tag, FixedBytes<crypto::kRelayTagBytes>(pb.relay_tag(),
                                                                        "delivery.relay_tag"));
-  Bytes envelope_bytes(pb.envelope().begin(), pb.envelope().end());
+  Bytes envelope_bytes = internal::ToBytes(pb.envelope());
   CANDOR_ASSIGN_OR_RETURN(Envelope envelope, DecodeEnvelope(envelope_bytes));
   return Delivery{std::move(envelope_bytes), std::move(envelope), pb.server_time(), tag};
 }
@@ -82,9 +81,9 @@ Result<Bytes> EncodeDelivery(ByteView envelope_bytes, uint64_t server_time,
   CANDOR_RETURN_IF_ERROR(DecodeEnvelope(envelope_bytes));  // only valid envelopes go out
   CANDOR_RETURN_IF_ERROR(CheckServerTime(server_time, "delivery.server_time"));
   wire::Delivery pb;
-  pb.set_envelope(ToString(envelope_bytes));
+  CANDOR_SET_BYTES(pb, envelope, envelope_bytes);
   pb.set_server_time(server_time);
-  pb.set_relay_tag(ToString(relay_tag));
+  CANDOR_SET_BYTES(pb, relay_tag, relay_tag);
   return internal::Serialize(pb, /*versioned=*/true);
 }
 
@@ -106,9 +105,9 @@ Result<Bytes> EncodeRelayAck(const RelayAck& ack) {
   CANDOR_RETURN_IF_ERROR(CheckServerTime(ack.server_time, "ack.server_time"));
   wire::RelayAck pb;
   pb.set_recipient(ack.recipient);
-  pb.set_franking_commitment(ToString(ack.franking_commitment));
+  CANDOR_SET_BYTES(pb, franking_commitment, ack.franking_commitment);
   pb.set_server_time(ack.server_time);
-  pb.set_relay_tag(ToString(ack.relay_tag));
+  CANDOR_SET_BYTES(pb, relay_tag, ack.relay_tag);
   return internal::Serialize(pb, /*versioned=*/true);
 }
 

@@ -12,7 +12,6 @@ namespace candor::protocol {
 using internal::CheckAccountField;
 using internal::FixedBytes;
 using internal::ParseStrict;
-using internal::ToString;
 
 namespace {
 
@@ -43,13 +42,13 @@ Result<crypto::RatchetCiphertext> FromProto(const wire::RatchetMessage& pb) {
   CANDOR_ASSIGN_OR_RETURN(auto header, FixedBytes<crypto::kEncryptedHeaderBytes>(
                                            pb.encrypted_header(), "ratchet.encrypted_header"));
   CANDOR_RETURN_IF_ERROR(CheckCiphertextSize(pb.ciphertext().size()));
-  return crypto::RatchetCiphertext{header, Bytes(pb.ciphertext().begin(), pb.ciphertext().end())};
+  return crypto::RatchetCiphertext{header, internal::ToBytes(pb.ciphertext())};
 }
 
 Result<void> ToProto(const crypto::RatchetCiphertext& m, wire::RatchetMessage& pb) {
   CANDOR_RETURN_IF_ERROR(CheckCiphertextSize(m.body.size()));
-  pb.set_encrypted_header(ToString(m.header));
-  pb.set_ciphertext(ToString(m.body));
+  CANDOR_SET_BYTES(pb, encrypted_header, m.header);
+  CANDOR_SET_BYTES(pb, ciphertext, m.body);
   return Ok();
 }
 
@@ -84,13 +83,13 @@ Result<Bytes> EncodePrekeyBundle(const crypto::PrekeyBundle& b) {
   }
   wire::PrekeyBundle pb;
   pb.set_account(b.account);
-  pb.set_identity_key(ToString(b.identity_key.bytes()));
+  CANDOR_SET_BYTES(pb, identity_key, b.identity_key.bytes());
   pb.set_signed_prekey_id(b.signed_prekey_id);
-  pb.set_signed_prekey(ToString(b.signed_prekey.bytes()));
-  pb.set_signed_prekey_signature(ToString(b.signed_prekey_signature));
+  CANDOR_SET_BYTES(pb, signed_prekey, b.signed_prekey.bytes());
+  CANDOR_SET_BYTES(pb, signed_prekey_signature, b.signed_prekey_signature);
   if (b.one_time_prekey_id) {
     pb.set_one_time_prekey_id(*b.one_time_prekey_id);
-    pb.set_one_time_prekey(ToString(b.one_time_prekey->bytes()));
+    CANDOR_SET_BYTES(pb, one_time_prekey, b.one_time_prekey->bytes());
   }
   return internal::Serialize(pb, /*versioned=*/true);
 }
@@ -121,8 +120,8 @@ Result<PrekeyMessage> DecodePrekeyMessage(ByteView bytes) {
 
 Result<Bytes> EncodePrekeyMessage(const PrekeyMessage& m) {
   wire::PrekeyMessage pb;
-  pb.set_identity_key(ToString(m.identity_key.bytes()));
-  pb.set_ephemeral_key(ToString(m.ephemeral_key.bytes()));
+  CANDOR_SET_BYTES(pb, identity_key, m.identity_key.bytes());
+  CANDOR_SET_BYTES(pb, ephemeral_key, m.ephemeral_key.bytes());
   pb.set_signed_prekey_id(m.signed_prekey_id);
   if (m.one_time_prekey_id) pb.set_one_time_prekey_id(*m.one_time_prekey_id);
   CANDOR_RETURN_IF_ERROR(ToProto(m.message, *pb.mutable_message()));

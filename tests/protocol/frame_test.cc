@@ -6,19 +6,30 @@
 namespace candor::protocol {
 namespace {
 
-TEST(Padding, BucketsArePowersOfTwoFrom256) {
-  EXPECT_EQ(*PaddedSize(0), 256u);
+TEST(Padding, PadmeBucketsFrom256) {
+  // Padmé values from the PURBs paper's definition, worked by hand.
+  EXPECT_EQ(Padme(1000), 1024u);  // E = 9, S = 4: round up to a multiple of 2^5
+  EXPECT_EQ(Padme(1024), 1024u);  // already a bucket
+  EXPECT_EQ(*PaddedSize(0), 256u);  // the minimum bucket
   EXPECT_EQ(*PaddedSize(255), 256u);
-  EXPECT_EQ(*PaddedSize(256), 512u);  // the 0x80 marker needs a byte
-  EXPECT_EQ(*PaddedSize(1000), 1024u);
+  EXPECT_EQ(*PaddedSize(256), 272u);    // 257: E = 8, S = 4 -> multiples of 16
+  EXPECT_EQ(*PaddedSize(1000), 1024u);  // 1001: E = 9, S = 4 -> multiples of 32
   EXPECT_EQ(*PaddedSize(1023), 1024u);
-  EXPECT_EQ(*PaddedSize(1024), 2048u);
+  EXPECT_EQ(*PaddedSize(1024), 1088u);  // 1025: E = 10, S = 4 -> multiples of 64
+  EXPECT_EQ(*PaddedSize(1066), 1088u);  // a 1 KiB text's Frame
+  EXPECT_EQ(*PaddedSize(40000), 40960u);  // E = 15, S = 4 -> multiples of 2048
   EXPECT_EQ(*PaddedSize(65535), 65536u);
   EXPECT_EQ(PaddedSize(65536).error().code(), Errc::kMessageTooLarge);
+  // Every bucket is its own bucket, and the overhead stays under 12.5%.
+  for (size_t n = 256; n < 65536; n += 97) {
+    const size_t b = *PaddedSize(n);
+    EXPECT_EQ(*PaddedSize(b - 1), b) << n;
+    EXPECT_LE(b - (n + 1), (n + 1) / 8) << n;
+  }
 }
 
 TEST(Padding, RoundTripsEverySizeAroundBucketEdges) {
-  for (size_t n : {0, 1, 254, 255, 256, 511, 512, 1023, 4095, 65535}) {
+  for (size_t n : {0, 1, 254, 255, 256, 271, 272, 511, 512, 1023, 1087, 4095, 65535}) {
     SCOPED_TRACE(n);
     Bytes data(n, 0x00);  // trailing zeros in the data itself must survive
     if (n > 0) data[0] = 0x80;
@@ -38,7 +49,7 @@ TEST(Padding, RejectsMalformedPadding) {
   junk_after_marker[10] = 0x80;
   junk_after_marker[255] = 0x01;
   EXPECT_EQ(Unpad(junk_after_marker).error().code(), Errc::kBadPadding);
-  Bytes not_a_bucket(300, 0);
+  Bytes not_a_bucket(260, 0);
   not_a_bucket[0] = 0x80;
   EXPECT_EQ(Unpad(not_a_bucket).error().code(), Errc::kBadPadding);
   EXPECT_EQ(Unpad({}).error().code(), Errc::kBadPadding);

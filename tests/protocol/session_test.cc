@@ -111,9 +111,10 @@ TEST(Session, SerializeRoundTripMidConversation) {
   Conversation c;
   c.Start();
   for (int i = 0; i < 3; ++i) {
-    auto m = c.a->Encrypt("m" + std::to_string(i), c.rng);
+    const std::string text = std::string("m") += std::to_string(i);
+    auto m = c.a->Encrypt(text, c.rng);
     if (i != 1) {  // m1 is lost
-      EXPECT_EQ(c.BobReceives(c.Deliver(*m)), "m" + std::to_string(i));
+      EXPECT_EQ(c.BobReceives(c.Deliver(*m)), text);
     }
   }
   auto reply = c.b->Encrypt("r", c.rng);

@@ -78,7 +78,7 @@ class ByteWriter {
   void PutBe16(uint16_t v);
   void PutBe32(uint32_t v);
   void PutBe64(uint64_t v);
-  void PutBytes(ByteView data) { out_.insert(out_.end(), data.begin(), data.end()); }
+  void PutBytes(ByteView data);
   // lp(x); fails (writing nothing) when x is longer than 65535 bytes.
   Result<void> PutLengthPrefixed(ByteView data);
 

@@ -37,6 +37,8 @@ class Blake2b {
   Bytes Final();
 
  private:
+  friend Result<std::array<uint8_t, kBlake2b256Bytes>> Blake2b256Keyed(
+      ByteView key, std::initializer_list<ByteView> parts);
   struct State;
   Blake2b(std::unique_ptr<State> state, size_t output_bytes);
   std::unique_ptr<State> state_;

@@ -42,8 +42,9 @@ inline constexpr size_t kMaxSkippedKeys = 2000;
 inline constexpr uint64_t kSkippedKeyTtlSeconds = 30ull * 24 * 60 * 60;
 
 // --- Wire format (protocol/) ---------------------------------------------------
-// Plaintexts are padded to power-of-two buckets from kMinPaddingBucket to
-// kMaxPaddedPlaintextBytes (docs/wire-format.md); the relay sees only the bucket.
+// Plaintexts are padded to Padmé buckets of at least kMinPaddingBucket and
+// at most kMaxPaddedPlaintextBytes (docs/wire-format.md); the relay sees only
+// the bucket.
 inline constexpr size_t kMinPaddingBucket = 256;
 inline constexpr size_t kMaxPaddedPlaintextBytes = 65536;
 // Serialized Content: what fits the largest bucket with the Frame's fields

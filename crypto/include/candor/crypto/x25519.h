@@ -37,7 +37,16 @@ class X25519KeyPair {
 
   X25519KeyPair(X25519KeyPair&&) noexcept = default;
   X25519KeyPair& operator=(X25519KeyPair&&) noexcept = default;
-  X25519KeyPair Clone() const { return FromPrivate(private_key_.Clone()); }
+  // Copies both halves; no scalar multiplication.
+  X25519KeyPair Clone() const { return X25519KeyPair(private_key_.Clone(), public_key_); }
+  // Restores a pair that candor itself stored (local session state), without
+  // recomputing the public key: that costs a scalar multiplication (~25 us),
+  // which would dominate loading a session. The caller vouches that the two
+  // halves belong together; never use it for keys from outside.
+  static X25519KeyPair FromTrustedParts(SecretArray<kX25519KeyBytes> private_key,
+                                        const X25519PublicKey& public_key) {
+    return X25519KeyPair(std::move(private_key), public_key);
+  }
 
   const X25519PublicKey& public_key() const { return public_key_; }
   const SecretArray<kX25519KeyBytes>& private_key() const { return private_key_; }

@@ -1,9 +1,10 @@
 // The ratchet plaintext: a Frame (serialized Content + franking key), padded
-// to a power-of-two bucket (docs/wire-format.md):
-//   padded = Frame bytes || 0x80 || 0x00 ... up to the smallest bucket in
-//            {256, 512, ..., 65536} that holds at least Frame bytes + 1.
-// The relay learns only the bucket. The padded plaintext holds the franking
-// key, so it lives in SecretBytes.
+// to a size bucket (docs/wire-format.md):
+//   padded = Frame bytes || 0x80 || 0x00 ... up to
+//            max(256, Padme(len(Frame bytes) + 1)), at most 65536 bytes.
+// Padmé keeps the top floor(log2 E) + 1 bits of a length (E = floor(log2 L))
+// and rounds the rest up: at most ~12% overhead, and the relay learns only
+// the bucket. The padded plaintext holds the franking key: SecretBytes.
 #ifndef CANDOR_PROTOCOL_FRAME_H_
 #define CANDOR_PROTOCOL_FRAME_H_
 
@@ -17,6 +18,8 @@
 
 namespace candor::protocol {
 
+// Padmé rounding of a length (exposed for tests and documentation).
+size_t Padme(size_t length);
 // The bucket a plaintext of `size` bytes (before the 0x80 marker) pads to;
 // kMessageTooLarge above the largest bucket.
 Result<size_t> PaddedSize(size_t size);

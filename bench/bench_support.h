@@ -1,0 +1,38 @@
+// Shared by the session and floor benchmarks: the 1 KiB plaintext and an
+// established pair of sessions.
+#ifndef CANDOR_BENCH_BENCH_SUPPORT_H_
+#define CANDOR_BENCH_BENCH_SUPPORT_H_
+
+#include <optional>
+#include <string>
+
+#include "candor/crypto/random.h"
+#include "candor/protocol/session.h"
+
+namespace candor::bench {
+
+inline constexpr size_t kPlaintextBytes = 1024;
+
+// 1 KiB of text (what the user typed), as every peer benchmark uses.
+std::string Plaintext();
+
+// Alice and Bob after one message each way: both sides can send, neither
+// carries prekey data any more.
+struct EstablishedPair {
+  EstablishedPair();
+  crypto::InsecureDeterministicRandom setup_rng{7};
+  std::optional<protocol::Session> alice, bob;
+};
+
+// The receive path of one message as a recipient sees it (the delivery's
+// envelope decoded), with a fixed server time and relay tag: relay work is
+// not part of a client's per-message cost.
+protocol::Delivery AsDelivery(Bytes envelope);
+
+// One message: encrypt at `from`, decode + decrypt at `to`. Aborts on failure.
+void SendOne(protocol::Session& from, protocol::Session& to, const std::string& text,
+             crypto::RandomSource& rng);
+
+}  // namespace candor::bench
+
+#endif  // CANDOR_BENCH_BENCH_SUPPORT_H_

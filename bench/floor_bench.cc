@@ -1,0 +1,164 @@
+// The floor: exactly the primitive calls candor's design makes per message,
+// made directly against libsodium with preallocated buffers, no encoding,
+// no state handling, no checks beyond the AEADs'. candor's own benchmarks
+// (session_bench.cc) divided by these give the overhead ratio in one run.
+//
+// This file is the one place outside crypto/ that includes sodium.h: a floor
+// measured through candor's wrappers would not be a floor.
+#include <benchmark/benchmark.h>
+#include <sodium.h>
+
+#include <array>
+#include <cstring>
+#include <vector>
+
+#include "bench_support.h"
+#include "candor/protocol/frame.h"
+
+namespace candor::bench {
+namespace {
+
+// Sizes the design produces for 1 KiB of text.
+struct Sizes {
+  size_t content = 0;  // serialized Content
+  size_t padded = 0;   // padded Frame, the ratchet plaintext
+  size_t ad = 0;       // X3DH associated data for "alice"/"bob"
+  Sizes() {
+    content = protocol::EncodeContent(Plaintext())->size();
+    crypto::FrankingKey fk;
+    padded = protocol::EncodePaddedFrame(Bytes(content), fk)->size();
+    ad = 12 + 32 + 32 + 2 + 5 + 2 + 3;
+  }
+};
+
+struct FloorState {
+  Sizes sizes;
+  std::array<uint8_t, 32> ck{}, hk{}, mk{}, fk{}, commitment{}, check{};
+  std::vector<uint8_t> content, addresses, ad, plain, sealed, opened;
+  std::array<uint8_t, 40> header{};
+  std::array<uint8_t, 80> enc_header{};
+  std::array<uint8_t, 40> header_out{};
+  FloorState() {
+    if (sodium_init() < 0) std::abort();
+    content.assign(sizes.content, 'x');
+    addresses.assign(4 + 5 + 3, 'a');
+    ad.assign(sizes.ad + 80 + 32, 0);
+    plain.assign(sizes.padded, 1);
+    sealed.assign(sizes.padded + 16, 0);
+    opened.assign(sizes.padded, 0);
+    randombytes_buf(ck.data(), ck.size());
+    randombytes_buf(hk.data(), hk.size());
+  }
+
+  void Commit(const std::array<uint8_t, 32>& key, std::array<uint8_t, 32>& out) {
+    crypto_generichash_state h;
+    crypto_generichash_init(&h, key.data(), key.size(), 32);
+    crypto_generichash_update(&h, reinterpret_cast<const uint8_t*>("candor/frank/v1"), 15);
+    crypto_generichash_update(&h, addresses.data(), addresses.size());
+    crypto_generichash_update(&h, content.data(), content.size());
+    crypto_generichash_final(&h, out.data(), out.size());
+  }
+
+  void KdfCk() {
+    std::array<uint8_t, 32> next;
+    crypto_kdf_derive_from_key(mk.data(), mk.size(), 1, "candorCK", ck.data());
+    crypto_kdf_derive_from_key(next.data(), next.size(), 2, "candorCK", ck.data());
+    ck = next;
+  }
+
+  // Sender: franking key and commitment, KDF_CK, header and body encryption.
+  void Send() {
+    randombytes_buf(fk.data(), fk.size());
+    Commit(fk, commitment);
+    KdfCk();
+    randombytes_buf(enc_header.data(), 24);
+    crypto_aead_xchacha20poly1305_ietf_encrypt(enc_header.data() + 24, nullptr, header.data(),
+                                               header.size(),
+                                               reinterpret_cast<const uint8_t*>("candor/hdr/v1"),
+                                               13, nullptr, enc_header.data(), hk.data());
+    std::memcpy(ad.data() + sizes.ad, enc_header.data(), 80);
+    std::memcpy(ad.data() + sizes.ad + 80, commitment.data(), 32);
+    static const std::array<uint8_t, 24> kZero{};
+    crypto_aead_xchacha20poly1305_ietf_encrypt(sealed.data(), nullptr, plain.data(), plain.size(),
+                                               ad.data(), ad.size(), nullptr, kZero.data(),
+                                               mk.data());
+  }
+
+  // Receiver: header and body decryption, KDF_CK, commitment check. The
+  // receiver's chain key mirrors the sender's, so rewind it for the KDF.
+  void Receive(std::array<uint8_t, 32>& recv_ck) {
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+            header_out.data(), nullptr, nullptr, enc_header.data() + 24, 56,
+            reinterpret_cast<const uint8_t*>("candor/hdr/v1"), 13, enc_header.data(),
+            hk.data()) != 0) {
+      std::abort();
+    }
+    std::array<uint8_t, 32> next, rmk;
+    crypto_kdf_derive_from_key(rmk.data(), rmk.size(), 1, "candorCK", recv_ck.data());
+    crypto_kdf_derive_from_key(next.data(), next.size(), 2, "candorCK", recv_ck.data());
+    recv_ck = next;
+    static const std::array<uint8_t, 24> kZero{};
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(opened.data(), nullptr, nullptr,
+                                                   sealed.data(), sealed.size(), ad.data(),
+                                                   ad.size(), kZero.data(), rmk.data()) != 0) {
+      std::abort();
+    }
+    Commit(fk, check);
+    if (sodium_memcmp(check.data(), commitment.data(), 32) != 0) std::abort();
+  }
+};
+
+// HKDF-SHA256 with L = 96 as KDF_RK computes it: extract + three expand blocks.
+void KdfRk(const uint8_t rk[32], const uint8_t dh[32], uint8_t out[96]) {
+  uint8_t prk[32], t[32];
+  crypto_auth_hmacsha256_state h;
+  crypto_auth_hmacsha256_init(&h, rk, 32);
+  crypto_auth_hmacsha256_update(&h, dh, 32);
+  crypto_auth_hmacsha256_final(&h, prk);
+  size_t t_len = 0;
+  for (uint8_t i = 1; i <= 3; ++i) {
+    crypto_auth_hmacsha256_init(&h, prk, 32);
+    crypto_auth_hmacsha256_update(&h, t, t_len);
+    crypto_auth_hmacsha256_update(&h, reinterpret_cast<const uint8_t*>("candor/ratchet/root/v1"), 22);
+    crypto_auth_hmacsha256_update(&h, &i, 1);
+    crypto_auth_hmacsha256_final(&h, t);
+    t_len = 32;
+    std::memcpy(out + 32 * (i - 1), t, 32);
+  }
+}
+
+void BM_FloorOneWay(benchmark::State& state) {
+  FloorState f;
+  std::array<uint8_t, 32> recv_ck = f.ck;
+  for (auto _ : state) {
+    f.Send();
+    f.Receive(recv_ck);
+  }
+}
+BENCHMARK(BM_FloorOneWay)->Name("candor/floor_one_way");
+
+// Plus the receiver's DH ratchet step: a new key pair, two X25519 and two
+// KDF_RK, on every message.
+void BM_FloorPingPong(benchmark::State& state) {
+  FloorState f;
+  std::array<uint8_t, 32> recv_ck = f.ck;
+  uint8_t rk[32] = {1}, their_pub[32], my_priv[32], my_pub[32], dh[32], okm[96];
+  randombytes_buf(my_priv, 32);
+  crypto_scalarmult_base(their_pub, my_priv);
+  for (auto _ : state) {
+    f.Send();
+    f.Receive(recv_ck);
+    if (crypto_scalarmult(dh, my_priv, their_pub) != 0) std::abort();
+    KdfRk(rk, dh, okm);
+    randombytes_buf(my_priv, 32);
+    crypto_scalarmult_base(my_pub, my_priv);
+    if (crypto_scalarmult(dh, my_priv, their_pub) != 0) std::abort();
+    KdfRk(okm, dh, okm);
+    std::memcpy(rk, okm, 32);
+    std::memcpy(their_pub, my_pub, 32);
+  }
+}
+BENCHMARK(BM_FloorPingPong)->Name("candor/floor_ping_pong");
+
+}  // namespace
+}  // namespace candor::bench
