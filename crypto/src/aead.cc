@@ -31,22 +31,31 @@ Result<void> XChaChaSealRaw(ByteView key, ByteView nonce, ByteView plaintext,
   return Ok();
 }
 
-Result<SecretBytes> XChaChaOpenRaw(ByteView key, ByteView nonce, ByteView ciphertext,
-                                   ByteView ad) {
+Result<void> XChaChaOpenRawInto(ByteView key, ByteView nonce, ByteView ciphertext, ByteView ad,
+                                std::span<uint8_t> plaintext) {
   if (key.size() != kAeadKeyBytes || nonce.size() != kAeadNonceBytes) {
     return Error(Errc::kInvalidArgument, "XChaCha20-Poly1305 needs a 32-byte key and 24-byte nonce");
   }
   if (ciphertext.size() < kAeadTagBytes) {
     return Error(Errc::kDecryptFailed, "ciphertext shorter than the tag");
   }
+  if (plaintext.size() != ciphertext.size() - kAeadTagBytes) {
+    return Error(Errc::kInternal, "AEAD output buffer has the wrong size");
+  }
   EnsureSodium();
-  SecretBytes plaintext(ciphertext.size() - kAeadTagBytes);
   unsigned long long written = 0;
-  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-          Ptr(plaintext.Expose()), &written, nullptr, ciphertext.data(), ciphertext.size(),
-          Ptr(ad), ad.size(), nonce.data(), key.data()) != 0) {
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(Ptr(plaintext), &written, nullptr,
+                                                 ciphertext.data(), ciphertext.size(), Ptr(ad),
+                                                 ad.size(), nonce.data(), key.data()) != 0) {
     return Error(Errc::kDecryptFailed, "authentication failed");
   }
+  return Ok();
+}
+
+Result<SecretBytes> XChaChaOpenRaw(ByteView key, ByteView nonce, ByteView ciphertext,
+                                   ByteView ad) {
+  SecretBytes plaintext(ciphertext.size() < kAeadTagBytes ? 0 : ciphertext.size() - kAeadTagBytes);
+  CANDOR_RETURN_IF_ERROR(XChaChaOpenRawInto(key, nonce, ciphertext, ad, plaintext.Expose()));
   return plaintext;
 }
 

@@ -18,6 +18,10 @@ Result<void> XChaChaSealRaw(ByteView key, ByteView nonce, ByteView plaintext,
 Result<SecretBytes> XChaChaOpenRaw(ByteView key, ByteView nonce, ByteView ciphertext,
                                    ByteView ad);
 
+// The same into a caller-provided buffer of ciphertext - 16 bytes (no allocation).
+Result<void> XChaChaOpenRawInto(ByteView key, ByteView nonce, ByteView ciphertext, ByteView ad,
+                                std::span<uint8_t> plaintext);
+
 }  // namespace candor::crypto::internal
 
 #endif  // CANDOR_CRYPTO_SRC_AEAD_RAW_H_

@@ -7,6 +7,7 @@
 #include "candor/crypto/hkdf.h"
 #include "candor/crypto/kdf.h"
 #include "candor/crypto/limits.h"
+#include "aead_raw.h"
 
 namespace candor::crypto {
 namespace {
@@ -55,10 +56,25 @@ class BodyAd {
   size_t size_ = 0;
 };
 
+// Header encryption works on fixed arrays (no allocation per message); the
+// nonce is random, drawn here, never chosen by a caller.
 Result<RatchetHeader> OpenHeader(const SecretArray<32>& hk, ByteView encrypted_header) {
-  auto plain = XChaCha20Poly1305(hk.Clone()).Open(encrypted_header, AsBytes(kHeaderAd));
-  if (!plain.has_value()) return plain.error();
-  return RatchetHeader::Decode(plain->Expose());
+  SecretArray<kRatchetHeaderBytes> plain;
+  CANDOR_RETURN_IF_ERROR(internal::XChaChaOpenRawInto(
+      hk.Expose(), encrypted_header.first(kAeadNonceBytes),
+      encrypted_header.subspan(kAeadNonceBytes), AsBytes(kHeaderAd), plain.Expose()));
+  return RatchetHeader::Decode(plain.Expose());
+}
+
+void SealHeader(const SecretArray<32>& hk, const RatchetHeader& header, RandomSource& rng,
+                EncryptedHeader& out) {
+  static_assert(kEncryptedHeaderBytes == kAeadNonceBytes + kRatchetHeaderBytes + kAeadTagBytes);
+  const std::span<uint8_t> nonce = std::span(out).first(kAeadNonceBytes);
+  rng.Fill(nonce);
+  const auto plain = header.Encode();
+  // Sizes are fixed by the types, so this cannot fail.
+  (void)internal::XChaChaSealRaw(hk.Expose(), nonce, plain, AsBytes(kHeaderAd),
+                                 std::span(out).subspan(kAeadNonceBytes));
 }
 
 // SkipMessageKeysHE: stores the keys of messages recv_n..until-1 of the
@@ -199,12 +215,9 @@ Result<RatchetCiphertext> RatchetEncrypt(RatchetState& s, ByteView plaintext,
     return Error(Errc::kInvalidState, "sending chain exhausted");
   }
   SecretArray<32> mk = KdfCk(*s.send_chain);
-  const RatchetHeader header{s.dh_self.public_key(), s.prev_send_n, s.send_n};
-  const auto plain_header = header.Encode();
-  const Bytes sealed_header =
-      XChaCha20Poly1305(s.send_header_key->Clone()).Seal(plain_header, AsBytes(kHeaderAd), rng);
   RatchetCiphertext out;
-  std::copy(sealed_header.begin(), sealed_header.end(), out.header.begin());
+  SealHeader(*s.send_header_key, RatchetHeader{s.dh_self.public_key(), s.prev_send_n, s.send_n},
+             rng, out.header);
   ++s.send_n;
   out.body = SealWithSingleUseKey(std::move(mk), plaintext, BodyAd(s, out.header, commitment));
   return out;
@@ -221,7 +234,7 @@ Result<RatchetDecryption> RatchetDecrypt(const RatchetState& state, ByteView enc
 
   if (auto skipped = TrySkipped(s, encrypted_header, body, commitment)) {
     if (!skipped->has_value()) return skipped->error();
-    return RatchetDecryption{std::move(*skipped).value(), std::move(s)};
+    return Result<RatchetDecryption>(std::in_place, std::move(*skipped).value(), std::move(s));
   }
 
   bool dh_step = false;
@@ -266,7 +279,7 @@ Result<RatchetDecryption> RatchetDecrypt(const RatchetState& state, ByteView enc
   CANDOR_ASSIGN_OR_RETURN(SecretBytes plaintext,
                           OpenWithSingleUseKey(std::move(mk), body,
                                                BodyAd(s, encrypted_header, commitment)));
-  return RatchetDecryption{std::move(plaintext), std::move(s)};
+  return Result<RatchetDecryption>(std::in_place, std::move(plaintext), std::move(s));
 }
 
 }  // namespace candor::crypto

@@ -5,6 +5,8 @@
 
 #include "candor/crypto/limits.h"
 #include "candor/wire/content.pb.h"
+#include "proto_writer.h"
+#include "wire_internal.h"
 #include "strict_parse.h"
 #include "utf8.h"
 
@@ -14,13 +16,13 @@ namespace {
 
 constexpr uint8_t kPadMarker = 0x80;
 
-// Protobuf keeps its own copy of the franking key in a std::string; wipe it
-// before the message is destroyed.
+// The reused parse message for Frames. It holds the plaintext content and
+// the franking key, so both buffers are wiped whenever a decode is done.
 struct FrameProto {
-  wire::Frame pb;
+  wire::Frame& pb = internal::ReusableMessage<wire::Frame>();
   ~FrameProto() {
-    std::string& fk = *pb.mutable_franking_key();
-    candor::internal::SecureWipe(fk.data(), fk.size());
+    internal::WipeStringCapacity(*pb.mutable_content());
+    internal::WipeStringCapacity(*pb.mutable_franking_key());
   }
 };
 
@@ -43,6 +45,18 @@ Result<size_t> PaddedSize(size_t size) {
     return Error(Errc::kMessageTooLarge, "plaintext does not fit the largest padding bucket");
   }
   return std::max(kMinPaddingBucket, Padme(size + 1));
+}
+
+Result<void> internal::CheckCiphertextSize(size_t size) {
+  constexpr size_t kTag = 16;
+  if (size < kMinPaddingBucket + kTag) {
+    return Error(Errc::kBadFieldLength, "ratchet.ciphertext shorter than the smallest bucket");
+  }
+  auto bucket = PaddedSize(size - kTag - 1);
+  if (!bucket.has_value() || *bucket != size - kTag) {
+    return Error(Errc::kBadFieldLength, "ratchet.ciphertext is not a padding bucket size");
+  }
+  return Ok();
 }
 
 Result<SecretBytes> Pad(ByteView plaintext) {
@@ -80,14 +94,16 @@ Result<SecretBytes> EncodePaddedFrame(ByteView content, const crypto::FrankingKe
   if (content.size() > kMaxContentBytes) {
     return Error(Errc::kMessageTooLarge, "content larger than kMaxContentBytes");
   }
-  FrameProto frame;
-  CANDOR_SET_BYTES(frame.pb, content, content);
-  CANDOR_SET_BYTES(frame.pb, franking_key, franking_key.Expose());
-  const size_t size = frame.pb.ByteSizeLong();
+  // Frame { content = 1; franking_key = 2 }, written straight into the
+  // padded buffer: no protobuf-owned copy of the franking key to wipe.
+  const size_t size = internal::BytesFieldSize(1, content.size()) +
+                      internal::BytesFieldSize(2, crypto::kFrankingKeyBytes);
   CANDOR_ASSIGN_OR_RETURN(size_t bucket, PaddedSize(size));
-  SecretBytes out(bucket);
-  frame.pb.SerializeWithCachedSizesToArray(out.Expose().data());
-  out.Expose()[size] = kPadMarker;
+  SecretBytes out(bucket);  // zero-filled: the padding after the marker
+  internal::ProtoWriter w(out.Expose());
+  w.BytesField(1, content);
+  w.BytesField(2, franking_key.Expose());
+  out.Expose()[w.position()] = kPadMarker;
   return out;
 }
 
@@ -110,21 +126,27 @@ Result<Bytes> EncodeContent(std::string_view text) {
   if (!internal::IsValidUtf8(text)) {
     return Error(Errc::kFieldOutOfRange, "content.text is not valid UTF-8");
   }
-  wire::Content pb;
-  CANDOR_SET_BYTES(pb, text, text);
-  if (pb.ByteSizeLong() > kMaxContentBytes) {
+  // Content { text = 1 }
+  const size_t size = internal::BytesFieldSize(1, text.size());
+  if (size > kMaxContentBytes) {
     return Error(Errc::kMessageTooLarge, "content larger than kMaxContentBytes");
   }
-  return internal::Serialize(pb, /*versioned=*/false);
+  Bytes out(size);
+  internal::ProtoWriter(out).BytesField(1, AsBytes(text));
+  return out;
 }
 
 Result<std::string> DecodeContentText(ByteView content) {
-  wire::Content pb;
+  // Reused parse message; the text is moved out below, so no plaintext stays.
+  auto& pb = internal::ReusableMessage<wire::Content>();
   CANDOR_RETURN_IF_ERROR(internal::ParseStrict(content, kMaxContentBytes, /*versioned=*/false, pb));
-  if (!internal::IsValidUtf8(pb.text())) {
+  std::string text = std::move(*pb.mutable_text());
+  pb.Clear();
+  if (!internal::IsValidUtf8(text)) {
+    internal::WipeStringCapacity(text);
     return Error(Errc::kFieldOutOfRange, "content.text is not valid UTF-8");
   }
-  return std::move(*pb.mutable_text());
+  return text;
 }
 
 }  // namespace candor::protocol

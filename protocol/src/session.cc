@@ -1,6 +1,7 @@
 #include "candor/protocol/session.h"
 
 #include "candor/protocol/frame.h"
+#include "wire_internal.h"
 
 namespace candor::protocol {
 
@@ -56,23 +57,23 @@ Result<OutgoingMessage> Session::Encrypt(std::string_view text, crypto::RandomSo
   // Everything that can fail on input has been checked: from here on the
   // ratchet advances and the message is built.
   CANDOR_ASSIGN_OR_RETURN(auto ct, crypto::RatchetEncrypt(ratchet_, padded.Expose(), commitment, rng));
-  Envelope env{local_account_, remote_account_, commitment, ContentType::kRatchetMessage, {}};
+  Bytes envelope;
   if (pending_) {
-    env.content_type = ContentType::kPrekeyMessage;
+    Envelope env{local_account_, remote_account_, commitment, ContentType::kPrekeyMessage, {}};
     CANDOR_ASSIGN_OR_RETURN(env.payload,
                             EncodePrekeyMessage(PrekeyMessage{
                                 local_identity_, pending_->ephemeral_key,
                                 pending_->signed_prekey_id, pending_->one_time_prekey_id,
                                 std::move(ct)}));
+    CANDOR_ASSIGN_OR_RETURN(envelope, EncodeEnvelope(env));
   } else {
-    CANDOR_ASSIGN_OR_RETURN(env.payload, EncodeRatchetMessage(ct));
+    CANDOR_ASSIGN_OR_RETURN(envelope, internal::EncodeRatchetEnvelope(
+                                          local_account_, remote_account_, commitment, ct));
   }
-  CANDOR_ASSIGN_OR_RETURN(Bytes envelope, EncodeEnvelope(env));
   return OutgoingMessage{std::move(envelope), std::move(content), std::move(fk), commitment};
 }
 
-Result<crypto::RatchetCiphertext> Session::InnerMessage(const Envelope& env) const {
-  if (env.content_type == ContentType::kRatchetMessage) return DecodeRatchetMessage(env.payload);
+Result<crypto::RatchetCiphertext> Session::PrekeyInner(const Envelope& env) const {
   CANDOR_ASSIGN_OR_RETURN(PrekeyMessage msg, DecodePrekeyMessage(env.payload));
   if (!(msg.identity_key == remote_identity_)) {
     return Error(Errc::kWrongPeer, "prekey message from a different identity key");
@@ -86,10 +87,21 @@ Result<IncomingMessage> Session::Decrypt(const Delivery& delivery, uint64_t now,
   if (env.recipient != local_account_ || env.sender != remote_account_) {
     return Error(Errc::kWrongPeer, "envelope is not between this session's accounts");
   }
-  CANDOR_ASSIGN_OR_RETURN(auto inner, InnerMessage(env));
-  CANDOR_ASSIGN_OR_RETURN(auto decrypted,
-                          crypto::RatchetDecrypt(ratchet_, inner.header, inner.body,
-                                                 env.franking_commitment, now, rng));
+  // Ratchet messages are read in place (a view valid until the next decode
+  // on this thread); prekey messages, rarer, are decoded into their own copy.
+  std::optional<crypto::RatchetCiphertext> prekey_inner;
+  internal::RatchetMessageView inner;
+  if (env.content_type == ContentType::kRatchetMessage) {
+    CANDOR_ASSIGN_OR_RETURN(inner, internal::DecodeRatchetMessageView(env.payload));
+  } else {
+    CANDOR_ASSIGN_OR_RETURN(prekey_inner, PrekeyInner(env));
+    inner = {prekey_inner->header, prekey_inner->body};
+  }
+  // Used in place: the successor state is moved once, into ratchet_.
+  auto result = crypto::RatchetDecrypt(ratchet_, inner.header, inner.body,
+                                       env.franking_commitment, now, rng);
+  if (!result.has_value()) return result.error();
+  crypto::RatchetDecryption& decrypted = *result;
   CANDOR_ASSIGN_OR_RETURN(Frame frame, DecodePaddedFrame(decrypted.plaintext.Expose()));
   // Receiver binding: a message whose commitment does not open could never
   // be reported, so it is refused outright.

@@ -71,7 +71,7 @@ SecretBytes SerializeSecret(const Message& msg, bool versioned) {
   return out;
 }
 
-Result<void> CheckAccountField(const std::string& value, std::string_view name) {
+Result<void> CheckAccountField(std::string_view value, std::string_view name) {
   if (!crypto::CheckAccount(value).has_value() || !IsValidUtf8(value)) {
     return Error(Errc::kFieldOutOfRange,
                  std::string(name) + " must be 1.." + std::to_string(kMaxAccountBytes) + " bytes of UTF-8");

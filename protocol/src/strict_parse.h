@@ -16,6 +16,25 @@
 
 namespace candor::protocol::internal {
 
+// One parse message per type and thread for the per-message decoders:
+// protobuf reuses a message's string buffers across parses (its own
+// performance advice), which saves two allocations per bytes field. Callers
+// copy what they need out before returning and never hold a reference; a
+// message holding secrets is wiped after use (WipeStringCapacity).
+template <typename T>
+T& ReusableMessage() {
+  thread_local T message;
+  return message;
+}
+
+// Wipes a string's whole buffer, not only its current size: a reused buffer
+// may still hold a longer earlier value beyond size().
+inline void WipeStringCapacity(std::string& s) {
+  s.resize(s.capacity());
+  candor::internal::SecureWipe(s.data(), s.size());
+  s.clear();
+}
+
 // Sets a bytes field from a span without a temporary std::string.
 #define CANDOR_SET_BYTES(msg, field, span) \
   (msg).set_##field(static_cast<const void*>((span).data()), (span).size())
@@ -37,7 +56,7 @@ template <size_t N>
 Result<std::array<uint8_t, N>> FixedBytes(const std::string& value, std::string_view name) {
   return ToFixedArray<N>(AsBytes(value), Errc::kBadFieldLength, name);
 }
-Result<void> CheckAccountField(const std::string& value, std::string_view name);
+Result<void> CheckAccountField(std::string_view value, std::string_view name);
 
 inline ByteView View(const std::string& s) { return AsBytes(s); }
 // Conversions between protobuf's std::string and Bytes through pointers of

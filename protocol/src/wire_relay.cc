@@ -2,6 +2,9 @@
 #include "candor/crypto/limits.h"
 #include "candor/protocol/wire.h"
 #include "candor/wire/envelope.pb.h"
+#include "candor/protocol/frame.h"
+#include "proto_writer.h"
+#include "wire_internal.h"
 #include "strict_parse.h"
 
 namespace candor::protocol {
@@ -36,7 +39,7 @@ Result<void> CheckServerTime(uint64_t ts, std::string_view name) {
 }  // namespace
 
 Result<Envelope> DecodeEnvelope(ByteView bytes) {
-  wire::Envelope pb;
+  auto& pb = internal::ReusableMessage<wire::Envelope>();
   CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxEnvelopeBytes, /*versioned=*/true, pb));
   CANDOR_RETURN_IF_ERROR(CheckAccountField(pb.sender(), "envelope.sender"));
   CANDOR_RETURN_IF_ERROR(CheckAccountField(pb.recipient(), "envelope.recipient"));
@@ -49,19 +52,57 @@ Result<Envelope> DecodeEnvelope(ByteView bytes) {
                   internal::ToBytes(pb.payload())};
 }
 
+namespace {
+
+// Envelope { sender = 1; recipient = 2; franking_commitment = 3;
+//            content_type = 4; payload = 5 }, after the version byte. The
+// payload is written by `write_payload` (exactly `payload_size` bytes).
+template <typename WritePayload>
+Result<Bytes> WriteEnvelope(std::string_view sender, std::string_view recipient,
+                            const crypto::FrankingCommitment& commitment, ContentType type,
+                            size_t payload_size, WritePayload write_payload) {
+  CANDOR_RETURN_IF_ERROR(CheckAccountField(sender, "envelope.sender"));
+  CANDOR_RETURN_IF_ERROR(CheckAccountField(recipient, "envelope.recipient"));
+  CANDOR_RETURN_IF_ERROR(CheckPayload(payload_size));
+  const uint64_t type_value = type == ContentType::kPrekeyMessage
+                                  ? wire::CONTENT_TYPE_PREKEY_MESSAGE
+                                  : wire::CONTENT_TYPE_RATCHET_MESSAGE;
+  Bytes out(1 + internal::BytesFieldSize(1, sender.size()) +
+            internal::BytesFieldSize(2, recipient.size()) +
+            internal::BytesFieldSize(3, commitment.size()) +
+            internal::VarintFieldSize(4, type_value) + internal::BytesFieldSize(5, payload_size));
+  internal::ProtoWriter w(out);
+  w.Raw(kWireVersion);
+  w.BytesField(1, AsBytes(sender));
+  w.BytesField(2, AsBytes(recipient));
+  w.BytesField(3, commitment);
+  w.VarintField(4, type_value);
+  w.BytesHeader(5, payload_size);
+  write_payload(w);
+  return out;
+}
+
+}  // namespace
+
 Result<Bytes> EncodeEnvelope(const Envelope& e) {
-  CANDOR_RETURN_IF_ERROR(CheckAccountField(e.sender, "envelope.sender"));
-  CANDOR_RETURN_IF_ERROR(CheckAccountField(e.recipient, "envelope.recipient"));
-  CANDOR_RETURN_IF_ERROR(CheckPayload(e.payload.size()));
-  wire::Envelope pb;
-  pb.set_sender(e.sender);
-  pb.set_recipient(e.recipient);
-  CANDOR_SET_BYTES(pb, franking_commitment, e.franking_commitment);
-  pb.set_content_type(e.content_type == ContentType::kPrekeyMessage
-                          ? wire::CONTENT_TYPE_PREKEY_MESSAGE
-                          : wire::CONTENT_TYPE_RATCHET_MESSAGE);
-  CANDOR_SET_BYTES(pb, payload, e.payload);
-  return internal::Serialize(pb, /*versioned=*/true);
+  return WriteEnvelope(e.sender, e.recipient, e.franking_commitment, e.content_type,
+                       e.payload.size(), [&](internal::ProtoWriter& w) {
+                         std::copy(e.payload.begin(), e.payload.end(), w.Rest().begin());
+                         w.Skip(e.payload.size());
+                       });
+}
+
+Result<Bytes> internal::EncodeRatchetEnvelope(std::string_view sender, std::string_view recipient,
+                                              const crypto::FrankingCommitment& commitment,
+                                              const crypto::RatchetCiphertext& m) {
+  // RatchetMessage { encrypted_header = 1; ciphertext = 2 }, nested in place.
+  CANDOR_RETURN_IF_ERROR(CheckCiphertextSize(m.body.size()));
+  const size_t inner = BytesFieldSize(1, m.header.size()) + BytesFieldSize(2, m.body.size());
+  return WriteEnvelope(sender, recipient, commitment, ContentType::kRatchetMessage, inner,
+                       [&](ProtoWriter& w) {
+                         w.BytesField(1, m.header);
+                         w.BytesField(2, m.body);
+                       });
 }
 
 Result<Delivery> DecodeDelivery(ByteView bytes) {

@@ -5,6 +5,8 @@
 #include "candor/protocol/wire.h"
 #include "candor/wire/bundle.pb.h"
 #include "candor/wire/message.pb.h"
+#include "proto_writer.h"
+#include "wire_internal.h"
 #include "strict_parse.h"
 
 namespace candor::protocol {
@@ -25,31 +27,21 @@ Result<crypto::X25519PublicKey> X25519Field(const std::string& v, std::string_vi
   return crypto::X25519PublicKey::FromBytes(bytes);
 }
 
-// The ciphertext must be a padded plaintext bucket plus the 16-byte tag.
-Result<void> CheckCiphertextSize(size_t size) {
-  const size_t tag = 16;
-  if (size < kMinPaddingBucket + tag) {
-    return Error(Errc::kBadFieldLength, "ratchet.ciphertext shorter than the smallest bucket");
-  }
-  auto bucket = PaddedSize(size - tag - 1);
-  if (!bucket.has_value() || *bucket != size - tag) {
-    return Error(Errc::kBadFieldLength, "ratchet.ciphertext is not a padding bucket size");
-  }
-  return Ok();
-}
-
 Result<crypto::RatchetCiphertext> FromProto(const wire::RatchetMessage& pb) {
   CANDOR_ASSIGN_OR_RETURN(auto header, FixedBytes<crypto::kEncryptedHeaderBytes>(
                                            pb.encrypted_header(), "ratchet.encrypted_header"));
-  CANDOR_RETURN_IF_ERROR(CheckCiphertextSize(pb.ciphertext().size()));
+  CANDOR_RETURN_IF_ERROR(internal::CheckCiphertextSize(pb.ciphertext().size()));
   return crypto::RatchetCiphertext{header, internal::ToBytes(pb.ciphertext())};
 }
 
-Result<void> ToProto(const crypto::RatchetCiphertext& m, wire::RatchetMessage& pb) {
-  CANDOR_RETURN_IF_ERROR(CheckCiphertextSize(m.body.size()));
-  CANDOR_SET_BYTES(pb, encrypted_header, m.header);
-  CANDOR_SET_BYTES(pb, ciphertext, m.body);
-  return Ok();
+// RatchetMessage { encrypted_header = 1; ciphertext = 2 }
+size_t RatchetMessageSize(const crypto::RatchetCiphertext& m) {
+  return internal::BytesFieldSize(1, m.header.size()) + internal::BytesFieldSize(2, m.body.size());
+}
+
+void WriteRatchetMessage(const crypto::RatchetCiphertext& m, internal::ProtoWriter& w) {
+  w.BytesField(1, m.header);
+  w.BytesField(2, m.body);
 }
 
 }  // namespace
@@ -94,16 +86,30 @@ Result<Bytes> EncodePrekeyBundle(const crypto::PrekeyBundle& b) {
   return internal::Serialize(pb, /*versioned=*/true);
 }
 
-Result<crypto::RatchetCiphertext> DecodeRatchetMessage(ByteView bytes) {
-  wire::RatchetMessage pb;
+Result<internal::RatchetMessageView> internal::DecodeRatchetMessageView(ByteView bytes) {
+  auto& pb = internal::ReusableMessage<wire::RatchetMessage>();
   CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxRatchetMessageBytes, /*versioned=*/false, pb));
-  return FromProto(pb);
+  if (pb.encrypted_header().size() != crypto::kEncryptedHeaderBytes) {
+    return Error(Errc::kBadFieldLength, "ratchet.encrypted_header must be 80 bytes");
+  }
+  CANDOR_RETURN_IF_ERROR(internal::CheckCiphertextSize(pb.ciphertext().size()));
+  return RatchetMessageView{AsBytes(pb.encrypted_header()), AsBytes(pb.ciphertext())};
+}
+
+Result<crypto::RatchetCiphertext> DecodeRatchetMessage(ByteView bytes) {
+  CANDOR_ASSIGN_OR_RETURN(auto view, internal::DecodeRatchetMessageView(bytes));
+  crypto::RatchetCiphertext out;
+  std::copy(view.header.begin(), view.header.end(), out.header.begin());
+  out.body.assign(view.body.begin(), view.body.end());
+  return out;
 }
 
 Result<Bytes> EncodeRatchetMessage(const crypto::RatchetCiphertext& m) {
-  wire::RatchetMessage pb;
-  CANDOR_RETURN_IF_ERROR(ToProto(m, pb));
-  return internal::Serialize(pb, /*versioned=*/false);
+  CANDOR_RETURN_IF_ERROR(internal::CheckCiphertextSize(m.body.size()));
+  Bytes out(RatchetMessageSize(m));
+  internal::ProtoWriter w(out);
+  WriteRatchetMessage(m, w);
+  return out;
 }
 
 Result<PrekeyMessage> DecodePrekeyMessage(ByteView bytes) {
@@ -119,13 +125,24 @@ Result<PrekeyMessage> DecodePrekeyMessage(ByteView bytes) {
 }
 
 Result<Bytes> EncodePrekeyMessage(const PrekeyMessage& m) {
-  wire::PrekeyMessage pb;
-  CANDOR_SET_BYTES(pb, identity_key, m.identity_key.bytes());
-  CANDOR_SET_BYTES(pb, ephemeral_key, m.ephemeral_key.bytes());
-  pb.set_signed_prekey_id(m.signed_prekey_id);
-  if (m.one_time_prekey_id) pb.set_one_time_prekey_id(*m.one_time_prekey_id);
-  CANDOR_RETURN_IF_ERROR(ToProto(m.message, *pb.mutable_message()));
-  return internal::Serialize(pb, /*versioned=*/false);
+  // PrekeyMessage { identity_key = 1; ephemeral_key = 2; signed_prekey_id = 3;
+  //                 optional one_time_prekey_id = 4; message = 5 }
+  CANDOR_RETURN_IF_ERROR(internal::CheckCiphertextSize(m.message.body.size()));
+  const size_t inner = RatchetMessageSize(m.message);
+  const bool has_opk = m.one_time_prekey_id.has_value();
+  const uint32_t opk = m.one_time_prekey_id.value_or(0);
+  Bytes out(internal::BytesFieldSize(1, crypto::kEd25519PublicKeyBytes) +
+            internal::BytesFieldSize(2, crypto::kX25519KeyBytes) +
+            internal::VarintFieldSize(3, m.signed_prekey_id) +
+            internal::VarintFieldSize(4, opk, has_opk) + internal::BytesFieldSize(5, inner));
+  internal::ProtoWriter w(out);
+  w.BytesField(1, m.identity_key.bytes());
+  w.BytesField(2, m.ephemeral_key.bytes());
+  w.VarintField(3, m.signed_prekey_id);
+  w.VarintField(4, opk, has_opk);
+  w.BytesHeader(5, inner);
+  WriteRatchetMessage(m.message, w);
+  return out;
 }
 
 }  // namespace candor::protocol

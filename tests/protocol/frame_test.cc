@@ -2,6 +2,8 @@
 
 #include "candor/crypto/limits.h"
 #include "candor/protocol/frame.h"
+#include "candor/wire/content.pb.h"
+#include "strict_parse.h"
 
 namespace candor::protocol {
 namespace {
@@ -98,6 +100,39 @@ TEST(Content, TextMustBeUtf8) {
   EXPECT_EQ(DecodeContentText(raw).error().code(), Errc::kFieldOutOfRange);
   const Bytes unknown_field = {0x0a, 0x01, 'a', 0x10, 0x01};
   EXPECT_EQ(DecodeContentText(unknown_field).error().code(), Errc::kUnknownField);
+}
+
+}  // namespace
+}  // namespace candor::protocol
+
+namespace candor::protocol {
+namespace {
+
+// Decoders reuse one parse message per thread (strict_parse.h). A long frame
+// followed by a short one must not leak bytes into the second result, and
+// the reused Frame message must be left holding no plaintext or key.
+TEST(Frame, ReusedParseBuffersLeaveNothingBehind) {
+  crypto::FrankingKey fk;
+  fk.Expose()[0] = 0x42;
+  const Bytes long_content(40000, 'L');
+  const Bytes short_content = {'s', 'h'};
+  auto long_frame = EncodePaddedFrame(long_content, fk);
+  auto short_frame = EncodePaddedFrame(short_content, fk);
+  ASSERT_TRUE(long_frame.has_value() && short_frame.has_value());
+  ASSERT_EQ(DecodePaddedFrame(long_frame->Expose())->content, long_content);
+  auto second = DecodePaddedFrame(short_frame->Expose());
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->content, short_content);
+  const auto& reused = internal::ReusableMessage<wire::Frame>();
+  EXPECT_TRUE(reused.content().empty());
+  EXPECT_TRUE(reused.franking_key().empty());
+  // The same after a failed decode (bad key length).
+  Bytes raw = {0x0a, 0x01, 'x', 0x12, 31};
+  raw.resize(raw.size() + 31, 0x11);
+  auto bad = Pad(raw);
+  EXPECT_FALSE(DecodePaddedFrame(bad->Expose()).has_value());
+  EXPECT_TRUE(reused.content().empty());
+  EXPECT_TRUE(reused.franking_key().empty());
 }
 
 }  // namespace

@@ -48,6 +48,10 @@ class [[nodiscard]] Result {
   // `return Error(...);` both read naturally in functions returning Result.
   Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
   Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}
+  // Constructs the value in place (saves a move of large values).
+  template <typename... Args>
+  explicit Result(std::in_place_t, Args&&... args)
+      : state_(std::in_place_index<0>, std::forward<Args>(args)...) {}
 
   bool has_value() const { return state_.index() == 0; }
   explicit operator bool() const { return has_value(); }

@@ -145,19 +145,23 @@ class SecretArray {
     return out;
   }
 
-  SecretArray(SecretArray&& other) noexcept : bytes_(other.bytes_) {
-    other.Wipe();
-  }
+  SecretArray(SecretArray&& other) noexcept : bytes_(other.bytes_) { other.WipeMovedFrom(); }
   SecretArray& operator=(SecretArray&& other) noexcept {
     if (this != &other) {
       bytes_ = other.bytes_;
-      other.Wipe();
+      zeroed_ = false;
+      other.WipeMovedFrom();
     }
     return *this;
   }
   SecretArray(const SecretArray&) = delete;
   SecretArray& operator=(const SecretArray&) = delete;
-  ~SecretArray() { Wipe(); }
+  // Skips the wipe only when the bytes are known to be zero already (moved
+  // from, untouched since): secret-holding state is moved several times per
+  // message, and wiping each husk twice showed up in the profile.
+  ~SecretArray() {
+    if (!zeroed_) Wipe();
+  }
 
   SecretArray Clone() const {
     SecretArray out;
@@ -166,7 +170,11 @@ class SecretArray {
   }
 
   static constexpr size_t size() { return N; }
-  std::span<uint8_t, N> Expose() { return bytes_; }
+  // Write access may put a secret back, so it clears the zeroed mark.
+  std::span<uint8_t, N> Expose() {
+    zeroed_ = false;
+    return bytes_;
+  }
   std::span<const uint8_t, N> Expose() const { return bytes_; }
 
   void Wipe() { internal::SecureWipe(bytes_.data(), N); }
@@ -176,7 +184,13 @@ class SecretArray {
   }
 
  private:
+  void WipeMovedFrom() {
+    Wipe();
+    zeroed_ = true;
+  }
+
   std::array<uint8_t, N> bytes_;
+  bool zeroed_ = false;  // true only while bytes_ is known to be all zero
 };
 
 }  // namespace candor

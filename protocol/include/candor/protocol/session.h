@@ -111,7 +111,8 @@ class Session {
         ratchet_(std::move(ratchet)),
         pending_(std::move(pending)) {}
 
-  Result<crypto::RatchetCiphertext> InnerMessage(const Envelope& envelope) const;
+  // The ratchet message inside a prekey message, from this session's peer.
+  Result<crypto::RatchetCiphertext> PrekeyInner(const Envelope& envelope) const;
 
   std::string local_account_;
   std::string remote_account_;
