@@ -34,6 +34,7 @@ struct Sizes {
 struct FloorState {
   Sizes sizes;
   std::array<uint8_t, 32> ck{}, hk{}, mk{}, fk{}, commitment{}, check{};
+  std::array<uint8_t, 56> randomness{};
   std::vector<uint8_t> content, addresses, ad, plain, sealed, opened;
   std::array<uint8_t, 40> header{};
   std::array<uint8_t, 80> enc_header{};
@@ -67,11 +68,13 @@ struct FloorState {
   }
 
   // Sender: franking key and commitment, KDF_CK, header and body encryption.
+  // The message's 56 random bytes (franking key, header nonce) are one draw.
   void Send() {
-    randombytes_buf(fk.data(), fk.size());
+    randombytes_buf(randomness.data(), randomness.size());
+    std::memcpy(fk.data(), randomness.data(), 32);
+    std::memcpy(enc_header.data(), randomness.data() + 32, 24);
     Commit(fk, commitment);
     KdfCk();
-    randombytes_buf(enc_header.data(), 24);
     crypto_aead_xchacha20poly1305_ietf_encrypt(enc_header.data() + 24, nullptr, header.data(),
                                                header.size(),
                                                reinterpret_cast<const uint8_t*>("candor/hdr/v1"),

@@ -1,5 +1,7 @@
 #include "candor/crypto/franking.h"
 
+#include <cstring>
+
 #include "candor/crypto/hash.h"
 #include "candor/crypto/limits.h"
 
@@ -27,7 +29,7 @@ class Addresses {
   void Put(std::string_view name) {  // bounded by CheckAccount
     bytes_[size_++] = static_cast<uint8_t>(name.size() >> 8);
     bytes_[size_++] = static_cast<uint8_t>(name.size());
-    std::copy(name.begin(), name.end(), bytes_.begin() + static_cast<ptrdiff_t>(size_));
+    std::memcpy(bytes_.data() + size_, name.data(), name.size());
     size_ += name.size();
   }
   std::array<uint8_t, 2 * (2 + kMaxAccountBytes)> bytes_;

@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+
 #include "candor/crypto/bytes.h"
 #include "sodium_support.h"
 
@@ -21,6 +23,23 @@ class SodiumRandom final : public RandomSource {
 RandomSource& SystemRandom() {
   static SodiumRandom source;
   return source;
+}
+
+PrefetchedRandom::PrefetchedRandom(RandomSource& source, size_t bytes)
+    : source_(source), buffer_(bytes) {
+  source_.Fill(buffer_.Expose());
+}
+
+void PrefetchedRandom::Fill(std::span<uint8_t> out) {
+  const size_t left = buffer_.size() - served_;
+  if (out.size() > left) {
+    source_.Fill(out);  // more than was prefetched: straight from the source
+    return;
+  }
+  auto from = buffer_.Expose().subspan(served_, out.size());
+  std::copy(from.begin(), from.end(), out.begin());
+  candor::internal::SecureWipe(from.data(), from.size());
+  served_ += out.size();
 }
 
 namespace {

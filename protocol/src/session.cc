@@ -1,5 +1,6 @@
 #include "candor/protocol/session.h"
 
+#include "candor/crypto/aead.h"
 #include "candor/protocol/frame.h"
 #include "wire_internal.h"
 
@@ -48,8 +49,11 @@ Result<std::pair<Session, IncomingMessage>> Session::Accept(
   return std::pair<Session, IncomingMessage>(std::move(session), std::move(first));
 }
 
-Result<OutgoingMessage> Session::Encrypt(std::string_view text, crypto::RandomSource& rng) {
+Result<OutgoingMessage> Session::Encrypt(std::string_view text, crypto::RandomSource& source) {
   CANDOR_ASSIGN_OR_RETURN(Bytes content, EncodeContent(text));
+  // The message's randomness (franking key, then the header nonce) in one
+  // draw: one system call per message instead of two.
+  crypto::PrefetchedRandom rng(source, crypto::kFrankingKeyBytes + crypto::kAeadNonceBytes);
   crypto::FrankingKey fk = crypto::GenerateFrankingKey(rng);
   CANDOR_ASSIGN_OR_RETURN(auto commitment, crypto::ComputeFrankingCommitment(
                                                fk, local_account_, remote_account_, content));

@@ -14,26 +14,39 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
 Result<void> ParseStrict(ByteView bytes, size_t max_bytes, bool versioned, Message& out) {
-  const std::string type = out.GetDescriptor()->name();
+  // The type name only for error messages: building it costs a descriptor
+  // lookup and a string on every parse.
+  auto type = [&out] { return out.GetDescriptor()->name(); };
   if (bytes.size() > max_bytes) {
-    return Error(Errc::kMessageTooLarge, type + " larger than " + std::to_string(max_bytes) +
-                                             " bytes");
+    return Error(Errc::kMessageTooLarge,
+                 type() + " larger than " + std::to_string(max_bytes) + " bytes");
   }
   if (versioned) {
     if (bytes.empty() || bytes[0] != kWireVersion) {
-      return Error(Errc::kUnsupportedVersion, type + " has no supported version byte");
+      return Error(Errc::kUnsupportedVersion, type() + " has no supported version byte");
     }
     bytes = bytes.subspan(1);
   }
   if (bytes.size() > static_cast<size_t>(INT32_MAX) ||
       !out.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return Error(Errc::kMalformed, type + " does not parse");
+    return Error(Errc::kMalformed, type() + " does not parse");
   }
   if (HasUnknownFields(out)) {
-    return Error(Errc::kUnknownField, type + " carries fields this version does not define");
+    return Error(Errc::kUnknownField, type() + " carries fields this version does not define");
   }
   return Ok();
 }
+
+namespace {
+
+bool HasMessageFields(const google::protobuf::Descriptor* d) {
+  for (int i = 0; i < d->field_count(); ++i) {
+    if (d->field(i)->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 bool HasUnknownFields(const Message& msg) {
   const auto* reflection = msg.GetReflection();
@@ -41,6 +54,7 @@ bool HasUnknownFields(const Message& msg) {
   // Walk only the message-typed fields the descriptor declares: no
   // allocation, and nothing to do for the flat messages on the hot path.
   const auto* descriptor = msg.GetDescriptor();
+  if (!HasMessageFields(descriptor)) return false;
   for (int i = 0; i < descriptor->field_count(); ++i) {
     const FieldDescriptor* f = descriptor->field(i);
     if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;

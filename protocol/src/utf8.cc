@@ -5,17 +5,29 @@
 
 namespace candor::protocol::internal {
 
+namespace {
+
+// True when the 64 bytes at `p` are all ASCII. Written as a plain OR
+// reduction so the compiler vectorises it.
+bool Ascii64(const char* p) {
+  uint64_t acc = 0;
+  for (int k = 0; k < 8; ++k) {
+    uint64_t w;
+    std::memcpy(&w, p + 8 * k, 8);
+    acc |= w;
+  }
+  return (acc & 0x8080808080808080ull) == 0;
+}
+
+}  // namespace
+
 bool IsValidUtf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
-    // Fast path: 32 ASCII bytes at a time (most text is mostly ASCII).
-    if (s.size() - i >= 32) {
-      uint64_t w[4];
-      std::memcpy(w, s.data() + i, 32);
-      if (((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ull) == 0) {
-        i += 32;
-        continue;
-      }
+    // Fast path: 64 ASCII bytes at a time (most text is mostly ASCII).
+    if (s.size() - i >= 64 && Ascii64(s.data() + i)) {
+      i += 64;
+      continue;
     }
     const auto c = static_cast<uint8_t>(s[i]);
     size_t len;

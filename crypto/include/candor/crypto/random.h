@@ -22,6 +22,22 @@ class RandomSource {
 // The operating system's CSPRNG through libsodium. Thread-safe.
 RandomSource& SystemRandom();
 
+// Serves the bytes of one draw from `source` (made at construction) to the
+// next Fill calls, then falls back to `source`: a message that needs several
+// small random values costs one system call instead of several. The buffer
+// is local to one operation and wiped as it is served, so no randomness
+// outlives it (unlike a long-lived pool, which a fork would duplicate).
+class PrefetchedRandom final : public RandomSource {
+ public:
+  PrefetchedRandom(RandomSource& source, size_t bytes);
+  void Fill(std::span<uint8_t> out) override;
+
+ private:
+  RandomSource& source_;
+  SecretBytes buffer_;
+  size_t served_ = 0;
+};
+
 // A reproducible stream: ChaCha20 (randombytes_buf_deterministic) keyed per
 // call from the seed and a call counter. The same seed gives the same bytes on
 // every platform. NEVER use it for real keys; the name is meant to stand out.
