@@ -87,6 +87,11 @@ Result<RatchetCiphertext> RatchetEncrypt(RatchetState& state, ByteView plaintext
                                          ByteView commitment, RandomSource& rng);
 
 struct RatchetDecryption {
+  // A constructor, not only aggregate init, so Result can build it in place
+  // on clang-14 (no parenthesized aggregate initialization there).
+  RatchetDecryption(SecretBytes&& p, RatchetState&& n)
+      : plaintext(std::move(p)), next(std::move(n)) {}
+
   SecretBytes plaintext;
   RatchetState next;  // adopt only when the caller accepts the message
 };
