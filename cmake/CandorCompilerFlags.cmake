@@ -27,3 +27,15 @@ elseif(CANDOR_SANITIZE)
                       -fno-omit-frame-pointer -g)
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+# One library target per module: candor_<name> with alias candor::<name>,
+# public headers in <module>/include, private ones in <module>/src.
+function(candor_add_module name)
+  add_library(candor_${name} ${ARGN})
+  add_library(candor::${name} ALIAS candor_${name})
+  target_include_directories(candor_${name}
+    PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
+    PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
+  target_compile_features(candor_${name} PUBLIC cxx_std_20)
+  candor_target_warnings(candor_${name})
+endfunction()

@@ -13,6 +13,19 @@ std::string ToHex(ByteView bytes) {
   return out;
 }
 
+SecretBytes ToHexSecret(ByteView bytes, std::string_view prefix, std::string_view suffix) {
+  // sodium_bin2hex writes a terminator: room for it, trimmed below.
+  SecretBytes out(prefix.size() + bytes.size() * 2 + 1 + suffix.size());
+  auto buf = out.Expose();
+  std::copy(prefix.begin(), prefix.end(), buf.begin());
+  sodium_bin2hex(reinterpret_cast<char*>(buf.data() + prefix.size()), bytes.size() * 2 + 1,
+                 crypto::internal::Ptr(bytes), bytes.size());
+  std::copy(suffix.begin(), suffix.end(),
+            buf.begin() + static_cast<ptrdiff_t>(prefix.size() + bytes.size() * 2));
+  out.Resize(out.size() - 1);
+  return out;
+}
+
 Result<Bytes> FromHex(std::string_view hex) {
   if (hex.size() % 2 != 0) {
     return Error(Errc::kInvalidEncoding, "hex string has odd length");

@@ -38,6 +38,13 @@ std::string_view ErrcName(Errc code) {
     case Errc::kMissingField: return "missing_field";
     case Errc::kBadPadding: return "bad_padding";
     case Errc::kWrongPeer: return "wrong_peer";
+    case Errc::kWrongKey: return "wrong_key";
+    case Errc::kNotACandorDatabase: return "not_a_candor_database";
+    case Errc::kDatabaseLocked: return "database_locked";
+    case Errc::kNotFound: return "not_found";
+    case Errc::kAlreadyExists: return "already_exists";
+    case Errc::kSchemaTooNew: return "schema_too_new";
+    case Errc::kStorageFailed: return "storage_failed";
   }
   return "unknown";
 }

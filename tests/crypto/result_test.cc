@@ -65,7 +65,10 @@ TEST(Errc, EveryCodeHasAUniqueName) {
                       Errc::kTooManySkipped, Errc::kFrankingMismatch,
                       Errc::kMessageTooLarge, Errc::kUnsupportedVersion, Errc::kMalformed,
                       Errc::kUnknownField, Errc::kBadFieldLength, Errc::kFieldOutOfRange,
-                      Errc::kMissingField, Errc::kBadPadding, Errc::kWrongPeer};
+                      Errc::kMissingField, Errc::kBadPadding, Errc::kWrongPeer,
+                      Errc::kWrongKey, Errc::kNotACandorDatabase, Errc::kDatabaseLocked,
+                      Errc::kNotFound, Errc::kAlreadyExists, Errc::kSchemaTooNew,
+                      Errc::kStorageFailed};
   std::set<std::string_view> names;
   for (Errc e : all) {
     EXPECT_NE(ErrcName(e), "unknown");

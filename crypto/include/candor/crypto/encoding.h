@@ -8,10 +8,15 @@
 
 #include "candor/crypto/bytes.h"
 #include "candor/crypto/result.h"
+#include "candor/crypto/secret.h"
 
 namespace candor {
 
 std::string ToHex(ByteView bytes);
+// Hex of secret bytes, into wiped memory (constant time, sodium_bin2hex);
+// `prefix` and `suffix` are written around it, e.g. SQLCipher's x'...'.
+SecretBytes ToHexSecret(ByteView bytes, std::string_view prefix = {},
+                        std::string_view suffix = {});
 // Lower- or upper-case digits, even length; kInvalidEncoding otherwise.
 Result<Bytes> FromHex(std::string_view hex);
 

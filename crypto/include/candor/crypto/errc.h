@@ -48,6 +48,15 @@ enum class Errc : uint16_t {
   kMissingField = 406,        // a required field absent
   kBadPadding = 407,          // plaintext padding not 0x80 then zeros to a bucket
   kWrongPeer = 408,           // envelope not between this session's two accounts
+
+  // Storage (storage/).
+  kWrongKey = 500,             // the key does not open this database
+  kNotACandorDatabase = 501,   // a plain SQLite file, another app's database, or no database
+  kDatabaseLocked = 502,       // another connection holds the lock
+  kNotFound = 503,             // no such file or record
+  kAlreadyExists = 504,        // Create on an existing path
+  kSchemaTooNew = 505,         // written by a newer candor; refused, never downgraded
+  kStorageFailed = 506,        // any other SQLite / file-system failure
 };
 
 // Stable snake_case name of a code, e.g. "bad_signature" (used in JSON output).

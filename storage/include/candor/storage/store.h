@@ -1,0 +1,101 @@
+// candor's encrypted local store: a SQLCipher 3.4.1 database holding keys,
+// sessions, history and the report log (DESIGN.md "Storage").
+//
+// Opening. The database key is either a raw 32-byte key from the embedder's
+// keystore, or a passphrase stretched with Argon2id. Either way it reaches
+// SQLCipher in its raw-key form (x'<hex>', built in wiped memory), so
+// SQLCipher's own PBKDF2 never runs. For a passphrase, the Argon2id salt is
+// SQLCipher's per-database salt: the 16 plaintext bytes at the start of the
+// file. Create draws it and hands it to SQLCipher with the key; Open reads it
+// back from the file. There is no sidecar file to lose.
+//
+// Refusals leave the file byte-identical: a wrong key (kWrongKey), a file
+// that is not a candor store — plain SQLite, another application's
+// database, anything else (kNotACandorDatabase) — or a store written by a
+// newer candor (kSchemaTooNew). An older store is migrated forward in one
+// transaction.
+//
+// Settings: cipher_page_size 4096, WAL, secure_delete on, foreign keys on,
+// synchronous FULL unless StoreOptions says NORMAL.
+//
+// Not thread-safe: one Store per thread (SQLite connections are not shared).
+#ifndef CANDOR_STORAGE_STORE_H_
+#define CANDOR_STORAGE_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <variant>
+
+#include "candor/crypto/pwhash.h"
+#include "candor/crypto/random.h"
+#include "candor/crypto/result.h"
+#include "candor/crypto/secret.h"
+
+namespace candor::storage {
+
+namespace internal {
+struct StoreFactory;  // storage's own construction paths (store.cc)
+}  // namespace internal
+
+// Argon2id parameters for passphrase stores. Fixed, because Open must derive
+// the same key without anything stored in the clear but the salt:
+// libsodium's MODERATE profile (3 passes, 256 MiB), ~0.7 s on the project's
+// machine. Changing them is a format change that needs a re-key migration.
+inline constexpr crypto::Argon2idParams kStorePassphraseParams{
+    kArgon2idDefaultOpsLimit, kArgon2idDefaultMemLimitBytes};
+
+class StoreKey {
+ public:
+  static StoreKey Raw(SecretArray<32> key);
+  // kInvalidArgument for an empty passphrase or one over kMaxPassphraseBytes.
+  static Result<StoreKey> Passphrase(SecretBytes passphrase);
+
+  StoreKey(StoreKey&&) noexcept = default;
+  StoreKey& operator=(StoreKey&&) noexcept = default;
+
+  bool is_passphrase() const { return std::holds_alternative<SecretBytes>(key_); }
+
+ private:
+  explicit StoreKey(std::variant<SecretArray<32>, SecretBytes> key) : key_(std::move(key)) {}
+  std::variant<SecretArray<32>, SecretBytes> key_;
+  friend struct internal::StoreFactory;
+};
+
+struct StoreOptions {
+  // FULL: a committed transaction survives power loss. NORMAL (WAL): it
+  // survives a crash of the process, and the database is never corrupted,
+  // but the last commits can be lost on power loss.
+  bool synchronous_full = true;
+};
+
+class Store {
+ public:
+  // A new store at `path`; kAlreadyExists if something is there. On failure
+  // nothing is left behind.
+  static Result<Store> Create(const std::string& path, const StoreKey& key,
+                              crypto::RandomSource& rng, StoreOptions options = {});
+  // An existing store; kNotFound, kWrongKey, kNotACandorDatabase,
+  // kSchemaTooNew, kDatabaseLocked.
+  static Result<Store> Open(const std::string& path, const StoreKey& key,
+                            StoreOptions options = {});
+
+  Store(Store&&) noexcept;
+  Store& operator=(Store&&) noexcept;
+  ~Store();
+
+  int64_t schema_version() const;
+
+  // For tests and tools inside storage/ (the RAII database layer is private).
+  struct Impl;
+  Impl& impl() { return *impl_; }
+
+ private:
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  friend struct internal::StoreFactory;
+};
+
+}  // namespace candor::storage
+
+#endif  // CANDOR_STORAGE_STORE_H_

@@ -1,0 +1,116 @@
+#include "schema.h"
+
+#include <string>
+
+namespace candor::storage::internal {
+namespace {
+
+struct Migration {
+  int64_t version;
+  const char* sql;
+};
+
+// Never edit a released migration: add a new one. SQLCipher 3.4.1 is SQLite
+// 3.15.2, so no UPSERT, RETURNING or window functions here or in queries.
+constexpr Migration kMigrations[] = {
+    {1, R"sql(
+      -- This device: one row.
+      CREATE TABLE identity (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        account     TEXT NOT NULL,
+        seed        BLOB NOT NULL CHECK (length(seed) = 32),
+        created_at  INTEGER NOT NULL
+      );
+      CREATE TABLE signed_prekeys (
+        id          INTEGER PRIMARY KEY,
+        private_key BLOB NOT NULL CHECK (length(private_key) = 32),
+        signature   BLOB NOT NULL CHECK (length(signature) = 64),
+        created_at  INTEGER NOT NULL,
+        retired_at  INTEGER
+      );
+      -- Deleted when consumed, in the transaction that stores the session.
+      CREATE TABLE one_time_prekeys (
+        id          INTEGER PRIMARY KEY,
+        private_key BLOB NOT NULL CHECK (length(private_key) = 32),
+        handed_out  INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE conversations (
+        id          INTEGER PRIMARY KEY,
+        peer        TEXT NOT NULL UNIQUE,
+        next_order  INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE sessions (
+        conversation_id INTEGER PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+        state       BLOB NOT NULL,
+        updated_at  INTEGER NOT NULL
+      );
+      CREATE TABLE messages (
+        id              INTEGER PRIMARY KEY,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        local_order     INTEGER NOT NULL,
+        direction       INTEGER NOT NULL CHECK (direction IN (0, 1)),  -- 0 in, 1 out
+        sender          TEXT NOT NULL,
+        recipient       TEXT NOT NULL,
+        server_time     INTEGER,            -- NULL until the relay acknowledged
+        stored_at       INTEGER NOT NULL,
+        content         BLOB NOT NULL,      -- serialized Content, verbatim
+        UNIQUE (conversation_id, local_order)
+      );
+      -- The franking opening of a message, deleted with it.
+      CREATE TABLE franking (
+        message_id   INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+        franking_key BLOB NOT NULL CHECK (length(franking_key) = 32),
+        commitment   BLOB NOT NULL UNIQUE CHECK (length(commitment) = 32),
+        relay_tag    BLOB CHECK (relay_tag IS NULL OR length(relay_tag) = 32)
+      );
+      -- One marker per received envelope (a hash of its bytes): a second
+      -- delivery is a duplicate even after the message itself expired.
+      CREATE TABLE received_envelopes (
+        digest      BLOB PRIMARY KEY CHECK (length(digest) = 32),
+        received_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    )sql"},
+    {2, R"sql(
+      -- Disappearing messages: per conversation, seconds after storing.
+      ALTER TABLE conversations ADD COLUMN disappear_after INTEGER;
+      ALTER TABLE messages ADD COLUMN expires_at INTEGER;
+      CREATE INDEX messages_expiry ON messages(expires_at) WHERE expires_at IS NOT NULL;
+      -- What this device disclosed in reports.
+      CREATE TABLE reports (
+        id              INTEGER PRIMARY KEY,
+        conversation_id INTEGER REFERENCES conversations(id) ON DELETE SET NULL,
+        peer            TEXT NOT NULL,
+        reason          TEXT NOT NULL,
+        created_at      INTEGER NOT NULL,
+        message_count   INTEGER NOT NULL,
+        preview         BLOB NOT NULL,      -- exactly what the user was shown
+        sealed          BLOB NOT NULL       -- exactly what was handed out
+      );
+    )sql"},
+};
+
+}  // namespace
+
+int64_t CurrentSchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+Result<void> Migrate(Database& db, int64_t target) {
+  CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
+  CANDOR_ASSIGN_OR_RETURN(int64_t version, db.QueryInt("PRAGMA user_version"));
+  if (version > CurrentSchemaVersion()) {
+    return Error(Errc::kSchemaTooNew, "database schema version " + std::to_string(version) +
+                                          " is newer than this candor (" +
+                                          std::to_string(CurrentSchemaVersion()) + ")");
+  }
+  if (version == 0) {
+    CANDOR_RETURN_IF_ERROR(
+        db.Exec("PRAGMA application_id = " + std::to_string(kApplicationId)));
+  }
+  for (const Migration& m : kMigrations) {
+    if (m.version <= version || m.version > target) continue;
+    CANDOR_RETURN_IF_ERROR(db.Exec(m.sql));
+    CANDOR_RETURN_IF_ERROR(db.Exec("PRAGMA user_version = " + std::to_string(m.version)));
+  }
+  return tx.Commit();
+}
+
+}  // namespace candor::storage::internal

@@ -1,0 +1,195 @@
+#include "sqlite.h"
+
+#define SQLITE_HAS_CODEC 1  // sqlite3_key is declared only under it
+#include <sqlcipher/sqlite3.h>
+
+#include <utility>
+
+namespace candor::storage::internal {
+
+Error SqliteError(int rc, std::string_view what) {
+  const std::string context = std::string(what) + ": " + sqlite3_errstr(rc);
+  switch (rc & 0xff) {  // primary code
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Error(Errc::kDatabaseLocked, context);
+    case SQLITE_NOTADB:
+      return Error(Errc::kWrongKey, context);
+    case SQLITE_CANTOPEN:
+      return Error(Errc::kNotFound, context);
+    default:
+      return Error(Errc::kStorageFailed, context);
+  }
+}
+
+// --- Database ------------------------------------------------------------------
+
+Result<Database> Database::Open(const std::string& path, Mode mode) {
+  sqlite3* db = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+                    (mode == Mode::kCreateNew ? SQLITE_OPEN_CREATE : 0);
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_close_v2(db);  // sqlite3_open_v2 may return a handle even on failure
+    return SqliteError(rc, "open");
+  }
+  sqlite3_extended_result_codes(db, 1);
+  return Database(db);
+}
+
+Database::Database(Database&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+
+Database& Database::operator=(Database&& other) noexcept {
+  if (this != &other) {
+    if (db_ != nullptr) sqlite3_close_v2(db_);
+    db_ = std::exchange(other.db_, nullptr);
+  }
+  return *this;
+}
+
+Database::~Database() {
+  if (db_ != nullptr) sqlite3_close_v2(db_);
+}
+
+Result<void> Database::Key(const SecretBytes& key_spec) {
+  const int rc = sqlite3_key(db_, key_spec.Expose().data(), static_cast<int>(key_spec.size()));
+  if (rc != SQLITE_OK) return SqliteError(rc, "key");
+  return Ok();
+}
+
+Result<void> Database::Exec(std::string_view sql) {
+  const std::string text(sql);
+  const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(rc, sql.substr(0, 40));
+  return Ok();
+}
+
+Result<Statement> Database::Prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    return SqliteError(rc, "prepare");
+  }
+  return Statement(db_, stmt);
+}
+
+Result<int64_t> Database::QueryInt(std::string_view sql) {
+  CANDOR_ASSIGN_OR_RETURN(Statement stmt, Prepare(sql));
+  CANDOR_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return Error(Errc::kStorageFailed, "query returned no row");
+  return stmt.ColumnInt(0);
+}
+
+int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+int Database::Changes() const { return sqlite3_changes(db_); }
+
+// --- Statement -----------------------------------------------------------------
+
+Statement::Statement(Statement&& other) noexcept
+    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)), bind_error_(other.bind_error_) {}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    sqlite3_finalize(stmt_);
+    db_ = other.db_;
+    stmt_ = std::exchange(other.stmt_, nullptr);
+    bind_error_ = other.bind_error_;
+  }
+  return *this;
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+void Statement::NoteBind(int rc) {
+  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
+}
+
+Statement& Statement::BindInt(int index, int64_t value) {
+  NoteBind(sqlite3_bind_int64(stmt_, index, value));
+  return *this;
+}
+
+Statement& Statement::BindBlob(int index, ByteView value) {
+  // An empty blob binds as a zero-length blob, not NULL.
+  static const uint8_t kEmpty = 0;
+  NoteBind(sqlite3_bind_blob64(stmt_, index, value.empty() ? &kEmpty : value.data(),
+                               value.size(), SQLITE_TRANSIENT));
+  return *this;
+}
+
+Statement& Statement::BindText(int index, std::string_view value) {
+  NoteBind(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
+                               SQLITE_UTF8));
+  return *this;
+}
+
+Statement& Statement::BindNull(int index) {
+  NoteBind(sqlite3_bind_null(stmt_, index));
+  return *this;
+}
+
+Result<bool> Statement::Step() {
+  if (bind_error_ != 0) return SqliteError(bind_error_, "bind");
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  // The statement's own error code is more precise than rc for some errors.
+  return SqliteError(sqlite3_extended_errcode(db_), "step");
+}
+
+Result<void> Statement::Run() {
+  CANDOR_ASSIGN_OR_RETURN(bool row, Step());
+  if (row) return Error(Errc::kInternal, "statement returned a row where none was expected");
+  return Ok();
+}
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  bind_error_ = 0;
+}
+
+int64_t Statement::ColumnInt(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+ByteView Statement::ColumnBlob(int column) const {
+  const void* data = sqlite3_column_blob(stmt_, column);
+  const int size = sqlite3_column_bytes(stmt_, column);
+  if (data == nullptr || size <= 0) return {};
+  return ByteView(static_cast<const uint8_t*>(data), static_cast<size_t>(size));
+}
+
+std::string Statement::ColumnText(int column) const {
+  const auto* text = sqlite3_column_text(stmt_, column);
+  const int size = sqlite3_column_bytes(stmt_, column);
+  if (text == nullptr || size <= 0) return {};
+  return std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(size));
+}
+
+bool Statement::ColumnIsNull(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+// --- Transaction ---------------------------------------------------------------
+
+Result<Transaction> Transaction::Begin(Database& db) {
+  CANDOR_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  return Transaction(&db);
+}
+
+Transaction::Transaction(Transaction&& other) noexcept
+    : db_(other.db_), open_(std::exchange(other.open_, false)) {}
+
+Transaction::~Transaction() {
+  if (open_) (void)db_->Exec("ROLLBACK");
+}
+
+Result<void> Transaction::Commit() {
+  if (!open_) return Error(Errc::kInternal, "transaction already finished");
+  auto rc = db_->Exec("COMMIT");
+  if (!rc.has_value()) return rc;  // still open: the destructor rolls back
+  open_ = false;
+  return Ok();
+}
+
+}  // namespace candor::storage::internal

@@ -1,0 +1,122 @@
+// Private to storage/: an RAII layer over SQLCipher's C API, in the style of
+// Chromium's sql:: and SQLiteCpp. sqlite3.h stays out of every header
+// (handles are forward-declared); only sqlite.cc includes it.
+//
+//  - Database owns a connection (closed in its destructor).
+//  - Statement owns a prepared statement. Binds are typed; overloads that
+//    would narrow or dangle are deleted so they fail to compile. A failed
+//    bind is remembered and reported by the next Step().
+//  - Transaction runs BEGIN IMMEDIATE and rolls back in its destructor
+//    unless Commit() succeeded.
+#ifndef CANDOR_STORAGE_SRC_SQLITE_H_
+#define CANDOR_STORAGE_SRC_SQLITE_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "candor/crypto/bytes.h"
+#include "candor/crypto/result.h"
+#include "candor/crypto/secret.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace candor::storage::internal {
+
+class Statement;
+
+class Database {
+ public:
+  enum class Mode { kOpenExisting, kCreateNew };
+
+  // Opens (or creates) the file; no key yet, nothing read.
+  static Result<Database> Open(const std::string& path, Mode mode);
+  Database(Database&& other) noexcept;
+  Database& operator=(Database&& other) noexcept;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  ~Database();
+
+  // sqlite3_key with SQLCipher's raw-key form, x'<hex>', built by the caller
+  // in wiped memory. Must come before anything reads the file.
+  Result<void> Key(const SecretBytes& key_spec);
+
+  // Statements without parameters (DDL, pragmas). Never with secrets in them.
+  Result<void> Exec(std::string_view sql);
+  Result<Statement> Prepare(std::string_view sql);
+  // A single-integer query, e.g. "PRAGMA user_version".
+  Result<int64_t> QueryInt(std::string_view sql);
+
+  int64_t LastInsertRowId() const;
+  int Changes() const;
+
+ private:
+  explicit Database(sqlite3* db) : db_(db) {}
+  sqlite3* db_ = nullptr;
+  friend class Statement;
+};
+
+class Statement {
+ public:
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  // Parameters are 1-based, as in SQLite.
+  Statement& BindInt(int index, int64_t value);
+  Statement& BindBlob(int index, ByteView value);  // copied by SQLite (SQLITE_TRANSIENT)
+  Statement& BindText(int index, std::string_view value);
+  Statement& BindNull(int index);
+  // Binds that would silently change a value do not compile (Chromium's
+  // rule): unsigned 64-bit (sign), floating point, bool.
+  Statement& BindInt(int index, uint64_t) = delete;
+  Statement& BindInt(int index, double) = delete;
+  Statement& BindInt(int index, bool) = delete;
+
+  // true: a row is ready; false: done. Reports a failed bind first.
+  Result<bool> Step();
+  // Step() that must finish without a row (INSERT, UPDATE, DELETE).
+  Result<void> Run();
+  void Reset();
+
+  int64_t ColumnInt(int column) const;
+  ByteView ColumnBlob(int column) const;  // valid until the next Step/Reset
+  std::string ColumnText(int column) const;
+  bool ColumnIsNull(int column) const;
+
+ private:
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  void NoteBind(int rc);
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+  int bind_error_ = 0;
+  friend class Database;
+};
+
+class Transaction {
+ public:
+  // BEGIN IMMEDIATE: takes the write lock now, so a conflict shows up here
+  // (kDatabaseLocked) rather than half-way through.
+  static Result<Transaction> Begin(Database& db);
+  Transaction(Transaction&& other) noexcept;
+  Transaction& operator=(Transaction&&) = delete;
+  Transaction(const Transaction&) = delete;
+  ~Transaction();  // rolls back unless committed
+
+  Result<void> Commit();
+
+ private:
+  explicit Transaction(Database* db) : db_(db) {}
+  Database* db_;
+  bool open_ = true;
+};
+
+// Maps a SQLite result code to candor's error, with `what` as context.
+Error SqliteError(int rc, std::string_view what);
+
+}  // namespace candor::storage::internal
+
+#endif  // CANDOR_STORAGE_SRC_SQLITE_H_

@@ -1,0 +1,186 @@
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "candor/crypto/encoding.h"
+#include "candor/crypto/limits.h"
+#include "schema.h"
+#include "store_impl.h"
+
+namespace candor::storage {
+
+using internal::Database;
+using internal::Migrate;
+
+namespace {
+
+constexpr int64_t kPageSize = 4096;
+// The first 16 bytes of an unencrypted SQLite file.
+constexpr std::array<uint8_t, 16> kSqliteMagic = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
+                                                  'o', 'r', 'm', 'a', 't', ' ', '3', 0};
+
+Result<SecretArray<32>> DeriveKey(const std::variant<SecretArray<32>, SecretBytes>& key,
+                                  const std::array<uint8_t, 16>& salt) {
+  if (const auto* raw = std::get_if<SecretArray<32>>(&key)) return raw->Clone();
+  return crypto::DeriveKeyFromPassphrase(std::get<SecretBytes>(key), salt,
+                                         kStorePassphraseParams);
+}
+
+// Key first, then the page size: both before anything reads the file.
+Result<void> KeyConnection(Database& db, const SecretArray<32>& key, ByteView salt) {
+  CANDOR_RETURN_IF_ERROR(db.Key(internal::RawKeySpec(key, salt)));
+  return db.Exec("PRAGMA cipher_page_size = " + std::to_string(kPageSize));
+}
+
+Result<void> Configure(Database& db, const StoreOptions& options) {
+  CANDOR_ASSIGN_OR_RETURN(auto mode, db.Prepare("PRAGMA journal_mode = WAL"));
+  CANDOR_ASSIGN_OR_RETURN(bool row, mode.Step());
+  if (!row || mode.ColumnText(0) != "wal") {
+    return Error(Errc::kStorageFailed, "could not switch the store to WAL mode");
+  }
+  CANDOR_RETURN_IF_ERROR(db.Exec("PRAGMA secure_delete = ON"));
+  CANDOR_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = ON"));
+  return db.Exec(options.synchronous_full ? "PRAGMA synchronous = FULL"
+                                          : "PRAGMA synchronous = NORMAL");
+}
+
+void RemoveStoreFiles(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::error_code ignored;
+    std::filesystem::remove(path + suffix, ignored);
+  }
+}
+
+}  // namespace
+
+namespace internal {
+
+struct StoreFactory {
+  static const std::variant<SecretArray<32>, SecretBytes>& KeyOf(const StoreKey& key) {
+    return key.key_;
+  }
+  static Store Make(Store::Impl&& impl) {
+    return Store(std::make_unique<Store::Impl>(std::move(impl)));
+  }
+
+  static Result<Store> Create(const std::string& path, const StoreKey& key,
+                              crypto::RandomSource& rng, StoreOptions options, int64_t version) {
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec) || ec) {
+      return Error(Errc::kAlreadyExists, "a file already exists at the store path");
+    }
+    // Passphrase stores fix SQLCipher's salt themselves: it is the Argon2id salt.
+    std::array<uint8_t, 16> salt{};
+    rng.Fill(salt);
+    auto build = [&]() -> Result<Store> {
+      CANDOR_ASSIGN_OR_RETURN(SecretArray<32> k, DeriveKey(KeyOf(key), salt));
+      CANDOR_ASSIGN_OR_RETURN(Database db, Database::Open(path, Database::Mode::kCreateNew));
+      CANDOR_RETURN_IF_ERROR(
+          KeyConnection(db, k, key.is_passphrase() ? ByteView(salt) : ByteView()));
+      CANDOR_RETURN_IF_ERROR(Configure(db, options));
+      CANDOR_RETURN_IF_ERROR(Migrate(db, version));
+      return Make(Store::Impl{path, std::move(db)});
+    };
+    auto store = build();
+    if (!store.has_value()) RemoveStoreFiles(path);  // nothing half-made stays behind
+    return store;
+  }
+
+  static Result<Store> Open(const std::string& path, const StoreKey& key, StoreOptions options) {
+    CANDOR_ASSIGN_OR_RETURN(auto salt, InspectStoreFile(path));
+    CANDOR_ASSIGN_OR_RETURN(SecretArray<32> k, DeriveKey(KeyOf(key), salt));
+    CANDOR_ASSIGN_OR_RETURN(Database db, Database::Open(path, Database::Mode::kOpenExisting));
+    CANDOR_RETURN_IF_ERROR(KeyConnection(db, k, {}));
+    // The first read: it fails with SQLITE_NOTADB when the key is wrong (or
+    // the file is something else that happens to be page-aligned). Nothing
+    // has been written up to here, and nothing is on refusal.
+    auto tables = db.QueryInt("SELECT count(*) FROM sqlite_master");
+    if (!tables.has_value()) {
+      if (tables.error().code() == Errc::kWrongKey) {
+        return Error(Errc::kWrongKey, "the key does not open this store");
+      }
+      return tables.error();
+    }
+    CANDOR_ASSIGN_OR_RETURN(int64_t app_id, db.QueryInt("PRAGMA application_id"));
+    if (app_id != kApplicationId) {
+      return Error(Errc::kNotACandorDatabase, "an encrypted database, but not a candor store");
+    }
+    CANDOR_ASSIGN_OR_RETURN(int64_t version, db.QueryInt("PRAGMA user_version"));
+    if (version > CurrentSchemaVersion()) {
+      return Error(Errc::kSchemaTooNew, "the store was written by a newer candor (schema " +
+                                            std::to_string(version) + ")");
+    }
+    CANDOR_RETURN_IF_ERROR(Configure(db, options));
+    if (version < CurrentSchemaVersion()) CANDOR_RETURN_IF_ERROR(Migrate(db));
+    return Make(Store::Impl{path, std::move(db)});
+  }
+};
+
+Result<std::array<uint8_t, 16>> InspectStoreFile(const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) {
+    return Error(Errc::kNotFound, "no store at that path");
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    return Error(Errc::kNotACandorDatabase, "the store path is not a regular file");
+  }
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec || size == 0 || size % kPageSize != 0) {
+    return Error(Errc::kNotACandorDatabase, "not a candor store (size is not whole 4096-byte pages)");
+  }
+  std::array<uint8_t, 16> head{};
+  std::ifstream in(path, std::ios::binary);
+  if (!in.read(reinterpret_cast<char*>(head.data()), head.size())) {
+    return Error(Errc::kStorageFailed, "cannot read the store file");
+  }
+  if (head == kSqliteMagic) {
+    return Error(Errc::kNotACandorDatabase, "an unencrypted SQLite database, not a candor store");
+  }
+  return head;
+}
+
+SecretBytes RawKeySpec(const SecretArray<32>& key, ByteView salt) {
+  SecretBytes material = SecretBytes::CopyFrom(key.Expose());
+  material.Append(salt);
+  return ToHexSecret(material.Expose(), "x'", "'");
+}
+
+Result<Store> CreateAtVersionForTesting(const std::string& path, const StoreKey& key,
+                                        crypto::RandomSource& rng, int64_t version) {
+  return StoreFactory::Create(path, key, rng, {}, version);
+}
+
+}  // namespace internal
+
+StoreKey StoreKey::Raw(SecretArray<32> key) { return StoreKey(std::move(key)); }
+
+Result<StoreKey> StoreKey::Passphrase(SecretBytes passphrase) {
+  if (passphrase.empty() || passphrase.size() > kMaxPassphraseBytes) {
+    return Error(Errc::kInvalidArgument, "passphrase must be 1..1024 bytes");
+  }
+  return StoreKey(std::move(passphrase));
+}
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+Result<Store> Store::Create(const std::string& path, const StoreKey& key,
+                            crypto::RandomSource& rng, StoreOptions options) {
+  return internal::StoreFactory::Create(path, key, rng, options,
+                                        internal::CurrentSchemaVersion());
+}
+
+Result<Store> Store::Open(const std::string& path, const StoreKey& key, StoreOptions options) {
+  return internal::StoreFactory::Open(path, key, options);
+}
+
+int64_t Store::schema_version() const {
+  auto v = impl_->db.QueryInt("PRAGMA user_version");
+  return v.has_value() ? *v : -1;
+}
+
+}  // namespace candor::storage

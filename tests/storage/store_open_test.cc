@@ -1,0 +1,254 @@
+// Opening and creating stores: both key forms, every refusal path (file left
+// byte-identical), migrations, and the settings every connection gets.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "candor/storage/store.h"
+#include "schema.h"
+#include "sqlite.h"
+#include "store_impl.h"
+
+namespace candor::storage {
+namespace {
+
+namespace fs = std::filesystem;
+using internal::Database;
+
+class StoreOpenTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("candor-store-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string Path(const char* name = "store.db") const { return (dir_ / name).string(); }
+
+  static Bytes ReadFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return Bytes(std::istreambuf_iterator<char>(in), {});
+  }
+
+  static StoreKey RawKey(uint8_t fill) {
+    SecretArray<32> k;
+    for (auto& b : k.Expose()) b = fill;
+    return StoreKey::Raw(std::move(k));
+  }
+
+  // Opens `path` expecting `code`, and checks the file did not change.
+  void ExpectRefused(const std::string& path, const StoreKey& key, Errc code) {
+    const Bytes before = ReadFile(path);
+    auto store = Store::Open(path, key);
+    ASSERT_FALSE(store.has_value());
+    EXPECT_EQ(store.error().code(), code) << store.error().message();
+    EXPECT_EQ(ReadFile(path), before) << "a refused open changed the file";
+  }
+
+  crypto::InsecureDeterministicRandom rng_{90};
+  fs::path dir_;
+};
+
+TEST_F(StoreOpenTest, CreateThenOpenWithRawKeyAndSettings) {
+  {
+    auto store = Store::Create(Path(), RawKey(1), rng_);
+    ASSERT_TRUE(store.has_value()) << store.error().message();
+    EXPECT_EQ(store->schema_version(), internal::CurrentSchemaVersion());
+  }
+  auto store = Store::Open(Path(), RawKey(1));
+  ASSERT_TRUE(store.has_value()) << store.error().message();
+  auto& db = store->impl().db;
+  EXPECT_EQ(*db.QueryInt("PRAGMA foreign_keys"), 1);
+  EXPECT_EQ(*db.QueryInt("PRAGMA secure_delete"), 1);
+  EXPECT_EQ(*db.QueryInt("PRAGMA synchronous"), 2);  // FULL
+  EXPECT_EQ(*db.QueryInt("PRAGMA cipher_page_size"), 4096);
+  EXPECT_EQ(*db.QueryInt("PRAGMA application_id"), internal::kApplicationId);
+  auto mode = db.Prepare("PRAGMA journal_mode");
+  ASSERT_TRUE(mode.has_value() && *mode->Step());
+  EXPECT_EQ(mode->ColumnText(0), "wal");
+  auto normal = Store::Open(Path(), RawKey(1), StoreOptions{.synchronous_full = false});
+  ASSERT_TRUE(normal.has_value());
+  EXPECT_EQ(*normal->impl().db.QueryInt("PRAGMA synchronous"), 1);  // NORMAL
+}
+
+TEST_F(StoreOpenTest, FileIsEncrypted) {
+  {
+    auto store = Store::Create(Path(), RawKey(2), rng_);
+    ASSERT_TRUE(store.has_value());
+    ASSERT_TRUE(store->impl()
+                    .db.Exec("INSERT INTO conversations(peer) VALUES ('plaintext-marker-xyz')")
+                    .has_value());
+  }
+  const Bytes file = ReadFile(Path());
+  ASSERT_FALSE(file.empty());
+  EXPECT_EQ(file.size() % 4096, 0u);
+  const std::string needle = "plaintext-marker-xyz";
+  EXPECT_EQ(std::search(file.begin(), file.end(), needle.begin(), needle.end()), file.end());
+  const std::string magic = "SQLite format 3";
+  EXPECT_EQ(std::search(file.begin(), file.end(), magic.begin(), magic.end()), file.end());
+}
+
+TEST_F(StoreOpenTest, WrongKeyIsRefusedAndTheFileUnchanged) {
+  ASSERT_TRUE(Store::Create(Path(), RawKey(3), rng_).has_value());
+  ExpectRefused(Path(), RawKey(4), Errc::kWrongKey);
+  EXPECT_TRUE(Store::Open(Path(), RawKey(3)).has_value()) << "the right key still opens it";
+}
+
+TEST_F(StoreOpenTest, PassphraseSaltLivesInTheDatabaseHeader) {
+  auto pass = [](const char* p) {
+    return std::move(StoreKey::Passphrase(SecretBytes::CopyFrom(AsBytes(p)))).value();
+  };
+  crypto::InsecureDeterministicRandom expected_rng(90);  // the same stream as rng_
+  std::array<uint8_t, 16> expected_salt;
+  expected_rng.Fill(expected_salt);
+  ASSERT_TRUE(Store::Create(Path(), pass("correct horse"), rng_).has_value());
+  const Bytes file = ReadFile(Path());
+  EXPECT_TRUE(std::equal(expected_salt.begin(), expected_salt.end(), file.begin()));
+  // The only file is the database itself: no sidecar holds the salt.
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1);
+  EXPECT_TRUE(Store::Open(Path(), pass("correct horse")).has_value());
+  ExpectRefused(Path(), pass("correct horsE"), Errc::kWrongKey);
+  EXPECT_EQ(StoreKey::Passphrase(SecretBytes()).error().code(), Errc::kInvalidArgument);
+}
+
+TEST_F(StoreOpenTest, PlainSqliteFileIsNotACandorStore) {
+  {
+    auto db = Database::Open(Path(), Database::Mode::kCreateNew);
+    ASSERT_TRUE(db.has_value());
+    ASSERT_TRUE(db->Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1)").has_value());
+  }
+  ExpectRefused(Path(), RawKey(5), Errc::kNotACandorDatabase);
+}
+
+TEST_F(StoreOpenTest, OtherFilesAreRefused) {
+  {
+    std::ofstream(Path("text.db")) << "not a database at all\n";
+  }
+  ExpectRefused(Path("text.db"), RawKey(6), Errc::kNotACandorDatabase);
+  { std::ofstream(Path("empty.db")); }
+  ExpectRefused(Path("empty.db"), RawKey(6), Errc::kNotACandorDatabase);
+  // Random whole pages cannot be told from a store under another key.
+  {
+    Bytes noise(8192);
+    rng_.Fill(noise);
+    std::ofstream(Path("noise.db"), std::ios::binary)
+        .write(reinterpret_cast<const char*>(noise.data()), static_cast<long>(noise.size()));
+  }
+  ExpectRefused(Path("noise.db"), RawKey(6), Errc::kWrongKey);
+  EXPECT_EQ(Store::Open(Path("missing.db"), RawKey(6)).error().code(), Errc::kNotFound);
+  EXPECT_EQ(Store::Open(dir_.string(), RawKey(6)).error().code(), Errc::kNotACandorDatabase);
+}
+
+TEST_F(StoreOpenTest, AnotherAppsSqlcipherDatabaseIsNotACandorStore) {
+  {
+    auto db = Database::Open(Path(), Database::Mode::kCreateNew);
+    ASSERT_TRUE(db.has_value());
+    SecretArray<32> k;
+    for (auto& b : k.Expose()) b = 7;
+    ASSERT_TRUE(db->Key(internal::RawKeySpec(k, {})).has_value());
+    ASSERT_TRUE(db->Exec("PRAGMA cipher_page_size = 4096; CREATE TABLE t(x)").has_value());
+  }
+  ExpectRefused(Path(), RawKey(7), Errc::kNotACandorDatabase);
+}
+
+TEST_F(StoreOpenTest, NewerSchemaIsRefusedAndTheFileUnchanged) {
+  {
+    auto store = Store::Create(Path(), RawKey(8), rng_);
+    ASSERT_TRUE(store.has_value());
+    ASSERT_TRUE(store->impl().db.Exec("PRAGMA user_version = 99").has_value());
+  }
+  ExpectRefused(Path(), RawKey(8), Errc::kSchemaTooNew);
+}
+
+TEST_F(StoreOpenTest, OlderSchemaMigratesForwardKeepingData) {
+  {
+    auto store = internal::CreateAtVersionForTesting(Path(), RawKey(9), rng_, 1);
+    ASSERT_TRUE(store.has_value());
+    EXPECT_EQ(store->schema_version(), 1);
+    ASSERT_TRUE(store->impl().db.Exec("INSERT INTO conversations(peer) VALUES ('bob')").has_value());
+  }
+  auto store = Store::Open(Path(), RawKey(9));
+  ASSERT_TRUE(store.has_value()) << store.error().message();
+  EXPECT_EQ(store->schema_version(), internal::CurrentSchemaVersion());
+  auto& db = store->impl().db;
+  EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM conversations WHERE peer = 'bob'"), 1);
+  EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM conversations WHERE disappear_after IS NULL"), 1);
+  EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM reports"), 0);
+}
+
+TEST_F(StoreOpenTest, AFailedMigrationChangesNothing) {
+  {
+    auto store = internal::CreateAtVersionForTesting(Path(), RawKey(10), rng_, 1);
+    ASSERT_TRUE(store.has_value());
+    // Make migration 2 fail half-way: its last statement creates "reports".
+    ASSERT_TRUE(store->impl().db.Exec("CREATE TABLE reports(x)").has_value());
+  }
+  auto failed = Store::Open(Path(), RawKey(10));
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_EQ(failed.error().code(), Errc::kStorageFailed);
+  // Still version 1, and the migration's first steps were rolled back.
+  auto db = Database::Open(Path(), Database::Mode::kOpenExisting);
+  SecretArray<32> k;
+  for (auto& b : k.Expose()) b = 10;
+  ASSERT_TRUE(db->Key(internal::RawKeySpec(k, {})).has_value());
+  ASSERT_TRUE(db->Exec("PRAGMA cipher_page_size = 4096").has_value());
+  EXPECT_EQ(*db->QueryInt("PRAGMA user_version"), 1);
+  EXPECT_FALSE(db->Prepare("SELECT disappear_after FROM conversations").has_value());
+}
+
+TEST_F(StoreOpenTest, CreateRefusesAnExistingPathAndLeavesItAlone) {
+  { std::ofstream(Path()) << "precious"; }
+  const Bytes before = ReadFile(Path());
+  EXPECT_EQ(Store::Create(Path(), RawKey(11), rng_).error().code(), Errc::kAlreadyExists);
+  EXPECT_EQ(ReadFile(Path()), before);
+}
+
+TEST_F(StoreOpenTest, TransactionsRollBackUnlessCommitted) {
+  auto store = Store::Create(Path(), RawKey(12), rng_);
+  ASSERT_TRUE(store.has_value());
+  auto& db = store->impl().db;
+  {
+    auto tx = internal::Transaction::Begin(db);
+    ASSERT_TRUE(tx.has_value());
+    ASSERT_TRUE(db.Exec("INSERT INTO conversations(peer) VALUES ('dropped')").has_value());
+  }  // destroyed without Commit
+  EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM conversations"), 0);
+  {
+    auto tx = internal::Transaction::Begin(db);
+    ASSERT_TRUE(db.Exec("INSERT INTO conversations(peer) VALUES ('kept')").has_value());
+    ASSERT_TRUE(tx->Commit().has_value());
+    EXPECT_FALSE(tx->Commit().has_value()) << "a second commit is an error";
+  }
+  EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM conversations"), 1);
+}
+
+TEST_F(StoreOpenTest, ASecondWriterGetsDatabaseLocked) {
+  auto a = Store::Create(Path(), RawKey(13), rng_);
+  ASSERT_TRUE(a.has_value());
+  auto b = Store::Open(Path(), RawKey(13));
+  ASSERT_TRUE(b.has_value());
+  auto tx = internal::Transaction::Begin(a->impl().db);
+  ASSERT_TRUE(tx.has_value());
+  auto second = internal::Transaction::Begin(b->impl().db);
+  ASSERT_FALSE(second.has_value());
+  EXPECT_EQ(second.error().code(), Errc::kDatabaseLocked);
+}
+
+TEST_F(StoreOpenTest, BindErrorsSurfaceAtStep) {
+  auto store = Store::Create(Path(), RawKey(14), rng_);
+  ASSERT_TRUE(store.has_value());
+  auto stmt = store->impl().db.Prepare("INSERT INTO conversations(peer) VALUES (?)");
+  ASSERT_TRUE(stmt.has_value());
+  stmt->BindText(2, "out of range");
+  EXPECT_EQ(stmt->Step().error().code(), Errc::kStorageFailed);
+  stmt->Reset();
+  stmt->BindText(1, "alice");
+  EXPECT_TRUE(stmt->Run().has_value());
+}
+
+}  // namespace
+}  // namespace candor::storage
