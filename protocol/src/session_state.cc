@@ -134,8 +134,11 @@ Result<Session> Session::Deserialize(ByteView bytes) {
                           SecretField(pb.next_send_header_key(), "next_send_header_key"));
   CANDOR_ASSIGN_OR_RETURN(auto nhkr,
                           SecretField(pb.next_recv_header_key(), "next_recv_header_key"));
+  // A chain and its header key come together. (The remote ratchet key may be
+  // present without a receiving chain: the initiator starts with the
+  // responder's signed prekey, before any reply.)
   if (send_chain.has_value() != hks.has_value() || recv_chain.has_value() != hkr.has_value() ||
-      recv_chain.has_value() != dh_remote.has_value()) {
+      (recv_chain.has_value() && !dh_remote.has_value())) {
     return Error(Errc::kMissingField, "session chains and their header keys must come together");
   }
 

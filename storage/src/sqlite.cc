@@ -105,7 +105,7 @@ void Statement::NoteBind(int rc) {
   if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
 }
 
-Statement& Statement::BindInt(int index, int64_t value) {
+Statement& Statement::BindInt64(int index, int64_t value) {
   NoteBind(sqlite3_bind_int64(stmt_, index, value));
   return *this;
 }

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "candor/crypto/bytes.h"
 #include "candor/crypto/result.h"
@@ -66,15 +67,21 @@ class Statement {
   ~Statement();
 
   // Parameters are 1-based, as in SQLite.
-  Statement& BindInt(int index, int64_t value);
+  Statement& BindInt64(int index, int64_t value);
+  // Any integer that fits int64_t without loss...
+  template <typename T>
+    requires(std::is_integral_v<T> && !std::is_same_v<T, bool> &&
+             (std::is_signed_v<T> || sizeof(T) < sizeof(int64_t)))
+  Statement& BindInt(int index, T value) {
+    return BindInt64(index, static_cast<int64_t>(value));
+  }
+  // ...and nothing that would silently change a value (Chromium's rule):
+  // uint64_t (sign), bool, floating point do not compile.
+  template <typename T>
+  Statement& BindInt(int index, T value) = delete;
   Statement& BindBlob(int index, ByteView value);  // copied by SQLite (SQLITE_TRANSIENT)
   Statement& BindText(int index, std::string_view value);
   Statement& BindNull(int index);
-  // Binds that would silently change a value do not compile (Chromium's
-  // rule): unsigned 64-bit (sign), floating point, bool.
-  Statement& BindInt(int index, uint64_t) = delete;
-  Statement& BindInt(int index, double) = delete;
-  Statement& BindInt(int index, bool) = delete;
 
   // true: a row is ready; false: done. Reports a failed bind first.
   Result<bool> Step();

@@ -80,7 +80,7 @@ struct StoreFactory {
           KeyConnection(db, k, key.is_passphrase() ? ByteView(salt) : ByteView()));
       CANDOR_RETURN_IF_ERROR(Configure(db, options));
       CANDOR_RETURN_IF_ERROR(Migrate(db, version));
-      return Make(Store::Impl{path, std::move(db)});
+      return Make(Store::Impl{path, std::move(db), {}, {}});
     };
     auto store = build();
     if (!store.has_value()) RemoveStoreFiles(path);  // nothing half-made stays behind
@@ -113,7 +113,7 @@ struct StoreFactory {
     }
     CANDOR_RETURN_IF_ERROR(Configure(db, options));
     if (version < CurrentSchemaVersion()) CANDOR_RETURN_IF_ERROR(Migrate(db));
-    return Make(Store::Impl{path, std::move(db)});
+    return Make(Store::Impl{path, std::move(db), {}, {}});
   }
 };
 

@@ -2,6 +2,7 @@
 #ifndef CANDOR_STORAGE_SRC_STORE_IMPL_H_
 #define CANDOR_STORAGE_SRC_STORE_IMPL_H_
 
+#include <map>
 #include <string>
 
 #include "candor/storage/store.h"
@@ -12,6 +13,11 @@ namespace candor::storage {
 struct Store::Impl {
   std::string path;
   internal::Database db;
+  // Prekeys handed out by FindSignedPrekey / FindOneTimePrekey: the pointers
+  // must outlive the call, so loaded keys are kept here, one map per kind
+  // (their ids are independent).
+  std::map<uint32_t, crypto::X25519KeyPair> signed_prekeys;
+  std::map<uint32_t, crypto::X25519KeyPair> one_time_prekeys;
 };
 
 namespace internal {

@@ -107,6 +107,28 @@ TEST(Session, IncomingMessageCarriesFrankingOpening) {
                   .has_value());
 }
 
+// Both ends must survive the local format at every stage: the initiator
+// before any reply (remote ratchet key, no receiving chain), the responder
+// right after accepting.
+TEST(Session, SerializeRoundTripBeforeTheFirstReply) {
+  Conversation c;
+  c.Start();
+  auto m = c.a->Encrypt("first", c.rng);
+  ASSERT_TRUE(m.has_value());
+  auto alice = Session::Deserialize(c.a->Serialize().Expose());
+  ASSERT_TRUE(alice.has_value()) << alice.error().message();
+  EXPECT_TRUE(alice->awaiting_reply());
+  c.a.emplace(std::move(alice).value());
+  EXPECT_EQ(c.BobReceives(c.Deliver(*m)), "first");
+  auto bob = Session::Deserialize(c.b->Serialize().Expose());
+  ASSERT_TRUE(bob.has_value()) << bob.error().message();
+  c.b.emplace(std::move(bob).value());
+  auto second = c.a->Encrypt("second", c.rng);
+  EXPECT_EQ(c.BobReceives(c.Deliver(*second)), "second");
+  auto reply = c.b->Encrypt("reply", c.rng);
+  EXPECT_EQ(c.a->Decrypt(c.Deliver(*reply), kTime, c.rng)->text, "reply");
+}
+
 TEST(Session, SerializeRoundTripMidConversation) {
   Conversation c;
   c.Start();

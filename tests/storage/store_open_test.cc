@@ -7,6 +7,7 @@
 
 #include "candor/storage/store.h"
 #include "schema.h"
+#include "support/temp_dir.h"
 #include "sqlite.h"
 #include "store_impl.h"
 
@@ -18,16 +19,7 @@ using internal::Database;
 
 class StoreOpenTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("candor-store-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string Path(const char* name = "store.db") const { return (dir_ / name).string(); }
+  std::string Path(const char* name = "store.db") const { return tmp_.File(name); }
 
   static Bytes ReadFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -50,7 +42,8 @@ class StoreOpenTest : public ::testing::Test {
   }
 
   crypto::InsecureDeterministicRandom rng_{90};
-  fs::path dir_;
+  testing::ScopedTempDir tmp_;
+  const fs::path& dir_ = tmp_.path();
 };
 
 TEST_F(StoreOpenTest, CreateThenOpenWithRawKeyAndSettings) {

@@ -31,6 +31,7 @@
 #include "candor/crypto/random.h"
 #include "candor/crypto/result.h"
 #include "candor/crypto/secret.h"
+#include "candor/protocol/device_store.h"
 
 namespace candor::storage {
 
@@ -69,7 +70,7 @@ struct StoreOptions {
   bool synchronous_full = true;
 };
 
-class Store {
+class Store final : public protocol::DeviceStore {
  public:
   // A new store at `path`; kAlreadyExists if something is there. On failure
   // nothing is left behind.
@@ -85,6 +86,33 @@ class Store {
   ~Store();
 
   int64_t schema_version() const;
+
+  // protocol::DeviceStore (see device_store.h for the contract).
+  Result<void> SaveIdentity(std::string_view account, const crypto::Ed25519KeyPair& identity,
+                            uint64_t now) override;
+  Result<std::optional<protocol::LocalIdentity>> LoadIdentity() override;
+  Result<void> SaveSignedPrekey(uint32_t id, const crypto::X25519KeyPair& key,
+                                const crypto::Ed25519Signature& signature, uint64_t now) override;
+  Result<void> SaveOneTimePrekey(uint32_t id, const crypto::X25519KeyPair& key) override;
+  const crypto::X25519KeyPair* FindSignedPrekey(uint32_t id) override;
+  const crypto::X25519KeyPair* FindOneTimePrekey(uint32_t id) override;
+  Result<std::optional<protocol::Session>> LoadSession(std::string_view peer) override;
+  Result<bool> HasReceived(const protocol::EnvelopeDigest& digest) override;
+  Result<int64_t> CommitReceived(const protocol::Session& session,
+                                 const protocol::IncomingMessage& message,
+                                 const protocol::EnvelopeDigest& digest, uint64_t now) override;
+  Result<int64_t> CommitSent(const protocol::Session& session,
+                             const protocol::OutgoingMessage& message, uint64_t now) override;
+  Result<int64_t> SaveRelayAck(const protocol::RelayAck& ack) override;
+  Result<std::vector<protocol::StoredMessage>> LatestMessages(std::string_view peer, size_t limit,
+                                                              uint64_t now) override;
+  Result<std::vector<protocol::StoredMessage>> MessagesBefore(std::string_view peer,
+                                                              int64_t local_order, size_t limit,
+                                                              uint64_t now) override;
+  Result<std::optional<protocol::StoredMessage>> MessageById(int64_t id, uint64_t now) override;
+  Result<void> SetDisappearingTimer(std::string_view peer,
+                                    std::optional<uint64_t> seconds) override;
+  Result<size_t> PurgeExpired(uint64_t now) override;
 
   // For tests and tools inside storage/ (the RAII database layer is private).
   struct Impl;

@@ -1,0 +1,103 @@
+// What a device persists, as the session layer needs it. storage::Store
+// implements it on SQLCipher; MemoryStore (memory_store.h) serves tests and
+// fuzzers. Both pass the same test suite (tests/storage/device_store_test.cc).
+//
+// The two operations that matter for crash safety are single transactions:
+//  - CommitReceived stores the advanced session, the history row, its
+//    franking opening and the envelope's replay marker (and deletes a
+//    one-time prekey the session consumed) — all or nothing. An envelope
+//    already received is kDuplicateMessage and changes nothing.
+//  - CommitSent stores the advanced session and the outgoing message before
+//    the caller hands the envelope out.
+// Not thread-safe.
+#ifndef CANDOR_PROTOCOL_DEVICE_STORE_H_
+#define CANDOR_PROTOCOL_DEVICE_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "candor/crypto/ed25519.h"
+#include "candor/crypto/franking.h"
+#include "candor/crypto/result.h"
+#include "candor/protocol/session.h"
+#include "candor/protocol/wire.h"
+
+namespace candor::protocol {
+
+enum class Direction : uint8_t { kIncoming = 0, kOutgoing = 1 };
+
+struct StoredMessage {
+  int64_t id;
+  std::string peer;
+  Direction direction;
+  std::string sender;
+  std::string recipient;
+  int64_t local_order;                 // per conversation, increasing
+  std::optional<uint64_t> server_time;  // outgoing: set by the relay's ack
+  uint64_t stored_at;
+  std::optional<uint64_t> expires_at;  // disappearing messages
+  Bytes content;                       // serialized Content, verbatim
+  crypto::FrankingKey franking_key;
+  crypto::FrankingCommitment franking_commitment;
+  std::optional<crypto::RelayTag> relay_tag;  // outgoing: set by the relay's ack
+};
+
+struct LocalIdentity {
+  std::string account;
+  crypto::Ed25519KeyPair identity;
+};
+
+// The replay marker of an envelope: BLAKE2b-256 of its bytes.
+using EnvelopeDigest = std::array<uint8_t, 32>;
+EnvelopeDigest DigestEnvelope(ByteView envelope_bytes);
+
+class DeviceStore : public PrekeySource {
+ public:
+  // --- This device --------------------------------------------------------------
+  // kAlreadyExists if an identity is stored.
+  virtual Result<void> SaveIdentity(std::string_view account, const crypto::Ed25519KeyPair& identity,
+                                    uint64_t now) = 0;
+  virtual Result<std::optional<LocalIdentity>> LoadIdentity() = 0;
+  virtual Result<void> SaveSignedPrekey(uint32_t id, const crypto::X25519KeyPair& key,
+                                        const crypto::Ed25519Signature& signature,
+                                        uint64_t now) = 0;
+  virtual Result<void> SaveOneTimePrekey(uint32_t id, const crypto::X25519KeyPair& key) = 0;
+  // PrekeySource: pointers stay valid until the next call on the store.
+
+  // --- Sessions and messages ------------------------------------------------------
+  virtual Result<std::optional<Session>> LoadSession(std::string_view peer) = 0;
+  virtual Result<bool> HasReceived(const EnvelopeDigest& digest) = 0;
+  // Returns the new message's id.
+  virtual Result<int64_t> CommitReceived(const Session& session, const IncomingMessage& message,
+                                         const EnvelopeDigest& digest, uint64_t now) = 0;
+  virtual Result<int64_t> CommitSent(const Session& session, const OutgoingMessage& message,
+                                     uint64_t now) = 0;
+  // Records the relay's time and tag on the outgoing message with that
+  // commitment; kNotFound if there is none (or it expired). Returns its id.
+  virtual Result<int64_t> SaveRelayAck(const RelayAck& ack) = 0;
+
+  // --- History (expired messages are never returned) ----------------------------
+  // The newest `limit` messages, oldest first.
+  virtual Result<std::vector<StoredMessage>> LatestMessages(std::string_view peer, size_t limit,
+                                                            uint64_t now) = 0;
+  // The `limit` messages just before `local_order`, oldest first.
+  virtual Result<std::vector<StoredMessage>> MessagesBefore(std::string_view peer,
+                                                            int64_t local_order, size_t limit,
+                                                            uint64_t now) = 0;
+  virtual Result<std::optional<StoredMessage>> MessageById(int64_t id, uint64_t now) = 0;
+
+  // --- Disappearing messages ----------------------------------------------------
+  // Messages stored from now on in this conversation expire `seconds` after
+  // they were stored (nullopt: never).
+  virtual Result<void> SetDisappearingTimer(std::string_view peer,
+                                            std::optional<uint64_t> seconds) = 0;
+  // Deletes expired messages with their franking openings; returns how many.
+  virtual Result<size_t> PurgeExpired(uint64_t now) = 0;
+};
+
+}  // namespace candor::protocol
+
+#endif  // CANDOR_PROTOCOL_DEVICE_STORE_H_

@@ -1,0 +1,71 @@
+// DeviceStore in memory, for tests and fuzzers: the same semantics as the
+// SQLCipher store (the shared test suite holds both to them), no durability.
+#ifndef CANDOR_PROTOCOL_MEMORY_STORE_H_
+#define CANDOR_PROTOCOL_MEMORY_STORE_H_
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "candor/protocol/device_store.h"
+
+namespace candor::protocol {
+
+class MemoryStore final : public DeviceStore {
+ public:
+  Result<void> SaveIdentity(std::string_view account, const crypto::Ed25519KeyPair& identity,
+                            uint64_t now) override;
+  Result<std::optional<LocalIdentity>> LoadIdentity() override;
+  Result<void> SaveSignedPrekey(uint32_t id, const crypto::X25519KeyPair& key,
+                                const crypto::Ed25519Signature& signature, uint64_t now) override;
+  Result<void> SaveOneTimePrekey(uint32_t id, const crypto::X25519KeyPair& key) override;
+  const crypto::X25519KeyPair* FindSignedPrekey(uint32_t id) override;
+  const crypto::X25519KeyPair* FindOneTimePrekey(uint32_t id) override;
+
+  Result<std::optional<Session>> LoadSession(std::string_view peer) override;
+  Result<bool> HasReceived(const EnvelopeDigest& digest) override;
+  Result<int64_t> CommitReceived(const Session& session, const IncomingMessage& message,
+                                 const EnvelopeDigest& digest, uint64_t now) override;
+  Result<int64_t> CommitSent(const Session& session, const OutgoingMessage& message,
+                             uint64_t now) override;
+  Result<int64_t> SaveRelayAck(const RelayAck& ack) override;
+
+  Result<std::vector<StoredMessage>> LatestMessages(std::string_view peer, size_t limit,
+                                                    uint64_t now) override;
+  Result<std::vector<StoredMessage>> MessagesBefore(std::string_view peer, int64_t local_order,
+                                                    size_t limit, uint64_t now) override;
+  Result<std::optional<StoredMessage>> MessageById(int64_t id, uint64_t now) override;
+  Result<void> SetDisappearingTimer(std::string_view peer,
+                                    std::optional<uint64_t> seconds) override;
+  Result<size_t> PurgeExpired(uint64_t now) override;
+
+ private:
+  struct Conversation {
+    std::optional<SecretBytes> session;  // serialized, as a database holds it
+    int64_t next_order = 0;
+    std::optional<uint64_t> disappear_after;
+  };
+  Conversation& ConversationFor(std::string_view peer);
+  int64_t Append(const std::string& peer, Direction direction, const std::string& sender,
+                 const std::string& recipient, std::optional<uint64_t> server_time, uint64_t now,
+                 const Bytes& content, const crypto::FrankingKey& fk,
+                 const crypto::FrankingCommitment& commitment,
+                 std::optional<crypto::RelayTag> relay_tag);
+  std::vector<StoredMessage> Select(std::string_view peer, int64_t before, size_t limit,
+                                    uint64_t now) const;
+
+  std::optional<LocalIdentity> identity_;
+  std::map<uint32_t, crypto::X25519KeyPair> signed_prekeys_;
+  std::map<uint32_t, crypto::X25519KeyPair> one_time_prekeys_;
+  std::map<std::string, Conversation, std::less<>> conversations_;
+  std::map<int64_t, StoredMessage> messages_;
+  std::set<EnvelopeDigest> received_;
+  int64_t next_id_ = 1;
+};
+
+// A deep copy of a stored message (StoredMessage is move-only: it holds a key).
+StoredMessage CopyStoredMessage(const StoredMessage& m);
+
+}  // namespace candor::protocol
+
+#endif  // CANDOR_PROTOCOL_MEMORY_STORE_H_

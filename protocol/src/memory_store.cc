@@ -1,0 +1,178 @@
+#include "candor/protocol/memory_store.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "candor/crypto/hash.h"
+
+namespace candor::protocol {
+
+EnvelopeDigest DigestEnvelope(ByteView envelope_bytes) {
+  auto h = crypto::Blake2b::Create(32);  // 32 bytes, no key: cannot fail
+  h->Update(envelope_bytes);
+  const Bytes d = h->Final();
+  EnvelopeDigest out;
+  std::copy(d.begin(), d.end(), out.begin());
+  return out;
+}
+
+StoredMessage CopyStoredMessage(const StoredMessage& m) {
+  return StoredMessage{m.id,         m.peer,       m.direction,  m.sender,
+                       m.recipient,  m.local_order, m.server_time, m.stored_at,
+                       m.expires_at, m.content,    m.franking_key.Clone(),
+                       m.franking_commitment,      m.relay_tag};
+}
+
+namespace {
+bool Live(const StoredMessage& m, uint64_t now) { return !m.expires_at || *m.expires_at > now; }
+}  // namespace
+
+Result<void> MemoryStore::SaveIdentity(std::string_view account,
+                                       const crypto::Ed25519KeyPair& identity, uint64_t) {
+  if (identity_) return Error(Errc::kAlreadyExists, "this store already has an identity");
+  identity_.emplace(LocalIdentity{std::string(account), identity.Clone()});
+  return Ok();
+}
+
+Result<std::optional<LocalIdentity>> MemoryStore::LoadIdentity() {
+  if (!identity_) return std::optional<LocalIdentity>();
+  return std::optional<LocalIdentity>(LocalIdentity{identity_->account, identity_->identity.Clone()});
+}
+
+Result<void> MemoryStore::SaveSignedPrekey(uint32_t id, const crypto::X25519KeyPair& key,
+                                           const crypto::Ed25519Signature&, uint64_t) {
+  if (!signed_prekeys_.emplace(id, key.Clone()).second) {
+    return Error(Errc::kAlreadyExists, "signed prekey id already used");
+  }
+  return Ok();
+}
+
+Result<void> MemoryStore::SaveOneTimePrekey(uint32_t id, const crypto::X25519KeyPair& key) {
+  if (!one_time_prekeys_.emplace(id, key.Clone()).second) {
+    return Error(Errc::kAlreadyExists, "one-time prekey id already used");
+  }
+  return Ok();
+}
+
+const crypto::X25519KeyPair* MemoryStore::FindSignedPrekey(uint32_t id) {
+  auto it = signed_prekeys_.find(id);
+  return it == signed_prekeys_.end() ? nullptr : &it->second;
+}
+
+const crypto::X25519KeyPair* MemoryStore::FindOneTimePrekey(uint32_t id) {
+  auto it = one_time_prekeys_.find(id);
+  return it == one_time_prekeys_.end() ? nullptr : &it->second;
+}
+
+MemoryStore::Conversation& MemoryStore::ConversationFor(std::string_view peer) {
+  auto it = conversations_.find(peer);
+  if (it == conversations_.end()) it = conversations_.emplace(std::string(peer), Conversation{}).first;
+  return it->second;
+}
+
+Result<std::optional<Session>> MemoryStore::LoadSession(std::string_view peer) {
+  auto it = conversations_.find(peer);
+  if (it == conversations_.end() || !it->second.session) return std::optional<Session>();
+  CANDOR_ASSIGN_OR_RETURN(Session s, Session::Deserialize(it->second.session->Expose()));
+  return std::optional<Session>(std::move(s));
+}
+
+Result<bool> MemoryStore::HasReceived(const EnvelopeDigest& digest) {
+  return received_.count(digest) > 0;
+}
+
+int64_t MemoryStore::Append(const std::string& peer, Direction direction,
+                            const std::string& sender, const std::string& recipient,
+                            std::optional<uint64_t> server_time, uint64_t now,
+                            const Bytes& content, const crypto::FrankingKey& fk,
+                            const crypto::FrankingCommitment& commitment,
+                            std::optional<crypto::RelayTag> relay_tag) {
+  Conversation& c = ConversationFor(peer);
+  const int64_t id = next_id_++;
+  std::optional<uint64_t> expires;
+  if (c.disappear_after) expires = now + *c.disappear_after;
+  messages_.emplace(id, StoredMessage{id, peer, direction, sender, recipient, c.next_order++,
+                                      server_time, now, expires, content, fk.Clone(), commitment,
+                                      relay_tag});
+  return id;
+}
+
+Result<int64_t> MemoryStore::CommitReceived(const Session& session, const IncomingMessage& m,
+                                            const EnvelopeDigest& digest, uint64_t now) {
+  // Checks first, then every change: all or nothing.
+  if (received_.count(digest) > 0) {
+    return Error(Errc::kDuplicateMessage, "this envelope was already received");
+  }
+  if (session.remote_account() != m.sender) {
+    return Error(Errc::kWrongPeer, "session and message are from different peers");
+  }
+  ConversationFor(m.sender).session = session.Serialize();
+  if (m.consumed_one_time_prekey) one_time_prekeys_.erase(*m.consumed_one_time_prekey);
+  received_.insert(digest);
+  return Append(m.sender, Direction::kIncoming, m.sender, m.recipient, m.server_time, now,
+                m.content, m.franking_key, m.franking_commitment, m.relay_tag);
+}
+
+Result<int64_t> MemoryStore::CommitSent(const Session& session, const OutgoingMessage& m,
+                                        uint64_t now) {
+  ConversationFor(session.remote_account()).session = session.Serialize();
+  return Append(session.remote_account(), Direction::kOutgoing, session.local_account(),
+                session.remote_account(), std::nullopt, now, m.content, m.franking_key,
+                m.franking_commitment, std::nullopt);
+}
+
+Result<int64_t> MemoryStore::SaveRelayAck(const RelayAck& ack) {
+  for (auto& [id, m] : messages_) {
+    if (m.direction == Direction::kOutgoing && m.franking_commitment == ack.franking_commitment &&
+        m.recipient == ack.recipient) {
+      m.server_time = ack.server_time;
+      m.relay_tag = ack.relay_tag;
+      return id;
+    }
+  }
+  return Error(Errc::kNotFound, "no outgoing message with that commitment");
+}
+
+std::vector<StoredMessage> MemoryStore::Select(std::string_view peer, int64_t before, size_t limit,
+                                               uint64_t now) const {
+  std::vector<const StoredMessage*> hits;
+  for (const auto& [id, m] : messages_) {
+    if (m.peer == peer && m.local_order < before && Live(m, now)) hits.push_back(&m);
+  }
+  std::sort(hits.begin(), hits.end(),
+            [](const StoredMessage* a, const StoredMessage* b) { return a->local_order < b->local_order; });
+  if (hits.size() > limit) hits.erase(hits.begin(), hits.end() - static_cast<long>(limit));
+  std::vector<StoredMessage> out;
+  for (const StoredMessage* m : hits) out.push_back(CopyStoredMessage(*m));
+  return out;
+}
+
+Result<std::vector<StoredMessage>> MemoryStore::LatestMessages(std::string_view peer, size_t limit,
+                                                               uint64_t now) {
+  return Select(peer, std::numeric_limits<int64_t>::max(), limit, now);
+}
+
+Result<std::vector<StoredMessage>> MemoryStore::MessagesBefore(std::string_view peer,
+                                                               int64_t local_order, size_t limit,
+                                                               uint64_t now) {
+  return Select(peer, local_order, limit, now);
+}
+
+Result<std::optional<StoredMessage>> MemoryStore::MessageById(int64_t id, uint64_t now) {
+  auto it = messages_.find(id);
+  if (it == messages_.end() || !Live(it->second, now)) return std::optional<StoredMessage>();
+  return std::optional<StoredMessage>(CopyStoredMessage(it->second));
+}
+
+Result<void> MemoryStore::SetDisappearingTimer(std::string_view peer,
+                                               std::optional<uint64_t> seconds) {
+  ConversationFor(peer).disappear_after = seconds;
+  return Ok();
+}
+
+Result<size_t> MemoryStore::PurgeExpired(uint64_t now) {
+  return static_cast<size_t>(
+      std::erase_if(messages_, [now](const auto& kv) { return !Live(kv.second, now); }));
+}
+
+}  // namespace candor::protocol

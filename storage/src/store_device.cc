@@ -1,0 +1,371 @@
+// storage::Store as a protocol::DeviceStore. Every multi-row change is one
+// transaction (internal::Transaction rolls back on any early return).
+#include <limits>
+
+#include "store_impl.h"
+
+namespace candor::storage {
+
+using internal::Statement;
+using internal::Transaction;
+using protocol::Direction;
+using protocol::StoredMessage;
+
+namespace {
+
+// Conversation id for `peer`, created when missing; with its next local order
+// and disappearing timer.
+struct ConversationRow {
+  int64_t id;
+  int64_t next_order;
+  std::optional<uint64_t> disappear_after;
+};
+
+Result<ConversationRow> EnsureConversation(internal::Database& db, std::string_view peer) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    CANDOR_ASSIGN_OR_RETURN(Statement q, db.Prepare(
+        "SELECT id, next_order, disappear_after FROM conversations WHERE peer = ?"));
+    q.BindText(1, peer);
+    CANDOR_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (row) {
+      std::optional<uint64_t> timer;
+      if (!q.ColumnIsNull(2)) timer = static_cast<uint64_t>(q.ColumnInt(2));
+      return ConversationRow{q.ColumnInt(0), q.ColumnInt(1), timer};
+    }
+    CANDOR_ASSIGN_OR_RETURN(Statement ins, db.Prepare("INSERT INTO conversations(peer) VALUES (?)"));
+    ins.BindText(1, peer);
+    CANDOR_RETURN_IF_ERROR(ins.Run());
+  }
+  return Error(Errc::kInternal, "conversation row vanished");
+}
+
+Result<std::optional<int64_t>> FindConversation(internal::Database& db, std::string_view peer) {
+  CANDOR_ASSIGN_OR_RETURN(Statement q, db.Prepare("SELECT id FROM conversations WHERE peer = ?"));
+  q.BindText(1, peer);
+  CANDOR_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return std::optional<int64_t>();
+  return std::optional<int64_t>(q.ColumnInt(0));
+}
+
+Result<void> SaveSession(internal::Database& db, int64_t conversation,
+                         const protocol::Session& session, uint64_t now) {
+  // No UPSERT in SQLite 3.15: REPLACE on the primary key.
+  CANDOR_ASSIGN_OR_RETURN(Statement q, db.Prepare(
+      "INSERT OR REPLACE INTO sessions(conversation_id, state, updated_at) VALUES (?, ?, ?)"));
+  const SecretBytes state = session.Serialize();
+  q.BindInt(1, conversation).BindBlob(2, state.Expose()).BindInt(3, static_cast<int64_t>(now));
+  return q.Run();
+}
+
+struct NewMessage {
+  Direction direction;
+  std::string_view sender, recipient;
+  std::optional<uint64_t> server_time;
+  ByteView content;
+  const crypto::FrankingKey& franking_key;
+  const crypto::FrankingCommitment& commitment;
+  std::optional<crypto::RelayTag> relay_tag;
+};
+
+// Inserts the message and its franking opening, and advances the
+// conversation's order; the caller holds the transaction.
+Result<int64_t> InsertMessage(internal::Database& db, const ConversationRow& c,
+                              const NewMessage& m, uint64_t now) {
+  CANDOR_ASSIGN_OR_RETURN(Statement msg, db.Prepare(
+      "INSERT INTO messages(conversation_id, local_order, direction, sender, recipient, "
+      "server_time, stored_at, content, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  msg.BindInt(1, c.id).BindInt(2, c.next_order)
+      .BindInt(3, m.direction == Direction::kIncoming ? 0 : 1)
+      .BindText(4, m.sender).BindText(5, m.recipient).BindInt(7, static_cast<int64_t>(now))
+      .BindBlob(8, m.content);
+  if (m.server_time) msg.BindInt(6, static_cast<int64_t>(*m.server_time)); else msg.BindNull(6);
+  if (c.disappear_after) {
+    msg.BindInt(9, static_cast<int64_t>(now + *c.disappear_after));
+  } else {
+    msg.BindNull(9);
+  }
+  CANDOR_RETURN_IF_ERROR(msg.Run());
+  const int64_t id = db.LastInsertRowId();
+  CANDOR_ASSIGN_OR_RETURN(Statement frank, db.Prepare(
+      "INSERT INTO franking(message_id, franking_key, commitment, relay_tag) VALUES (?, ?, ?, ?)"));
+  frank.BindInt(1, id).BindBlob(2, m.franking_key.Expose()).BindBlob(3, m.commitment);
+  if (m.relay_tag) frank.BindBlob(4, *m.relay_tag); else frank.BindNull(4);
+  CANDOR_RETURN_IF_ERROR(frank.Run());
+  CANDOR_ASSIGN_OR_RETURN(Statement order, db.Prepare(
+      "UPDATE conversations SET next_order = next_order + 1 WHERE id = ?"));
+  order.BindInt(1, c.id);
+  CANDOR_RETURN_IF_ERROR(order.Run());
+  return id;
+}
+
+constexpr const char* kSelectMessages =
+    "SELECT m.id, c.peer, m.direction, m.sender, m.recipient, m.local_order, m.server_time, "
+    "m.stored_at, m.expires_at, m.content, f.franking_key, f.commitment, f.relay_tag "
+    "FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+    "JOIN franking f ON f.message_id = m.id ";
+
+template <size_t N>
+Result<std::array<uint8_t, N>> FixedColumn(const Statement& q, int column, const char* what) {
+  return ToFixedArray<N>(q.ColumnBlob(column), Errc::kStorageFailed, what);
+}
+
+Result<StoredMessage> ReadMessage(const Statement& q) {
+  std::optional<uint64_t> server_time, expires_at;
+  if (!q.ColumnIsNull(6)) server_time = static_cast<uint64_t>(q.ColumnInt(6));
+  if (!q.ColumnIsNull(8)) expires_at = static_cast<uint64_t>(q.ColumnInt(8));
+  CANDOR_ASSIGN_OR_RETURN(auto fk, crypto::FrankingKey::CopyFrom(q.ColumnBlob(10)));
+  CANDOR_ASSIGN_OR_RETURN(auto commitment, FixedColumn<32>(q, 11, "stored commitment"));
+  std::optional<crypto::RelayTag> tag;
+  if (!q.ColumnIsNull(12)) {
+    CANDOR_ASSIGN_OR_RETURN(tag, FixedColumn<32>(q, 12, "stored relay tag"));
+  }
+  const ByteView content = q.ColumnBlob(9);
+  return StoredMessage{q.ColumnInt(0),
+                       q.ColumnText(1),
+                       q.ColumnInt(2) == 0 ? Direction::kIncoming : Direction::kOutgoing,
+                       q.ColumnText(3),
+                       q.ColumnText(4),
+                       q.ColumnInt(5),
+                       server_time,
+                       static_cast<uint64_t>(q.ColumnInt(7)),
+                       expires_at,
+                       Bytes(content.begin(), content.end()),
+                       std::move(fk),
+                       commitment,
+                       tag};
+}
+
+// Rows of `q`, which selects newest first, returned oldest first.
+Result<std::vector<StoredMessage>> ReadNewestFirst(Statement& q) {
+  std::vector<StoredMessage> out;
+  while (true) {
+    CANDOR_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    CANDOR_ASSIGN_OR_RETURN(StoredMessage m, ReadMessage(q));
+    out.push_back(std::move(m));
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+int64_t Limit(size_t limit) {
+  return static_cast<int64_t>(std::min<size_t>(limit, std::numeric_limits<int32_t>::max()));
+}
+
+}  // namespace
+
+Result<void> Store::SaveIdentity(std::string_view account, const crypto::Ed25519KeyPair& identity,
+                                 uint64_t now) {
+  auto& db = impl_->db;
+  CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
+  CANDOR_ASSIGN_OR_RETURN(int64_t count, db.QueryInt("SELECT count(*) FROM identity"));
+  if (count > 0) return Error(Errc::kAlreadyExists, "this store already has an identity");
+  CANDOR_ASSIGN_OR_RETURN(Statement q, db.Prepare(
+      "INSERT INTO identity(id, account, seed, created_at) VALUES (1, ?, ?, ?)"));
+  const SecretArray<32> seed = identity.Seed();
+  q.BindText(1, account).BindBlob(2, seed.Expose()).BindInt(3, static_cast<int64_t>(now));
+  CANDOR_RETURN_IF_ERROR(q.Run());
+  return tx.Commit();
+}
+
+Result<std::optional<protocol::LocalIdentity>> Store::LoadIdentity() {
+  CANDOR_ASSIGN_OR_RETURN(Statement q, impl_->db.Prepare("SELECT account, seed FROM identity"));
+  CANDOR_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return std::optional<protocol::LocalIdentity>();
+  CANDOR_ASSIGN_OR_RETURN(auto seed, SecretArray<32>::CopyFrom(q.ColumnBlob(1)));
+  return std::optional<protocol::LocalIdentity>(
+      protocol::LocalIdentity{q.ColumnText(0), crypto::Ed25519KeyPair::FromSeed(std::move(seed))});
+}
+
+Result<void> Store::SaveSignedPrekey(uint32_t id, const crypto::X25519KeyPair& key,
+                                     const crypto::Ed25519Signature& signature, uint64_t now) {
+  CANDOR_ASSIGN_OR_RETURN(Statement q, impl_->db.Prepare(
+      "INSERT INTO signed_prekeys(id, private_key, signature, created_at) VALUES (?, ?, ?, ?)"));
+  q.BindInt(1, id).BindBlob(2, key.private_key().Expose()).BindBlob(3, signature)
+      .BindInt(4, static_cast<int64_t>(now));
+  auto r = q.Run();
+  if (!r.has_value()) return Error(Errc::kAlreadyExists, "signed prekey id already used");
+  return Ok();
+}
+
+Result<void> Store::SaveOneTimePrekey(uint32_t id, const crypto::X25519KeyPair& key) {
+  CANDOR_ASSIGN_OR_RETURN(Statement q, impl_->db.Prepare(
+      "INSERT INTO one_time_prekeys(id, private_key) VALUES (?, ?)"));
+  q.BindInt(1, id).BindBlob(2, key.private_key().Expose());
+  auto r = q.Run();
+  if (!r.has_value()) return Error(Errc::kAlreadyExists, "one-time prekey id already used");
+  return Ok();
+}
+
+namespace {
+
+// Loads a prekey's private half and keeps the pair in `cache`, so the pointer
+// returned stays valid for the caller.
+const crypto::X25519KeyPair* FindPrekey(internal::Database& db, const char* sql, uint32_t id,
+                                        std::map<uint32_t, crypto::X25519KeyPair>& cache) {
+  auto q = db.Prepare(sql);
+  if (!q.has_value()) return nullptr;
+  q->BindInt(1, id);
+  auto row = q->Step();
+  if (!row.has_value() || !*row) return nullptr;
+  auto secret = SecretArray<32>::CopyFrom(q->ColumnBlob(0));
+  if (!secret.has_value()) return nullptr;
+  auto [it, inserted] = cache.insert_or_assign(
+      id, crypto::X25519KeyPair::FromPrivate(std::move(secret).value()));
+  return &it->second;
+}
+
+}  // namespace
+
+const crypto::X25519KeyPair* Store::FindSignedPrekey(uint32_t id) {
+  return FindPrekey(impl_->db, "SELECT private_key FROM signed_prekeys WHERE id = ?", id,
+                    impl_->signed_prekeys);
+}
+
+// Always read from the database: a consumed one-time prekey is gone there.
+const crypto::X25519KeyPair* Store::FindOneTimePrekey(uint32_t id) {
+  impl_->one_time_prekeys.erase(id);
+  return FindPrekey(impl_->db, "SELECT private_key FROM one_time_prekeys WHERE id = ?", id,
+                    impl_->one_time_prekeys);
+}
+
+Result<std::optional<protocol::Session>> Store::LoadSession(std::string_view peer) {
+  CANDOR_ASSIGN_OR_RETURN(Statement q, impl_->db.Prepare(
+      "SELECT s.state FROM sessions s JOIN conversations c ON c.id = s.conversation_id "
+      "WHERE c.peer = ?"));
+  q.BindText(1, peer);
+  CANDOR_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return std::optional<protocol::Session>();
+  CANDOR_ASSIGN_OR_RETURN(protocol::Session s, protocol::Session::Deserialize(q.ColumnBlob(0)));
+  return std::optional<protocol::Session>(std::move(s));
+}
+
+Result<bool> Store::HasReceived(const protocol::EnvelopeDigest& digest) {
+  CANDOR_ASSIGN_OR_RETURN(Statement q, impl_->db.Prepare(
+      "SELECT 1 FROM received_envelopes WHERE digest = ?"));
+  q.BindBlob(1, digest);
+  return q.Step();
+}
+
+Result<int64_t> Store::CommitReceived(const protocol::Session& session,
+                                      const protocol::IncomingMessage& m,
+                                      const protocol::EnvelopeDigest& digest, uint64_t now) {
+  if (session.remote_account() != m.sender) {
+    return Error(Errc::kWrongPeer, "session and message are from different peers");
+  }
+  auto& db = impl_->db;
+  CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
+  CANDOR_ASSIGN_OR_RETURN(bool seen, HasReceived(digest));
+  if (seen) return Error(Errc::kDuplicateMessage, "this envelope was already received");
+  CANDOR_ASSIGN_OR_RETURN(ConversationRow c, EnsureConversation(db, m.sender));
+  CANDOR_RETURN_IF_ERROR(SaveSession(db, c.id, session, now));
+  CANDOR_ASSIGN_OR_RETURN(int64_t id,
+                          InsertMessage(db, c,
+                                        NewMessage{Direction::kIncoming, m.sender, m.recipient,
+                                                   m.server_time, m.content, m.franking_key,
+                                                   m.franking_commitment, m.relay_tag},
+                                        now));
+  CANDOR_ASSIGN_OR_RETURN(Statement marker, db.Prepare(
+      "INSERT INTO received_envelopes(digest, received_at) VALUES (?, ?)"));
+  marker.BindBlob(1, digest).BindInt(2, static_cast<int64_t>(now));
+  CANDOR_RETURN_IF_ERROR(marker.Run());
+  if (m.consumed_one_time_prekey) {
+    CANDOR_ASSIGN_OR_RETURN(Statement del, db.Prepare("DELETE FROM one_time_prekeys WHERE id = ?"));
+    del.BindInt(1, *m.consumed_one_time_prekey);
+    CANDOR_RETURN_IF_ERROR(del.Run());
+  }
+  CANDOR_RETURN_IF_ERROR(tx.Commit());
+  if (m.consumed_one_time_prekey) impl_->one_time_prekeys.erase(*m.consumed_one_time_prekey);
+  return id;
+}
+
+Result<int64_t> Store::CommitSent(const protocol::Session& session,
+                                  const protocol::OutgoingMessage& m, uint64_t now) {
+  auto& db = impl_->db;
+  CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
+  CANDOR_ASSIGN_OR_RETURN(ConversationRow c, EnsureConversation(db, session.remote_account()));
+  CANDOR_RETURN_IF_ERROR(SaveSession(db, c.id, session, now));
+  CANDOR_ASSIGN_OR_RETURN(int64_t id,
+                          InsertMessage(db, c,
+                                        NewMessage{Direction::kOutgoing, session.local_account(),
+                                                   session.remote_account(), std::nullopt,
+                                                   m.content, m.franking_key,
+                                                   m.franking_commitment, std::nullopt},
+                                        now));
+  CANDOR_RETURN_IF_ERROR(tx.Commit());
+  return id;
+}
+
+Result<int64_t> Store::SaveRelayAck(const protocol::RelayAck& ack) {
+  auto& db = impl_->db;
+  CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
+  CANDOR_ASSIGN_OR_RETURN(Statement find, db.Prepare(
+      "SELECT m.id FROM franking f JOIN messages m ON m.id = f.message_id "
+      "WHERE f.commitment = ? AND m.direction = 1 AND m.recipient = ?"));
+  find.BindBlob(1, ack.franking_commitment).BindText(2, ack.recipient);
+  CANDOR_ASSIGN_OR_RETURN(bool row, find.Step());
+  if (!row) return Error(Errc::kNotFound, "no outgoing message with that commitment");
+  const int64_t id = find.ColumnInt(0);
+  CANDOR_ASSIGN_OR_RETURN(Statement msg, db.Prepare("UPDATE messages SET server_time = ? WHERE id = ?"));
+  msg.BindInt(1, static_cast<int64_t>(ack.server_time)).BindInt(2, id);
+  CANDOR_RETURN_IF_ERROR(msg.Run());
+  CANDOR_ASSIGN_OR_RETURN(Statement tag, db.Prepare("UPDATE franking SET relay_tag = ? WHERE message_id = ?"));
+  tag.BindBlob(1, ack.relay_tag).BindInt(2, id);
+  CANDOR_RETURN_IF_ERROR(tag.Run());
+  CANDOR_RETURN_IF_ERROR(tx.Commit());
+  return id;
+}
+
+Result<std::vector<StoredMessage>> Store::LatestMessages(std::string_view peer, size_t limit,
+                                                         uint64_t now) {
+  return MessagesBefore(peer, std::numeric_limits<int64_t>::max(), limit, now);
+}
+
+Result<std::vector<StoredMessage>> Store::MessagesBefore(std::string_view peer, int64_t local_order,
+                                                         size_t limit, uint64_t now) {
+  CANDOR_ASSIGN_OR_RETURN(auto conversation, FindConversation(impl_->db, peer));
+  if (!conversation) return std::vector<StoredMessage>();
+  // Served by the UNIQUE (conversation_id, local_order) index, newest first.
+  CANDOR_ASSIGN_OR_RETURN(Statement q, impl_->db.Prepare(
+      std::string(kSelectMessages) +
+      "WHERE m.conversation_id = ? AND m.local_order < ? "
+      "AND (m.expires_at IS NULL OR m.expires_at > ?) ORDER BY m.local_order DESC LIMIT ?"));
+  q.BindInt(1, *conversation).BindInt(2, local_order).BindInt(3, static_cast<int64_t>(now))
+      .BindInt(4, Limit(limit));
+  return ReadNewestFirst(q);
+}
+
+Result<std::optional<StoredMessage>> Store::MessageById(int64_t id, uint64_t now) {
+  CANDOR_ASSIGN_OR_RETURN(Statement q, impl_->db.Prepare(
+      std::string(kSelectMessages) +
+      "WHERE m.id = ? AND (m.expires_at IS NULL OR m.expires_at > ?)"));
+  q.BindInt(1, id).BindInt(2, static_cast<int64_t>(now));
+  CANDOR_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return std::optional<StoredMessage>();
+  CANDOR_ASSIGN_OR_RETURN(StoredMessage m, ReadMessage(q));
+  return std::optional<StoredMessage>(std::move(m));
+}
+
+Result<void> Store::SetDisappearingTimer(std::string_view peer, std::optional<uint64_t> seconds) {
+  auto& db = impl_->db;
+  CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
+  CANDOR_ASSIGN_OR_RETURN(ConversationRow c, EnsureConversation(db, peer));
+  CANDOR_ASSIGN_OR_RETURN(Statement q, db.Prepare(
+      "UPDATE conversations SET disappear_after = ? WHERE id = ?"));
+  if (seconds) q.BindInt(1, static_cast<int64_t>(*seconds)); else q.BindNull(1);
+  q.BindInt(2, c.id);
+  CANDOR_RETURN_IF_ERROR(q.Run());
+  return tx.Commit();
+}
+
+Result<size_t> Store::PurgeExpired(uint64_t now) {
+  // Franking openings go with their messages (ON DELETE CASCADE), and
+  // secure_delete overwrites the freed pages.
+  CANDOR_ASSIGN_OR_RETURN(Statement q, impl_->db.Prepare(
+      "DELETE FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ?"));
+  q.BindInt(1, static_cast<int64_t>(now));
+  CANDOR_RETURN_IF_ERROR(q.Run());
+  return static_cast<size_t>(impl_->db.Changes());
+}
+
+}  // namespace candor::storage

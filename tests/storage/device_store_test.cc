@@ -1,0 +1,268 @@
+// The DeviceStore contract, run against both implementations: MemoryStore
+// (protocol/) and the SQLCipher Store (storage/). Real sessions drive it.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "candor/crypto/x3dh.h"
+#include "candor/protocol/memory_store.h"
+#include "candor/storage/store.h"
+#include "support/session_pair.h"
+#include "support/temp_dir.h"
+
+namespace candor {
+namespace {
+
+using protocol::DeviceStore;
+using protocol::Direction;
+
+constexpr uint64_t kNow = 1'760'000'000;
+
+struct MemoryFactory {
+  static std::unique_ptr<DeviceStore> Make(const std::string&, crypto::RandomSource&) {
+    return std::make_unique<protocol::MemoryStore>();
+  }
+};
+
+struct SqlFactory {
+  static std::unique_ptr<DeviceStore> Make(const std::string& path, crypto::RandomSource& rng) {
+    SecretArray<32> k;
+    rng.Fill(k.Expose());
+    auto store = storage::Store::Create(path, storage::StoreKey::Raw(std::move(k)), rng);
+    EXPECT_TRUE(store.has_value()) << store.error().message();
+    return std::make_unique<storage::Store>(std::move(store).value());
+  }
+};
+
+// A device: its store, identity and prekeys saved in that store.
+struct Device {
+  std::string account;
+  std::unique_ptr<DeviceStore> store;
+  crypto::Ed25519KeyPair identity;
+  crypto::X25519KeyPair spk;
+  uint32_t next_opk = 10;
+
+  crypto::PrekeyBundle Bundle(crypto::RandomSource& rng) {
+    const uint32_t id = next_opk++;
+    auto opk = crypto::X25519KeyPair::Generate(rng);
+    EXPECT_TRUE(store->SaveOneTimePrekey(id, opk).has_value());
+    return crypto::PrekeyBundle{account, identity.public_key(), 1, spk.public_key(),
+                                crypto::SignSignedPrekey(identity, 1, spk.public_key()), id,
+                                opk.public_key()};
+  }
+};
+
+template <typename Factory>
+class DeviceStoreTest : public ::testing::Test {
+ protected:
+  Device MakeDevice(const std::string& account) {
+    Device d{account, Factory::Make(tmp_.File(account + ".db"), rng_),
+             crypto::Ed25519KeyPair::Generate(rng_), crypto::X25519KeyPair::Generate(rng_)};
+    EXPECT_TRUE(d.store->SaveIdentity(account, d.identity, kNow).has_value());
+    EXPECT_TRUE(d.store
+                    ->SaveSignedPrekey(1, d.spk,
+                                       crypto::SignSignedPrekey(d.identity, 1, d.spk.public_key()),
+                                       kNow)
+                    .has_value());
+    return d;
+  }
+
+  // Alice sends `text` to Bob (first contact if she has no session); the
+  // envelope goes through the relay; returns Bob's delivery.
+  protocol::Delivery Send(Device& from, Device& to, const std::string& text, uint64_t time) {
+    auto session = from.store->LoadSession(to.account);
+    EXPECT_TRUE(session.has_value());
+    std::optional<protocol::Session> s = std::move(session).value();
+    if (!s) {
+      auto created = protocol::Session::Initiate(from.identity, from.account, to.Bundle(rng_), rng_);
+      EXPECT_TRUE(created.has_value());
+      s.emplace(std::move(created).value());
+    }
+    auto out = s->Encrypt(text, rng_);
+    EXPECT_TRUE(out.has_value());
+    EXPECT_TRUE(from.store->CommitSent(*s, *out, time).has_value());
+    auto delivery = testing::Relay(relay_key_, out->envelope, time);
+    EXPECT_TRUE(delivery.has_value());
+    return std::move(delivery).value();
+  }
+
+  // Bob's receive path: replay check, session (new or stored), decrypt, commit.
+  Result<int64_t> Receive(Device& to, const protocol::Delivery& d, uint64_t now) {
+    const auto digest = protocol::DigestEnvelope(d.envelope_bytes);
+    CANDOR_ASSIGN_OR_RETURN(bool seen, to.store->HasReceived(digest));
+    if (seen) return Error(Errc::kDuplicateMessage, "seen");
+    CANDOR_ASSIGN_OR_RETURN(auto stored, to.store->LoadSession(d.envelope.sender));
+    if (stored) {
+      CANDOR_ASSIGN_OR_RETURN(auto in, stored->Decrypt(d, now, rng_));
+      return to.store->CommitReceived(*stored, in, digest, now);
+    }
+    CANDOR_ASSIGN_OR_RETURN(auto accepted, protocol::Session::Accept(to.identity, to.account,
+                                                                     *to.store, d, now, rng_));
+    return to.store->CommitReceived(accepted.first, accepted.second, digest, now);
+  }
+
+  crypto::InsecureDeterministicRandom rng_{77};
+  crypto::RelayKey relay_key_ = crypto::GenerateRelayKey(rng_);
+  testing::ScopedTempDir tmp_;
+};
+
+using Factories = ::testing::Types<MemoryFactory, SqlFactory>;
+class FactoryNames {
+ public:
+  template <typename T>
+  static std::string GetName(int) {
+    return std::is_same_v<T, MemoryFactory> ? "Memory" : "SqlCipher";
+  }
+};
+TYPED_TEST_SUITE(DeviceStoreTest, Factories, FactoryNames);
+
+TYPED_TEST(DeviceStoreTest, IdentityIsStoredOnce) {
+  Device alice = this->MakeDevice("alice");
+  auto loaded = alice.store->LoadIdentity();
+  ASSERT_TRUE(loaded.has_value() && loaded->has_value());
+  EXPECT_EQ((*loaded)->account, "alice");
+  EXPECT_EQ((*loaded)->identity.public_key(), alice.identity.public_key());
+  EXPECT_EQ(alice.store->SaveIdentity("alice", alice.identity, kNow).error().code(),
+            Errc::kAlreadyExists);
+}
+
+TYPED_TEST(DeviceStoreTest, PrekeysAreFoundAndOneTimePrekeysConsumed) {
+  Device alice = this->MakeDevice("alice");
+  Device bob = this->MakeDevice("bob");
+  ASSERT_NE(bob.store->FindSignedPrekey(1), nullptr);
+  EXPECT_EQ(bob.store->FindSignedPrekey(1)->public_key(), bob.spk.public_key());
+  EXPECT_EQ(bob.store->FindSignedPrekey(2), nullptr);
+  EXPECT_EQ(bob.store->SaveSignedPrekey(1, bob.spk, {}, kNow).error().code(), Errc::kAlreadyExists);
+  auto d = this->Send(alice, bob, "hi", kNow);
+  ASSERT_EQ(d.envelope.content_type, protocol::ContentType::kPrekeyMessage);
+  const uint32_t opk = 10;  // the first bundle's one-time prekey
+  ASSERT_NE(bob.store->FindOneTimePrekey(opk), nullptr);
+  ASSERT_TRUE(this->Receive(bob, d, kNow).has_value());
+  EXPECT_EQ(bob.store->FindOneTimePrekey(opk), nullptr) << "consumed with the first message";
+}
+
+TYPED_TEST(DeviceStoreTest, ConversationIsStoredAtBothEndsAndSessionsResume) {
+  Device alice = this->MakeDevice("alice");
+  Device bob = this->MakeDevice("bob");
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(this->Receive(bob, this->Send(alice, bob, "a" + std::to_string(i), kNow + i), kNow + i)
+                    .has_value());
+  }
+  ASSERT_TRUE(this->Receive(alice, this->Send(bob, alice, "reply", kNow + 10), kNow + 10).has_value());
+  ASSERT_TRUE(this->Receive(bob, this->Send(alice, bob, "again", kNow + 20), kNow + 20).has_value());
+
+  auto at_alice = alice.store->LatestMessages("bob", 100, kNow + 30);
+  auto at_bob = bob.store->LatestMessages("alice", 100, kNow + 30);
+  ASSERT_TRUE(at_alice.has_value() && at_bob.has_value());
+  ASSERT_EQ(at_alice->size(), 5u);
+  ASSERT_EQ(at_bob->size(), 5u);
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ((*at_alice)[i].local_order, static_cast<int64_t>(i));
+    EXPECT_EQ((*at_alice)[i].content, (*at_bob)[i].content) << i;
+    EXPECT_EQ((*at_alice)[i].franking_commitment, (*at_bob)[i].franking_commitment);
+    EXPECT_TRUE((*at_alice)[i].franking_key == (*at_bob)[i].franking_key);
+  }
+  EXPECT_EQ((*at_alice)[3].direction, Direction::kIncoming);
+  EXPECT_EQ((*at_bob)[3].direction, Direction::kOutgoing);
+  EXPECT_EQ((*at_bob)[0].direction, Direction::kIncoming);
+  EXPECT_EQ((*at_bob)[0].sender, "alice");
+  EXPECT_EQ((*at_bob)[0].server_time, kNow);
+  EXPECT_FALSE((*at_alice)[0].server_time.has_value()) << "no relay ack yet";
+}
+
+TYPED_TEST(DeviceStoreTest, ADuplicateEnvelopeChangesNothing) {
+  Device alice = this->MakeDevice("alice");
+  Device bob = this->MakeDevice("bob");
+  auto d = this->Send(alice, bob, "once", kNow);
+  ASSERT_TRUE(this->Receive(bob, d, kNow).has_value());
+  auto session_before = bob.store->LoadSession("alice");
+  ASSERT_TRUE(session_before.has_value() && session_before->has_value());
+  const SecretBytes state_before = (*session_before)->Serialize();
+  // Straight to CommitReceived with the same digest (as if the caller raced).
+  auto again = protocol::Session::Deserialize(state_before.Expose());
+  protocol::IncomingMessage fake{"alice", "bob", "x", {1}, crypto::FrankingKey{}, {}, kNow, {}, {}};
+  auto r = bob.store->CommitReceived(*again, fake, protocol::DigestEnvelope(d.envelope_bytes), kNow);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code(), Errc::kDuplicateMessage);
+  EXPECT_EQ(bob.store->LatestMessages("alice", 10, kNow)->size(), 1u);
+  EXPECT_TRUE((*bob.store->LoadSession("alice"))->Serialize() == state_before);
+  EXPECT_EQ(this->Receive(bob, d, kNow).error().code(), Errc::kDuplicateMessage);
+}
+
+TYPED_TEST(DeviceStoreTest, RelayAckCompletesTheOutgoingCopy) {
+  Device alice = this->MakeDevice("alice");
+  Device bob = this->MakeDevice("bob");
+  auto d = this->Send(alice, bob, "ack me", kNow);
+  const protocol::RelayAck ack{"bob", d.envelope.franking_commitment, d.server_time, d.relay_tag};
+  auto id = alice.store->SaveRelayAck(ack);
+  ASSERT_TRUE(id.has_value());
+  auto m = alice.store->MessageById(*id, kNow);
+  ASSERT_TRUE(m.has_value() && m->has_value());
+  EXPECT_EQ((*m)->server_time, d.server_time);
+  EXPECT_EQ((*m)->relay_tag, d.relay_tag);
+  protocol::RelayAck unknown = ack;
+  unknown.franking_commitment[0] ^= 1;
+  EXPECT_EQ(alice.store->SaveRelayAck(unknown).error().code(), Errc::kNotFound);
+  protocol::RelayAck wrong_peer = ack;
+  wrong_peer.recipient = "carol";
+  EXPECT_EQ(alice.store->SaveRelayAck(wrong_peer).error().code(), Errc::kNotFound);
+}
+
+TYPED_TEST(DeviceStoreTest, HistoryQueries) {
+  Device alice = this->MakeDevice("alice");
+  Device bob = this->MakeDevice("bob");
+  for (int i = 0; i < 10; ++i) this->Send(alice, bob, "m" + std::to_string(i), kNow + i);
+  auto last3 = alice.store->LatestMessages("bob", 3, kNow);
+  ASSERT_EQ(last3->size(), 3u);
+  EXPECT_EQ((*last3)[0].local_order, 7);
+  EXPECT_EQ((*last3)[2].local_order, 9);
+  auto before = alice.store->MessagesBefore("bob", 5, 2, kNow);
+  ASSERT_EQ(before->size(), 2u);
+  EXPECT_EQ((*before)[0].local_order, 3);
+  EXPECT_EQ((*before)[1].local_order, 4);
+  EXPECT_TRUE(alice.store->LatestMessages("nobody", 5, kNow)->empty());
+  auto by_id = alice.store->MessageById((*before)[1].id, kNow);
+  ASSERT_TRUE(by_id->has_value());
+  EXPECT_EQ((*by_id)->local_order, 4);
+  EXPECT_FALSE(alice.store->MessageById(999999, kNow)->has_value());
+}
+
+TYPED_TEST(DeviceStoreTest, DisappearingMessagesExpireAndArePurged) {
+  Device alice = this->MakeDevice("alice");
+  Device bob = this->MakeDevice("bob");
+  this->Send(alice, bob, "kept", kNow);
+  ASSERT_TRUE(alice.store->SetDisappearingTimer("bob", 60).has_value());
+  this->Send(alice, bob, "fleeting", kNow);
+  auto m = alice.store->LatestMessages("bob", 10, kNow + 59);
+  ASSERT_EQ(m->size(), 2u);
+  EXPECT_EQ((*m)[1].expires_at, kNow + 60);
+  const int64_t fleeting_id = (*m)[1].id;
+  // Expired at kNow + 60: never returned, even before the purge.
+  EXPECT_EQ(alice.store->LatestMessages("bob", 10, kNow + 60)->size(), 1u);
+  EXPECT_FALSE(alice.store->MessageById(fleeting_id, kNow + 60)->has_value());
+  EXPECT_EQ(*alice.store->PurgeExpired(kNow + 60), 1u);
+  EXPECT_EQ(*alice.store->PurgeExpired(kNow + 60), 0u);
+  EXPECT_FALSE(alice.store->MessageById(fleeting_id, kNow)->has_value()) << "gone for good";
+  ASSERT_TRUE(alice.store->SetDisappearingTimer("bob", std::nullopt).has_value());
+  this->Send(alice, bob, "kept too", kNow + 100);
+  EXPECT_FALSE((*alice.store->LatestMessages("bob", 1, kNow + 100))[0].expires_at.has_value());
+}
+
+TYPED_TEST(DeviceStoreTest, CommitRefusesAMismatchedPeer) {
+  Device alice = this->MakeDevice("alice");
+  Device bob = this->MakeDevice("bob");
+  auto d = this->Send(alice, bob, "x", kNow);
+  auto accepted = protocol::Session::Accept(bob.identity, "bob", *bob.store, d, kNow, this->rng_);
+  ASSERT_TRUE(accepted.has_value());
+  accepted->second.sender = "mallory";
+  EXPECT_EQ(bob.store
+                ->CommitReceived(accepted->first, accepted->second,
+                                 protocol::DigestEnvelope(d.envelope_bytes), kNow)
+                .error()
+                .code(),
+            Errc::kWrongPeer);
+  EXPECT_TRUE(bob.store->LatestMessages("mallory", 10, kNow)->empty());
+}
+
+}  // namespace
+}  // namespace candor
