@@ -8,6 +8,7 @@
 #include "candor/protocol/memory_store.h"
 #include "candor/storage/store.h"
 #include "support/session_pair.h"
+#include "support/store_pipeline.h"
 #include "support/temp_dir.h"
 
 namespace candor {
@@ -86,19 +87,8 @@ class DeviceStoreTest : public ::testing::Test {
     return std::move(delivery).value();
   }
 
-  // Bob's receive path: replay check, session (new or stored), decrypt, commit.
   Result<int64_t> Receive(Device& to, const protocol::Delivery& d, uint64_t now) {
-    const auto digest = protocol::DigestEnvelope(d.envelope_bytes);
-    CANDOR_ASSIGN_OR_RETURN(bool seen, to.store->HasReceived(digest));
-    if (seen) return Error(Errc::kDuplicateMessage, "seen");
-    CANDOR_ASSIGN_OR_RETURN(auto stored, to.store->LoadSession(d.envelope.sender));
-    if (stored) {
-      CANDOR_ASSIGN_OR_RETURN(auto in, stored->Decrypt(d, now, rng_));
-      return to.store->CommitReceived(*stored, in, digest, now);
-    }
-    CANDOR_ASSIGN_OR_RETURN(auto accepted, protocol::Session::Accept(to.identity, to.account,
-                                                                     *to.store, d, now, rng_));
-    return to.store->CommitReceived(accepted.first, accepted.second, digest, now);
+    return testing::ReceiveIntoStore(*to.store, to.identity, to.account, d, now, rng_);
   }
 
   crypto::InsecureDeterministicRandom rng_{77};
