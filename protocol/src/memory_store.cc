@@ -133,6 +133,46 @@ Result<int64_t> MemoryStore::SaveRelayAck(const RelayAck& ack) {
   return Error(Errc::kNotFound, "no outgoing message with that commitment");
 }
 
+struct MemoryStore::State {
+  std::optional<LocalIdentity> identity;
+  std::map<uint32_t, crypto::X25519KeyPair> signed_prekeys, one_time_prekeys;
+  std::map<std::string, Conversation, std::less<>> conversations;
+  std::map<int64_t, StoredMessage> messages;
+  std::set<EnvelopeDigest> received;
+  int64_t next_id;
+};
+
+MemoryStore::State MemoryStore::Snapshot() const {
+  State s{std::nullopt, {}, {}, {}, {}, received_, next_id_};
+  if (identity_) s.identity.emplace(LocalIdentity{identity_->account, identity_->identity.Clone()});
+  for (const auto& [id, k] : signed_prekeys_) s.signed_prekeys.emplace(id, k.Clone());
+  for (const auto& [id, k] : one_time_prekeys_) s.one_time_prekeys.emplace(id, k.Clone());
+  for (const auto& [peer, c] : conversations_) {
+    Conversation copy{std::nullopt, c.next_order, c.disappear_after};
+    if (c.session) copy.session.emplace(c.session->Clone());
+    s.conversations.emplace(peer, std::move(copy));
+  }
+  for (const auto& [id, m] : messages_) s.messages.emplace(id, CopyStoredMessage(m));
+  return s;
+}
+
+void MemoryStore::Restore(State&& s) {
+  identity_ = std::move(s.identity);
+  signed_prekeys_ = std::move(s.signed_prekeys);
+  one_time_prekeys_ = std::move(s.one_time_prekeys);
+  conversations_ = std::move(s.conversations);
+  messages_ = std::move(s.messages);
+  received_ = std::move(s.received);
+  next_id_ = s.next_id;
+}
+
+Result<void> MemoryStore::InTransaction(const std::function<Result<void>()>& work) {
+  State before = Snapshot();
+  auto result = work();
+  if (!result.has_value()) Restore(std::move(before));
+  return result;
+}
+
 std::vector<StoredMessage> MemoryStore::Select(std::string_view peer, int64_t before, size_t limit,
                                                uint64_t now) const {
   std::vector<const StoredMessage*> hits;

@@ -37,12 +37,15 @@ Result<Database> Database::Open(const std::string& path, Mode mode) {
   return Database(db);
 }
 
-Database::Database(Database&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+Database::Database(Database&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)),
+      transaction_depth_(std::exchange(other.transaction_depth_, 0)) {}
 
 Database& Database::operator=(Database&& other) noexcept {
   if (this != &other) {
     if (db_ != nullptr) sqlite3_close_v2(db_);
     db_ = std::exchange(other.db_, nullptr);
+    transaction_depth_ = std::exchange(other.transaction_depth_, 0);
   }
   return *this;
 }
@@ -172,8 +175,15 @@ bool Statement::ColumnIsNull(int column) const {
 
 // --- Transaction ---------------------------------------------------------------
 
+namespace {
+std::string SavepointName(int depth) { return "candor_sp" + std::to_string(depth); }
+}  // namespace
+
 Result<Transaction> Transaction::Begin(Database& db) {
-  CANDOR_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  const int depth = db.transaction_depth_;
+  CANDOR_RETURN_IF_ERROR(db.Exec(depth == 0 ? std::string("BEGIN IMMEDIATE")
+                                            : "SAVEPOINT " + SavepointName(depth)));
+  ++db.transaction_depth_;
   return Transaction(&db);
 }
 
@@ -181,14 +191,24 @@ Transaction::Transaction(Transaction&& other) noexcept
     : db_(other.db_), open_(std::exchange(other.open_, false)) {}
 
 Transaction::~Transaction() {
-  if (open_) (void)db_->Exec("ROLLBACK");
+  if (!open_) return;
+  const int depth = --db_->transaction_depth_;
+  if (depth == 0) {
+    (void)db_->Exec("ROLLBACK");
+  } else {
+    const std::string name = SavepointName(depth);
+    (void)db_->Exec("ROLLBACK TO " + name);
+    (void)db_->Exec("RELEASE " + name);
+  }
 }
 
 Result<void> Transaction::Commit() {
   if (!open_) return Error(Errc::kInternal, "transaction already finished");
-  auto rc = db_->Exec("COMMIT");
+  const int depth = db_->transaction_depth_ - 1;
+  auto rc = db_->Exec(depth == 0 ? std::string("COMMIT") : "RELEASE " + SavepointName(depth));
   if (!rc.has_value()) return rc;  // still open: the destructor rolls back
   open_ = false;
+  db_->transaction_depth_ = depth;
   return Ok();
 }
 

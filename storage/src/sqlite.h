@@ -55,7 +55,9 @@ class Database {
  private:
   explicit Database(sqlite3* db) : db_(db) {}
   sqlite3* db_ = nullptr;
+  int transaction_depth_ = 0;  // Transactions nest as savepoints
   friend class Statement;
+  friend class Transaction;
 };
 
 class Statement {
@@ -105,8 +107,10 @@ class Statement {
 
 class Transaction {
  public:
-  // BEGIN IMMEDIATE: takes the write lock now, so a conflict shows up here
-  // (kDatabaseLocked) rather than half-way through.
+  // The outermost transaction is BEGIN IMMEDIATE: it takes the write lock
+  // now, so a conflict shows up here (kDatabaseLocked) rather than half-way
+  // through. Inside another transaction it is a SAVEPOINT: atomic on its
+  // own, durable when the outer one commits.
   static Result<Transaction> Begin(Database& db);
   Transaction(Transaction&& other) noexcept;
   Transaction& operator=(Transaction&&) = delete;

@@ -316,6 +316,12 @@ Result<int64_t> Store::SaveRelayAck(const protocol::RelayAck& ack) {
   return id;
 }
 
+Result<void> Store::InTransaction(const std::function<Result<void>()>& work) {
+  CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(impl_->db));
+  CANDOR_RETURN_IF_ERROR(work());
+  return tx.Commit();
+}
+
 Result<std::vector<StoredMessage>> Store::LatestMessages(std::string_view peer, size_t limit,
                                                          uint64_t now) {
   return MessagesBefore(peer, std::numeric_limits<int64_t>::max(), limit, now);

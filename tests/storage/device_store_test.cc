@@ -256,3 +256,36 @@ TYPED_TEST(DeviceStoreTest, CommitRefusesAMismatchedPeer) {
 
 }  // namespace
 }  // namespace candor
+
+namespace candor {
+namespace {
+
+TYPED_TEST(DeviceStoreTest, InTransactionBatchesCommits) {
+  Device alice = this->MakeDevice("alice");
+  Device bob = this->MakeDevice("bob");
+  std::vector<protocol::Delivery> queued;
+  for (int i = 0; i < 5; ++i) queued.push_back(this->Send(alice, bob, "q" + std::to_string(i), kNow));
+  // A batch whose work fails at the end: nothing it committed stays.
+  auto failed = bob.store->InTransaction([&]() -> Result<void> {
+    for (int i = 0; i < 2; ++i) CANDOR_RETURN_IF_ERROR(this->Receive(bob, queued[i], kNow));
+    return Error(Errc::kInternal, "the caller gives up");
+  });
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_TRUE(bob.store->LatestMessages("alice", 10, kNow)->empty());
+  EXPECT_FALSE(*bob.store->HasReceived(protocol::DigestEnvelope(queued[0].envelope_bytes)));
+  EXPECT_FALSE(bob.store->LoadSession("alice")->has_value());
+  // A batch that skips a duplicate inside and keeps everything else.
+  auto ok = bob.store->InTransaction([&]() -> Result<void> {
+    for (const auto& d : queued) CANDOR_RETURN_IF_ERROR(this->Receive(bob, d, kNow));
+    auto dup = this->Receive(bob, queued[2], kNow);
+    EXPECT_EQ(dup.error().code(), Errc::kDuplicateMessage);
+    return Ok();
+  });
+  ASSERT_TRUE(ok.has_value()) << ok.error().message();
+  auto history = bob.store->LatestMessages("alice", 10, kNow);
+  ASSERT_EQ(history->size(), 5u);
+  EXPECT_EQ((*history)[4].local_order, 4);
+}
+
+}  // namespace
+}  // namespace candor

@@ -14,6 +14,7 @@
 #define CANDOR_PROTOCOL_DEVICE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -78,6 +79,12 @@ class DeviceStore : public PrekeySource {
   // Records the relay's time and tag on the outgoing message with that
   // commitment; kNotFound if there is none (or it expired). Returns its id.
   virtual Result<int64_t> SaveRelayAck(const RelayAck& ack) = 0;
+
+  // Runs `work` (which calls the operations above) as one transaction: each
+  // commit inside stays atomic on its own, and all of them become durable
+  // together (a catch-up of queued messages pays for one commit, not one per
+  // message). If `work` returns an error, everything it did is undone.
+  virtual Result<void> InTransaction(const std::function<Result<void>()>& work) = 0;
 
   // --- History (expired messages are never returned) ----------------------------
   // The newest `limit` messages, oldest first.

@@ -29,6 +29,7 @@ class MemoryStore final : public DeviceStore {
   Result<int64_t> CommitSent(const Session& session, const OutgoingMessage& message,
                              uint64_t now) override;
   Result<int64_t> SaveRelayAck(const RelayAck& ack) override;
+  Result<void> InTransaction(const std::function<Result<void>()>& work) override;
 
   Result<std::vector<StoredMessage>> LatestMessages(std::string_view peer, size_t limit,
                                                     uint64_t now) override;
@@ -53,6 +54,11 @@ class MemoryStore final : public DeviceStore {
                  std::optional<crypto::RelayTag> relay_tag);
   std::vector<StoredMessage> Select(std::string_view peer, int64_t before, size_t limit,
                                     uint64_t now) const;
+
+  // A deep copy of everything, for InTransaction's undo.
+  struct State;
+  State Snapshot() const;
+  void Restore(State&& state);
 
   std::optional<LocalIdentity> identity_;
   std::map<uint32_t, crypto::X25519KeyPair> signed_prekeys_;

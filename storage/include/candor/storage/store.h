@@ -104,6 +104,7 @@ class Store final : public protocol::DeviceStore {
   Result<int64_t> CommitSent(const protocol::Session& session,
                              const protocol::OutgoingMessage& message, uint64_t now) override;
   Result<int64_t> SaveRelayAck(const protocol::RelayAck& ack) override;
+  Result<void> InTransaction(const std::function<Result<void>()>& work) override;
   Result<std::vector<protocol::StoredMessage>> LatestMessages(std::string_view peer, size_t limit,
                                                               uint64_t now) override;
   Result<std::vector<protocol::StoredMessage>> MessagesBefore(std::string_view peer,
