@@ -39,19 +39,51 @@ Result<Database> Database::Open(const std::string& path, Mode mode) {
 
 Database::Database(Database&& other) noexcept
     : db_(std::exchange(other.db_, nullptr)),
-      transaction_depth_(std::exchange(other.transaction_depth_, 0)) {}
+      transaction_depth_(std::exchange(other.transaction_depth_, 0)),
+      poisoned_(std::exchange(other.poisoned_, false)),
+      cache_(std::move(other.cache_)) {}
 
 Database& Database::operator=(Database&& other) noexcept {
   if (this != &other) {
+    cache_.clear();
     if (db_ != nullptr) sqlite3_close_v2(db_);
     db_ = std::exchange(other.db_, nullptr);
     transaction_depth_ = std::exchange(other.transaction_depth_, 0);
+    poisoned_ = std::exchange(other.poisoned_, false);
+    cache_ = std::move(other.cache_);
   }
   return *this;
 }
 
 Database::~Database() {
+  cache_.clear();  // finalize cached statements before closing
   if (db_ != nullptr) sqlite3_close_v2(db_);
+}
+
+Result<CachedStatement> Database::Cached(const char* sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    CANDOR_ASSIGN_OR_RETURN(Statement fresh, Prepare(sql));
+    it = cache_.emplace(sql, std::make_unique<Statement>(std::move(fresh))).first;
+  }
+  if (it->second->in_use_) {
+    CANDOR_ASSIGN_OR_RETURN(Statement fresh, Prepare(sql));
+    return CachedStatement(nullptr, std::make_unique<Statement>(std::move(fresh)));
+  }
+  it->second->in_use_ = true;
+  return CachedStatement(it->second.get(), nullptr);
+}
+
+CachedStatement::CachedStatement(Statement* borrowed, std::unique_ptr<Statement> owned)
+    : stmt_(borrowed != nullptr ? borrowed : owned.get()), owned_(std::move(owned)) {}
+
+CachedStatement::CachedStatement(CachedStatement&& other) noexcept
+    : stmt_(std::exchange(other.stmt_, nullptr)), owned_(std::move(other.owned_)) {}
+
+CachedStatement::~CachedStatement() {
+  if (stmt_ == nullptr || owned_ != nullptr) return;
+  stmt_->Reset();
+  stmt_->in_use_ = false;
 }
 
 Result<void> Database::Key(const SecretBytes& key_spec) {
@@ -86,6 +118,7 @@ Result<int64_t> Database::QueryInt(std::string_view sql) {
 
 int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 int Database::Changes() const { return sqlite3_changes(db_); }
+int64_t Database::TotalChanges() const { return sqlite3_total_changes(db_); }
 
 // --- Statement -----------------------------------------------------------------
 
@@ -175,40 +208,45 @@ bool Statement::ColumnIsNull(int column) const {
 
 // --- Transaction ---------------------------------------------------------------
 
-namespace {
-std::string SavepointName(int depth) { return "candor_sp" + std::to_string(depth); }
-}  // namespace
-
 Result<Transaction> Transaction::Begin(Database& db) {
-  const int depth = db.transaction_depth_;
-  CANDOR_RETURN_IF_ERROR(db.Exec(depth == 0 ? std::string("BEGIN IMMEDIATE")
-                                            : "SAVEPOINT " + SavepointName(depth)));
+  if (db.transaction_depth_ == 0) {
+    CANDOR_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+    db.poisoned_ = false;
+  }
   ++db.transaction_depth_;
-  return Transaction(&db);
+  return Transaction(&db, db.TotalChanges());
 }
 
 Transaction::Transaction(Transaction&& other) noexcept
-    : db_(other.db_), open_(std::exchange(other.open_, false)) {}
+    : db_(other.db_),
+      changes_at_begin_(other.changes_at_begin_),
+      open_(std::exchange(other.open_, false)) {}
 
 Transaction::~Transaction() {
   if (!open_) return;
-  const int depth = --db_->transaction_depth_;
-  if (depth == 0) {
+  if (--db_->transaction_depth_ == 0) {
     (void)db_->Exec("ROLLBACK");
-  } else {
-    const std::string name = SavepointName(depth);
-    (void)db_->Exec("ROLLBACK TO " + name);
-    (void)db_->Exec("RELEASE " + name);
+    db_->poisoned_ = false;
+  } else if (db_->TotalChanges() != changes_at_begin_) {
+    db_->poisoned_ = true;  // it wrote, then failed: the outer one must not commit
   }
 }
 
 Result<void> Transaction::Commit() {
   if (!open_) return Error(Errc::kInternal, "transaction already finished");
-  const int depth = db_->transaction_depth_ - 1;
-  auto rc = db_->Exec(depth == 0 ? std::string("COMMIT") : "RELEASE " + SavepointName(depth));
+  if (db_->transaction_depth_ > 1) {  // joined: durable with the outer commit
+    open_ = false;
+    --db_->transaction_depth_;
+    return Ok();
+  }
+  if (db_->poisoned_) {
+    return Error(Errc::kStorageFailed,
+                 "an operation inside this transaction failed after writing; rolled back");
+  }
+  auto rc = db_->Exec("COMMIT");
   if (!rc.has_value()) return rc;  // still open: the destructor rolls back
   open_ = false;
-  db_->transaction_depth_ = depth;
+  db_->transaction_depth_ = 0;
   return Ok();
 }
 

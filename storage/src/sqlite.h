@@ -12,6 +12,8 @@
 #define CANDOR_STORAGE_SRC_SQLITE_H_
 
 #include <cstdint>
+#include <memory>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -26,6 +28,7 @@ struct sqlite3_stmt;
 namespace candor::storage::internal {
 
 class Statement;
+class CachedStatement;
 
 class Database {
  public:
@@ -46,16 +49,23 @@ class Database {
   // Statements without parameters (DDL, pragmas). Never with secrets in them.
   Result<void> Exec(std::string_view sql);
   Result<Statement> Prepare(std::string_view sql);
+  // A statement compiled once per connection and reused (compiling SQL costs
+  // more than running these small statements). The handle resets it when
+  // released; a statement already in use is prepared afresh instead.
+  Result<CachedStatement> Cached(const char* sql);
   // A single-integer query, e.g. "PRAGMA user_version".
   Result<int64_t> QueryInt(std::string_view sql);
 
   int64_t LastInsertRowId() const;
   int Changes() const;
+  int64_t TotalChanges() const;
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}
   sqlite3* db_ = nullptr;
-  int transaction_depth_ = 0;  // Transactions nest as savepoints
+  int transaction_depth_ = 0;  // nested Transactions join the outermost
+  bool poisoned_ = false;      // a nested one wrote, then failed
+  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
   friend class Statement;
   friend class Transaction;
 };
@@ -102,6 +112,24 @@ class Statement {
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
   int bind_error_ = 0;
+  bool in_use_ = false;  // lent out by Database::Cached
+  friend class Database;
+  friend class CachedStatement;
+};
+
+// Borrowed from Database::Cached (or owned, when the cached one was busy).
+class CachedStatement {
+ public:
+  CachedStatement(CachedStatement&& other) noexcept;
+  CachedStatement& operator=(CachedStatement&&) = delete;
+  ~CachedStatement();
+  Statement* operator->() { return stmt_; }
+  Statement& operator*() { return *stmt_; }
+
+ private:
+  CachedStatement(Statement* borrowed, std::unique_ptr<Statement> owned);
+  Statement* stmt_;
+  std::unique_ptr<Statement> owned_;
   friend class Database;
 };
 
@@ -109,8 +137,12 @@ class Transaction {
  public:
   // The outermost transaction is BEGIN IMMEDIATE: it takes the write lock
   // now, so a conflict shows up here (kDatabaseLocked) rather than half-way
-  // through. Inside another transaction it is a SAVEPOINT: atomic on its
-  // own, durable when the outer one commits.
+  // through. A transaction begun inside another one joins it: its changes
+  // become durable with the outer commit. If it ends without Commit after
+  // it wrote something, the outer transaction is poisoned and can only roll
+  // back, so no half-written record can ever be committed. (Not SAVEPOINTs:
+  // SQLCipher encrypts every page copied into a savepoint's sub-journal,
+  // which made a batched receive an order of magnitude slower.)
   static Result<Transaction> Begin(Database& db);
   Transaction(Transaction&& other) noexcept;
   Transaction& operator=(Transaction&&) = delete;
@@ -120,8 +152,10 @@ class Transaction {
   Result<void> Commit();
 
  private:
-  explicit Transaction(Database* db) : db_(db) {}
+  Transaction(Database* db, int64_t changes_at_begin)
+      : db_(db), changes_at_begin_(changes_at_begin) {}
   Database* db_;
+  int64_t changes_at_begin_;
   bool open_ = true;
 };
 

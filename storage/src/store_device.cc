@@ -23,38 +23,47 @@ struct ConversationRow {
 
 Result<ConversationRow> EnsureConversation(internal::Database& db, std::string_view peer) {
   for (int attempt = 0; attempt < 2; ++attempt) {
-    CANDOR_ASSIGN_OR_RETURN(Statement q, db.Prepare(
+    CANDOR_ASSIGN_OR_RETURN(auto q, db.Cached(
         "SELECT id, next_order, disappear_after FROM conversations WHERE peer = ?"));
-    q.BindText(1, peer);
-    CANDOR_ASSIGN_OR_RETURN(bool row, q.Step());
+    q->BindText(1, peer);
+    CANDOR_ASSIGN_OR_RETURN(bool row, q->Step());
     if (row) {
       std::optional<uint64_t> timer;
-      if (!q.ColumnIsNull(2)) timer = static_cast<uint64_t>(q.ColumnInt(2));
-      return ConversationRow{q.ColumnInt(0), q.ColumnInt(1), timer};
+      if (!q->ColumnIsNull(2)) timer = static_cast<uint64_t>(q->ColumnInt(2));
+      return ConversationRow{q->ColumnInt(0), q->ColumnInt(1), timer};
     }
-    CANDOR_ASSIGN_OR_RETURN(Statement ins, db.Prepare("INSERT INTO conversations(peer) VALUES (?)"));
-    ins.BindText(1, peer);
-    CANDOR_RETURN_IF_ERROR(ins.Run());
+    CANDOR_ASSIGN_OR_RETURN(auto ins, db.Cached("INSERT INTO conversations(peer) VALUES (?)"));
+    ins->BindText(1, peer);
+    CANDOR_RETURN_IF_ERROR(ins->Run());
   }
   return Error(Errc::kInternal, "conversation row vanished");
 }
 
 Result<std::optional<int64_t>> FindConversation(internal::Database& db, std::string_view peer) {
-  CANDOR_ASSIGN_OR_RETURN(Statement q, db.Prepare("SELECT id FROM conversations WHERE peer = ?"));
-  q.BindText(1, peer);
-  CANDOR_ASSIGN_OR_RETURN(bool row, q.Step());
+  CANDOR_ASSIGN_OR_RETURN(auto q, db.Cached("SELECT id FROM conversations WHERE peer = ?"));
+  q->BindText(1, peer);
+  CANDOR_ASSIGN_OR_RETURN(bool row, q->Step());
   if (!row) return std::optional<int64_t>();
-  return std::optional<int64_t>(q.ColumnInt(0));
+  return std::optional<int64_t>(q->ColumnInt(0));
 }
 
 Result<void> SaveSession(internal::Database& db, int64_t conversation,
                          const protocol::Session& session, uint64_t now) {
-  // No UPSERT in SQLite 3.15: REPLACE on the primary key.
-  CANDOR_ASSIGN_OR_RETURN(Statement q, db.Prepare(
-      "INSERT OR REPLACE INTO sessions(conversation_id, state, updated_at) VALUES (?, ?, ?)"));
+  // UPDATE, then INSERT when there was no row (no UPSERT in SQLite 3.15).
+  // Not INSERT OR REPLACE: a statement that may delete rows needs a
+  // statement journal, and SQLCipher encrypts every page copied into it.
   const SecretBytes state = session.Serialize();
-  q.BindInt(1, conversation).BindBlob(2, state.Expose()).BindInt(3, static_cast<int64_t>(now));
-  return q.Run();
+  {
+    CANDOR_ASSIGN_OR_RETURN(auto update, db.Cached(
+        "UPDATE sessions SET state = ?, updated_at = ? WHERE conversation_id = ?"));
+    update->BindBlob(1, state.Expose()).BindInt(2, static_cast<int64_t>(now)).BindInt(3, conversation);
+    CANDOR_RETURN_IF_ERROR(update->Run());
+  }
+  if (db.Changes() > 0) return Ok();
+  CANDOR_ASSIGN_OR_RETURN(auto insert, db.Cached(
+      "INSERT INTO sessions(conversation_id, state, updated_at) VALUES (?, ?, ?)"));
+  insert->BindInt(1, conversation).BindBlob(2, state.Expose()).BindInt(3, static_cast<int64_t>(now));
+  return insert->Run();
 }
 
 struct NewMessage {
@@ -71,38 +80,46 @@ struct NewMessage {
 // conversation's order; the caller holds the transaction.
 Result<int64_t> InsertMessage(internal::Database& db, const ConversationRow& c,
                               const NewMessage& m, uint64_t now) {
-  CANDOR_ASSIGN_OR_RETURN(Statement msg, db.Prepare(
+  CANDOR_ASSIGN_OR_RETURN(auto msg, db.Cached(
       "INSERT INTO messages(conversation_id, local_order, direction, sender, recipient, "
       "server_time, stored_at, content, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  msg.BindInt(1, c.id).BindInt(2, c.next_order)
+  msg->BindInt(1, c.id).BindInt(2, c.next_order)
       .BindInt(3, m.direction == Direction::kIncoming ? 0 : 1)
       .BindText(4, m.sender).BindText(5, m.recipient).BindInt(7, static_cast<int64_t>(now))
       .BindBlob(8, m.content);
-  if (m.server_time) msg.BindInt(6, static_cast<int64_t>(*m.server_time)); else msg.BindNull(6);
+  if (m.server_time) msg->BindInt(6, static_cast<int64_t>(*m.server_time)); else msg->BindNull(6);
   if (c.disappear_after) {
-    msg.BindInt(9, static_cast<int64_t>(now + *c.disappear_after));
+    msg->BindInt(9, static_cast<int64_t>(now + *c.disappear_after));
   } else {
-    msg.BindNull(9);
+    msg->BindNull(9);
   }
-  CANDOR_RETURN_IF_ERROR(msg.Run());
+  CANDOR_RETURN_IF_ERROR(msg->Run());
   const int64_t id = db.LastInsertRowId();
-  CANDOR_ASSIGN_OR_RETURN(Statement frank, db.Prepare(
+  CANDOR_ASSIGN_OR_RETURN(auto frank, db.Cached(
       "INSERT INTO franking(message_id, franking_key, commitment, relay_tag) VALUES (?, ?, ?, ?)"));
-  frank.BindInt(1, id).BindBlob(2, m.franking_key.Expose()).BindBlob(3, m.commitment);
-  if (m.relay_tag) frank.BindBlob(4, *m.relay_tag); else frank.BindNull(4);
-  CANDOR_RETURN_IF_ERROR(frank.Run());
-  CANDOR_ASSIGN_OR_RETURN(Statement order, db.Prepare(
+  frank->BindInt(1, id).BindBlob(2, m.franking_key.Expose()).BindBlob(3, m.commitment);
+  if (m.relay_tag) frank->BindBlob(4, *m.relay_tag); else frank->BindNull(4);
+  CANDOR_RETURN_IF_ERROR(frank->Run());
+  CANDOR_ASSIGN_OR_RETURN(auto order, db.Cached(
       "UPDATE conversations SET next_order = next_order + 1 WHERE id = ?"));
-  order.BindInt(1, c.id);
-  CANDOR_RETURN_IF_ERROR(order.Run());
+  order->BindInt(1, c.id);
+  CANDOR_RETURN_IF_ERROR(order->Run());
   return id;
 }
 
-constexpr const char* kSelectMessages =
-    "SELECT m.id, c.peer, m.direction, m.sender, m.recipient, m.local_order, m.server_time, "
-    "m.stored_at, m.expires_at, m.content, f.franking_key, f.commitment, f.relay_tag "
-    "FROM messages m JOIN conversations c ON c.id = m.conversation_id "
-    "JOIN franking f ON f.message_id = m.id ";
+#define CANDOR_SELECT_MESSAGES                                                              \
+  "SELECT m.id, c.peer, m.direction, m.sender, m.recipient, m.local_order, m.server_time, " \
+  "m.stored_at, m.expires_at, m.content, f.franking_key, f.commitment, f.relay_tag "      \
+  "FROM messages m JOIN conversations c ON c.id = m.conversation_id "                     \
+  "JOIN franking f ON f.message_id = m.id "
+// Served by the UNIQUE (conversation_id, local_order) index, newest first.
+constexpr const char* kMessagesBeforeSql =
+    CANDOR_SELECT_MESSAGES
+    "WHERE m.conversation_id = ? AND m.local_order < ? "
+    "AND (m.expires_at IS NULL OR m.expires_at > ?) ORDER BY m.local_order DESC LIMIT ?";
+constexpr const char* kMessageByIdSql =
+    CANDOR_SELECT_MESSAGES "WHERE m.id = ? AND (m.expires_at IS NULL OR m.expires_at > ?)";
+#undef CANDOR_SELECT_MESSAGES
 
 template <size_t N>
 Result<std::array<uint8_t, N>> FixedColumn(const Statement& q, int column, const char* what) {
@@ -160,39 +177,39 @@ Result<void> Store::SaveIdentity(std::string_view account, const crypto::Ed25519
   CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
   CANDOR_ASSIGN_OR_RETURN(int64_t count, db.QueryInt("SELECT count(*) FROM identity"));
   if (count > 0) return Error(Errc::kAlreadyExists, "this store already has an identity");
-  CANDOR_ASSIGN_OR_RETURN(Statement q, db.Prepare(
+  CANDOR_ASSIGN_OR_RETURN(auto q, db.Cached(
       "INSERT INTO identity(id, account, seed, created_at) VALUES (1, ?, ?, ?)"));
   const SecretArray<32> seed = identity.Seed();
-  q.BindText(1, account).BindBlob(2, seed.Expose()).BindInt(3, static_cast<int64_t>(now));
-  CANDOR_RETURN_IF_ERROR(q.Run());
+  q->BindText(1, account).BindBlob(2, seed.Expose()).BindInt(3, static_cast<int64_t>(now));
+  CANDOR_RETURN_IF_ERROR(q->Run());
   return tx.Commit();
 }
 
 Result<std::optional<protocol::LocalIdentity>> Store::LoadIdentity() {
-  CANDOR_ASSIGN_OR_RETURN(Statement q, impl_->db.Prepare("SELECT account, seed FROM identity"));
-  CANDOR_ASSIGN_OR_RETURN(bool row, q.Step());
+  CANDOR_ASSIGN_OR_RETURN(auto q, impl_->db.Cached("SELECT account, seed FROM identity"));
+  CANDOR_ASSIGN_OR_RETURN(bool row, q->Step());
   if (!row) return std::optional<protocol::LocalIdentity>();
-  CANDOR_ASSIGN_OR_RETURN(auto seed, SecretArray<32>::CopyFrom(q.ColumnBlob(1)));
+  CANDOR_ASSIGN_OR_RETURN(auto seed, SecretArray<32>::CopyFrom(q->ColumnBlob(1)));
   return std::optional<protocol::LocalIdentity>(
-      protocol::LocalIdentity{q.ColumnText(0), crypto::Ed25519KeyPair::FromSeed(std::move(seed))});
+      protocol::LocalIdentity{q->ColumnText(0), crypto::Ed25519KeyPair::FromSeed(std::move(seed))});
 }
 
 Result<void> Store::SaveSignedPrekey(uint32_t id, const crypto::X25519KeyPair& key,
                                      const crypto::Ed25519Signature& signature, uint64_t now) {
-  CANDOR_ASSIGN_OR_RETURN(Statement q, impl_->db.Prepare(
+  CANDOR_ASSIGN_OR_RETURN(auto q, impl_->db.Cached(
       "INSERT INTO signed_prekeys(id, private_key, signature, created_at) VALUES (?, ?, ?, ?)"));
-  q.BindInt(1, id).BindBlob(2, key.private_key().Expose()).BindBlob(3, signature)
+  q->BindInt(1, id).BindBlob(2, key.private_key().Expose()).BindBlob(3, signature)
       .BindInt(4, static_cast<int64_t>(now));
-  auto r = q.Run();
+  auto r = q->Run();
   if (!r.has_value()) return Error(Errc::kAlreadyExists, "signed prekey id already used");
   return Ok();
 }
 
 Result<void> Store::SaveOneTimePrekey(uint32_t id, const crypto::X25519KeyPair& key) {
-  CANDOR_ASSIGN_OR_RETURN(Statement q, impl_->db.Prepare(
+  CANDOR_ASSIGN_OR_RETURN(auto q, impl_->db.Cached(
       "INSERT INTO one_time_prekeys(id, private_key) VALUES (?, ?)"));
-  q.BindInt(1, id).BindBlob(2, key.private_key().Expose());
-  auto r = q.Run();
+  q->BindInt(1, id).BindBlob(2, key.private_key().Expose());
+  auto r = q->Run();
   if (!r.has_value()) return Error(Errc::kAlreadyExists, "one-time prekey id already used");
   return Ok();
 }
@@ -230,21 +247,21 @@ const crypto::X25519KeyPair* Store::FindOneTimePrekey(uint32_t id) {
 }
 
 Result<std::optional<protocol::Session>> Store::LoadSession(std::string_view peer) {
-  CANDOR_ASSIGN_OR_RETURN(Statement q, impl_->db.Prepare(
+  CANDOR_ASSIGN_OR_RETURN(auto q, impl_->db.Cached(
       "SELECT s.state FROM sessions s JOIN conversations c ON c.id = s.conversation_id "
       "WHERE c.peer = ?"));
-  q.BindText(1, peer);
-  CANDOR_ASSIGN_OR_RETURN(bool row, q.Step());
+  q->BindText(1, peer);
+  CANDOR_ASSIGN_OR_RETURN(bool row, q->Step());
   if (!row) return std::optional<protocol::Session>();
-  CANDOR_ASSIGN_OR_RETURN(protocol::Session s, protocol::Session::Deserialize(q.ColumnBlob(0)));
+  CANDOR_ASSIGN_OR_RETURN(protocol::Session s, protocol::Session::Deserialize(q->ColumnBlob(0)));
   return std::optional<protocol::Session>(std::move(s));
 }
 
 Result<bool> Store::HasReceived(const protocol::EnvelopeDigest& digest) {
-  CANDOR_ASSIGN_OR_RETURN(Statement q, impl_->db.Prepare(
+  CANDOR_ASSIGN_OR_RETURN(auto q, impl_->db.Cached(
       "SELECT 1 FROM received_envelopes WHERE digest = ?"));
-  q.BindBlob(1, digest);
-  return q.Step();
+  q->BindBlob(1, digest);
+  return q->Step();
 }
 
 Result<int64_t> Store::CommitReceived(const protocol::Session& session,
@@ -265,14 +282,14 @@ Result<int64_t> Store::CommitReceived(const protocol::Session& session,
                                                    m.server_time, m.content, m.franking_key,
                                                    m.franking_commitment, m.relay_tag},
                                         now));
-  CANDOR_ASSIGN_OR_RETURN(Statement marker, db.Prepare(
+  CANDOR_ASSIGN_OR_RETURN(auto marker, db.Cached(
       "INSERT INTO received_envelopes(digest, received_at) VALUES (?, ?)"));
-  marker.BindBlob(1, digest).BindInt(2, static_cast<int64_t>(now));
-  CANDOR_RETURN_IF_ERROR(marker.Run());
+  marker->BindBlob(1, digest).BindInt(2, static_cast<int64_t>(now));
+  CANDOR_RETURN_IF_ERROR(marker->Run());
   if (m.consumed_one_time_prekey) {
-    CANDOR_ASSIGN_OR_RETURN(Statement del, db.Prepare("DELETE FROM one_time_prekeys WHERE id = ?"));
-    del.BindInt(1, *m.consumed_one_time_prekey);
-    CANDOR_RETURN_IF_ERROR(del.Run());
+    CANDOR_ASSIGN_OR_RETURN(auto del, db.Cached("DELETE FROM one_time_prekeys WHERE id = ?"));
+    del->BindInt(1, *m.consumed_one_time_prekey);
+    CANDOR_RETURN_IF_ERROR(del->Run());
   }
   CANDOR_RETURN_IF_ERROR(tx.Commit());
   if (m.consumed_one_time_prekey) impl_->one_time_prekeys.erase(*m.consumed_one_time_prekey);
@@ -299,19 +316,20 @@ Result<int64_t> Store::CommitSent(const protocol::Session& session,
 Result<int64_t> Store::SaveRelayAck(const protocol::RelayAck& ack) {
   auto& db = impl_->db;
   CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
-  CANDOR_ASSIGN_OR_RETURN(Statement find, db.Prepare(
+  CANDOR_ASSIGN_OR_RETURN(auto find, db.Cached(
       "SELECT m.id FROM franking f JOIN messages m ON m.id = f.message_id "
       "WHERE f.commitment = ? AND m.direction = 1 AND m.recipient = ?"));
-  find.BindBlob(1, ack.franking_commitment).BindText(2, ack.recipient);
-  CANDOR_ASSIGN_OR_RETURN(bool row, find.Step());
+  find->BindBlob(1, ack.franking_commitment).BindText(2, ack.recipient);
+  CANDOR_ASSIGN_OR_RETURN(bool row, find->Step());
   if (!row) return Error(Errc::kNotFound, "no outgoing message with that commitment");
-  const int64_t id = find.ColumnInt(0);
-  CANDOR_ASSIGN_OR_RETURN(Statement msg, db.Prepare("UPDATE messages SET server_time = ? WHERE id = ?"));
-  msg.BindInt(1, static_cast<int64_t>(ack.server_time)).BindInt(2, id);
-  CANDOR_RETURN_IF_ERROR(msg.Run());
-  CANDOR_ASSIGN_OR_RETURN(Statement tag, db.Prepare("UPDATE franking SET relay_tag = ? WHERE message_id = ?"));
-  tag.BindBlob(1, ack.relay_tag).BindInt(2, id);
-  CANDOR_RETURN_IF_ERROR(tag.Run());
+  const int64_t id = find->ColumnInt(0);
+  // `find` stays lent out until the end of the scope; nothing below uses it.
+  CANDOR_ASSIGN_OR_RETURN(auto msg, db.Cached("UPDATE messages SET server_time = ? WHERE id = ?"));
+  msg->BindInt(1, static_cast<int64_t>(ack.server_time)).BindInt(2, id);
+  CANDOR_RETURN_IF_ERROR(msg->Run());
+  CANDOR_ASSIGN_OR_RETURN(auto tag, db.Cached("UPDATE franking SET relay_tag = ? WHERE message_id = ?"));
+  tag->BindBlob(1, ack.relay_tag).BindInt(2, id);
+  CANDOR_RETURN_IF_ERROR(tag->Run());
   CANDOR_RETURN_IF_ERROR(tx.Commit());
   return id;
 }
@@ -331,24 +349,18 @@ Result<std::vector<StoredMessage>> Store::MessagesBefore(std::string_view peer, 
                                                          size_t limit, uint64_t now) {
   CANDOR_ASSIGN_OR_RETURN(auto conversation, FindConversation(impl_->db, peer));
   if (!conversation) return std::vector<StoredMessage>();
-  // Served by the UNIQUE (conversation_id, local_order) index, newest first.
-  CANDOR_ASSIGN_OR_RETURN(Statement q, impl_->db.Prepare(
-      std::string(kSelectMessages) +
-      "WHERE m.conversation_id = ? AND m.local_order < ? "
-      "AND (m.expires_at IS NULL OR m.expires_at > ?) ORDER BY m.local_order DESC LIMIT ?"));
-  q.BindInt(1, *conversation).BindInt(2, local_order).BindInt(3, static_cast<int64_t>(now))
+  CANDOR_ASSIGN_OR_RETURN(auto q, impl_->db.Cached(kMessagesBeforeSql));
+  q->BindInt(1, *conversation).BindInt(2, local_order).BindInt(3, static_cast<int64_t>(now))
       .BindInt(4, Limit(limit));
-  return ReadNewestFirst(q);
+  return ReadNewestFirst(*q);
 }
 
 Result<std::optional<StoredMessage>> Store::MessageById(int64_t id, uint64_t now) {
-  CANDOR_ASSIGN_OR_RETURN(Statement q, impl_->db.Prepare(
-      std::string(kSelectMessages) +
-      "WHERE m.id = ? AND (m.expires_at IS NULL OR m.expires_at > ?)"));
-  q.BindInt(1, id).BindInt(2, static_cast<int64_t>(now));
-  CANDOR_ASSIGN_OR_RETURN(bool row, q.Step());
+  CANDOR_ASSIGN_OR_RETURN(auto q, impl_->db.Cached(kMessageByIdSql));
+  q->BindInt(1, id).BindInt(2, static_cast<int64_t>(now));
+  CANDOR_ASSIGN_OR_RETURN(bool row, q->Step());
   if (!row) return std::optional<StoredMessage>();
-  CANDOR_ASSIGN_OR_RETURN(StoredMessage m, ReadMessage(q));
+  CANDOR_ASSIGN_OR_RETURN(StoredMessage m, ReadMessage(*q));
   return std::optional<StoredMessage>(std::move(m));
 }
 
@@ -356,21 +368,21 @@ Result<void> Store::SetDisappearingTimer(std::string_view peer, std::optional<ui
   auto& db = impl_->db;
   CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
   CANDOR_ASSIGN_OR_RETURN(ConversationRow c, EnsureConversation(db, peer));
-  CANDOR_ASSIGN_OR_RETURN(Statement q, db.Prepare(
+  CANDOR_ASSIGN_OR_RETURN(auto q, db.Cached(
       "UPDATE conversations SET disappear_after = ? WHERE id = ?"));
-  if (seconds) q.BindInt(1, static_cast<int64_t>(*seconds)); else q.BindNull(1);
-  q.BindInt(2, c.id);
-  CANDOR_RETURN_IF_ERROR(q.Run());
+  if (seconds) q->BindInt(1, static_cast<int64_t>(*seconds)); else q->BindNull(1);
+  q->BindInt(2, c.id);
+  CANDOR_RETURN_IF_ERROR(q->Run());
   return tx.Commit();
 }
 
 Result<size_t> Store::PurgeExpired(uint64_t now) {
   // Franking openings go with their messages (ON DELETE CASCADE), and
   // secure_delete overwrites the freed pages.
-  CANDOR_ASSIGN_OR_RETURN(Statement q, impl_->db.Prepare(
+  CANDOR_ASSIGN_OR_RETURN(auto q, impl_->db.Cached(
       "DELETE FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ?"));
-  q.BindInt(1, static_cast<int64_t>(now));
-  CANDOR_RETURN_IF_ERROR(q.Run());
+  q->BindInt(1, static_cast<int64_t>(now));
+  CANDOR_RETURN_IF_ERROR(q->Run());
   return static_cast<size_t>(impl_->db.Changes());
 }
 

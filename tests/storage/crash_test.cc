@@ -23,7 +23,6 @@
 #include "candor/protocol/frame.h"
 #include "candor/storage/store.h"
 #include "support/session_pair.h"
-#include "support/store_pipeline.h"
 #include "support/temp_dir.h"
 
 namespace candor {
@@ -83,7 +82,7 @@ class CrashTest : public ::testing::Test {
     if (!store.has_value()) _exit(2);
     std::ofstream outbox(tmp_.File("outbox"), std::ios::binary | std::ios::app);
     for (size_t i = start; i < stream_.size(); ++i) {
-      auto r = testing::ReceiveIntoStore(*store, bob_, "bob", stream_[i], kNow + i, rng);
+      auto r = protocol::ReceiveAndStore(*store, bob_, "bob", stream_[i], kNow + i, rng);
       if (!r.has_value() && r.error().code() != Errc::kDuplicateMessage) _exit(3);
       if (i % 3 != 0 || !r.has_value()) continue;
       auto session = store->LoadSession("alice");
@@ -191,7 +190,7 @@ TEST_F(CrashTest, SigkillAtRandomPointsLosesAndRepeatsNothing) {
   EXPECT_EQ(alice_->Decrypt(*testing::Relay(relay_key_, last->envelope, kNow), kNow, rng_)->text,
             "still here");
   auto back = alice_->Encrypt("good", rng_);
-  EXPECT_TRUE(testing::ReceiveIntoStore(*store, bob_, "bob",
+  EXPECT_TRUE(protocol::ReceiveAndStore(*store, bob_, "bob",
                                         *testing::Relay(relay_key_, back->envelope, kNow), kNow,
                                         rng_)
                   .has_value());

@@ -8,7 +8,6 @@
 #include "candor/protocol/memory_store.h"
 #include "candor/storage/store.h"
 #include "support/session_pair.h"
-#include "support/store_pipeline.h"
 #include "support/temp_dir.h"
 
 namespace candor {
@@ -88,7 +87,7 @@ class DeviceStoreTest : public ::testing::Test {
   }
 
   Result<int64_t> Receive(Device& to, const protocol::Delivery& d, uint64_t now) {
-    return testing::ReceiveIntoStore(*to.store, to.identity, to.account, d, now, rng_);
+    return protocol::ReceiveAndStore(*to.store, to.identity, to.account, d, now, rng_);
   }
 
   crypto::InsecureDeterministicRandom rng_{77};

@@ -80,10 +80,12 @@ class DeviceStore : public PrekeySource {
   // commitment; kNotFound if there is none (or it expired). Returns its id.
   virtual Result<int64_t> SaveRelayAck(const RelayAck& ack) = 0;
 
-  // Runs `work` (which calls the operations above) as one transaction: each
-  // commit inside stays atomic on its own, and all of them become durable
-  // together (a catch-up of queued messages pays for one commit, not one per
-  // message). If `work` returns an error, everything it did is undone.
+  // Runs `work` (which calls the operations above) as one transaction: all
+  // of its commits become durable together (a catch-up of queued messages
+  // pays for one commit, not one per message). A commit that is refused
+  // before writing (a duplicate, say) leaves the rest standing; if `work`
+  // returns an error, or a commit inside failed after it had started
+  // writing, everything is undone — a record is never stored half-written.
   virtual Result<void> InTransaction(const std::function<Result<void>()>& work) = 0;
 
   // --- History (expired messages are never returned) ----------------------------
@@ -104,6 +106,14 @@ class DeviceStore : public PrekeySource {
   // Deletes expired messages with their franking openings; returns how many.
   virtual Result<size_t> PurgeExpired(uint64_t now) = 0;
 };
+
+// The receive path over a store: the replay check, the stored session (or a
+// new one from a prekey message, using the store's prekeys), decryption,
+// then one CommitReceived. Returns the stored message's id; an envelope
+// already stored is kDuplicateMessage; any failure changes nothing.
+Result<int64_t> ReceiveAndStore(DeviceStore& store, const crypto::Ed25519KeyPair& identity,
+                                std::string_view account, const Delivery& delivery, uint64_t now,
+                                crypto::RandomSource& rng);
 
 }  // namespace candor::protocol
 

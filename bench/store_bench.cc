@@ -1,0 +1,165 @@
+// Persisted receive: candor's receive path into the SQLCipher store
+// (decode, replay check, session load, decrypt, one CommitReceived per
+// message), at synchronous=FULL and NORMAL; a catch-up of 1,000 queued
+// envelopes in one transaction; and the last five messages of one
+// conversation in a 1,000,000-message store. Floors in store_floor_bench.cc.
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "bench_support.h"
+#include "candor/crypto/x3dh.h"
+#include "candor/protocol/frame.h"
+#include "candor/storage/store.h"
+
+namespace candor::bench {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr uint64_t kNow = 1'750'000'000;
+
+[[noreturn]] void Die(const Error& e) {
+  std::fprintf(stderr, "bench: %s\n", e.message().c_str());
+  std::abort();
+}
+template <typename T>
+T Must(Result<T> r) {
+  if (!r) Die(r.error());
+  return std::move(r).value();
+}
+void Must(Result<void> r) {
+  if (!r) Die(r.error());
+}
+
+storage::StoreKey BenchKey() {
+  SecretArray<32> k;
+  for (auto& b : k.Expose()) b = 0x5c;
+  return storage::StoreKey::Raw(std::move(k));
+}
+
+// Bob's store on disk (fresh per benchmark) and Alice's session in memory,
+// after one message so Bob already has the session stored.
+struct PersistedPair {
+  explicit PersistedPair(bool synchronous_full) {
+    fs::create_directories(dir);
+    fs::remove(dir / "bob.db");
+    bob_store.emplace(Must(storage::Store::Create((dir / "bob.db").string(), BenchKey(), rng,
+                                                  {.synchronous_full = synchronous_full})));
+    Must(bob_store->SaveIdentity("bob", bob, kNow));
+    Must(bob_store->SaveSignedPrekey(1, spk, crypto::SignSignedPrekey(bob, 1, spk.public_key()), kNow));
+    alice.emplace(Must(protocol::Session::Initiate(
+        alice_id, "alice",
+        crypto::PrekeyBundle{"bob", bob.public_key(), 1, spk.public_key(),
+                             crypto::SignSignedPrekey(bob, 1, spk.public_key()), std::nullopt,
+                             std::nullopt},
+        rng)));
+    Receive(Next());
+  }
+  ~PersistedPair() {
+    bob_store.reset();
+    fs::remove_all(dir);
+  }
+  Bytes Next() { return Must(alice->Encrypt(text, rng)).envelope; }
+  void Receive(Bytes envelope) {
+    Must(protocol::ReceiveAndStore(*bob_store, bob, "bob", AsDelivery(std::move(envelope)), kNow,
+                                   rng));
+  }
+
+  fs::path dir = fs::temp_directory_path() / ("candor-bench-" + std::to_string(::getpid()));
+  crypto::InsecureDeterministicRandom rng{11};
+  crypto::Ed25519KeyPair alice_id = crypto::Ed25519KeyPair::Generate(rng);
+  crypto::Ed25519KeyPair bob = crypto::Ed25519KeyPair::Generate(rng);
+  crypto::X25519KeyPair spk = crypto::X25519KeyPair::Generate(rng);
+  std::string text = Plaintext();
+  std::optional<storage::Store> bob_store;
+  std::optional<protocol::Session> alice;
+};
+
+void BM_ReceivePersisted(benchmark::State& state, bool full) {
+  PersistedPair pair(full);
+  for (auto _ : state) {
+    state.PauseTiming();
+    Bytes envelope = pair.Next();  // the sender's work is not the receiver's cost
+    state.ResumeTiming();
+    pair.Receive(std::move(envelope));
+  }
+}
+BENCHMARK_CAPTURE(BM_ReceivePersisted, full, true)->Name("candor/receive_persisted_full")
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_ReceivePersisted, normal, false)->Name("candor/receive_persisted_normal")
+    ->Unit(benchmark::kMicrosecond);
+
+// One iteration = 1,000 queued envelopes received in one transaction.
+void BM_CatchUp1000(benchmark::State& state) {
+  PersistedPair pair(true);
+  std::vector<Bytes> queue;
+  for (auto _ : state) {
+    state.PauseTiming();
+    queue.clear();
+    for (int i = 0; i < 1000; ++i) queue.push_back(pair.Next());
+    state.ResumeTiming();
+    Must(pair.bob_store->InTransaction([&]() -> Result<void> {
+      for (Bytes& e : queue) pair.Receive(std::move(e));
+      return Ok();
+    }));
+  }
+  state.SetItemsProcessed(state.iterations() * 1000);
+}
+BENCHMARK(BM_CatchUp1000)->Name("candor/catch_up_1000")->Unit(benchmark::kMillisecond);
+
+// A store with 1,000 conversations of 1,000 messages (100-byte contents),
+// built once and kept in CANDOR_BENCH_DIR (default /tmp/candor-bench): the
+// build takes a while, like the peers' 1M-row database.
+std::string HistoryStorePath() {
+  const char* env = std::getenv("CANDOR_BENCH_DIR");
+  const fs::path dir = env != nullptr ? fs::path(env) : fs::temp_directory_path() / "candor-bench";
+  fs::create_directories(dir);
+  const std::string path = (dir / "history-1M.db").string();
+  if (fs::exists(path)) return path;
+  std::fprintf(stderr, "bench: building the 1M-message store at %s (once)\n", path.c_str());
+  crypto::InsecureDeterministicRandom rng(12);
+  const std::string tmp = path + ".building";
+  fs::remove(tmp);
+  {
+    storage::Store store = Must(storage::Store::Create(tmp, BenchKey(), rng, {.synchronous_full = false}));
+    const auto me = crypto::Ed25519KeyPair::Generate(rng);
+    const auto peer = crypto::Ed25519KeyPair::Generate(rng);
+    const auto spk = crypto::X25519KeyPair::Generate(rng);
+    const Bytes content = Must(protocol::EncodeContent(std::string(96, 'h')));
+    for (int c = 0; c < 1000; ++c) {
+      const std::string name = "peer" + std::to_string(c);
+      auto session = Must(protocol::Session::Initiate(
+          me, "me",
+          crypto::PrekeyBundle{name, peer.public_key(), 1, spk.public_key(),
+                               crypto::SignSignedPrekey(peer, 1, spk.public_key()), std::nullopt,
+                               std::nullopt},
+          rng));
+      Must(store.InTransaction([&]() -> Result<void> {
+        for (int m = 0; m < 1000; ++m) {
+          protocol::OutgoingMessage out{{}, content, crypto::GenerateFrankingKey(rng), {}};
+          rng.Fill(out.franking_commitment);
+          CANDOR_RETURN_IF_ERROR(store.CommitSent(session, out, kNow + static_cast<uint64_t>(m)));
+        }
+        return Ok();
+      }));
+    }
+  }
+  fs::rename(tmp, path);
+  return path;
+}
+
+void BM_HistoryLast5(benchmark::State& state) {
+  storage::Store store = Must(storage::Store::Open(HistoryStorePath(), BenchKey()));
+  size_t rows = 0;
+  for (auto _ : state) {
+    auto last = Must(store.LatestMessages("peer500", 5, kNow));
+    rows += last.size();
+    benchmark::DoNotOptimize(last);
+  }
+  if (rows != 5 * static_cast<size_t>(state.iterations())) std::abort();
+}
+BENCHMARK(BM_HistoryLast5)->Name("candor/history_last5_1M")->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace candor::bench

@@ -1,0 +1,90 @@
+// Floors for the store benchmarks: bare inserts of a 1 KiB row straight into
+// SQLCipher with the store's settings (raw key, 4096-byte pages, WAL,
+// secure_delete, the same synchronous mode), in the same binary. Like
+// floor_bench.cc, this is a floor: it skips candor's own layers on purpose.
+#define SQLITE_HAS_CODEC 1
+#include <benchmark/benchmark.h>
+#include <sqlcipher/sqlite3.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace candor::bench {
+namespace {
+
+namespace fs = std::filesystem;
+
+void Check(int rc, sqlite3* db) {
+  if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
+    std::fprintf(stderr, "floor: %s\n", sqlite3_errmsg(db));
+    std::abort();
+  }
+}
+
+struct FloorDb {
+  explicit FloorDb(bool full) {
+    fs::create_directories(dir);
+    const std::string path = (dir / "floor.db").string();
+    fs::remove(path);
+    Check(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr), db);
+    const std::string key = "x'" + std::string(64, 'a') + "'";
+    Check(sqlite3_key(db, key.data(), static_cast<int>(key.size())), db);
+    Check(sqlite3_exec(db,
+                       full ? "PRAGMA cipher_page_size = 4096; PRAGMA journal_mode = WAL; "
+                              "PRAGMA secure_delete = ON; PRAGMA synchronous = FULL;"
+                            : "PRAGMA cipher_page_size = 4096; PRAGMA journal_mode = WAL; "
+                              "PRAGMA secure_delete = ON; PRAGMA synchronous = NORMAL;",
+                       nullptr, nullptr, nullptr),
+          db);
+    Check(sqlite3_exec(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, data BLOB NOT NULL)", nullptr,
+                       nullptr, nullptr),
+          db);
+    Check(sqlite3_prepare_v2(db, "INSERT INTO t(data) VALUES (?)", -1, &insert, nullptr), db);
+  }
+  ~FloorDb() {
+    sqlite3_finalize(insert);
+    sqlite3_close_v2(db);
+    fs::remove_all(dir);
+  }
+  void Insert() {
+    Check(sqlite3_bind_blob(insert, 1, row.data(), static_cast<int>(row.size()), SQLITE_STATIC), db);
+    Check(sqlite3_step(insert), db);
+    sqlite3_reset(insert);
+  }
+  void Exec(const char* sql) { Check(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), db); }
+
+  fs::path dir = fs::temp_directory_path() / ("candor-floor-" + std::to_string(::getpid()));
+  sqlite3* db = nullptr;
+  sqlite3_stmt* insert = nullptr;
+  std::vector<unsigned char> row = std::vector<unsigned char>(1024, 0x42);
+};
+
+void BM_FloorInsert(benchmark::State& state, bool full) {
+  FloorDb f(full);
+  for (auto _ : state) {
+    f.Exec("BEGIN IMMEDIATE");
+    f.Insert();
+    f.Exec("COMMIT");
+  }
+}
+BENCHMARK_CAPTURE(BM_FloorInsert, full, true)->Name("candor/floor_insert_full")
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_FloorInsert, normal, false)->Name("candor/floor_insert_normal")
+    ->Unit(benchmark::kMicrosecond);
+
+void BM_FloorInsert1000(benchmark::State& state) {
+  FloorDb f(true);
+  for (auto _ : state) {
+    f.Exec("BEGIN IMMEDIATE");
+    for (int i = 0; i < 1000; ++i) f.Insert();
+    f.Exec("COMMIT");
+  }
+  state.SetItemsProcessed(state.iterations() * 1000);
+}
+BENCHMARK(BM_FloorInsert1000)->Name("candor/floor_insert_1000")->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace candor::bench
