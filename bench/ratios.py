@@ -38,9 +38,15 @@ def main(folder):
         vs = "%.2fx (<=%.1f)" % (mine / sig, st) if sig else "-"
         print("%-10s %10.2f %10.2f %16s %14s %18s %10s" % (
             name, mine, floor or 0, vf, "%.1f" % sig if sig else "-", vs, "%.1f" % olm if olm else "-"))
-    for extra in ("candor/session_save", "candor/session_save_load"):
+    for extra in ("candor/session_save", "candor/session_save_load", "candor/history_last5_1M"):
         if extra in c:
             print("%-26s %8.2f us" % (extra, c[extra]))
+    for name, floor, target in (("candor/receive_persisted_full", "candor/floor_insert_full", 1.25),
+                                ("candor/receive_persisted_normal", "candor/floor_insert_normal", 1.25),
+                                ("candor/catch_up_1000", "candor/floor_insert_1000", 1.3)):
+        if name in c and floor in c:
+            print("%-32s %10.1f us vs %10.1f us  %.2fx (<=%.2f)" % (name, c[name], c[floor],
+                                                                  c[name] / c[floor], target))
 
 
 if __name__ == "__main__":
