@@ -115,7 +115,8 @@ std::string HistoryStorePath() {
   const char* env = std::getenv("CANDOR_BENCH_DIR");
   const fs::path dir = env != nullptr ? fs::path(env) : fs::temp_directory_path() / "candor-bench";
   fs::create_directories(dir);
-  const std::string path = (dir / "history-1M.db").string();
+  // The name carries the store layout it was built with (bump on change).
+  const std::string path = (dir / "history-1M-layout2.db").string();
   if (fs::exists(path)) return path;
   std::fprintf(stderr, "bench: building the 1M-message store at %s (once)\n", path.c_str());
   crypto::InsecureDeterministicRandom rng(12);

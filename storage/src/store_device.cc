@@ -85,24 +85,21 @@ Result<int64_t> InsertMessage(internal::Database& db, const ConversationRow& c,
                               const NewMessage& m, uint64_t now) {
   CANDOR_ASSIGN_OR_RETURN(auto msg, db.Cached(
       "INSERT INTO messages(conversation_id, local_order, direction, sender, recipient, "
-      "server_time, stored_at, content, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      "server_time, stored_at, content, expires_at, franking_key, commitment, relay_tag) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   msg->BindInt(1, c.id).BindInt(2, c.next_order)
       .BindInt(3, m.direction == Direction::kIncoming ? 0 : 1)
       .BindText(4, m.sender).BindText(5, m.recipient).BindInt(7, static_cast<int64_t>(now))
-      .BindBlob(8, m.content);
+      .BindBlob(8, m.content).BindBlob(10, m.franking_key.Expose()).BindBlob(11, m.commitment);
   if (m.server_time) msg->BindInt(6, static_cast<int64_t>(*m.server_time)); else msg->BindNull(6);
   if (c.disappear_after) {
     msg->BindInt(9, static_cast<int64_t>(now + *c.disappear_after));
   } else {
     msg->BindNull(9);
   }
+  if (m.relay_tag) msg->BindBlob(12, *m.relay_tag); else msg->BindNull(12);
   CANDOR_RETURN_IF_ERROR(msg->Run());
   const int64_t id = db.LastInsertRowId();
-  CANDOR_ASSIGN_OR_RETURN(auto frank, db.Cached(
-      "INSERT INTO franking(message_id, franking_key, commitment, relay_tag) VALUES (?, ?, ?, ?)"));
-  frank->BindInt(1, id).BindBlob(2, m.franking_key.Expose()).BindBlob(3, m.commitment);
-  if (m.relay_tag) frank->BindBlob(4, *m.relay_tag); else frank->BindNull(4);
-  CANDOR_RETURN_IF_ERROR(frank->Run());
   CANDOR_ASSIGN_OR_RETURN(auto order, db.Cached(  // OR FAIL: see SaveSession
       "UPDATE OR FAIL conversations SET next_order = next_order + 1 WHERE id = ?"));
   order->BindInt(1, c.id);
@@ -112,9 +109,8 @@ Result<int64_t> InsertMessage(internal::Database& db, const ConversationRow& c,
 
 #define CANDOR_SELECT_MESSAGES                                                              \
   "SELECT m.id, c.peer, m.direction, m.sender, m.recipient, m.local_order, m.server_time, " \
-  "m.stored_at, m.expires_at, m.content, f.franking_key, f.commitment, f.relay_tag "      \
-  "FROM messages m JOIN conversations c ON c.id = m.conversation_id "                     \
-  "JOIN franking f ON f.message_id = m.id "
+  "m.stored_at, m.expires_at, m.content, m.franking_key, m.commitment, m.relay_tag "      \
+  "FROM messages m JOIN conversations c ON c.id = m.conversation_id "
 // Served by the UNIQUE (conversation_id, local_order) index, newest first.
 constexpr const char* kMessagesBeforeSql =
     CANDOR_SELECT_MESSAGES
@@ -319,20 +315,17 @@ Result<int64_t> Store::CommitSent(const protocol::Session& session,
 Result<int64_t> Store::SaveRelayAck(const protocol::RelayAck& ack) {
   auto& db = impl_->db;
   CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
-  CANDOR_ASSIGN_OR_RETURN(auto find, db.Cached(
-      "SELECT m.id FROM franking f JOIN messages m ON m.id = f.message_id "
-      "WHERE f.commitment = ? AND m.direction = 1 AND m.recipient = ?"));
+  CANDOR_ASSIGN_OR_RETURN(auto find, db.Cached(  // served by messages_outgoing_commitment
+      "SELECT id FROM messages WHERE commitment = ? AND direction = 1 AND recipient = ?"));
   find->BindBlob(1, ack.franking_commitment).BindText(2, ack.recipient);
   CANDOR_ASSIGN_OR_RETURN(bool row, find->Step());
   if (!row) return Error(Errc::kNotFound, "no outgoing message with that commitment");
   const int64_t id = find->ColumnInt(0);
   // `find` stays lent out until the end of the scope; nothing below uses it.
-  CANDOR_ASSIGN_OR_RETURN(auto msg, db.Cached("UPDATE OR FAIL messages SET server_time = ? WHERE id = ?"));
-  msg->BindInt(1, static_cast<int64_t>(ack.server_time)).BindInt(2, id);
+  CANDOR_ASSIGN_OR_RETURN(auto msg, db.Cached(
+      "UPDATE OR FAIL messages SET server_time = ?, relay_tag = ? WHERE id = ?"));
+  msg->BindInt(1, static_cast<int64_t>(ack.server_time)).BindBlob(2, ack.relay_tag).BindInt(3, id);
   CANDOR_RETURN_IF_ERROR(msg->Run());
-  CANDOR_ASSIGN_OR_RETURN(auto tag, db.Cached("UPDATE OR FAIL franking SET relay_tag = ? WHERE message_id = ?"));
-  tag->BindBlob(1, ack.relay_tag).BindInt(2, id);
-  CANDOR_RETURN_IF_ERROR(tag->Run());
   CANDOR_RETURN_IF_ERROR(tx.Commit());
   return id;
 }
@@ -380,8 +373,8 @@ Result<void> Store::SetDisappearingTimer(std::string_view peer, std::optional<ui
 }
 
 Result<size_t> Store::PurgeExpired(uint64_t now) {
-  // Franking openings go with their messages (ON DELETE CASCADE), and
-  // secure_delete overwrites the freed pages.
+  // Franking openings are part of the message rows, and secure_delete
+  // overwrites the freed space.
   CANDOR_ASSIGN_OR_RETURN(auto q, impl_->db.Cached(
       "DELETE FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ?"));
   q->BindInt(1, static_cast<int64_t>(now));

@@ -245,3 +245,35 @@ TEST_F(StoreOpenTest, BindErrorsSurfaceAtStep) {
 
 }  // namespace
 }  // namespace candor::storage
+
+namespace candor::storage {
+namespace {
+
+// The queries that must stay fast on a large store use their indexes
+// (a regression here is a full table scan on a 1M-message store).
+TEST_F(StoreOpenTest, QueriesUseTheirIndexes) {
+  auto store = Store::Create(Path(), RawKey(15), rng_);
+  ASSERT_TRUE(store.has_value());
+  auto plan = [&](const char* sql) {
+    auto q = store->impl().db.Prepare(std::string("EXPLAIN QUERY PLAN ") + sql);
+    EXPECT_TRUE(q.has_value());
+    std::string text;
+    while (q.has_value() && *q->Step()) text += q->ColumnText(3) + "\n";
+    return text;
+  };
+  const std::string history = plan(
+      "SELECT id FROM messages WHERE conversation_id = 1 AND local_order < 10 "
+      "ORDER BY local_order DESC LIMIT 5");
+  EXPECT_NE(history.find("INDEX sqlite_autoindex_messages_1"), std::string::npos) << history;
+  EXPECT_EQ(history.find("USE TEMP B-TREE"), std::string::npos) << "sorted by the index: " << history;
+  const std::string ack = plan(
+      "SELECT id FROM messages WHERE commitment = x'00' AND direction = 1 AND recipient = 'b'");
+  EXPECT_NE(ack.find("messages_outgoing_commitment"), std::string::npos) << ack;
+  const std::string replay = plan("SELECT 1 FROM received_envelopes WHERE digest = x'00'");
+  EXPECT_NE(replay.find("PRIMARY KEY"), std::string::npos) << replay;
+  const std::string expiry = plan("DELETE FROM messages WHERE expires_at IS NOT NULL AND expires_at <= 5");
+  EXPECT_NE(expiry.find("messages_expiry"), std::string::npos) << expiry;
+}
+
+}  // namespace
+}  // namespace candor::storage
