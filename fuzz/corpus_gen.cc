@@ -1,0 +1,129 @@
+// Writes the seed corpora under <dir>/<target>/ from real candor messages
+// made with the deterministic RNG (no hand-made bytes):
+//   candor_fuzz_corpus fuzz/corpus
+// Files are named by a hash of their content, so re-running is idempotent.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "candor/crypto/encoding.h"
+#include "candor/crypto/hash.h"
+#include "candor/crypto/x3dh.h"
+#include "candor/protocol/frame.h"
+#include "candor/protocol/session.h"
+#include "candor/protocol/wire.h"
+#include "wire_fuzzers.h"
+
+namespace {
+
+using namespace candor;
+using namespace candor::protocol;
+namespace fs = std::filesystem;
+
+int written = 0;
+
+void Write(const fs::path& root, const char* target, ByteView bytes) {
+  const fs::path dir = root / target;
+  fs::create_directories(dir);
+  const std::string name = ToHex(ByteView(crypto::Sha256(bytes)).first(8));
+  std::ofstream(dir / name, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  ++written;
+}
+
+template <typename T>
+T Must(Result<T> r) {
+  if (!r) {
+    std::fprintf(stderr, "corpus: %s\n", r.error().message().c_str());
+    std::exit(1);
+  }
+  return std::move(r).value();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: %s CORPUS_DIR\n", argv[0]);
+    return 2;
+  }
+  const fs::path root(argv[1]);
+  crypto::InsecureDeterministicRandom rng(31337);
+  const auto relay = crypto::GenerateRelayKey(rng);
+  const auto alice_id = crypto::Ed25519KeyPair::Generate(rng);
+  const auto bob_id = crypto::Ed25519KeyPair::Generate(rng);
+  const auto spk = crypto::X25519KeyPair::Generate(rng);
+  const auto opk = crypto::X25519KeyPair::Generate(rng);
+  const crypto::PrekeyBundle with_opk{"bob", bob_id.public_key(), 1, spk.public_key(),
+                                      crypto::SignSignedPrekey(bob_id, 1, spk.public_key()), 7,
+                                      opk.public_key()};
+  crypto::PrekeyBundle without_opk = with_opk;
+  without_opk.one_time_prekey_id.reset();
+  without_opk.one_time_prekey.reset();
+  Write(root, "prekey_bundle", Must(EncodePrekeyBundle(with_opk)));
+  Write(root, "prekey_bundle", Must(EncodePrekeyBundle(without_opk)));
+
+  // A short conversation: prekey messages, a reply, ratchet messages, texts
+  // of several sizes (different padding buckets), both directions.
+  auto alice = Must(Session::Initiate(alice_id, "alice", with_opk, rng));
+  struct Prekeys : PrekeySource {
+    const crypto::X25519KeyPair* spk;
+    const crypto::X25519KeyPair* opk;
+    const crypto::X25519KeyPair* FindSignedPrekey(uint32_t id) override { return id == 1 ? spk : nullptr; }
+    const crypto::X25519KeyPair* FindOneTimePrekey(uint32_t id) override { return id == 7 ? opk : nullptr; }
+  } prekeys;
+  prekeys.spk = &spk;
+  prekeys.opk = &opk;
+  std::optional<Session> bob;
+  uint64_t time = 1'700'000'000;
+  // Writes a message's seeds for every target; decrypts it at `to` unless
+  // that already happened.
+  auto record = [&](const OutgoingMessage& out, Session& to, bool already_received) {
+    const Bytes& envelope = out.envelope;
+    Write(root, "envelope", envelope);
+    const Envelope env = Must(DecodeEnvelope(envelope));
+    if (env.content_type == ContentType::kPrekeyMessage) {
+      Write(root, "prekey_message", env.payload);
+    } else {
+      Bytes seed(env.franking_commitment.begin(), env.franking_commitment.end());
+      seed.insert(seed.end(), env.payload.begin(), env.payload.end());
+      Write(root, "ratchet_message", seed);  // commitment || RatchetMessage
+    }
+    const auto tag = Must(crypto::ComputeRelayTag(relay, env.franking_commitment, env.sender,
+                                                  env.recipient, time));
+    Write(root, "delivery", Must(EncodeDelivery(envelope, time, tag)));
+    Write(root, "relay_ack", Must(EncodeRelayAck(RelayAck{env.recipient, env.franking_commitment, time, tag})));
+    Write(root, "frame", Must(EncodePaddedFrame(out.content, out.franking_key)).Expose());
+    if (!already_received) (void)Must(to.Decrypt(Must(DecodeDelivery(Must(EncodeDelivery(envelope, time, tag)))), time, rng));
+    ++time;
+  };
+  const std::vector<std::string> texts = {"hi", std::string(300, 'x'), "grüße 🙂", std::string(2000, 'y')};
+  for (const auto& t : texts) {
+    auto out = Must(alice.Encrypt(t, rng));
+    if (!bob) {
+      const Envelope env = Must(DecodeEnvelope(out.envelope));
+      const auto tag = Must(crypto::ComputeRelayTag(relay, env.franking_commitment, env.sender, env.recipient, time));
+      auto accepted = Must(Session::Accept(bob_id, "bob", prekeys,
+                                           Must(DecodeDelivery(Must(EncodeDelivery(out.envelope, time, tag)))),
+                                           time, rng));
+      bob.emplace(std::move(accepted.first));
+      record(out, *bob, true);
+    } else {
+      record(out, *bob, false);
+    }
+  }
+  for (const auto& t : texts) record(Must(bob->Encrypt(t, rng)), alice, false);
+  for (const auto& t : texts) record(Must(alice.Encrypt(t, rng)), *bob, false);
+
+  // Session states at both ends, before and after replies.
+  Write(root, "session_state", alice.Serialize().Expose());
+  Write(root, "session_state", bob->Serialize().Expose());
+  auto fresh = Must(Session::Initiate(alice_id, "alice", without_opk, rng));
+  Write(root, "session_state", fresh.Serialize().Expose());
+
+  for (const auto& seed : candor::fuzz::RatchetSeeds()) Write(root, "ratchet_message", seed);
+  std::printf("%d seed files written under %s\n", written, root.c_str());
+  return 0;
+}

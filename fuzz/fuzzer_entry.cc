@@ -1,0 +1,11 @@
+// The libFuzzer entry point of every target: CMake compiles this file once
+// per target with CANDOR_FUZZ_FUNCTION naming the wire_fuzzers.h function.
+#include <cstddef>
+#include <cstdint>
+
+#include "wire_fuzzers.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  candor::fuzz::CANDOR_FUZZ_FUNCTION(data, size);
+  return 0;
+}
