@@ -31,25 +31,29 @@ bool SameCiphertext(const crypto::RatchetCiphertext& a, const crypto::RatchetCip
   return a.header == b.header && a.body == b.body;
 }
 
+// A value that decodes must encode, and decoding that encoding must give an
+// equal value back.
+template <typename Decode, typename Encode, typename Same>
+void RoundTrip(ByteView input, Decode decode, Encode encode, Same same) {
+  auto value = decode(input);
+  if (!value) return;
+  auto bytes = encode(*value);
+  CANDOR_FUZZ_CHECK(bytes.has_value());
+  auto again = decode(ByteView(*bytes));
+  CANDOR_FUZZ_CHECK(again.has_value() && same(*value, *again));
+}
+
 }  // namespace
 
 void FuzzPrekeyBundle(const uint8_t* data, size_t size) {
-  auto b = DecodePrekeyBundle(ByteView(data, size));
-  if (!b) return;
-  auto bytes = EncodePrekeyBundle(*b);
-  CANDOR_FUZZ_CHECK(bytes.has_value());
-  auto again = DecodePrekeyBundle(*bytes);
-  CANDOR_FUZZ_CHECK(again.has_value() && SameBundle(*b, *again));
+  RoundTrip(ByteView(data, size), DecodePrekeyBundle, EncodePrekeyBundle, SameBundle);
 }
 
 void FuzzEnvelope(const uint8_t* data, size_t size) {
+  RoundTrip(ByteView(data, size), DecodeEnvelope, EncodeEnvelope, SameEnvelope);
+  // The payload decoder the envelope names must not crash on what it carries.
   auto e = DecodeEnvelope(ByteView(data, size));
   if (!e) return;
-  auto bytes = EncodeEnvelope(*e);
-  CANDOR_FUZZ_CHECK(bytes.has_value());
-  auto again = DecodeEnvelope(*bytes);
-  CANDOR_FUZZ_CHECK(again.has_value() && SameEnvelope(*e, *again));
-  // The payload decoders must not crash on whatever the envelope carried.
   if (e->content_type == ContentType::kRatchetMessage) {
     (void)DecodeRatchetMessage(e->payload);
   } else {
@@ -58,38 +62,31 @@ void FuzzEnvelope(const uint8_t* data, size_t size) {
 }
 
 void FuzzDelivery(const uint8_t* data, size_t size) {
-  auto d = DecodeDelivery(ByteView(data, size));
-  if (!d) return;
-  auto bytes = EncodeDelivery(d->envelope_bytes, d->server_time, d->relay_tag);
-  CANDOR_FUZZ_CHECK(bytes.has_value());
-  auto again = DecodeDelivery(*bytes);
-  CANDOR_FUZZ_CHECK(again.has_value() && again->envelope_bytes == d->envelope_bytes &&
-                    again->server_time == d->server_time && again->relay_tag == d->relay_tag &&
-                    SameEnvelope(again->envelope, d->envelope));
+  RoundTrip(
+      ByteView(data, size), DecodeDelivery,
+      [](const Delivery& d) { return EncodeDelivery(d.envelope_bytes, d.server_time, d.relay_tag); },
+      [](const Delivery& a, const Delivery& b) {
+        return a.envelope_bytes == b.envelope_bytes && a.server_time == b.server_time &&
+               a.relay_tag == b.relay_tag && SameEnvelope(a.envelope, b.envelope);
+      });
 }
 
 void FuzzRelayAck(const uint8_t* data, size_t size) {
-  auto a = DecodeRelayAck(ByteView(data, size));
-  if (!a) return;
-  auto bytes = EncodeRelayAck(*a);
-  CANDOR_FUZZ_CHECK(bytes.has_value());
-  auto again = DecodeRelayAck(*bytes);
-  CANDOR_FUZZ_CHECK(again.has_value() && again->recipient == a->recipient &&
-                    again->franking_commitment == a->franking_commitment &&
-                    again->server_time == a->server_time && again->relay_tag == a->relay_tag);
+  RoundTrip(ByteView(data, size), DecodeRelayAck, EncodeRelayAck,
+            [](const RelayAck& a, const RelayAck& b) {
+              return a.recipient == b.recipient && a.franking_commitment == b.franking_commitment &&
+                     a.server_time == b.server_time && a.relay_tag == b.relay_tag;
+            });
 }
 
 void FuzzPrekeyMessage(const uint8_t* data, size_t size) {
-  auto m = DecodePrekeyMessage(ByteView(data, size));
-  if (!m) return;
-  auto bytes = EncodePrekeyMessage(*m);
-  CANDOR_FUZZ_CHECK(bytes.has_value());
-  auto again = DecodePrekeyMessage(*bytes);
-  CANDOR_FUZZ_CHECK(again.has_value() && again->identity_key == m->identity_key &&
-                    again->ephemeral_key == m->ephemeral_key &&
-                    again->signed_prekey_id == m->signed_prekey_id &&
-                    again->one_time_prekey_id == m->one_time_prekey_id &&
-                    SameCiphertext(again->message, m->message));
+  RoundTrip(ByteView(data, size), DecodePrekeyMessage, EncodePrekeyMessage,
+            [](const PrekeyMessage& a, const PrekeyMessage& b) {
+              return a.identity_key == b.identity_key && a.ephemeral_key == b.ephemeral_key &&
+                     a.signed_prekey_id == b.signed_prekey_id &&
+                     a.one_time_prekey_id == b.one_time_prekey_id &&
+                     SameCiphertext(a.message, b.message);
+            });
 }
 
 void FuzzFrame(const uint8_t* data, size_t size) {
@@ -180,12 +177,10 @@ void FuzzRatchetMessage(const uint8_t* data, size_t size) {
   if (size < crypto::kFrankingCommitmentBytes) return;
   crypto::FrankingCommitment commitment;
   std::copy(data, data + commitment.size(), commitment.begin());
-  auto m = DecodeRatchetMessage(ByteView(data, size).subspan(commitment.size()));
+  const ByteView message = ByteView(data, size).subspan(commitment.size());
+  RoundTrip(message, DecodeRatchetMessage, EncodeRatchetMessage, SameCiphertext);
+  auto m = DecodeRatchetMessage(message);
   if (!m) return;
-  auto bytes = EncodeRatchetMessage(*m);
-  CANDOR_FUZZ_CHECK(bytes.has_value());
-  auto again = DecodeRatchetMessage(*bytes);
-  CANDOR_FUZZ_CHECK(again.has_value() && SameCiphertext(*again, *m));
   crypto::InsecureDeterministicRandom rng(9);
   const crypto::RatchetState& bob = *Fixed().bob;
   auto d = crypto::RatchetDecrypt(bob, m->header, m->body, commitment, 1000, rng);
