@@ -124,6 +124,28 @@ int main(int argc, char** argv) {
   Write(root, "session_state", fresh.Serialize().Expose());
 
   for (const auto& seed : candor::fuzz::RatchetSeeds()) Write(root, "ratchet_message", seed);
+
+  // Action scripts for the two-party target (pairs of action, argument; see
+  // two_party.cc): random ones, and one that walks through every action.
+  for (int i = 0; i < 4; ++i) {
+    Bytes script(160 + 80 * static_cast<size_t>(i));
+    rng.Fill(script);
+    Write(root, "two_party", script);
+  }
+  Bytes walk;
+  auto act = [&](uint8_t action, uint8_t arg, int times) {
+    for (int t = 0; t < times; ++t) walk.insert(walk.end(), {action, static_cast<uint8_t>(arg + t)});
+  };
+  act(0, 0, 4);  // Alice sends four prekey messages
+  act(3, 1, 2);  // Bob receives two, out of order
+  act(2, 0, 3);  // Bob replies three times
+  act(5, 2, 3);  // Alice receives them in another order
+  act(3, 0, 4);  // redeliveries to Bob: duplicates
+  act(6, 0, 1);  // a drop
+  act(7, 4, 2);  // tampered copies
+  act(0, 0, 3);  // Alice's ratchet messages after the reply
+  act(4, 0, 3);
+  Write(root, "two_party", walk);
   std::printf("%d seed files written under %s\n", written, root.c_str());
   return 0;
 }

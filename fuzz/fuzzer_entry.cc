@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "two_party.h"
 #include "wire_fuzzers.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

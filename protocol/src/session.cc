@@ -43,7 +43,8 @@ Result<std::pair<Session, IncomingMessage>> Session::Accept(
                                               msg.identity_key, env.sender, msg.ephemeral_key));
   Session session(std::string(local_account), env.sender, identity.public_key(),
                   msg.identity_key, crypto::RatchetInitResponder(std::move(secrets), spk->Clone()),
-                  std::nullopt);
+                  std::nullopt,
+                  PendingPrekey{msg.ephemeral_key, msg.signed_prekey_id, msg.one_time_prekey_id});
   CANDOR_ASSIGN_OR_RETURN(IncomingMessage first, session.Decrypt(delivery, now, rng));
   first.consumed_one_time_prekey = msg.one_time_prekey_id;
   return std::pair<Session, IncomingMessage>(std::move(session), std::move(first));
@@ -81,6 +82,13 @@ Result<crypto::RatchetCiphertext> Session::PrekeyInner(const Envelope& env) cons
   CANDOR_ASSIGN_OR_RETURN(PrekeyMessage msg, DecodePrekeyMessage(env.payload));
   if (!(msg.identity_key == remote_identity_)) {
     return Error(Errc::kWrongPeer, "prekey message from a different identity key");
+  }
+  // Found by the two-party fuzzer: these fields are outside the ratchet's
+  // authentication, so a copy with any of them changed would still decrypt.
+  if (!accepted_ || !(msg.ephemeral_key == accepted_->ephemeral_key) ||
+      msg.signed_prekey_id != accepted_->signed_prekey_id ||
+      msg.one_time_prekey_id != accepted_->one_time_prekey_id) {
+    return Error(Errc::kWrongPeer, "prekey message does not match this session's X3DH parameters");
   }
   return std::move(msg.message);
 }

@@ -92,12 +92,13 @@ SecretBytes Session::Serialize() const {
     }
   }
   pb.set_skipped_next_sequence(r.skipped.next_sequence());
-  if (pending_) {
-    auto* p = pb.mutable_pending_prekey();
-    p->set_ephemeral_key(ToString(pending_->ephemeral_key.bytes()));
-    p->set_signed_prekey_id(pending_->signed_prekey_id);
-    if (pending_->one_time_prekey_id) p->set_one_time_prekey_id(*pending_->one_time_prekey_id);
-  }
+  auto write_prekey = [](const PendingPrekey& from, local::PendingPrekey* to) {
+    to->set_ephemeral_key(ToString(from.ephemeral_key.bytes()));
+    to->set_signed_prekey_id(from.signed_prekey_id);
+    if (from.one_time_prekey_id) to->set_one_time_prekey_id(*from.one_time_prekey_id);
+  };
+  if (pending_) write_prekey(*pending_, pb.mutable_pending_prekey());
+  if (accepted_) write_prekey(*accepted_, pb.mutable_accepted_prekey());
   return internal::SerializeSecret(pb, /*versioned=*/true);
 }
 
@@ -161,14 +162,19 @@ Result<Session> Session::Deserialize(ByteView bytes) {
   }
   skipped.set_next_sequence(pb.skipped_next_sequence());
 
-  std::optional<PendingPrekey> pending;
-  if (pb.has_pending_prekey()) {
-    const auto& p = pb.pending_prekey();
+  auto read_prekey = [](const local::PendingPrekey& p) -> Result<PendingPrekey> {
     CANDOR_ASSIGN_OR_RETURN(auto ek, PublicField<crypto::X25519PublicKey>(
-                                         p.ephemeral_key(), "pending_prekey.ephemeral_key"));
+                                         p.ephemeral_key(), "prekey.ephemeral_key"));
     std::optional<uint32_t> opk_id;
     if (p.has_one_time_prekey_id()) opk_id = p.one_time_prekey_id();
-    pending = PendingPrekey{ek, p.signed_prekey_id(), opk_id};
+    return PendingPrekey{ek, p.signed_prekey_id(), opk_id};
+  };
+  std::optional<PendingPrekey> pending, accepted;
+  if (pb.has_pending_prekey()) {
+    CANDOR_ASSIGN_OR_RETURN(pending, read_prekey(pb.pending_prekey()));
+  }
+  if (pb.has_accepted_prekey()) {
+    CANDOR_ASSIGN_OR_RETURN(accepted, read_prekey(pb.accepted_prekey()));
   }
 
   crypto::RatchetState ratchet{internal::ToBytes(pb.associated_data()),
@@ -187,7 +193,7 @@ Result<Session> Session::Deserialize(ByteView bytes) {
                                pb.prev_send_n(),
                                std::move(skipped)};
   return Session(pb.local_account(), pb.remote_account(), local_ik, remote_ik,
-                 std::move(ratchet), std::move(pending));
+                 std::move(ratchet), std::move(pending), std::move(accepted));
 }
 
 }  // namespace candor::protocol

@@ -226,6 +226,35 @@ TEST(Session, MismatchedFrankingCommitmentIsRejected) {
   ExpectRejected(c, *d, Errc::kFrankingMismatch);
 }
 
+// Regression (two-party fuzzer): a prekey message's X3DH fields are outside
+// the ratchet's authentication, so once the session exists a copy with any
+// of them changed must be refused, not decrypted.
+TEST(Session, LaterPrekeyMessagesMustRepeatTheAcceptedParameters) {
+  Conversation c;
+  c.Start();
+  auto first = c.a->Encrypt("first", c.rng);
+  auto second = c.a->Encrypt("second", c.rng);
+  EXPECT_EQ(c.BobReceives(c.Deliver(*first)), "first");
+  auto env = *DecodeEnvelope(second->envelope);
+  auto tampered = [&](auto change) {
+    auto pm = *DecodePrekeyMessage(env.payload);
+    change(pm);
+    Envelope e = env;
+    e.payload = *EncodePrekeyMessage(pm);
+    return *testing::Relay(c.relay_key, *EncodeEnvelope(e), kTime);
+  };
+  ExpectRejected(c, tampered([](PrekeyMessage& pm) { pm.signed_prekey_id += 1; }), Errc::kWrongPeer);
+  ExpectRejected(c, tampered([](PrekeyMessage& pm) { pm.one_time_prekey_id.reset(); }),
+                 Errc::kWrongPeer);
+  ExpectRejected(c, tampered([&](PrekeyMessage& pm) {
+                   pm.ephemeral_key = crypto::X25519KeyPair::Generate(c.rng).public_key();
+                 }),
+                 Errc::kWrongPeer);
+  // The genuine message still arrives, also after the session went through storage.
+  c.b.emplace(*Session::Deserialize(c.b->Serialize().Expose()));
+  EXPECT_EQ(c.b->Decrypt(c.Deliver(*second), kTime, c.rng)->text, "second");
+}
+
 TEST(Session, AcceptFailsForUnknownOrConsumedPrekeys) {
   Conversation c;
   c.Start();

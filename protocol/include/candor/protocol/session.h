@@ -103,13 +103,15 @@ class Session {
 
   Session(std::string local_account, std::string remote_account,
           crypto::Ed25519PublicKey local_identity, crypto::Ed25519PublicKey remote_identity,
-          crypto::RatchetState ratchet, std::optional<PendingPrekey> pending)
+          crypto::RatchetState ratchet, std::optional<PendingPrekey> pending,
+          std::optional<PendingPrekey> accepted = std::nullopt)
       : local_account_(std::move(local_account)),
         remote_account_(std::move(remote_account)),
         local_identity_(local_identity),
         remote_identity_(remote_identity),
         ratchet_(std::move(ratchet)),
-        pending_(std::move(pending)) {}
+        pending_(std::move(pending)),
+        accepted_(std::move(accepted)) {}
 
   // The ratchet message inside a prekey message, from this session's peer.
   Result<crypto::RatchetCiphertext> PrekeyInner(const Envelope& envelope) const;
@@ -119,7 +121,11 @@ class Session {
   crypto::Ed25519PublicKey local_identity_;
   crypto::Ed25519PublicKey remote_identity_;
   crypto::RatchetState ratchet_;
-  std::optional<PendingPrekey> pending_;
+  std::optional<PendingPrekey> pending_;   // initiator: sent until answered
+  // Responder: the X3DH parameters this session was accepted from. Later
+  // prekey messages must carry exactly these: their fields are not
+  // authenticated by the ratchet, so anything else is a tampered copy.
+  std::optional<PendingPrekey> accepted_;
 };
 
 }  // namespace candor::protocol

@@ -1,0 +1,181 @@
+#include "two_party.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "candor/crypto/x3dh.h"
+#include "candor/protocol/device_store.h"
+#include "candor/protocol/frame.h"
+#include "candor/protocol/memory_store.h"
+#include "fuzz_check.h"
+
+namespace candor::fuzz {
+namespace {
+
+using namespace candor::protocol;
+
+constexpr size_t kMaxSteps = 256;
+// At most kMaxSteps sends, so every gap (undelivered or dropped messages)
+// stays far inside kMaxSkip and kMaxSkippedKeys; the bound on undelivered
+// messages only keeps the state small.
+constexpr size_t kMaxInFlight = 32;
+constexpr uint64_t kNow = 1'800'000'000;
+
+struct InFlight {
+  Bytes envelope;
+  std::string text;
+  bool delivered = false;
+};
+
+struct Party {
+  std::string account;
+  crypto::Ed25519KeyPair identity;
+  MemoryStore store;
+  std::vector<InFlight> outbox;  // sent by this party
+  size_t received = 0;           // first deliveries that succeeded
+};
+
+// Serialized session (or empty) and history length: the store's state, as
+// far as a refused delivery could have touched it.
+struct Snapshot {
+  std::optional<SecretBytes> session;
+  size_t history;
+  bool operator==(const Snapshot& other) const {
+    return history == other.history && session.has_value() == other.session.has_value() &&
+           (!session || *session == *other.session);
+  }
+};
+
+Snapshot Take(Party& p, const std::string& peer) {
+  auto s = p.store.LoadSession(peer);
+  CANDOR_FUZZ_CHECK(s.has_value());
+  std::optional<SecretBytes> bytes;
+  if (*s) bytes = (*s)->Serialize();
+  auto history = p.store.LatestMessages(peer, 100000, kNow);
+  CANDOR_FUZZ_CHECK(history.has_value());
+  return Snapshot{std::move(bytes), history->size()};
+}
+
+Delivery AsDelivery(const Bytes& envelope) {
+  auto env = DecodeEnvelope(envelope);
+  CANDOR_FUZZ_CHECK(env.has_value());
+  return Delivery{envelope, std::move(env).value(), kNow, crypto::RelayTag{}};
+}
+
+class Run {
+ public:
+  Run() {
+    alice_.emplace(Party{"alice", crypto::Ed25519KeyPair::Generate(rng_), {}, {}, 0});
+    bob_.emplace(Party{"bob", crypto::Ed25519KeyPair::Generate(rng_), {}, {}, 0});
+    const auto spk = crypto::X25519KeyPair::Generate(rng_);
+    const auto opk = crypto::X25519KeyPair::Generate(rng_);
+    const auto sig = crypto::SignSignedPrekey(bob_->identity, 1, spk.public_key());
+    CANDOR_FUZZ_CHECK(bob_->store.SaveSignedPrekey(1, spk, sig, kNow).has_value());
+    CANDOR_FUZZ_CHECK(bob_->store.SaveOneTimePrekey(2, opk).has_value());
+    bundle_.emplace(crypto::PrekeyBundle{"bob", bob_->identity.public_key(), 1, spk.public_key(),
+                                         sig, 2, opk.public_key()});
+  }
+
+  void Step(uint8_t action, uint8_t arg) {
+    Party& a = *alice_;
+    Party& b = *bob_;
+    switch (action % 8) {
+      case 0: case 1: Send(a, b); break;
+      case 2: Send(b, a); break;
+      case 3: case 4: Deliver(a, b, arg); break;  // Alice's message to Bob
+      case 5: Deliver(b, a, arg); break;
+      case 6: Drop(arg % 2 == 0 ? a : b, arg / 2); break;
+      case 7: Tamper(arg % 2 == 0 ? a : b, arg % 2 == 0 ? b : a, arg); break;
+    }
+  }
+
+  void Finish() {
+    // A party's history holds what it sent and every first delivery it
+    // received, nothing else.
+    CANDOR_FUZZ_CHECK(Take(*bob_, "alice").history == bob_->received + Sent(*bob_));
+    CANDOR_FUZZ_CHECK(Take(*alice_, "bob").history == alice_->received + Sent(*alice_));
+  }
+
+ private:
+  // Messages a party sent (its own copies are in its history too).
+  size_t Sent(const Party& p) const { return sent_count_[&p == &*alice_ ? 0 : 1]; }
+
+  void Send(Party& from, Party& to) {
+    size_t undelivered = 0;
+    for (const InFlight& m : from.outbox) undelivered += m.delivered ? 0 : 1;
+    if (undelivered >= kMaxInFlight) return;
+    auto stored = from.store.LoadSession(to.account);
+    CANDOR_FUZZ_CHECK(stored.has_value());
+    std::optional<Session> session = std::move(stored).value();
+    if (!session) {
+      if (&from != &*alice_) return;  // Bob can only answer
+      auto created = Session::Initiate(from.identity, from.account, *bundle_, rng_);
+      CANDOR_FUZZ_CHECK(created.has_value());
+      session.emplace(std::move(created).value());
+    }
+    const std::string text = from.account + " #" + std::to_string(counter_++);
+    auto out = session->Encrypt(text, rng_);
+    if (!out) {  // only a responder that has not received yet cannot send
+      CANDOR_FUZZ_CHECK(out.error().code() == Errc::kInvalidState);
+      return;
+    }
+    CANDOR_FUZZ_CHECK(from.store.CommitSent(*session, *out, kNow).has_value());
+    from.outbox.push_back(InFlight{std::move(out->envelope), text});
+    ++sent_count_[&from == &*alice_ ? 0 : 1];
+  }
+
+  void Deliver(Party& from, Party& to, uint8_t pick) {
+    if (from.outbox.empty()) return;
+    InFlight& m = from.outbox[pick % from.outbox.size()];
+    const Snapshot before = Take(to, from.account);
+    auto r = ReceiveAndStore(to.store, to.identity, to.account, AsDelivery(m.envelope), kNow, rng_);
+    if (m.delivered) {
+      CANDOR_FUZZ_CHECK(!r.has_value() && r.error().code() == Errc::kDuplicateMessage);
+      CANDOR_FUZZ_CHECK(Take(to, from.account) == before);
+      return;
+    }
+    CANDOR_FUZZ_CHECK(r.has_value());
+    auto stored = to.store.MessageById(*r, kNow);
+    CANDOR_FUZZ_CHECK(stored.has_value() && stored->has_value());
+    auto text = DecodeContentText((*stored)->content);
+    CANDOR_FUZZ_CHECK(text.has_value() && *text == m.text);
+    m.delivered = true;
+    ++to.received;
+  }
+
+  void Drop(Party& from, uint8_t pick) {
+    if (from.outbox.empty()) return;
+    from.outbox.erase(from.outbox.begin() + static_cast<long>(pick % from.outbox.size()));
+  }
+
+  void Tamper(Party& from, Party& to, uint8_t pick) {
+    if (from.outbox.empty()) return;
+    Bytes bad = from.outbox[pick % from.outbox.size()].envelope;
+    bad[(pick * 131u + 7u) % bad.size()] ^= static_cast<uint8_t>(1u << (pick % 8));
+    auto env = DecodeEnvelope(bad);
+    if (!env) return;  // refused before any store access
+    const Snapshot before = Take(to, from.account);
+    auto r = ReceiveAndStore(to.store, to.identity, to.account,
+                             Delivery{bad, std::move(env).value(), kNow, crypto::RelayTag{}}, kNow,
+                             rng_);
+    CANDOR_FUZZ_CHECK(!r.has_value());
+    CANDOR_FUZZ_CHECK(Take(to, from.account) == before);
+  }
+
+  crypto::InsecureDeterministicRandom rng_{1};
+  std::optional<Party> alice_, bob_;
+  std::optional<crypto::PrekeyBundle> bundle_;
+  size_t sent_count_[2] = {0, 0};
+  uint64_t counter_ = 0;
+};
+
+}  // namespace
+
+void FuzzTwoParty(const uint8_t* data, size_t size) {
+  Run run;
+  for (size_t i = 0; i + 1 < size && i / 2 < kMaxSteps; i += 2) run.Step(data[i], data[i + 1]);
+  run.Finish();
+}
+
+}  // namespace candor::fuzz
