@@ -288,3 +288,36 @@ TYPED_TEST(DeviceStoreTest, InTransactionBatchesCommits) {
 
 }  // namespace
 }  // namespace candor
+
+namespace candor {
+namespace {
+
+TYPED_TEST(DeviceStoreTest, ReceiveBatchStoresEachDeliveryOnItsOwnMerits) {
+  Device alice = this->MakeDevice("alice");
+  Device bob = this->MakeDevice("bob");
+  std::vector<protocol::Delivery> sent;
+  for (int i = 0; i < 6; ++i) sent.push_back(this->Send(alice, bob, "m" + std::to_string(i), kNow));
+  protocol::Delivery tampered = sent[2];
+  tampered.envelope.franking_commitment[0] ^= 1;
+  // First contact, a duplicate inside the batch, a tampered copy, a gap
+  // (the genuine m2 comes later) and reordering.
+  const std::vector<protocol::Delivery> batch = {sent[0], sent[1], sent[1], tampered,
+                                                 sent[3], sent[5], sent[4]};
+  auto results = protocol::ReceiveBatchAndStore(*bob.store, bob.identity, "bob", batch, kNow,
+                                                this->rng_);
+  ASSERT_TRUE(results.has_value()) << results.error().message();
+  ASSERT_EQ(results->size(), batch.size());
+  EXPECT_TRUE((*results)[0].has_value());
+  EXPECT_TRUE((*results)[1].has_value());
+  EXPECT_EQ((*results)[2].error().code(), Errc::kDuplicateMessage);
+  EXPECT_FALSE((*results)[3].has_value());
+  for (size_t i : {4u, 5u, 6u}) EXPECT_TRUE((*results)[i].has_value()) << i;
+  auto history = bob.store->LatestMessages("alice", 10, kNow);
+  ASSERT_EQ(history->size(), 5u);
+  // The genuine m2 still arrives afterwards, from the stored skipped key.
+  EXPECT_TRUE(this->Receive(bob, sent[2], kNow).has_value());
+  EXPECT_EQ(bob.store->LatestMessages("alice", 10, kNow)->size(), 6u);
+}
+
+}  // namespace
+}  // namespace candor

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -114,6 +115,15 @@ class DeviceStore : public PrekeySource {
 Result<int64_t> ReceiveAndStore(DeviceStore& store, const crypto::Ed25519KeyPair& identity,
                                 std::string_view account, const Delivery& delivery, uint64_t now,
                                 crypto::RandomSource& rng);
+
+// A catch-up: `deliveries` received in one transaction (one durable commit
+// for all of them), each sender's session loaded once and kept in memory
+// across the batch. One result per delivery, as ReceiveAndStore would give;
+// a refused delivery does not affect the others. The outer error is for the
+// batch itself (e.g. the commit failed: then nothing was stored).
+Result<std::vector<Result<int64_t>>> ReceiveBatchAndStore(
+    DeviceStore& store, const crypto::Ed25519KeyPair& identity, std::string_view account,
+    std::span<const Delivery> deliveries, uint64_t now, crypto::RandomSource& rng);
 
 }  // namespace candor::protocol
 
