@@ -3,18 +3,8 @@
 #include <algorithm>
 #include <limits>
 
-#include "candor/crypto/hash.h"
 
 namespace candor::protocol {
-
-EnvelopeDigest DigestEnvelope(ByteView envelope_bytes) {
-  auto h = crypto::Blake2b::Create(32);  // 32 bytes, no key: cannot fail
-  h->Update(envelope_bytes);
-  const Bytes d = h->Final();
-  EnvelopeDigest out;
-  std::copy(d.begin(), d.end(), out.begin());
-  return out;
-}
 
 StoredMessage CopyStoredMessage(const StoredMessage& m) {
   return StoredMessage{m.id,         m.peer,       m.direction,  m.sender,

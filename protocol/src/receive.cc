@@ -1,24 +1,60 @@
 #include "candor/protocol/device_store.h"
 
+#include <algorithm>
 #include <map>
 
+#include "candor/crypto/hash.h"
+
 namespace candor::protocol {
+
+EnvelopeDigest DigestEnvelope(ByteView envelope_bytes) {
+  auto h = crypto::Blake2b::Create(32);  // 32 bytes, no key: cannot fail
+  h->Update(envelope_bytes);
+  const Bytes d = h->Final();
+  EnvelopeDigest out;
+  std::copy(d.begin(), d.end(), out.begin());
+  return out;
+}
+
+namespace {
+
+// One delivery: the replay marker first (cheaper than a decryption, and it
+// still knows envelopes whose messages have expired since), then `session`
+// if the caller holds one, else the stored one, else a new one from a prekey
+// message; decrypt; one CommitReceived. On success `session` holds the
+// advanced session; if the commit fails it is cleared, since it would be
+// ahead of the store.
+Result<int64_t> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyPair& identity,
+                           std::string_view account, const Delivery& delivery, uint64_t now,
+                           crypto::RandomSource& rng, std::optional<Session>& session) {
+  const EnvelopeDigest digest = DigestEnvelope(delivery.envelope_bytes);
+  CANDOR_ASSIGN_OR_RETURN(bool seen, store.HasReceived(digest));
+  if (seen) return Error(Errc::kDuplicateMessage, "envelope already received");
+  if (!session) {
+    CANDOR_ASSIGN_OR_RETURN(session, store.LoadSession(delivery.envelope.sender));
+  }
+  if (!session) {
+    CANDOR_ASSIGN_OR_RETURN(auto accepted,
+                            Session::Accept(identity, account, store, delivery, now, rng));
+    CANDOR_ASSIGN_OR_RETURN(int64_t id,
+                            store.CommitReceived(accepted.first, accepted.second, digest, now));
+    session.emplace(std::move(accepted.first));
+    return id;
+  }
+  // Decrypt changes the session only on success.
+  CANDOR_ASSIGN_OR_RETURN(IncomingMessage in, session->Decrypt(delivery, now, rng));
+  auto id = store.CommitReceived(*session, in, digest, now);
+  if (!id.has_value()) session.reset();
+  return id;
+}
+
+}  // namespace
 
 Result<int64_t> ReceiveAndStore(DeviceStore& store, const crypto::Ed25519KeyPair& identity,
                                 std::string_view account, const Delivery& delivery, uint64_t now,
                                 crypto::RandomSource& rng) {
-  // The replay marker first: cheaper than a decryption, and it still knows
-  // envelopes whose messages have expired since.
-  const EnvelopeDigest digest = DigestEnvelope(delivery.envelope_bytes);
-  CANDOR_ASSIGN_OR_RETURN(bool seen, store.HasReceived(digest));
-  if (seen) return Error(Errc::kDuplicateMessage, "envelope already received");
-  CANDOR_ASSIGN_OR_RETURN(auto stored, store.LoadSession(delivery.envelope.sender));
-  if (stored) {
-    CANDOR_ASSIGN_OR_RETURN(IncomingMessage in, stored->Decrypt(delivery, now, rng));
-    return store.CommitReceived(*stored, in, digest, now);
-  }
-  CANDOR_ASSIGN_OR_RETURN(auto accepted, Session::Accept(identity, account, store, delivery, now, rng));
-  return store.CommitReceived(accepted.first, accepted.second, digest, now);
+  std::optional<Session> session;
+  return ReceiveOne(store, identity, account, delivery, now, rng, session);
 }
 
 Result<std::vector<Result<int64_t>>> ReceiveBatchAndStore(
@@ -26,33 +62,13 @@ Result<std::vector<Result<int64_t>>> ReceiveBatchAndStore(
     std::span<const Delivery> deliveries, uint64_t now, crypto::RandomSource& rng) {
   std::vector<Result<int64_t>> results;
   results.reserve(deliveries.size());
-  std::map<std::string, Session, std::less<>> sessions;  // advanced in step with the store
-  auto receive = [&](const Delivery& d) -> Result<int64_t> {
-    const EnvelopeDigest digest = DigestEnvelope(d.envelope_bytes);
-    CANDOR_ASSIGN_OR_RETURN(bool seen, store.HasReceived(digest));
-    if (seen) return Error(Errc::kDuplicateMessage, "envelope already received");
-    auto it = sessions.find(d.envelope.sender);
-    if (it == sessions.end()) {
-      CANDOR_ASSIGN_OR_RETURN(auto stored, store.LoadSession(d.envelope.sender));
-      if (!stored) {
-        CANDOR_ASSIGN_OR_RETURN(auto accepted,
-                                Session::Accept(identity, account, store, d, now, rng));
-        CANDOR_ASSIGN_OR_RETURN(int64_t id,
-                                store.CommitReceived(accepted.first, accepted.second, digest, now));
-        sessions.emplace(d.envelope.sender, std::move(accepted.first));
-        return id;
-      }
-      it = sessions.emplace(d.envelope.sender, std::move(*stored)).first;
-    }
-    // Decrypt changes the cached session only on success; if the commit then
-    // fails, the cached copy is ahead of the store, so it is dropped.
-    CANDOR_ASSIGN_OR_RETURN(IncomingMessage in, it->second.Decrypt(d, now, rng));
-    auto id = store.CommitReceived(it->second, in, digest, now);
-    if (!id.has_value()) sessions.erase(it);
-    return id;
-  };
+  // Each sender's session, loaded once and advanced in step with the store.
+  std::map<std::string, std::optional<Session>, std::less<>> sessions;
   CANDOR_RETURN_IF_ERROR(store.InTransaction([&]() -> Result<void> {
-    for (const Delivery& d : deliveries) results.push_back(receive(d));
+    for (const Delivery& d : deliveries) {
+      results.push_back(
+          ReceiveOne(store, identity, account, d, now, rng, sessions[d.envelope.sender]));
+    }
     return Ok();
   }));
   return results;

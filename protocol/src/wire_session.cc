@@ -27,11 +27,21 @@ Result<crypto::X25519PublicKey> X25519Field(const std::string& v, std::string_vi
   return crypto::X25519PublicKey::FromBytes(bytes);
 }
 
+// A RatchetMessage's lengths: the header exactly 80 bytes, the ciphertext a
+// padding bucket plus the tag.
+Result<void> CheckRatchetFields(const wire::RatchetMessage& pb) {
+  if (pb.encrypted_header().size() != crypto::kEncryptedHeaderBytes) {
+    return Error(Errc::kBadFieldLength, "ratchet.encrypted_header must be 80 bytes");
+  }
+  return internal::CheckCiphertextSize(pb.ciphertext().size());
+}
+
 Result<crypto::RatchetCiphertext> FromProto(const wire::RatchetMessage& pb) {
-  CANDOR_ASSIGN_OR_RETURN(auto header, FixedBytes<crypto::kEncryptedHeaderBytes>(
-                                           pb.encrypted_header(), "ratchet.encrypted_header"));
-  CANDOR_RETURN_IF_ERROR(internal::CheckCiphertextSize(pb.ciphertext().size()));
-  return crypto::RatchetCiphertext{header, internal::ToBytes(pb.ciphertext())};
+  CANDOR_RETURN_IF_ERROR(CheckRatchetFields(pb));
+  crypto::RatchetCiphertext out;
+  std::copy(pb.encrypted_header().begin(), pb.encrypted_header().end(), out.header.begin());
+  out.body = internal::ToBytes(pb.ciphertext());
+  return out;
 }
 
 // RatchetMessage { encrypted_header = 1; ciphertext = 2 }
@@ -89,10 +99,7 @@ Result<Bytes> EncodePrekeyBundle(const crypto::PrekeyBundle& b) {
 Result<internal::RatchetMessageView> internal::DecodeRatchetMessageView(ByteView bytes) {
   auto& pb = internal::ReusableMessage<wire::RatchetMessage>();
   CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxRatchetMessageBytes, /*versioned=*/false, pb));
-  if (pb.encrypted_header().size() != crypto::kEncryptedHeaderBytes) {
-    return Error(Errc::kBadFieldLength, "ratchet.encrypted_header must be 80 bytes");
-  }
-  CANDOR_RETURN_IF_ERROR(internal::CheckCiphertextSize(pb.ciphertext().size()));
+  CANDOR_RETURN_IF_ERROR(CheckRatchetFields(pb));
   return RatchetMessageView{AsBytes(pb.encrypted_header()), AsBytes(pb.ciphertext())};
 }
 
