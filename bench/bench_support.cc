@@ -4,12 +4,13 @@
 #include <cstdlib>
 
 namespace candor::bench {
-namespace {
 
-[[noreturn]] void Die(const Error& e) {
+void Die(const Error& e) {
   std::fprintf(stderr, "bench: %s\n", e.message().c_str());
   std::abort();
 }
+
+namespace {
 
 class Prekeys : public protocol::PrekeySource {
  public:

@@ -13,6 +13,18 @@ namespace candor::bench {
 
 inline constexpr size_t kPlaintextBytes = 1024;
 
+// A benchmark cannot continue past a failed setup or operation: it prints
+// the error and aborts rather than measuring something else.
+[[noreturn]] void Die(const Error& e);
+template <typename T>
+T Must(Result<T> r) {
+  if (!r) Die(r.error());
+  return std::move(r).value();
+}
+inline void Must(Result<void> r) {
+  if (!r) Die(r.error());
+}
+
 // 1 KiB of text (what the user typed), as every peer benchmark uses.
 std::string Plaintext();
 

@@ -19,19 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 constexpr uint64_t kNow = 1'750'000'000;
 
-[[noreturn]] void Die(const Error& e) {
-  std::fprintf(stderr, "bench: %s\n", e.message().c_str());
-  std::abort();
-}
-template <typename T>
-T Must(Result<T> r) {
-  if (!r) Die(r.error());
-  return std::move(r).value();
-}
-void Must(Result<void> r) {
-  if (!r) Die(r.error());
-}
-
 storage::StoreKey BenchKey() {
   SecretArray<32> k;
   for (auto& b : k.Expose()) b = 0x5c;
