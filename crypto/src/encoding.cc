@@ -26,19 +26,39 @@ SecretBytes ToHexSecret(ByteView bytes, std::string_view prefix, std::string_vie
   return out;
 }
 
-Result<Bytes> FromHex(std::string_view hex) {
-  if (hex.size() % 2 != 0) {
-    return Error(Errc::kInvalidEncoding, "hex string has odd length");
-  }
-  Bytes out(hex.size() / 2);
+namespace {
+
+// Decodes into `out`, which is already hex.size() / 2 bytes long.
+Result<void> DecodeHexInto(std::string_view hex, std::span<uint8_t> out) {
   size_t written = 0;
   const char* end = nullptr;
-  if (hex.empty()) return out;
+  if (hex.empty()) return Ok();
   if (sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr,
                      &written, &end) != 0 ||
       written != out.size() || end != hex.data() + hex.size()) {
     return Error(Errc::kInvalidEncoding, "invalid hex digit");
   }
+  return Ok();
+}
+
+Result<void> CheckHexLength(std::string_view hex) {
+  if (hex.size() % 2 != 0) return Error(Errc::kInvalidEncoding, "hex string has odd length");
+  return Ok();
+}
+
+}  // namespace
+
+Result<Bytes> FromHex(std::string_view hex) {
+  CANDOR_RETURN_IF_ERROR(CheckHexLength(hex));
+  Bytes out(hex.size() / 2);
+  CANDOR_RETURN_IF_ERROR(DecodeHexInto(hex, out));
+  return out;
+}
+
+Result<SecretBytes> FromHexSecret(std::string_view hex) {
+  CANDOR_RETURN_IF_ERROR(CheckHexLength(hex));
+  SecretBytes out(hex.size() / 2);
+  CANDOR_RETURN_IF_ERROR(DecodeHexInto(hex, out.Expose()));
   return out;
 }
 

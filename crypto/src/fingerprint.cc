@@ -38,6 +38,11 @@ Result<std::string> PartyDigits(std::string_view account, const Ed25519PublicKey
 
 }  // namespace
 
+Result<std::string> ComputeIdentityFingerprint(std::string_view account,
+                                               const Ed25519PublicKey& identity) {
+  return PartyDigits(account, identity);
+}
+
 Result<std::string> ComputeFingerprint(std::string_view account_a,
                                        const Ed25519PublicKey& identity_a,
                                        std::string_view account_b,

@@ -70,5 +70,16 @@ TEST(Hex, RoundTripAndRejectsBadInput) {
   EXPECT_EQ(FromHex("0 ").error().code(), Errc::kInvalidEncoding);
 }
 
+TEST(Hex, SecretDecodingAgreesWithThePublicOne) {
+  for (std::string_view hex : {"", "00ABff", "0123456789abcdef"}) {
+    auto secret = FromHexSecret(hex);
+    ASSERT_TRUE(secret.has_value());
+    EXPECT_EQ(Bytes(secret->Expose().begin(), secret->Expose().end()), *FromHex(hex));
+  }
+  for (std::string_view bad : {"abc", "zz", "0 ", "0x00"}) {
+    EXPECT_EQ(FromHexSecret(bad).error().code(), Errc::kInvalidEncoding) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace candor

@@ -19,6 +19,9 @@ SecretBytes ToHexSecret(ByteView bytes, std::string_view prefix = {},
                         std::string_view suffix = {});
 // Lower- or upper-case digits, even length; kInvalidEncoding otherwise.
 Result<Bytes> FromHex(std::string_view hex);
+// FromHex into wiped memory, for keys given as hex (an environment variable,
+// a key file). Constant time in the digits (sodium_hex2bin).
+Result<SecretBytes> FromHexSecret(std::string_view hex);
 
 }  // namespace candor
 

@@ -25,6 +25,11 @@ Result<std::string> ComputeFingerprint(std::string_view account_a,
                                        std::string_view account_b,
                                        const Ed25519PublicKey& identity_b);
 
+// One party's 30-digit half, e.g. to show a device its own number right
+// after it was created (the pair's number is the two halves sorted).
+Result<std::string> ComputeIdentityFingerprint(std::string_view account,
+                                               const Ed25519PublicKey& identity);
+
 }  // namespace candor::crypto
 
 #endif  // CANDOR_CRYPTO_FINGERPRINT_H_

@@ -61,6 +61,10 @@ inline constexpr size_t kMaxPrekeyBundleBytes = kMaxAccountBytes + 256;
 // A session with the maximum of skipped keys (about 60 bytes each) fits.
 inline constexpr size_t kMaxSessionStateBytes = 256 * 1024;
 
+// --- Client ----------------------------------------------------------------------
+// The most messages one history call returns (a page; use a cursor for more).
+inline constexpr size_t kMaxHistoryPage = 1000;
+
 // --- Fingerprints (safety numbers) ---------------------------------------------
 // Iterations of BLAKE2b-512 per party, to raise the cost of searching for an
 // identity key with a colliding number (Signal iterates SHA-512 5200 times).
