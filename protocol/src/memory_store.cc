@@ -30,11 +30,31 @@ Result<std::optional<LocalIdentity>> MemoryStore::LoadIdentity() {
 }
 
 Result<void> MemoryStore::SaveSignedPrekey(uint32_t id, const crypto::X25519KeyPair& key,
-                                           const crypto::Ed25519Signature&, uint64_t) {
+                                           const crypto::Ed25519Signature& signature, uint64_t) {
   if (!signed_prekeys_.emplace(id, key.Clone()).second) {
     return Error(Errc::kAlreadyExists, "signed prekey id already used");
   }
+  signed_prekey_signatures_[id] = signature;
   return Ok();
+}
+
+Result<std::optional<SignedPrekeyRecord>> MemoryStore::CurrentSignedPrekey() {
+  if (signed_prekeys_.empty()) return std::optional<SignedPrekeyRecord>();
+  const auto& [id, key] = *signed_prekeys_.rbegin();
+  return std::optional<SignedPrekeyRecord>(
+      SignedPrekeyRecord{id, key.Clone(), signed_prekey_signatures_.at(id)});
+}
+
+Result<uint32_t> MemoryStore::AddOneTimePrekey(const crypto::X25519KeyPair& key) {
+  if (!identity_) return Error(Errc::kInvalidState, "no identity: create the device first");
+  uint64_t id = next_one_time_prekey_id_;
+  if (!one_time_prekeys_.empty()) id = std::max<uint64_t>(id, one_time_prekeys_.rbegin()->first + 1ull);
+  if (id > std::numeric_limits<uint32_t>::max()) {
+    return Error(Errc::kInvalidState, "one-time prekey ids exhausted");
+  }
+  one_time_prekeys_.emplace(static_cast<uint32_t>(id), key.Clone());
+  next_one_time_prekey_id_ = id + 1;
+  return static_cast<uint32_t>(id);
 }
 
 Result<void> MemoryStore::SaveOneTimePrekey(uint32_t id, const crypto::X25519KeyPair& key) {
@@ -126,6 +146,8 @@ Result<int64_t> MemoryStore::SaveRelayAck(const RelayAck& ack) {
 struct MemoryStore::State {
   std::optional<LocalIdentity> identity;
   std::map<uint32_t, crypto::X25519KeyPair> signed_prekeys, one_time_prekeys;
+  std::map<uint32_t, crypto::Ed25519Signature> signed_prekey_signatures;
+  uint64_t next_one_time_prekey_id;
   std::map<std::string, Conversation, std::less<>> conversations;
   std::map<int64_t, StoredMessage> messages;
   std::set<EnvelopeDigest> received;
@@ -133,7 +155,8 @@ struct MemoryStore::State {
 };
 
 MemoryStore::State MemoryStore::Snapshot() const {
-  State s{std::nullopt, {}, {}, {}, {}, received_, next_id_};
+  State s{std::nullopt, {}, {}, signed_prekey_signatures_, next_one_time_prekey_id_,
+          {},           {}, received_, next_id_};
   if (identity_) s.identity.emplace(LocalIdentity{identity_->account, identity_->identity.Clone()});
   for (const auto& [id, k] : signed_prekeys_) s.signed_prekeys.emplace(id, k.Clone());
   for (const auto& [id, k] : one_time_prekeys_) s.one_time_prekeys.emplace(id, k.Clone());
@@ -150,6 +173,8 @@ void MemoryStore::Restore(State&& s) {
   identity_ = std::move(s.identity);
   signed_prekeys_ = std::move(s.signed_prekeys);
   one_time_prekeys_ = std::move(s.one_time_prekeys);
+  signed_prekey_signatures_ = std::move(s.signed_prekey_signatures);
+  next_one_time_prekey_id_ = s.next_one_time_prekey_id;
   conversations_ = std::move(s.conversations);
   messages_ = std::move(s.messages);
   received_ = std::move(s.received);

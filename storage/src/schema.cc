@@ -89,6 +89,11 @@ constexpr Migration kMigrations[] = {
         sealed          BLOB NOT NULL       -- exactly what was handed out
       );
     )sql"},
+    {3, R"sql(
+      -- One-time prekey ids come from a counter that survives consumption:
+      -- an id is never reused, so an old bundle cannot name a new key.
+      ALTER TABLE identity ADD COLUMN next_one_time_prekey_id INTEGER NOT NULL DEFAULT 1;
+    )sql"},
 };
 
 }  // namespace

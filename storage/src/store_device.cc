@@ -213,6 +213,42 @@ Result<void> Store::SaveOneTimePrekey(uint32_t id, const crypto::X25519KeyPair& 
   return Ok();
 }
 
+Result<std::optional<protocol::SignedPrekeyRecord>> Store::CurrentSignedPrekey() {
+  CANDOR_ASSIGN_OR_RETURN(auto q, impl_->db.Cached(
+      "SELECT id, private_key, signature FROM signed_prekeys WHERE retired_at IS NULL "
+      "ORDER BY id DESC LIMIT 1"));
+  CANDOR_ASSIGN_OR_RETURN(bool row, q->Step());
+  if (!row) return std::optional<protocol::SignedPrekeyRecord>();
+  CANDOR_ASSIGN_OR_RETURN(auto secret, SecretArray<32>::CopyFrom(q->ColumnBlob(1)));
+  CANDOR_ASSIGN_OR_RETURN(auto signature,
+                          FixedColumn<crypto::kEd25519SignatureBytes>(*q, 2, "signature"));
+  return std::optional<protocol::SignedPrekeyRecord>(protocol::SignedPrekeyRecord{
+      static_cast<uint32_t>(q->ColumnInt(0)),
+      crypto::X25519KeyPair::FromPrivate(std::move(secret)), signature});
+}
+
+Result<uint32_t> Store::AddOneTimePrekey(const crypto::X25519KeyPair& key) {
+  auto& db = impl_->db;
+  CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
+  CANDOR_ASSIGN_OR_RETURN(auto q, db.Cached(
+      "SELECT max(i.next_one_time_prekey_id, coalesce((SELECT max(id) + 1 FROM one_time_prekeys), 1)) "
+      "FROM identity i"));
+  CANDOR_ASSIGN_OR_RETURN(bool row, q->Step());
+  if (!row) return Error(Errc::kInvalidState, "no identity: create the device first");
+  const int64_t id = q->ColumnInt(0);
+  q->Reset();
+  if (id < 1 || id > int64_t{std::numeric_limits<uint32_t>::max()}) {
+    return Error(Errc::kInvalidState, "one-time prekey ids exhausted");
+  }
+  CANDOR_RETURN_IF_ERROR(SaveOneTimePrekey(static_cast<uint32_t>(id), key));
+  CANDOR_ASSIGN_OR_RETURN(auto u, db.Cached(
+      "UPDATE OR FAIL identity SET next_one_time_prekey_id = ? WHERE id = 1"));
+  u->BindInt64(1, id + 1);
+  CANDOR_RETURN_IF_ERROR(u->Run());
+  CANDOR_RETURN_IF_ERROR(tx.Commit());
+  return static_cast<uint32_t>(id);
+}
+
 namespace {
 
 // Loads a prekey's private half and keeps the pair in `cache`, so the pointer

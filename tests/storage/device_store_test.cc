@@ -130,6 +130,62 @@ TYPED_TEST(DeviceStoreTest, PrekeysAreFoundAndOneTimePrekeysConsumed) {
   EXPECT_EQ(bob.store->FindOneTimePrekey(opk), nullptr) << "consumed with the first message";
 }
 
+TYPED_TEST(DeviceStoreTest, CurrentSignedPrekeyIsTheNewest) {
+  Device bob = this->MakeDevice("bob");
+  auto first = bob.store->CurrentSignedPrekey();
+  ASSERT_TRUE(first.has_value() && first->has_value());
+  EXPECT_EQ((*first)->id, 1u);
+  EXPECT_EQ((*first)->key.public_key(), bob.spk.public_key());
+  EXPECT_TRUE(crypto::VerifySignedPrekey(bob.identity.public_key(), 1, bob.spk.public_key(),
+                                         (*first)->signature).has_value());
+  auto spk2 = crypto::X25519KeyPair::Generate(this->rng_);
+  const auto sig2 = crypto::SignSignedPrekey(bob.identity, 2, spk2.public_key());
+  ASSERT_TRUE(bob.store->SaveSignedPrekey(2, spk2, sig2, kNow).has_value());
+  auto second = bob.store->CurrentSignedPrekey();
+  ASSERT_TRUE(second.has_value() && second->has_value());
+  EXPECT_EQ((*second)->id, 2u);
+  EXPECT_EQ((*second)->key.public_key(), spk2.public_key());
+  EXPECT_EQ((*second)->signature, sig2);
+}
+
+TYPED_TEST(DeviceStoreTest, AddedOneTimePrekeyIdsAreNeverReused) {
+  auto bare = TypeParam::Make(this->tmp_.File("bare.db"), this->rng_);
+  EXPECT_EQ(bare->AddOneTimePrekey(crypto::X25519KeyPair::Generate(this->rng_)).error().code(),
+            Errc::kInvalidState)
+      << "no identity yet";
+
+  Device alice = this->MakeDevice("alice");
+  Device bob = this->MakeDevice("bob");
+  auto opk = crypto::X25519KeyPair::Generate(this->rng_);
+  auto id1 = bob.store->AddOneTimePrekey(opk);
+  ASSERT_TRUE(id1.has_value());
+  EXPECT_EQ(bob.store->FindOneTimePrekey(*id1)->public_key(), opk.public_key());
+  // Alice uses it; Bob consumes it. The next id must still be new, even
+  // though the highest stored id is gone.
+  auto s = protocol::Session::Initiate(
+      alice.identity, "alice",
+      crypto::PrekeyBundle{"bob", bob.identity.public_key(), 1, bob.spk.public_key(),
+                           crypto::SignSignedPrekey(bob.identity, 1, bob.spk.public_key()), *id1,
+                           opk.public_key()},
+      this->rng_);
+  ASSERT_TRUE(s.has_value());
+  auto out = s->Encrypt("hi", this->rng_);
+  ASSERT_TRUE(out.has_value());
+  auto d = testing::Relay(this->relay_key_, out->envelope, kNow);
+  ASSERT_TRUE(d.has_value());
+  ASSERT_TRUE(this->Receive(bob, *d, kNow).has_value());
+  EXPECT_EQ(bob.store->FindOneTimePrekey(*id1), nullptr);
+  auto id2 = bob.store->AddOneTimePrekey(crypto::X25519KeyPair::Generate(this->rng_));
+  ASSERT_TRUE(id2.has_value());
+  EXPECT_GT(*id2, *id1);
+  // Ids saved explicitly are skipped over too.
+  ASSERT_TRUE(bob.store->SaveOneTimePrekey(*id2 + 5, crypto::X25519KeyPair::Generate(this->rng_))
+                  .has_value());
+  auto id3 = bob.store->AddOneTimePrekey(crypto::X25519KeyPair::Generate(this->rng_));
+  ASSERT_TRUE(id3.has_value());
+  EXPECT_EQ(*id3, *id2 + 6);
+}
+
 TYPED_TEST(DeviceStoreTest, ConversationIsStoredAtBothEndsAndSessionsResume) {
   Device alice = this->MakeDevice("alice");
   Device bob = this->MakeDevice("bob");

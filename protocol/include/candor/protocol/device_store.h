@@ -52,6 +52,13 @@ struct LocalIdentity {
   crypto::Ed25519KeyPair identity;
 };
 
+// The signed prekey a bundle publishes.
+struct SignedPrekeyRecord {
+  uint32_t id;
+  crypto::X25519KeyPair key;
+  crypto::Ed25519Signature signature;
+};
+
 // The replay marker of an envelope: BLAKE2b-256 of its bytes.
 using EnvelopeDigest = std::array<uint8_t, 32>;
 EnvelopeDigest DigestEnvelope(ByteView envelope_bytes);
@@ -67,6 +74,13 @@ class DeviceStore : public PrekeySource {
                                         const crypto::Ed25519Signature& signature,
                                         uint64_t now) = 0;
   virtual Result<void> SaveOneTimePrekey(uint32_t id, const crypto::X25519KeyPair& key) = 0;
+  // The newest signed prekey (highest id) not retired; nullopt if none.
+  virtual Result<std::optional<SignedPrekeyRecord>> CurrentSignedPrekey() = 0;
+  // Stores `key` as a one-time prekey under an id this device never used
+  // before (a counter that survives consumption, so a peer holding an old
+  // bundle can never name a different key by the same id); returns the id.
+  // kInvalidState without an identity, or once the u32 ids are exhausted.
+  virtual Result<uint32_t> AddOneTimePrekey(const crypto::X25519KeyPair& key) = 0;
   // PrekeySource: pointers stay valid until the next call on the store.
 
   // --- Sessions and messages ------------------------------------------------------
