@@ -1,6 +1,7 @@
 #include "support/session_pair.h"
 
 #include "candor/crypto/x3dh.h"
+#include "candor/protocol/relay.h"
 
 namespace candor::testing {
 
@@ -33,11 +34,9 @@ PrekeyBundle TestDevice::Bundle(RandomSource& rng) {
 }
 
 Result<protocol::Delivery> Relay(const RelayKey& key, ByteView envelope, uint64_t server_time) {
-  CANDOR_ASSIGN_OR_RETURN(protocol::Envelope env, protocol::DecodeEnvelope(envelope));
-  CANDOR_ASSIGN_OR_RETURN(auto tag, ComputeRelayTag(key, env.franking_commitment, env.sender,
-                                                    env.recipient, server_time));
-  CANDOR_ASSIGN_OR_RETURN(Bytes delivery, protocol::EncodeDelivery(envelope, server_time, tag));
-  return protocol::DecodeDelivery(delivery);
+  CANDOR_ASSIGN_OR_RETURN(protocol::Relayed relayed,
+                          protocol::RelayEnvelope(key, envelope, server_time));
+  return protocol::DecodeDelivery(relayed.delivery);
 }
 
 }  // namespace candor::testing

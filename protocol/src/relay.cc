@@ -1,0 +1,28 @@
+#include "candor/protocol/relay.h"
+
+namespace candor::protocol {
+
+Result<Relayed> RelayEnvelope(const crypto::RelayKey& key, ByteView envelope_bytes,
+                              uint64_t server_time) {
+  if (server_time == 0) return Error(Errc::kInvalidArgument, "server time must be positive");
+  CANDOR_ASSIGN_OR_RETURN(Envelope envelope, DecodeEnvelope(envelope_bytes));
+  // The payload is opaque to the relay, but it must at least be the kind of
+  // message the envelope says: a relay that forwards garbage lets a sender
+  // make the recipient spend work on it.
+  if (envelope.content_type == ContentType::kPrekeyMessage) {
+    CANDOR_RETURN_IF_ERROR(DecodePrekeyMessage(envelope.payload));
+  } else {
+    CANDOR_RETURN_IF_ERROR(DecodeRatchetMessage(envelope.payload));
+  }
+  CANDOR_ASSIGN_OR_RETURN(
+      crypto::RelayTag tag,
+      crypto::ComputeRelayTag(key, envelope.franking_commitment, envelope.sender,
+                              envelope.recipient, server_time));
+  CANDOR_ASSIGN_OR_RETURN(Bytes delivery, EncodeDelivery(envelope_bytes, server_time, tag));
+  CANDOR_ASSIGN_OR_RETURN(
+      Bytes ack, EncodeRelayAck(RelayAck{envelope.recipient, envelope.franking_commitment,
+                                         server_time, tag}));
+  return Relayed{std::move(envelope), server_time, std::move(delivery), std::move(ack)};
+}
+
+}  // namespace candor::protocol
