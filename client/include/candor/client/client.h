@@ -1,0 +1,151 @@
+// candor::Client — the embeddable façade over one device: its encrypted
+// store, its sessions, its history. Sans-I/O: it never opens a socket or a
+// file other than its store. Whatever must leave the device is returned as
+// an OutgoingItem (channel + bytes) for the embedder to transmit; whatever
+// arrives is handed in as bytes.
+//
+// Durability: everything a call returns is already committed to the store.
+// Send stores the outgoing message and the advanced session before it
+// returns the envelope; Receive stores the message, the session, the
+// franking opening and the replay marker in one transaction before it
+// returns the text. A call that fails changes nothing.
+//
+// Not thread-safe: use one Client from one thread at a time (it owns one
+// SQLite connection). The RandomSource and Clock passed in must outlive it.
+#ifndef CANDOR_CLIENT_CLIENT_H_
+#define CANDOR_CLIENT_CLIENT_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "candor/client/clock.h"
+#include "candor/crypto/bytes.h"
+#include "candor/crypto/ed25519.h"
+#include "candor/crypto/random.h"
+#include "candor/crypto/result.h"
+#include "candor/protocol/device_store.h"
+#include "candor/storage/store.h"
+
+namespace candor::client {
+
+// Who an outgoing item is for.
+enum class Channel : uint8_t {
+  kRelay = 1,       // envelopes: the relay forwards them to the recipient
+  kDirectory = 2,   // prekey bundles: published for peers to fetch
+  kModeration = 3,  // sealed reports (the report module)
+};
+std::string_view ChannelName(Channel channel);
+
+struct OutgoingItem {
+  Channel channel;
+  Bytes bytes;
+};
+
+struct SentMessage {
+  int64_t message_id;
+  OutgoingItem envelope;  // channel kRelay
+};
+
+struct ReceivedMessage {
+  int64_t message_id;
+  std::string from;
+  std::string text;
+  uint64_t server_time;
+};
+
+struct HistoryEntry {
+  int64_t id;
+  protocol::Direction direction;
+  std::string from;
+  std::string to;
+  std::string text;
+  // Incoming: the relay's time. Outgoing: set once the relay's
+  // acknowledgement was handled; nullopt before.
+  std::optional<uint64_t> server_time;
+};
+
+struct ClientOptions {
+  storage::StoreOptions store;
+};
+
+class Client {
+ public:
+  // A new device: creates the store at `path` (kAlreadyExists if something
+  // is there), an identity for `account` and a signed prekey, in one
+  // transaction. On failure no file is left behind.
+  static Result<Client> Create(const std::string& path, const storage::StoreKey& key,
+                               std::string_view account, crypto::RandomSource& rng,
+                               Clock& clock, ClientOptions options = {});
+  // An existing device. Store::Open's errors (kNotFound, kWrongKey,
+  // kNotACandorDatabase, kSchemaTooNew, kDatabaseLocked); kInvalidState for
+  // a store that holds no device identity.
+  static Result<Client> Open(const std::string& path, const storage::StoreKey& key,
+                             crypto::RandomSource& rng, Clock& clock, ClientOptions options = {});
+
+  Client(Client&&) noexcept;
+  Client& operator=(Client&&) noexcept;
+  ~Client();
+
+  const std::string& account() const;
+  const crypto::Ed25519PublicKey& identity_key() const;
+  // This device's 30-digit half of every safety number it has.
+  Result<std::string> IdentityFingerprint() const;
+
+  // A prekey bundle for the directory, with a one-time prekey that is
+  // generated, stored and never handed out again.
+  Result<OutgoingItem> PublishBundle();
+
+  // Encrypts `text` for `peer`. The first message to a peer needs the peer's
+  // bundle (kInvalidState without one). With a session in place a bundle is
+  // not used, but it must carry the session's identity key (kWrongPeer
+  // otherwise: compare fingerprints). kInvalidArgument for this device's own
+  // account; kFieldOutOfRange for text that is not UTF-8; kMessageTooLarge.
+  Result<SentMessage> Send(std::string_view peer, std::string_view text,
+                           std::optional<ByteView> bundle = std::nullopt);
+
+  // A delivery from the relay. Wire errors, kDuplicateMessage for an
+  // envelope already received, kWrongPeer for one addressed to someone else,
+  // crypto and franking errors; nothing is stored then.
+  Result<ReceivedMessage> Receive(ByteView delivery);
+  // A catch-up: many deliveries in one transaction (one durable commit).
+  // One result per delivery; a refused one does not affect the others.
+  Result<std::vector<Result<ReceivedMessage>>> ReceiveBatch(std::span<const ByteView> deliveries);
+
+  // The relay's acknowledgement of a sent message: stores its server time
+  // and franking tag on the sender's copy (what makes an outgoing message
+  // reportable). Returns the message's id; kNotFound unless an outgoing
+  // message to the ack's recipient has that commitment. A repeated ack
+  // overwrites the first (the relay's word is the one the moderator checks).
+  Result<int64_t> HandleAck(ByteView ack);
+
+  // The newest `limit` (1..kMaxHistoryPage) messages with `peer`, oldest
+  // first; expired messages are never returned.
+  Result<std::vector<HistoryEntry>> History(std::string_view peer, size_t limit);
+
+  // The 60-digit safety number with `peer`; kNotFound without a session.
+  Result<std::string> Fingerprint(std::string_view peer);
+
+  // Disappearing messages (see protocol::DeviceStore).
+  Result<void> SetDisappearingTimer(std::string_view peer, std::optional<uint64_t> seconds);
+  Result<size_t> PurgeExpired();
+
+  // For the modules built on the client (reports) and for tests.
+  storage::Store& store();
+  crypto::RandomSource& rng();
+  Clock& clock();
+
+ private:
+  struct State;
+  explicit Client(std::unique_ptr<State> state);
+  Result<HistoryEntry> ToEntry(const protocol::StoredMessage& m) const;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace candor::client
+
+#endif  // CANDOR_CLIENT_CLIENT_H_

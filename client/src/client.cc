@@ -1,0 +1,247 @@
+#include "candor/client/client.h"
+
+#include <filesystem>
+#include <utility>
+
+#include "candor/crypto/fingerprint.h"
+#include "candor/crypto/franking.h"
+#include "candor/crypto/limits.h"
+#include "candor/crypto/x25519.h"
+#include "candor/crypto/x3dh.h"
+#include "candor/protocol/frame.h"
+#include "candor/protocol/session.h"
+#include "candor/protocol/wire.h"
+#include "egress.h"
+
+namespace candor::client {
+
+using protocol::Direction;
+
+std::string_view ChannelName(Channel channel) {
+  switch (channel) {
+    case Channel::kRelay: return "relay";
+    case Channel::kDirectory: return "directory";
+    case Channel::kModeration: return "moderation";
+  }
+  return "unknown";
+}
+
+struct Client::State {
+  storage::Store store;
+  protocol::LocalIdentity identity;
+  crypto::RandomSource& rng;
+  Clock& clock;
+};
+
+Client::Client(std::unique_ptr<State> state) : state_(std::move(state)) {}
+Client::Client(Client&&) noexcept = default;
+Client& Client::operator=(Client&&) noexcept = default;
+Client::~Client() = default;
+
+namespace {
+
+// The first signed prekey gets id 1; rotation adds higher ids.
+constexpr uint32_t kFirstSignedPrekeyId = 1;
+
+Result<void> SetUpDevice(storage::Store& store, std::string_view account,
+                         const crypto::Ed25519KeyPair& identity, crypto::RandomSource& rng,
+                         uint64_t now) {
+  return store.InTransaction([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(store.SaveIdentity(account, identity, now));
+    const crypto::X25519KeyPair spk = crypto::X25519KeyPair::Generate(rng);
+    const crypto::Ed25519Signature signature =
+        crypto::SignSignedPrekey(identity, kFirstSignedPrekeyId, spk.public_key());
+    return store.SaveSignedPrekey(kFirstSignedPrekeyId, spk, signature, now);
+  });
+}
+
+void RemoveStoreFiles(const std::string& path) {
+  std::error_code ignored;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::filesystem::remove(path + suffix, ignored);
+  }
+}
+
+}  // namespace
+
+Result<Client> Client::Create(const std::string& path, const storage::StoreKey& key,
+                              std::string_view account, crypto::RandomSource& rng, Clock& clock,
+                              ClientOptions options) {
+  CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(account));
+  Result<void> set_up = Ok();
+  {
+    CANDOR_ASSIGN_OR_RETURN(storage::Store store,
+                            storage::Store::Create(path, key, rng, options.store));
+    crypto::Ed25519KeyPair identity = crypto::Ed25519KeyPair::Generate(rng);
+    set_up = SetUpDevice(store, account, identity, rng, clock.NowSeconds());
+    if (set_up.has_value()) {
+      return Client(std::make_unique<State>(
+          State{std::move(store), {std::string(account), std::move(identity)}, rng, clock}));
+    }
+  }
+  // The store is closed here; a device without its keys is no device.
+  RemoveStoreFiles(path);
+  return set_up.error();
+}
+
+Result<Client> Client::Open(const std::string& path, const storage::StoreKey& key,
+                            crypto::RandomSource& rng, Clock& clock, ClientOptions options) {
+  CANDOR_ASSIGN_OR_RETURN(storage::Store store, storage::Store::Open(path, key, options.store));
+  CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::LocalIdentity> identity, store.LoadIdentity());
+  if (!identity) return Error(Errc::kInvalidState, "this store holds no device identity");
+  return Client(std::make_unique<State>(
+      State{std::move(store), std::move(*identity), rng, clock}));
+}
+
+const std::string& Client::account() const { return state_->identity.account; }
+const crypto::Ed25519PublicKey& Client::identity_key() const {
+  return state_->identity.identity.public_key();
+}
+storage::Store& Client::store() { return state_->store; }
+crypto::RandomSource& Client::rng() { return state_->rng; }
+Clock& Client::clock() { return state_->clock; }
+
+Result<std::string> Client::IdentityFingerprint() const {
+  return crypto::ComputeIdentityFingerprint(account(), identity_key());
+}
+
+Result<OutgoingItem> Client::PublishBundle() {
+  auto& store = state_->store;
+  CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::SignedPrekeyRecord> spk,
+                          store.CurrentSignedPrekey());
+  if (!spk) return Error(Errc::kInvalidState, "this device has no signed prekey");
+  const crypto::X25519KeyPair opk = crypto::X25519KeyPair::Generate(state_->rng);
+  CANDOR_ASSIGN_OR_RETURN(uint32_t opk_id, store.AddOneTimePrekey(opk));
+  const crypto::PrekeyBundle bundle{account(),          identity_key(),
+                                    spk->id,            spk->key.public_key(),
+                                    spk->signature,     opk_id,
+                                    opk.public_key()};
+  CANDOR_ASSIGN_OR_RETURN(Bytes bytes, protocol::EncodePrekeyBundle(bundle));
+  return internal::Emit(Channel::kDirectory, std::move(bytes));
+}
+
+Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
+                                 std::optional<ByteView> bundle_bytes) {
+  CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(peer));
+  if (peer == account()) return Error(Errc::kInvalidArgument, "a device cannot message itself");
+  auto& store = state_->store;
+  CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::Session> session, store.LoadSession(peer));
+  std::optional<crypto::PrekeyBundle> bundle;
+  if (bundle_bytes) {
+    CANDOR_ASSIGN_OR_RETURN(bundle, protocol::DecodePrekeyBundle(*bundle_bytes));
+    if (bundle->account != peer) {
+      return Error(Errc::kWrongPeer, "the bundle is for another account");
+    }
+  }
+  if (session && bundle && bundle->identity_key != session->remote_identity()) {
+    return Error(Errc::kWrongPeer,
+                 "the bundle's identity key differs from the session's: compare fingerprints");
+  }
+  if (!session) {
+    if (!bundle) {
+      return Error(Errc::kInvalidState,
+                   "no session with this peer: the first message needs the peer's bundle");
+    }
+    CANDOR_ASSIGN_OR_RETURN(session, protocol::Session::Initiate(state_->identity.identity,
+                                                                 account(), *bundle, state_->rng));
+  }
+  CANDOR_ASSIGN_OR_RETURN(protocol::OutgoingMessage out, session->Encrypt(text, state_->rng));
+  CANDOR_ASSIGN_OR_RETURN(int64_t id, store.CommitSent(*session, out, state_->clock.NowSeconds()));
+  CANDOR_ASSIGN_OR_RETURN(OutgoingItem item, internal::Emit(Channel::kRelay, std::move(out.envelope)));
+  return SentMessage{id, std::move(item)};
+}
+
+namespace {
+
+Result<ReceivedMessage> ReadBack(storage::Store& store, int64_t id, uint64_t now) {
+  CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::StoredMessage> m, store.MessageById(id, now));
+  if (!m) return Error(Errc::kInternal, "a message just stored is missing");
+  CANDOR_ASSIGN_OR_RETURN(std::string text, protocol::DecodeContentText(m->content));
+  return ReceivedMessage{id, m->sender, std::move(text), m->server_time.value_or(0)};
+}
+
+}  // namespace
+
+Result<ReceivedMessage> Client::Receive(ByteView delivery_bytes) {
+  CANDOR_ASSIGN_OR_RETURN(protocol::Delivery delivery, protocol::DecodeDelivery(delivery_bytes));
+  const uint64_t now = state_->clock.NowSeconds();
+  CANDOR_ASSIGN_OR_RETURN(int64_t id,
+                          protocol::ReceiveAndStore(state_->store, state_->identity.identity,
+                                                    account(), delivery, now, state_->rng));
+  return ReadBack(state_->store, id, now);
+}
+
+Result<std::vector<Result<ReceivedMessage>>> Client::ReceiveBatch(
+    std::span<const ByteView> deliveries) {
+  // Deliveries that do not decode get their error in place; the others go to
+  // the store as one batch.
+  std::vector<Result<ReceivedMessage>> results;
+  std::vector<protocol::Delivery> decoded;
+  std::vector<size_t> positions;
+  results.reserve(deliveries.size());
+  for (size_t i = 0; i < deliveries.size(); ++i) {
+    auto d = protocol::DecodeDelivery(deliveries[i]);
+    if (d.has_value()) {
+      positions.push_back(i);
+      decoded.push_back(std::move(d).value());
+      results.emplace_back(Error(Errc::kInternal, "not yet received"));
+    } else {
+      results.emplace_back(d.error());
+    }
+  }
+  const uint64_t now = state_->clock.NowSeconds();
+  CANDOR_ASSIGN_OR_RETURN(auto ids, protocol::ReceiveBatchAndStore(
+                                        state_->store, state_->identity.identity, account(),
+                                        decoded, now, state_->rng));
+  for (size_t k = 0; k < ids.size(); ++k) {
+    if (ids[k].has_value()) {
+      results[positions[k]] = ReadBack(state_->store, *ids[k], now);
+    } else {
+      results[positions[k]] = ids[k].error();
+    }
+  }
+  return results;
+}
+
+Result<int64_t> Client::HandleAck(ByteView ack_bytes) {
+  CANDOR_ASSIGN_OR_RETURN(protocol::RelayAck ack, protocol::DecodeRelayAck(ack_bytes));
+  return state_->store.SaveRelayAck(ack);
+}
+
+Result<HistoryEntry> Client::ToEntry(const protocol::StoredMessage& m) const {
+  CANDOR_ASSIGN_OR_RETURN(std::string text, protocol::DecodeContentText(m.content));
+  return HistoryEntry{m.id, m.direction, m.sender, m.recipient, std::move(text), m.server_time};
+}
+
+Result<std::vector<HistoryEntry>> Client::History(std::string_view peer, size_t limit) {
+  if (limit == 0 || limit > kMaxHistoryPage) {
+    return Error(Errc::kInvalidArgument,
+                 "history limit must be 1.." + std::to_string(kMaxHistoryPage));
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto messages,
+                          state_->store.LatestMessages(peer, limit, state_->clock.NowSeconds()));
+  std::vector<HistoryEntry> entries;
+  entries.reserve(messages.size());
+  for (const auto& m : messages) {
+    CANDOR_ASSIGN_OR_RETURN(HistoryEntry e, ToEntry(m));
+    entries.push_back(std::move(e));
+  }
+  return entries;
+}
+
+Result<std::string> Client::Fingerprint(std::string_view peer) {
+  CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::Session> session,
+                          state_->store.LoadSession(peer));
+  if (!session) return Error(Errc::kNotFound, "no session with this peer");
+  return crypto::ComputeFingerprint(account(), identity_key(), session->remote_account(),
+                                    session->remote_identity());
+}
+
+Result<void> Client::SetDisappearingTimer(std::string_view peer, std::optional<uint64_t> seconds) {
+  CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(peer));
+  return state_->store.SetDisappearingTimer(peer, seconds);
+}
+
+Result<size_t> Client::PurgeExpired() { return state_->store.PurgeExpired(state_->clock.NowSeconds()); }
+
+}  // namespace candor::client
