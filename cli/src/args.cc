@@ -1,0 +1,60 @@
+#include "args.h"
+
+#include <charconv>
+
+namespace candor::cli {
+
+Error UsageError(std::string message) { return Error(Errc::kInvalidArgument, std::move(message)); }
+
+Result<Args> Args::Parse(std::span<const std::string_view> argv, std::span<const FlagSpec> spec) {
+  Args args;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    const std::string_view word = argv[i];
+    if (word.size() < 3 || word.substr(0, 2) != "--") {
+      return UsageError("unexpected argument '" + std::string(word) + "'");
+    }
+    const std::string_view name = word.substr(2);
+    const FlagSpec* flag = nullptr;
+    for (const FlagSpec& f : spec) {
+      if (f.name == name) flag = &f;
+    }
+    if (flag == nullptr) return UsageError("unknown flag --" + std::string(name));
+    if (args.Has(name)) return UsageError("--" + std::string(name) + " given twice");
+    std::string value;
+    if (flag->takes_value) {
+      if (i + 1 >= argv.size()) return UsageError("--" + std::string(name) + " needs a value");
+      value = std::string(argv[++i]);
+    }
+    args.values_.emplace(std::string(name), std::move(value));
+  }
+  for (const FlagSpec& f : spec) {
+    if (f.required && !args.Has(f.name)) {
+      return UsageError("missing --" + std::string(f.name));
+    }
+  }
+  return args;
+}
+
+const std::string& Args::Get(std::string_view name) const {
+  return values_.find(std::string(name))->second;
+}
+
+std::optional<std::string> Args::Find(std::string_view name) const {
+  auto it = values_.find(std::string(name));
+  if (it == values_.end()) return std::nullopt;
+  return it->second;
+}
+
+Result<std::optional<uint64_t>> Args::FindUInt(std::string_view name) const {
+  auto text = Find(name);
+  if (!text) return std::optional<uint64_t>();
+  uint64_t value = 0;
+  const char* end = text->data() + text->size();
+  auto [ptr, ec] = std::from_chars(text->data(), end, value);
+  if (text->empty() || ec != std::errc() || ptr != end) {
+    return UsageError("--" + std::string(name) + " needs a non-negative integer");
+  }
+  return std::optional<uint64_t>(value);
+}
+
+}  // namespace candor::cli

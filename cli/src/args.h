@@ -1,0 +1,44 @@
+// Command-line flags: `--name value` and bare `--name` switches, each
+// declared per command. Anything undeclared, repeated, or missing its value
+// is a usage error (exit 2), so a typo never silently changes what runs.
+#ifndef CANDOR_CLI_ARGS_H_
+#define CANDOR_CLI_ARGS_H_
+
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "candor/crypto/result.h"
+
+namespace candor::cli {
+
+struct FlagSpec {
+  std::string_view name;  // without the leading "--"
+  bool takes_value;
+  bool required;
+};
+
+class Args {
+ public:
+  static Result<Args> Parse(std::span<const std::string_view> argv,
+                            std::span<const FlagSpec> spec);
+
+  // A required flag's value (Parse checked it is there).
+  const std::string& Get(std::string_view name) const;
+  std::optional<std::string> Find(std::string_view name) const;
+  bool Has(std::string_view name) const { return values_.count(std::string(name)) > 0; }
+  // A non-negative decimal integer flag; nullopt when absent.
+  Result<std::optional<uint64_t>> FindUInt(std::string_view name) const;
+
+ private:
+  std::map<std::string, std::string> values_;
+};
+
+// Errc::kInvalidArgument: the CLI's usage errors (exit 2).
+Error UsageError(std::string message);
+
+}  // namespace candor::cli
+
+#endif  // CANDOR_CLI_ARGS_H_

@@ -1,0 +1,38 @@
+#include "commands.h"
+
+namespace candor::cli {
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command> kCommands = {
+      {{"init"}, {{"db", true, true}, {"account", true, true}}, RunInit,
+       "candor init --db DB --account NAME"},
+      {{"bundle"}, {{"db", true, true}, {"out", true, true}}, RunBundle,
+       "candor bundle --db DB --out FILE"},
+      {{"send"},
+       {{"db", true, true}, {"to", true, true}, {"bundle", true, false}, {"text", true, true},
+        {"out", true, true}},
+       RunSend, "candor send --db DB --to ACCOUNT [--bundle FILE] --text TEXT --out FILE"},
+      {{"relay"},
+       {{"key", true, true}, {"in", true, true}, {"out", true, true}, {"ack-out", true, true},
+        {"time", true, false}},
+       RunRelay,
+       "candor relay --key RELAY_KEY --in ENVELOPE --out DELIVERY --ack-out ACK "
+       "[--time UNIX_SECONDS]"},
+      {{"ack"}, {{"db", true, true}, {"in", true, true}}, RunAck, "candor ack --db DB --in ACK"},
+      {{"receive"}, {{"db", true, true}, {"in", true, true}}, RunReceive,
+       "candor receive --db DB --in DELIVERY"},
+      {{"history"}, {{"db", true, true}, {"with", true, true}, {"limit", true, false}},
+       RunHistory, "candor history --db DB --with ACCOUNT [--limit N]"},
+      {{"fingerprint"}, {{"db", true, true}, {"with", true, true}}, RunFingerprint,
+       "candor fingerprint --db DB --with ACCOUNT"},
+      {{"keygen", "relay"}, {{"out", true, true}}, RunKeygenRelay,
+       "candor keygen relay --out FILE"},
+      {{"keygen", "moderator"}, {{"out", true, true}, {"public-out", true, true}},
+       RunKeygenModerator, "candor keygen moderator --out SECRET_FILE --public-out PUBLIC_FILE"},
+      {{"demo"}, {{"keep", true, false}, {"json", false, false}}, RunDemo,
+       "candor demo [--keep DIR] [--json]"},
+  };
+  return kCommands;
+}
+
+}  // namespace candor::cli

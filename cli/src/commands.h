@@ -1,0 +1,45 @@
+// The candor command's subcommands. Each returns the one JSON object it
+// prints on success; main() prints errors (exit_codes.h). The table lists
+// each command's words, flags and one-line usage (docs/cli.md has the rest).
+#ifndef CANDOR_CLI_COMMANDS_H_
+#define CANDOR_CLI_COMMANDS_H_
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "args.h"
+#include "candor/crypto/result.h"
+
+namespace candor::cli {
+
+using CommandFn = Result<std::string> (*)(const Args& args);
+
+struct Command {
+  std::vector<std::string_view> words;  // e.g. {"keygen", "relay"}
+  std::vector<FlagSpec> flags;
+  CommandFn run;
+  std::string_view usage;
+};
+
+const std::vector<Command>& Commands();
+
+// Device commands (commands_device.cc).
+Result<std::string> RunInit(const Args& args);
+Result<std::string> RunBundle(const Args& args);
+Result<std::string> RunSend(const Args& args);
+Result<std::string> RunReceive(const Args& args);
+Result<std::string> RunAck(const Args& args);
+Result<std::string> RunHistory(const Args& args);
+Result<std::string> RunFingerprint(const Args& args);
+// Server-side and key commands (commands_relay.cc).
+Result<std::string> RunRelay(const Args& args);
+Result<std::string> RunKeygenRelay(const Args& args);
+Result<std::string> RunKeygenModerator(const Args& args);
+// demo.cc
+Result<std::string> RunDemo(const Args& args);
+
+}  // namespace candor::cli
+
+#endif  // CANDOR_CLI_COMMANDS_H_

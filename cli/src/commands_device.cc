@@ -1,0 +1,131 @@
+// init, bundle, send, receive, ack, history, fingerprint: one device's side.
+#include "candor/crypto/encoding.h"
+#include "candor/crypto/limits.h"
+#include "candor/crypto/random.h"
+#include "candor/protocol/wire.h"
+#include "commands.h"
+#include "device.h"
+#include "files.h"
+#include "json.h"
+#include "store_key.h"
+
+namespace candor::cli {
+
+client::Clock& CliClock() {
+  static client::SystemClock clock;
+  return clock;
+}
+
+Result<client::Client> OpenDevice(const std::string& db_path) {
+  CANDOR_ASSIGN_OR_RETURN(storage::StoreKey key, StoreKeyFromEnvironment());
+  return client::Client::Open(db_path, key, crypto::SystemRandom(), CliClock());
+}
+
+namespace {
+
+// The default page of `candor history`.
+constexpr uint64_t kDefaultHistoryLimit = 50;
+
+// Written after the store committed: say so, because the message exists.
+Error NotWritten(const Error& error, int64_t message_id) {
+  return Error(error.code(), "message " + std::to_string(message_id) +
+                                 " is stored, but its envelope was not written: " +
+                                 error.message());
+}
+
+}  // namespace
+
+Result<std::string> RunInit(const Args& args) {
+  CANDOR_ASSIGN_OR_RETURN(storage::StoreKey key, StoreKeyFromEnvironment());
+  CANDOR_ASSIGN_OR_RETURN(client::Client device,
+                          client::Client::Create(args.Get("db"), key, args.Get("account"),
+                                                 crypto::SystemRandom(), CliClock()));
+  CANDOR_ASSIGN_OR_RETURN(std::string fingerprint, device.IdentityFingerprint());
+  return JsonObject()
+      .Str("account", device.account())
+      .Str("identity_key", ToHex(device.identity_key().bytes()))
+      .Str("fingerprint", fingerprint)
+      .Finish();
+}
+
+Result<std::string> RunBundle(const Args& args) {
+  CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
+  CANDOR_ASSIGN_OR_RETURN(client::OutgoingItem item, device.PublishBundle());
+  CANDOR_ASSIGN_OR_RETURN(crypto::PrekeyBundle bundle, protocol::DecodePrekeyBundle(item.bytes));
+  CANDOR_RETURN_IF_ERROR(WriteOutputFile(args.Get("out"), item.bytes));
+  return JsonObject()
+      .Str("account", bundle.account)
+      .Str("identity_key", ToHex(bundle.identity_key.bytes()))
+      .UInt("signed_prekey_id", bundle.signed_prekey_id)
+      .UInt("one_time_prekey_id", bundle.one_time_prekey_id.value_or(0))
+      .Finish();
+}
+
+Result<std::string> RunSend(const Args& args) {
+  std::optional<Bytes> bundle;
+  if (auto path = args.Find("bundle")) {
+    CANDOR_ASSIGN_OR_RETURN(bundle, ReadInputFile(*path, kMaxPrekeyBundleBytes));
+  }
+  CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
+  std::optional<ByteView> bundle_view;
+  if (bundle) bundle_view = ByteView(*bundle);
+  CANDOR_ASSIGN_OR_RETURN(client::SentMessage sent,
+                          device.Send(args.Get("to"), args.Get("text"), bundle_view));
+  auto written = WriteOutputFile(args.Get("out"), sent.envelope.bytes);
+  if (!written.has_value()) return NotWritten(written.error(), sent.message_id);
+  return JsonObject()
+      .Int("message_id", sent.message_id)
+      .Str("to", args.Get("to"))
+      .UInt("envelope_bytes", sent.envelope.bytes.size())
+      .Finish();
+}
+
+Result<std::string> RunReceive(const Args& args) {
+  CANDOR_ASSIGN_OR_RETURN(Bytes delivery, ReadInputFile(args.Get("in"), kMaxDeliveryBytes));
+  CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
+  CANDOR_ASSIGN_OR_RETURN(client::ReceivedMessage m, device.Receive(delivery));
+  return JsonObject()
+      .Int("message_id", m.message_id)
+      .Str("from", m.from)
+      .Str("text", m.text)
+      .UInt("server_time", m.server_time)
+      .Finish();
+}
+
+Result<std::string> RunAck(const Args& args) {
+  CANDOR_ASSIGN_OR_RETURN(Bytes ack, ReadInputFile(args.Get("in"), kMaxRelayAckBytes));
+  CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
+  CANDOR_ASSIGN_OR_RETURN(int64_t id, device.HandleAck(ack));
+  return JsonObject().Int("message_id", id).Finish();
+}
+
+Result<std::string> RunHistory(const Args& args) {
+  CANDOR_ASSIGN_OR_RETURN(std::optional<uint64_t> limit, args.FindUInt("limit"));
+  const uint64_t n = limit.value_or(kDefaultHistoryLimit);
+  if (n == 0 || n > kMaxHistoryPage) {
+    return UsageError("--limit must be 1.." + std::to_string(kMaxHistoryPage));
+  }
+  CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
+  CANDOR_ASSIGN_OR_RETURN(auto entries, device.History(args.Get("with"), n));
+  std::vector<std::string> messages;
+  for (const client::HistoryEntry& e : entries) {
+    messages.push_back(
+        JsonObject()
+            .Int("id", e.id)
+            .Str("direction", e.direction == protocol::Direction::kIncoming ? "in" : "out")
+            .Str("from", e.from)
+            .Str("to", e.to)
+            .Str("text", e.text)
+            .OptUInt("server_time", e.server_time)
+            .Finish());
+  }
+  return JsonObject().Raw("messages", JsonArray(messages)).Finish();
+}
+
+Result<std::string> RunFingerprint(const Args& args) {
+  CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
+  CANDOR_ASSIGN_OR_RETURN(std::string fingerprint, device.Fingerprint(args.Get("with")));
+  return JsonObject().Str("fingerprint", fingerprint).Str("with", args.Get("with")).Finish();
+}
+
+}  // namespace candor::cli

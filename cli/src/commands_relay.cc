@@ -1,0 +1,57 @@
+// relay, keygen relay, keygen moderator: the server side and its keys.
+#include "candor/crypto/encoding.h"
+#include "candor/crypto/franking.h"
+#include "candor/crypto/limits.h"
+#include "candor/crypto/random.h"
+#include "candor/crypto/x25519.h"
+#include "candor/protocol/relay.h"
+#include "commands.h"
+#include "device.h"
+#include "files.h"
+#include "json.h"
+
+namespace candor::cli {
+
+Result<std::string> RunRelay(const Args& args) {
+  CANDOR_ASSIGN_OR_RETURN(std::optional<uint64_t> time, args.FindUInt("time"));
+  if (time && *time == 0) return UsageError("--time must be positive");
+  CANDOR_ASSIGN_OR_RETURN(SecretBytes key_bytes,
+                          ReadKeyFile(args.Get("key"), kRelayKeyKind, crypto::kRelayKeyBytes));
+  CANDOR_ASSIGN_OR_RETURN(crypto::RelayKey key, crypto::RelayKey::CopyFrom(key_bytes.Expose()));
+  CANDOR_ASSIGN_OR_RETURN(Bytes envelope, ReadInputFile(args.Get("in"), kMaxEnvelopeBytes));
+  CANDOR_ASSIGN_OR_RETURN(protocol::Relayed relayed,
+                          protocol::RelayEnvelope(key, envelope, time.value_or(CliClock().NowSeconds())));
+  CANDOR_RETURN_IF_ERROR(WriteOutputFile(args.Get("out"), relayed.delivery));
+  CANDOR_RETURN_IF_ERROR(WriteOutputFile(args.Get("ack-out"), relayed.ack));
+  return JsonObject()
+      .Str("sender", relayed.envelope.sender)
+      .Str("recipient", relayed.envelope.recipient)
+      .UInt("server_time", relayed.server_time)
+      .Finish();
+}
+
+Result<std::string> RunKeygenRelay(const Args& args) {
+  const crypto::RelayKey key = crypto::GenerateRelayKey(crypto::SystemRandom());
+  CANDOR_RETURN_IF_ERROR(
+      WriteNewSecretFile(args.Get("out"), EncodeKeyFile(kRelayKeyKind, key.Expose()).Expose()));
+  return JsonObject().Str("key_file", args.Get("out")).Finish();
+}
+
+Result<std::string> RunKeygenModerator(const Args& args) {
+  if (args.Get("out") == args.Get("public-out")) {
+    return UsageError("--out and --public-out must be different files");
+  }
+  const crypto::X25519KeyPair pair = crypto::X25519KeyPair::Generate(crypto::SystemRandom());
+  CANDOR_RETURN_IF_ERROR(WriteNewSecretFile(
+      args.Get("out"), EncodeKeyFile(kModeratorSecretKind, pair.private_key().Expose()).Expose()));
+  const ByteView pub = pair.public_key().bytes();
+  CANDOR_RETURN_IF_ERROR(WriteOutputFile(args.Get("public-out"),
+                                         EncodeKeyFile(kModeratorPublicKind, pub).Expose()));
+  return JsonObject()
+      .Str("public_key", ToHex(pub))
+      .Str("secret_file", args.Get("out"))
+      .Str("public_file", args.Get("public-out"))
+      .Finish();
+}
+
+}  // namespace candor::cli

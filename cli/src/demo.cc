@@ -1,0 +1,253 @@
+// candor demo: the whole flow in a temporary directory, told as a story.
+// Two devices (alice, bob) with encrypted stores, a relay key and a
+// moderator key; a conversation both ways including an out-of-order
+// delivery and a refused duplicate; and, for every envelope, exactly what
+// the relay could see. Every step goes through the same Client and relay
+// code the other commands use, and writes the same files they would.
+//
+// The one command whose stdout is not a JSON object by default: it exists
+// to be read. --json prints a single summary object instead.
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <functional>
+
+#include "candor/crypto/encoding.h"
+#include "candor/crypto/franking.h"
+#include "candor/crypto/random.h"
+#include "candor/crypto/x25519.h"
+#include "candor/protocol/relay.h"
+#include "candor/protocol/wire.h"
+#include "commands.h"
+#include "device.h"
+#include "files.h"
+#include "json.h"
+
+namespace candor::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Device {
+  std::string name;
+  client::Client client;
+};
+
+class Demo {
+ public:
+  Demo(std::string dir, bool keep) : dir_(std::move(dir)), keep_(keep), clock_(Start()) {}
+
+  Result<void> Run();
+  std::string Narrative() const { return narrative_; }
+  std::string Summary() const;
+
+ private:
+  static uint64_t Start() { return CliClock().NowSeconds(); }
+  std::string Path(const std::string& file) const { return (fs::path(dir_) / file).string(); }
+  void Say(const std::string& line) { narrative_ += line + "\n"; }
+
+  Result<Device> NewDevice(const std::string& name);
+  // Sends, relays (telling what the relay saw), acknowledges; returns the
+  // delivery for the recipient.
+  Result<Bytes> SendAndRelay(Device& from, Device& to, const std::string& text,
+                             std::optional<ByteView> bundle);
+  Result<void> Deliver(Device& to, ByteView delivery);
+
+  std::string dir_;
+  bool keep_;
+  client::ManualClock clock_;
+  crypto::RelayKey relay_key_ = crypto::GenerateRelayKey(crypto::SystemRandom());
+  std::string narrative_;
+  std::vector<std::string> relay_log_;  // JSON, one per envelope
+  int envelope_count_ = 0;
+  int delivered_ = 0;
+  int duplicates_refused_ = 0;
+  bool fingerprints_match_ = false;
+};
+
+Result<Device> Demo::NewDevice(const std::string& name) {
+  SecretArray<32> key;
+  crypto::SystemRandom().Fill(key.Expose());
+  if (keep_) {
+    // Only so the kept stores can be opened with the other commands; a real
+    // app keeps this key in the platform keystore, never in a file.
+    CANDOR_RETURN_IF_ERROR(WriteNewSecretFile(Path(name + ".dbkey"), ToHexSecret(key.Expose(), {}, "\n").Expose()));
+  }
+  const storage::StoreKey store_key = storage::StoreKey::Raw(std::move(key));
+  CANDOR_ASSIGN_OR_RETURN(client::Client c, client::Client::Create(Path(name + ".db"), store_key,
+                                                                   name, crypto::SystemRandom(),
+                                                                   clock_));
+  CANDOR_ASSIGN_OR_RETURN(std::string fp, c.IdentityFingerprint());
+  Say("  " + name + ": new device, encrypted store " + name + ".db, identity key " +
+      ToHex(c.identity_key().bytes()).substr(0, 16) + "...");
+  return Device{name, std::move(c)};
+}
+
+Result<Bytes> Demo::SendAndRelay(Device& from, Device& to, const std::string& text,
+                                 std::optional<ByteView> bundle) {
+  clock_.Advance(2);
+  CANDOR_ASSIGN_OR_RETURN(client::SentMessage sent, from.client.Send(to.name, text, bundle));
+  const std::string stem = "msg" + std::to_string(++envelope_count_);
+  CANDOR_RETURN_IF_ERROR(WriteOutputFile(Path(stem + ".envelope"), sent.envelope.bytes));
+  Say(from.name + " -> " + to.name + ": \"" + text + "\"" +
+      (bundle ? "  (first message: X3DH from " + to.name + "'s bundle)" : ""));
+
+  clock_.Advance(1);
+  CANDOR_ASSIGN_OR_RETURN(protocol::Relayed r, protocol::RelayEnvelope(relay_key_, sent.envelope.bytes,
+                                                                      clock_.NowSeconds()));
+  CANDOR_RETURN_IF_ERROR(WriteOutputFile(Path(stem + ".delivery"), r.delivery));
+  CANDOR_RETURN_IF_ERROR(WriteOutputFile(Path(stem + ".ack"), r.ack));
+  const char* type = r.envelope.content_type == protocol::ContentType::kPrekeyMessage
+                         ? "prekey message" : "ratchet message";
+  Say("    the relay sees: sender=" + r.envelope.sender + " recipient=" + r.envelope.recipient +
+      " type=" + type + " ciphertext=" + std::to_string(r.envelope.payload.size()) +
+      " bytes (padded) commitment=" + ToHex(r.envelope.franking_commitment).substr(0, 16) +
+      "...; it stamps server_time=" + std::to_string(r.server_time) +
+      " and a franking tag. Text, counters and ratchet keys: not visible.");
+  relay_log_.push_back(JsonObject()
+                           .Str("sender", r.envelope.sender)
+                           .Str("recipient", r.envelope.recipient)
+                           .Str("content_type", type)
+                           .UInt("payload_bytes", r.envelope.payload.size())
+                           .UInt("envelope_bytes", sent.envelope.bytes.size())
+                           .UInt("server_time", r.server_time)
+                           .Finish());
+  CANDOR_ASSIGN_OR_RETURN(int64_t acked, from.client.HandleAck(r.ack));
+  Say("    " + from.name + " stores the relay's acknowledgement on message " +
+      std::to_string(acked) + " (it can now be reported verifiably)");
+  return std::move(r.delivery);
+}
+
+Result<void> Demo::Deliver(Device& to, ByteView delivery) {
+  clock_.Advance(1);
+  auto received = to.client.Receive(delivery);
+  if (!received.has_value()) {
+    if (received.error().code() != Errc::kDuplicateMessage) return received.error();
+    ++duplicates_refused_;
+    Say("  " + to.name + " refuses a second copy of an envelope: duplicate_message, nothing stored");
+    return Ok();
+  }
+  ++delivered_;
+  Say("  " + to.name + " reads from " + received->from + ": \"" + received->text +
+      "\" (server time " + std::to_string(received->server_time) + ")");
+  return Ok();
+}
+
+Result<void> Demo::Run() {
+  Say("candor demo — everything happens locally in " + dir_);
+  Say("");
+  Say("Keys");
+  CANDOR_RETURN_IF_ERROR(WriteNewSecretFile(
+      Path("relay.key"), EncodeKeyFile(kRelayKeyKind, relay_key_.Expose()).Expose()));
+  Say("  relay: franking key relay.key (shared with the moderation service only)");
+  const crypto::X25519KeyPair moderator = crypto::X25519KeyPair::Generate(crypto::SystemRandom());
+  CANDOR_RETURN_IF_ERROR(WriteNewSecretFile(
+      Path("moderator.secret"),
+      EncodeKeyFile(kModeratorSecretKind, moderator.private_key().Expose()).Expose()));
+  CANDOR_RETURN_IF_ERROR(WriteOutputFile(
+      Path("moderator.public"),
+      EncodeKeyFile(kModeratorPublicKind, moderator.public_key().bytes()).Expose()));
+  Say("  moderation service: key pair moderator.secret / moderator.public");
+  CANDOR_ASSIGN_OR_RETURN(Device alice, NewDevice("alice"));
+  CANDOR_ASSIGN_OR_RETURN(Device bob, NewDevice("bob"));
+
+  Say("");
+  Say("Conversation");
+  CANDOR_ASSIGN_OR_RETURN(client::OutgoingItem bundle, bob.client.PublishBundle());
+  CANDOR_RETURN_IF_ERROR(WriteOutputFile(Path("bob.bundle"), bundle.bytes));
+  Say("bob publishes a prekey bundle to the directory (" + std::to_string(bundle.bytes.size()) +
+      " bytes: account, identity key, signed prekey, one fresh one-time prekey)");
+  CANDOR_ASSIGN_OR_RETURN(Bytes d1, SendAndRelay(alice, bob, "Hi Bob, it's Alice.",
+                                                 ByteView(bundle.bytes)));
+  CANDOR_RETURN_IF_ERROR(Deliver(bob, d1));
+  CANDOR_ASSIGN_OR_RETURN(Bytes d2, SendAndRelay(bob, alice, "Hi Alice! Got it.", std::nullopt));
+  CANDOR_RETURN_IF_ERROR(Deliver(alice, d2));
+
+  Say("");
+  Say("Out of order: alice sends three messages; the network delivers the third before the second");
+  CANDOR_ASSIGN_OR_RETURN(Bytes d3, SendAndRelay(alice, bob, "Lunch tomorrow?", std::nullopt));
+  CANDOR_ASSIGN_OR_RETURN(Bytes d4, SendAndRelay(alice, bob, "At noon, the usual place.", std::nullopt));
+  CANDOR_ASSIGN_OR_RETURN(Bytes d5, SendAndRelay(alice, bob, "Bring the book.", std::nullopt));
+  CANDOR_RETURN_IF_ERROR(Deliver(bob, d3));
+  CANDOR_RETURN_IF_ERROR(Deliver(bob, d5));
+  CANDOR_RETURN_IF_ERROR(Deliver(bob, d4));
+  Say("The relay delivers the second message again:");
+  CANDOR_RETURN_IF_ERROR(Deliver(bob, d4));
+  CANDOR_ASSIGN_OR_RETURN(Bytes d6, SendAndRelay(bob, alice, "Noon works. See you!", std::nullopt));
+  CANDOR_RETURN_IF_ERROR(Deliver(alice, d6));
+
+  Say("");
+  Say("Safety numbers (compare them in person to rule out a man in the middle)");
+  CANDOR_ASSIGN_OR_RETURN(std::string fa, alice.client.Fingerprint("bob"));
+  CANDOR_ASSIGN_OR_RETURN(std::string fb, bob.client.Fingerprint("alice"));
+  fingerprints_match_ = fa == fb;
+  Say("  alice sees " + fa);
+  Say("  bob sees   " + fb + (fingerprints_match_ ? "  (equal)" : "  (DIFFERENT)"));
+  if (!fingerprints_match_) return Error(Errc::kInternal, "safety numbers differ");
+
+  Say("");
+  Say("bob's history with alice, from his encrypted store:");
+  CANDOR_ASSIGN_OR_RETURN(auto history, bob.client.History("alice", 20));
+  for (const auto& e : history) {
+    Say("  #" + std::to_string(e.id) + " " + e.from + " -> " + e.to + ": \"" + e.text + "\"");
+  }
+  Say("");
+  Say("Reports: the moderator key is ready; explicit reports come with the report module.");
+  Say(keep_ ? "Files kept in " + dir_ + " (alice.dbkey / bob.dbkey open the stores: demo only)."
+            : "The temporary directory is removed; use --keep DIR to inspect the files.");
+  return Ok();
+}
+
+std::string Demo::Summary() const {
+  return JsonObject()
+      .Str("directory", dir_)
+      .Bool("kept", keep_)
+      .Int("envelopes", envelope_count_)
+      .Int("delivered", delivered_)
+      .Int("duplicates_refused", duplicates_refused_)
+      .Bool("fingerprints_match", fingerprints_match_)
+      .Raw("relay_saw", JsonArray(relay_log_))
+      .Finish();
+}
+
+// The directory to work in: --keep DIR (created; it must be empty), else a
+// fresh one under $TMPDIR that is removed afterwards.
+Result<std::string> WorkDirectory(const std::optional<std::string>& keep) {
+  std::error_code ec;
+  if (keep) {
+    fs::create_directories(*keep, ec);
+    if (ec || !fs::is_directory(*keep)) {
+      return Error(Errc::kStorageFailed, "cannot create directory " + *keep);
+    }
+    if (!fs::is_empty(*keep, ec)) {
+      return Error(Errc::kAlreadyExists, *keep + " is not empty; the demo needs an empty directory");
+    }
+    return *keep;
+  }
+  std::string templ = (fs::temp_directory_path(ec) / "candor-demo-XXXXXX").string();
+  if (::mkdtemp(templ.data()) == nullptr) {
+    return Error(Errc::kStorageFailed, "cannot create a temporary directory");
+  }
+  return templ;
+}
+
+}  // namespace
+
+Result<std::string> RunDemo(const Args& args) {
+  const std::optional<std::string> keep = args.Find("keep");
+  CANDOR_ASSIGN_OR_RETURN(std::string dir, WorkDirectory(keep));
+  Demo demo(dir, keep.has_value());
+  Result<void> ran = demo.Run();
+  if (!keep) {
+    std::error_code ignored;
+    fs::remove_all(dir, ignored);
+  }
+  CANDOR_RETURN_IF_ERROR(ran);
+  if (args.Has("json")) return demo.Summary();
+  std::string text = demo.Narrative();
+  if (!text.empty() && text.back() == '\n') text.pop_back();  // main adds one
+  return text;
+}
+
+}  // namespace candor::cli

@@ -1,0 +1,18 @@
+// Opening this device's store for a CLI command: the key from the
+// environment, the system's randomness and clock.
+#ifndef CANDOR_CLI_DEVICE_H_
+#define CANDOR_CLI_DEVICE_H_
+
+#include <string>
+
+#include "candor/client/client.h"
+#include "candor/crypto/result.h"
+
+namespace candor::cli {
+
+client::Clock& CliClock();
+Result<client::Client> OpenDevice(const std::string& db_path);
+
+}  // namespace candor::cli
+
+#endif  // CANDOR_CLI_DEVICE_H_

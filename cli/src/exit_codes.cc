@@ -1,0 +1,23 @@
+#include "exit_codes.h"
+
+#include "json.h"
+
+namespace candor::cli {
+
+// By the Errc ranges (crypto/errc.h): 1-99 general, 100s decoding, 200s
+// crypto, 300s sessions and franking, 400s wire, 500s storage.
+int ExitCodeFor(Errc code) {
+  if (code == Errc::kInvalidArgument) return kExitUsage;
+  const int value = static_cast<int>(code);
+  if (value >= 100 && value < 500) return kExitRejected;
+  if (value >= 500 && value < 600) return kExitStorage;
+  return kExitOther;
+}
+
+std::string ErrorJson(const Error& error) {
+  const std::string inner =
+      JsonObject().Str("code", ErrcName(error.code())).Str("message", error.message()).Finish();
+  return JsonObject().Raw("error", inner).Finish();
+}
+
+}  // namespace candor::cli

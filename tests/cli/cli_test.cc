@@ -1,0 +1,319 @@
+// The candor command end to end, as a script or an auditor would drive it:
+// every check goes through the process's exit code, its JSON and its files.
+#include <fcntl.h>
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "support/temp_dir.h"
+
+extern char** environ;
+
+namespace candor {
+namespace {
+
+using google::protobuf::Struct;
+using google::protobuf::Value;
+
+constexpr const char* kAliceKey = "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1";
+constexpr const char* kBobKey = "b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0";
+
+struct Outcome {
+  int exit_code;
+  std::string out;
+  std::string err;
+  Struct json;  // stdout's object on success, stderr's on failure
+  std::string ErrorCode() const {
+    return json.fields().at("error").struct_value().fields().at("code").string_value();
+  }
+  std::string Str(const std::string& key) const { return json.fields().at(key).string_value(); }
+  double Num(const std::string& key) const { return json.fields().at(key).number_value(); }
+};
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  // Runs candor with `args` and an environment holding only PATH, TMPDIR
+  // and `env`.
+  Outcome Run(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+    const std::string out_path = tmp_.File("stdout"), err_path = tmp_.File("stderr");
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    args.insert(args.begin(), CANDOR_CLI_PATH);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    env.emplace("PATH", "/usr/bin:/bin");
+    env.emplace("TMPDIR", tmp_.path().string());
+    std::vector<std::string> env_strings;
+    for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+    std::vector<char*> envp;
+    for (auto& e : env_strings) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    pid_t pid = 0;
+    EXPECT_EQ(posix_spawn(&pid, CANDOR_CLI_PATH, &actions, nullptr, argv.data(), envp.data()), 0);
+    posix_spawn_file_actions_destroy(&actions);
+    int status = 0;
+    EXPECT_EQ(waitpid(pid, &status, 0), pid);
+    Outcome o{WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadAll(out_path), ReadAll(err_path), {}};
+    if (o.exit_code == 0 && !o.out.empty() && o.out[0] == '{') {
+      EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(o.out, &o.json).ok()) << o.out;
+      EXPECT_TRUE(o.err.empty()) << o.err;
+    } else if (o.exit_code != 0) {
+      EXPECT_TRUE(o.out.empty()) << "failures print nothing on stdout: " << o.out;
+      EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(o.err, &o.json).ok()) << o.err;
+      EXPECT_EQ(o.err.back(), '\n');
+    }
+    return o;
+  }
+  Outcome As(const char* key, std::vector<std::string> args) {
+    return Run(std::move(args), {{"CANDOR_DB_KEY", key}});
+  }
+  std::string F(const std::string& name) { return tmp_.File(name); }
+
+  // alice and bob with stores, a relay key, and bob's bundle.
+  void SetUpDevices() {
+    ASSERT_EQ(As(kAliceKey, {"init", "--db", F("alice.db"), "--account", "alice"}).exit_code, 0);
+    ASSERT_EQ(As(kBobKey, {"init", "--db", F("bob.db"), "--account", "bob"}).exit_code, 0);
+    ASSERT_EQ(Run({"keygen", "relay", "--out", F("relay.key")}).exit_code, 0);
+    ASSERT_EQ(As(kBobKey, {"bundle", "--db", F("bob.db"), "--out", F("bob.bundle")}).exit_code, 0);
+  }
+  // Sends and relays; the sender handles the ack. Returns the delivery path.
+  std::string SendRelayAck(const char* key, const std::string& from, const std::string& to,
+                           const std::string& text, bool with_bundle = false) {
+    const std::string stem = F("m" + std::to_string(++count_));
+    std::vector<std::string> send = {"send", "--db", F(from + ".db"), "--to", to,
+                                     "--text", text, "--out", stem + ".env"};
+    if (with_bundle) {
+      send.push_back("--bundle");
+      send.push_back(F(to + ".bundle"));
+    }
+    Outcome s = As(key, send);
+    EXPECT_EQ(s.exit_code, 0) << s.err;
+    Outcome r = Run({"relay", "--key", F("relay.key"), "--in", stem + ".env", "--out",
+                     stem + ".del", "--ack-out", stem + ".ack", "--time",
+                     std::to_string(1'760'000'000 + count_)});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.Str("sender"), from);
+    EXPECT_EQ(r.Str("recipient"), to);
+    Outcome a = As(key, {"ack", "--db", F(from + ".db"), "--in", stem + ".ack"});
+    EXPECT_EQ(a.exit_code, 0) << a.err;
+    EXPECT_EQ(a.Num("message_id"), s.Num("message_id"));
+    return stem + ".del";
+  }
+  Outcome Receive(const char* key, const std::string& who, const std::string& delivery) {
+    return As(key, {"receive", "--db", F(who + ".db"), "--in", delivery});
+  }
+  std::string History(const char* key, const std::string& who, const std::string& with) {
+    Outcome h = As(key, {"history", "--db", F(who + ".db"), "--with", with});
+    EXPECT_EQ(h.exit_code, 0) << h.err;
+    return h.out;
+  }
+
+  testing::ScopedTempDir tmp_;
+  int count_ = 0;
+};
+
+TEST_F(CliTest, FirstContactRepliesOutOfOrderAndHistory) {
+  SetUpDevices();
+  Outcome r1 = Receive(kBobKey, "bob", SendRelayAck(kAliceKey, "alice", "bob", "Hi Bob", true));
+  ASSERT_EQ(r1.exit_code, 0) << r1.err;
+  EXPECT_EQ(r1.Str("from"), "alice");
+  EXPECT_EQ(r1.Str("text"), "Hi Bob");
+  EXPECT_EQ(r1.Num("server_time"), 1'760'000'001);
+
+  Outcome r2 = Receive(kAliceKey, "alice", SendRelayAck(kBobKey, "bob", "alice", "Hi \"Alice\"\n\u00e9"));
+  ASSERT_EQ(r2.exit_code, 0) << r2.err;
+  EXPECT_EQ(r2.Str("text"), "Hi \"Alice\"\n\u00e9") << "JSON escaping round-trips";
+
+  const std::string d3 = SendRelayAck(kAliceKey, "alice", "bob", "three");
+  const std::string d4 = SendRelayAck(kAliceKey, "alice", "bob", "four");
+  EXPECT_EQ(Receive(kBobKey, "bob", d4).Str("text"), "four");
+  EXPECT_EQ(Receive(kBobKey, "bob", d3).Str("text"), "three");
+
+  Struct history;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(History(kBobKey, "bob", "alice"), &history).ok());
+  const auto& msgs = history.fields().at("messages").list_value().values();
+  ASSERT_EQ(msgs.size(), 4);
+  const std::vector<std::string> texts = {"Hi Bob", "Hi \"Alice\"\n\u00e9", "four", "three"};
+  const std::vector<std::string> dirs = {"in", "out", "in", "in"};
+  for (int i = 0; i < 4; ++i) {
+    const auto& m = msgs[i].struct_value().fields();
+    EXPECT_EQ(m.at("text").string_value(), texts[i]);
+    EXPECT_EQ(m.at("direction").string_value(), dirs[i]);
+    EXPECT_TRUE(m.at("server_time").has_number_value()) << "acked, so known at both ends";
+    EXPECT_TRUE(m.count("id") && m.count("from") && m.count("to"));
+  }
+  EXPECT_EQ(msgs[1].struct_value().fields().at("from").string_value(), "bob");
+  EXPECT_EQ(msgs[1].struct_value().fields().at("to").string_value(), "alice");
+
+  Outcome fa = As(kAliceKey, {"fingerprint", "--db", F("alice.db"), "--with", "bob"});
+  Outcome fb = As(kBobKey, {"fingerprint", "--db", F("bob.db"), "--with", "alice"});
+  ASSERT_EQ(fa.exit_code, 0);
+  EXPECT_EQ(fa.Str("fingerprint").size(), 60u);
+  EXPECT_EQ(fa.Str("fingerprint"), fb.Str("fingerprint"));
+}
+
+TEST_F(CliTest, DuplicateAndTamperedDeliveriesAreRejectedAndChangeNothing) {
+  SetUpDevices();
+  const std::string d1 = SendRelayAck(kAliceKey, "alice", "bob", "once", true);
+  ASSERT_EQ(Receive(kBobKey, "bob", d1).exit_code, 0);
+  const std::string before = History(kBobKey, "bob", "alice");
+
+  Outcome dup = Receive(kBobKey, "bob", d1);
+  EXPECT_EQ(dup.exit_code, 3);
+  EXPECT_EQ(dup.ErrorCode(), "duplicate_message");
+
+  std::string bytes = ReadAll(SendRelayAck(kAliceKey, "alice", "bob", "flip me"));
+  bytes[bytes.size() / 2] ^= 0x01;  // inside the envelope's ciphertext
+  { std::ofstream(F("flipped.del"), std::ios::binary) << bytes; }
+  Outcome flipped = Receive(kBobKey, "bob", F("flipped.del"));
+  EXPECT_EQ(flipped.exit_code, 3) << flipped.err;
+
+  { std::ofstream(F("garbage.del"), std::ios::binary) << "not a delivery"; }
+  EXPECT_EQ(Receive(kBobKey, "bob", F("garbage.del")).exit_code, 3);
+  EXPECT_EQ(History(kBobKey, "bob", "alice"), before);
+}
+
+TEST_F(CliTest, WrongKeyIsExit4AndLeavesTheStoreByteIdentical) {
+  SetUpDevices();
+  const std::string before = ReadAll(F("bob.db"));
+  Outcome o = As(kAliceKey, {"history", "--db", F("bob.db"), "--with", "alice"});
+  EXPECT_EQ(o.exit_code, 4);
+  EXPECT_EQ(o.ErrorCode(), "wrong_key");
+  EXPECT_EQ(ReadAll(F("bob.db")), before);
+  Outcome missing = As(kBobKey, {"history", "--db", F("nope.db"), "--with", "alice"});
+  EXPECT_EQ(missing.exit_code, 4);
+  EXPECT_EQ(missing.ErrorCode(), "not_found");
+  // A plain SQLite file; and a file that cannot be a store at all. (Random
+  // bytes of the right size look exactly like a store under another key.)
+  { std::ofstream(F("plain.db"), std::ios::binary) << std::string("SQLite format 3\0", 16)
+                                                   << std::string(4080, '\0'); }
+  EXPECT_EQ(As(kBobKey, {"history", "--db", F("plain.db"), "--with", "a"}).ErrorCode(),
+            "not_a_candor_database");
+  { std::ofstream(F("notes.txt")) << "shopping list"; }
+  EXPECT_EQ(As(kBobKey, {"history", "--db", F("notes.txt"), "--with", "a"}).ErrorCode(),
+            "not_a_candor_database");
+  EXPECT_EQ(As(kBobKey, {"init", "--db", F("bob.db"), "--account", "bob"}).exit_code, 4)
+      << "init never overwrites";
+  EXPECT_EQ(ReadAll(F("bob.db")), before);
+}
+
+TEST_F(CliTest, KeysComeOnlyFromTheEnvironment) {
+  Outcome none = Run({"init", "--db", F("x.db"), "--account", "x"});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_FALSE(std::filesystem::exists(F("x.db")));
+  Outcome both = Run({"init", "--db", F("x.db"), "--account", "x"},
+                     {{"CANDOR_DB_KEY", kAliceKey}, {"CANDOR_PASSPHRASE", "pw"}});
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_EQ(As("abcd", {"init", "--db", F("x.db"), "--account", "x"}).exit_code, 2);
+  EXPECT_EQ(As(kAliceKey, {"init", "--db", F("x.db"), "--account", "x", "--key", kAliceKey}).exit_code, 2)
+      << "no key flag exists";
+  EXPECT_FALSE(std::filesystem::exists(F("x.db")));
+
+  // A passphrase store: Argon2id on open, the salt inside the file.
+  Outcome p = Run({"init", "--db", F("p.db"), "--account", "pat"}, {{"CANDOR_PASSPHRASE", "correct horse"}});
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_EQ(p.Str("account"), "pat");
+  EXPECT_EQ(p.Str("identity_key").size(), 64u);
+  EXPECT_EQ(p.Str("fingerprint").size(), 30u);
+  EXPECT_EQ(Run({"bundle", "--db", F("p.db"), "--out", F("p.bundle")},
+                {{"CANDOR_PASSPHRASE", "wrong horse"}}).ErrorCode(), "wrong_key");
+}
+
+TEST_F(CliTest, UsageErrorsAreExit2WithAJsonError) {
+  EXPECT_EQ(Run({}).exit_code, 2);
+  EXPECT_EQ(Run({"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(Run({"keygen"}).exit_code, 2);
+  EXPECT_EQ(As(kAliceKey, {"init", "--db", F("x.db")}).exit_code, 2);
+  EXPECT_EQ(As(kAliceKey, {"init", "--db", F("x.db"), "--db", F("y.db"), "--account", "a"}).exit_code, 2);
+  EXPECT_EQ(As(kAliceKey, {"history", "--db", F("x.db"), "--with", "a", "--limit", "ten"}).exit_code, 2);
+  EXPECT_EQ(Run({"relay", "--key", F("k"), "--in", F("i"), "--out", F("o"), "--ack-out", F("a"),
+                 "--time", "0"}).exit_code, 2);
+  Outcome help = Run({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("candor send"), std::string::npos);
+}
+
+TEST_F(CliTest, SendWithoutASessionNeedsABundle) {
+  SetUpDevices();
+  Outcome o = As(kAliceKey, {"send", "--db", F("alice.db"), "--to", "bob", "--text", "hi", "--out", F("e")});
+  EXPECT_EQ(o.exit_code, 3);
+  EXPECT_EQ(o.ErrorCode(), "invalid_state");
+  EXPECT_FALSE(std::filesystem::exists(F("e")));
+  Outcome bad = As(kAliceKey, {"send", "--db", F("alice.db"), "--to", "carol", "--bundle",
+                               F("bob.bundle"), "--text", "hi", "--out", F("e")});
+  EXPECT_EQ(bad.ErrorCode(), "wrong_peer");
+}
+
+TEST_F(CliTest, KeyFilesAreSecretAndNeverOverwritten) {
+  ASSERT_EQ(Run({"keygen", "relay", "--out", F("relay.key")}).exit_code, 0);
+  struct stat st {};
+  ASSERT_EQ(stat(F("relay.key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  const std::string key = ReadAll(F("relay.key"));
+  EXPECT_EQ(key.rfind("candor-relay-key-v1 ", 0), 0u);
+  Outcome again = Run({"keygen", "relay", "--out", F("relay.key")});
+  EXPECT_EQ(again.exit_code, 4);
+  EXPECT_EQ(again.ErrorCode(), "already_exists");
+  EXPECT_EQ(ReadAll(F("relay.key")), key);
+
+  Outcome m = Run({"keygen", "moderator", "--out", F("mod.secret"), "--public-out", F("mod.public")});
+  ASSERT_EQ(m.exit_code, 0) << m.err;
+  EXPECT_EQ(m.Str("public_key").size(), 64u);
+  EXPECT_NE(ReadAll(F("mod.public")).find(m.Str("public_key")), std::string::npos);
+  ASSERT_EQ(stat(F("mod.secret").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+  // A moderator key is not a relay key.
+  { std::ofstream(F("e")) << "x"; }
+  Outcome wrong = Run({"relay", "--key", F("mod.secret"), "--in", F("e"), "--out", F("d"),
+                       "--ack-out", F("a")});
+  EXPECT_EQ(wrong.exit_code, 3);
+  EXPECT_EQ(wrong.ErrorCode(), "invalid_encoding");
+}
+
+TEST_F(CliTest, DemoTellsTheStoryAndKeepsFilesOnRequest) {
+  Outcome story = Run({"demo"});
+  ASSERT_EQ(story.exit_code, 0) << story.err;
+  EXPECT_NE(story.out.find("the relay sees: sender=alice recipient=bob"), std::string::npos);
+  EXPECT_NE(story.out.find("duplicate_message"), std::string::npos);
+  EXPECT_NE(story.out.find("(equal)"), std::string::npos);
+
+  Outcome json = Run({"demo", "--json", "--keep", F("kept")});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_EQ(json.Num("delivered"), 6);
+  EXPECT_EQ(json.Num("duplicates_refused"), 1);
+  EXPECT_TRUE(json.json.fields().at("fingerprints_match").bool_value());
+  for (const auto& seen : json.json.fields().at("relay_saw").list_value().values()) {
+    const auto& f = seen.struct_value().fields();
+    EXPECT_EQ(f.size(), 6u) << "sender, recipient, type, two sizes, time: nothing else";
+    EXPECT_FALSE(f.count("text"));
+  }
+  // The kept stores open with the kept keys.
+  std::string key = ReadAll(F("kept/bob.dbkey"));
+  key.pop_back();
+  Outcome h = Run({"history", "--db", F("kept/bob.db"), "--with", "alice"}, {{"CANDOR_DB_KEY", key}});
+  ASSERT_EQ(h.exit_code, 0) << h.err;
+  EXPECT_EQ(h.json.fields().at("messages").list_value().values_size(), 6);
+  EXPECT_EQ(Run({"demo", "--keep", F("kept")}).exit_code, 4) << "a non-empty directory is refused";
+}
+
+}  // namespace
+}  // namespace candor
