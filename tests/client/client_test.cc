@@ -129,7 +129,8 @@ TEST_F(ClientTest, OutOfOrderAndBatchDelivery) {
   const Bytes d1 = SendNext(alice, bob, "1");
   const Bytes d2 = SendNext(alice, bob, "2");
   const Bytes d3 = SendNext(alice, bob, "3");
-  const ByteView batch[] = {d3, Bytes{1, 2, 3}, d1, d3};
+  const Bytes junk = {1, 2, 3};
+  const ByteView batch[] = {d3, junk, d1, d3};
   auto results = bob.ReceiveBatch(batch);
   ASSERT_TRUE(results.has_value());
   ASSERT_EQ(results->size(), 4u);
