@@ -29,6 +29,7 @@ std::string_view ErrcName(Errc code) {
     case Errc::kDuplicateMessage: return "duplicate_message";
     case Errc::kTooManySkipped: return "too_many_skipped";
     case Errc::kFrankingMismatch: return "franking_mismatch";
+    case Errc::kPreviewMismatch: return "preview_mismatch";
     case Errc::kMessageTooLarge: return "message_too_large";
     case Errc::kUnsupportedVersion: return "unsupported_version";
     case Errc::kMalformed: return "malformed";

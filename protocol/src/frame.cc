@@ -40,8 +40,8 @@ size_t Padme(size_t length) {
   return (length + mask) & ~mask;
 }
 
-Result<size_t> PaddedSize(size_t size) {
-  if (size >= kMaxPaddedPlaintextBytes) {
+Result<size_t> PaddedSize(size_t size, size_t max_bucket) {
+  if (size >= max_bucket || Padme(size + 1) > max_bucket) {
     return Error(Errc::kMessageTooLarge, "plaintext does not fit the largest padding bucket");
   }
   return std::max(kMinPaddingBucket, Padme(size + 1));
@@ -59,19 +59,19 @@ Result<void> internal::CheckCiphertextSize(size_t size) {
   return Ok();
 }
 
-Result<SecretBytes> Pad(ByteView plaintext) {
-  CANDOR_ASSIGN_OR_RETURN(size_t bucket, PaddedSize(plaintext.size()));
+Result<SecretBytes> Pad(ByteView plaintext, size_t max_bucket) {
+  CANDOR_ASSIGN_OR_RETURN(size_t bucket, PaddedSize(plaintext.size(), max_bucket));
   SecretBytes out(bucket);  // zero-filled
   std::copy(plaintext.begin(), plaintext.end(), out.Expose().begin());
   out.Expose()[plaintext.size()] = kPadMarker;
   return out;
 }
 
-Result<ByteView> Unpad(ByteView padded) {
+Result<ByteView> Unpad(ByteView padded, size_t max_bucket) {
   // The plaintext was authenticated before it gets here, so the scan below
   // is no padding oracle.
-  if (padded.empty() || !PaddedSize(padded.size() - 1).has_value() ||
-      *PaddedSize(padded.size() - 1) != padded.size()) {
+  if (padded.empty() || !PaddedSize(padded.size() - 1, max_bucket).has_value() ||
+      *PaddedSize(padded.size() - 1, max_bucket) != padded.size()) {
     return Error(Errc::kBadPadding, "padded plaintext is not a bucket size");
   }
   size_t end = padded.size();

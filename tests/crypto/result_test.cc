@@ -62,7 +62,7 @@ TEST(Errc, EveryCodeHasAUniqueName) {
                       Errc::kOutputTooLong, Errc::kInvalidAccount,
                       Errc::kBadPrekeySignature, Errc::kInvalidState,
                       Errc::kHeaderDecryptFailed, Errc::kDuplicateMessage,
-                      Errc::kTooManySkipped, Errc::kFrankingMismatch,
+                      Errc::kTooManySkipped, Errc::kFrankingMismatch, Errc::kPreviewMismatch,
                       Errc::kMessageTooLarge, Errc::kUnsupportedVersion, Errc::kMalformed,
                       Errc::kUnknownField, Errc::kBadFieldLength, Errc::kFieldOutOfRange,
                       Errc::kMissingField, Errc::kBadPadding, Errc::kWrongPeer,

@@ -37,6 +37,7 @@ enum class Errc : uint16_t {
   kDuplicateMessage = 304,     // message key already used (replay / duplicate)
   kTooManySkipped = 305,       // message claims a jump beyond kMaxSkip
   kFrankingMismatch = 306,     // franking commitment or relay tag does not match
+  kPreviewMismatch = 307,      // a report preview differs from the stored messages it names
 
   // Wire format (protocol/): one code per decoding layer.
   kMessageTooLarge = 400,     // input above the type's size cap

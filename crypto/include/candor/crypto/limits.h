@@ -61,6 +61,27 @@ inline constexpr size_t kMaxPrekeyBundleBytes = kMaxAccountBytes + 256;
 // A session with the maximum of skipped keys (about 60 bytes each) fits.
 inline constexpr size_t kMaxSessionStateBytes = 256 * 1024;
 
+// --- Reports (report/) -----------------------------------------------------------
+// The reported message plus the four immediately before it in the same
+// conversation, both directions (DESIGN.md "Reports"). Never more.
+inline constexpr size_t kReportWindow = 5;
+// A serialized ReportBundle (version byte included): five messages of the
+// largest content, their openings and addresses, and the header fields.
+inline constexpr size_t kMaxReportBundleBytes =
+    1 + kReportWindow * (kMaxContentBytes + 2 * kMaxAccountBytes + 3 * 32 + 64) +
+    2 * kMaxAccountBytes + 64;
+// Reports are padded to Padmé buckets up to this one (a power of two, so a
+// bucket itself), then sealed (48 bytes of crypto_box_seal overhead).
+inline constexpr size_t kMaxReportPaddedBytes = 512 * 1024;
+inline constexpr size_t kMaxReportSealedBytes = kMaxReportPaddedBytes + 48;
+static_assert(kMaxReportBundleBytes < kMaxReportPaddedBytes);
+// The preview JSON: base64 content plus text, which JSON escaping can grow
+// up to six-fold (\u0000).
+inline constexpr size_t kMaxReportPreviewBytes = 4 * 1024 * 1024;
+
+// How far in the future a report's creation time may be when submitted.
+inline constexpr uint64_t kMaxReportClockSkewSeconds = 300;
+
 // --- Client ----------------------------------------------------------------------
 // The most messages one history call returns (a page; use a cursor for more).
 inline constexpr size_t kMaxHistoryPage = 1000;

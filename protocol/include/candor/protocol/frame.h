@@ -13,6 +13,7 @@
 
 #include "candor/crypto/bytes.h"
 #include "candor/crypto/franking.h"
+#include "candor/crypto/limits.h"
 #include "candor/crypto/result.h"
 #include "candor/crypto/secret.h"
 
@@ -21,12 +22,14 @@ namespace candor::protocol {
 // Padmé rounding of a length (exposed for tests and documentation).
 size_t Padme(size_t length);
 // The bucket a plaintext of `size` bytes (before the 0x80 marker) pads to;
-// kMessageTooLarge above the largest bucket.
-Result<size_t> PaddedSize(size_t size);
-Result<SecretBytes> Pad(ByteView plaintext);
+// kMessageTooLarge above the largest bucket, `max_bucket` (a Padmé bucket:
+// kMaxPaddedPlaintextBytes for ratchet plaintexts, kMaxReportPaddedBytes
+// for reports).
+Result<size_t> PaddedSize(size_t size, size_t max_bucket = kMaxPaddedPlaintextBytes);
+Result<SecretBytes> Pad(ByteView plaintext, size_t max_bucket = kMaxPaddedPlaintextBytes);
 // Inverse of Pad; kBadPadding unless the input is a bucket size ending in
 // 0x80 then only zeros.
-Result<ByteView> Unpad(ByteView padded);
+Result<ByteView> Unpad(ByteView padded, size_t max_bucket = kMaxPaddedPlaintextBytes);
 
 struct Frame {
   Bytes content;  // serialized Content, verbatim

@@ -1,0 +1,85 @@
+// The report formats (protocol/proto/candor/report.proto, docs/reports.md):
+// the ReportBundle the moderation service receives, and the preview the
+// user is shown before submit, as JSON. Both decoders are strict, in the
+// usual layers (wire.h), because both read input a hostile party can shape:
+// a moderator opens bundles from anyone, and a preview file can be edited.
+#ifndef CANDOR_PROTOCOL_REPORT_WIRE_H_
+#define CANDOR_PROTOCOL_REPORT_WIRE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "candor/crypto/bytes.h"
+#include "candor/crypto/franking.h"
+#include "candor/crypto/result.h"
+#include "candor/protocol/device_store.h"
+
+namespace candor::protocol {
+
+enum class ReportReason : uint8_t {
+  kSpam = 1,
+  kHarassment = 2,
+  kThreat = 3,
+  kSexualContent = 4,
+  kImpersonation = 5,
+  kOther = 6,
+};
+// "spam", "harassment", "threat", "sexual_content", "impersonation", "other".
+std::string_view ReportReasonName(ReportReason reason);
+// kFieldOutOfRange for any other name.
+Result<ReportReason> ParseReportReason(std::string_view name);
+
+struct ReportedMessage {
+  std::string sender;
+  std::string recipient;
+  uint64_t server_time;  // 0: unknown (an outgoing message never acknowledged)
+  Bytes content;         // serialized Content, verbatim
+  crypto::FrankingKey franking_key;
+  crypto::FrankingCommitment commitment;
+  std::optional<crypto::RelayTag> relay_tag;  // absent: unverifiable
+};
+ReportedMessage CopyReportedMessage(const ReportedMessage& m);
+
+struct ReportBundle {
+  std::string reporter;
+  std::string reported;
+  ReportReason reason;
+  uint64_t created_at;
+  std::vector<ReportedMessage> messages;  // 1..kReportWindow, oldest first
+};
+
+// Version byte + ReportBundle. Both check: accounts, 1..kReportWindow
+// messages, every message between `reporter` and `reported` (in either
+// direction), key/commitment/tag lengths, content size.
+Result<Bytes> EncodeReportBundle(const ReportBundle& bundle);
+Result<ReportBundle> DecodeReportBundle(ByteView bytes);
+
+// What the user is shown: the bundle exactly as it will be serialized, plus
+// the local ids of its messages (the last is the reported one).
+struct ReportPreview {
+  std::vector<int64_t> message_ids;  // parallel to bundle.messages
+  ReportBundle bundle;
+};
+
+inline constexpr std::string_view kReportPreviewFormat = "candor-report-preview-v1";
+
+// The JSON document (report.proto's ReportPreview). Besides the bundle's
+// fields it spells out, for the reader, each message's direction, decoded
+// text and verifiability, the channel, and the exact sizes of the bundle and
+// of the sealed bytes that leave the device.
+Result<std::string> ReportPreviewToJson(const ReportPreview& preview, bool pretty);
+// Strict: size cap (kMaxReportPreviewBytes), UTF-8, JSON syntax, no unknown
+// fields, every bundle check, and every derived field (direction, text,
+// verifiable, sizes, format, channel) equal to what the bytes imply — an
+// edited text without its content is refused here.
+Result<ReportPreview> ReportPreviewFromJson(std::string_view json);
+
+// The size `bundle_bytes` pads and seals to.
+Result<size_t> SealedReportSize(size_t bundle_bytes);
+
+}  // namespace candor::protocol
+
+#endif  // CANDOR_PROTOCOL_REPORT_WIRE_H_
