@@ -152,11 +152,12 @@ struct MemoryStore::State {
   std::map<int64_t, StoredMessage> messages;
   std::set<EnvelopeDigest> received;
   int64_t next_id;
+  std::vector<ReportRecord> reports;
 };
 
 MemoryStore::State MemoryStore::Snapshot() const {
   State s{std::nullopt, {}, {}, signed_prekey_signatures_, next_one_time_prekey_id_,
-          {},           {}, received_, next_id_};
+          {},           {}, received_, next_id_, reports_};
   if (identity_) s.identity.emplace(LocalIdentity{identity_->account, identity_->identity.Clone()});
   for (const auto& [id, k] : signed_prekeys_) s.signed_prekeys.emplace(id, k.Clone());
   for (const auto& [id, k] : one_time_prekeys_) s.one_time_prekeys.emplace(id, k.Clone());
@@ -179,7 +180,16 @@ void MemoryStore::Restore(State&& s) {
   messages_ = std::move(s.messages);
   received_ = std::move(s.received);
   next_id_ = s.next_id;
+  reports_ = std::move(s.reports);
 }
+
+Result<int64_t> MemoryStore::SaveReport(const ReportRecord& record) {
+  reports_.push_back(record);
+  reports_.back().id = static_cast<int64_t>(reports_.size());
+  return reports_.back().id;
+}
+
+Result<std::vector<ReportRecord>> MemoryStore::ListReports() { return reports_; }
 
 Result<void> MemoryStore::InTransaction(const std::function<Result<void>()>& work) {
   State before = Snapshot();

@@ -93,6 +93,9 @@ constexpr Migration kMigrations[] = {
       -- One-time prekey ids come from a counter that survives consumption:
       -- an id is never reused, so an old bundle cannot name a new key.
       ALTER TABLE identity ADD COLUMN next_one_time_prekey_id INTEGER NOT NULL DEFAULT 1;
+      -- To whom each report was sealed (the moderation service's public key).
+      ALTER TABLE reports ADD COLUMN moderator_key BLOB
+        CHECK (moderator_key IS NULL OR length(moderator_key) = 32);
     )sql"},
 };
 

@@ -418,4 +418,45 @@ Result<size_t> Store::PurgeExpired(uint64_t now) {
   return static_cast<size_t>(impl_->db.Changes());
 }
 
+Result<int64_t> Store::SaveReport(const protocol::ReportRecord& r) {
+  auto& db = impl_->db;
+  CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
+  CANDOR_ASSIGN_OR_RETURN(std::optional<int64_t> conversation, FindConversation(db, r.peer));
+  CANDOR_ASSIGN_OR_RETURN(auto q, db.Cached(
+      "INSERT INTO reports(conversation_id, peer, reason, created_at, message_count, preview, "
+      "sealed, moderator_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  if (conversation) {
+    q->BindInt(1, *conversation);
+  } else {
+    q->BindNull(1);
+  }
+  q->BindText(2, r.peer).BindText(3, r.reason).BindInt(4, static_cast<int64_t>(r.created_at))
+      .BindInt(5, static_cast<int64_t>(r.message_count)).BindBlob(6, AsBytes(r.preview))
+      .BindBlob(7, r.sealed).BindBlob(8, r.moderator_key);
+  CANDOR_RETURN_IF_ERROR(q->Run());
+  const int64_t id = db.LastInsertRowId();
+  CANDOR_RETURN_IF_ERROR(tx.Commit());
+  return id;
+}
+
+Result<std::vector<protocol::ReportRecord>> Store::ListReports() {
+  CANDOR_ASSIGN_OR_RETURN(auto q, impl_->db.Cached(
+      "SELECT id, peer, reason, created_at, message_count, preview, sealed, moderator_key "
+      "FROM reports ORDER BY id"));
+  std::vector<protocol::ReportRecord> out;
+  for (;;) {
+    CANDOR_ASSIGN_OR_RETURN(bool row, q->Step());
+    if (!row) break;
+    CANDOR_ASSIGN_OR_RETURN(auto key, FixedColumn<32>(*q, 7, "report moderator key"));
+    const ByteView preview = q->ColumnBlob(5);
+    const ByteView sealed = q->ColumnBlob(6);
+    out.push_back(protocol::ReportRecord{
+        q->ColumnInt(0), q->ColumnText(1), q->ColumnText(2),
+        static_cast<uint64_t>(q->ColumnInt(3)), static_cast<size_t>(q->ColumnInt(4)),
+        std::string(reinterpret_cast<const char*>(preview.data()), preview.size()), key,
+        Bytes(sealed.begin(), sealed.end())});
+  }
+  return out;
+}
+
 }  // namespace candor::storage

@@ -59,6 +59,19 @@ struct SignedPrekeyRecord {
   crypto::Ed25519Signature signature;
 };
 
+// One entry of the local report log: what this device disclosed, when, and
+// to whom.
+struct ReportRecord {
+  int64_t id;  // assigned by SaveReport
+  std::string peer;
+  std::string reason;
+  uint64_t created_at;
+  size_t message_count;
+  std::string preview;  // the preview JSON, exactly as the user was shown it
+  std::array<uint8_t, 32> moderator_key;
+  Bytes sealed;         // exactly the bytes handed out
+};
+
 // The replay marker of an envelope: BLAKE2b-256 of its bytes.
 using EnvelopeDigest = std::array<uint8_t, 32>;
 EnvelopeDigest DigestEnvelope(ByteView envelope_bytes);
@@ -112,6 +125,13 @@ class DeviceStore : public PrekeySource {
                                                             int64_t local_order, size_t limit,
                                                             uint64_t now) = 0;
   virtual Result<std::optional<StoredMessage>> MessageById(int64_t id, uint64_t now) = 0;
+
+  // --- Report log ---------------------------------------------------------------
+  // Returns the new entry's id (record.id is ignored).
+  virtual Result<int64_t> SaveReport(const ReportRecord& record) = 0;
+  // Every submitted report, oldest first. Reports are never purged with
+  // messages: the log is the user's record of what they disclosed.
+  virtual Result<std::vector<ReportRecord>> ListReports() = 0;
 
   // --- Disappearing messages ----------------------------------------------------
   // Messages stored from now on in this conversation expire `seconds` after

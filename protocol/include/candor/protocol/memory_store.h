@@ -41,6 +41,8 @@ class MemoryStore final : public DeviceStore {
   Result<void> SetDisappearingTimer(std::string_view peer,
                                     std::optional<uint64_t> seconds) override;
   Result<size_t> PurgeExpired(uint64_t now) override;
+  Result<int64_t> SaveReport(const ReportRecord& record) override;
+  Result<std::vector<ReportRecord>> ListReports() override;
 
  private:
   struct Conversation {
@@ -71,6 +73,7 @@ class MemoryStore final : public DeviceStore {
   std::map<int64_t, StoredMessage> messages_;
   std::set<EnvelopeDigest> received_;
   int64_t next_id_ = 1;
+  std::vector<ReportRecord> reports_;
 };
 
 // A deep copy of a stored message (StoredMessage is move-only: it holds a key).

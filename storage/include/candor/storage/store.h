@@ -116,6 +116,8 @@ class Store final : public protocol::DeviceStore {
   Result<void> SetDisappearingTimer(std::string_view peer,
                                     std::optional<uint64_t> seconds) override;
   Result<size_t> PurgeExpired(uint64_t now) override;
+  Result<int64_t> SaveReport(const protocol::ReportRecord& record) override;
+  Result<std::vector<protocol::ReportRecord>> ListReports() override;
 
   // For tests and tools inside storage/ (the RAII database layer is private).
   struct Impl;
