@@ -8,54 +8,14 @@
 #include <fstream>
 
 #include "candor/crypto/fingerprint.h"
-#include "candor/crypto/random.h"
-#include "candor/protocol/relay.h"
-#include "support/temp_dir.h"
+#include "support/client_world.h"
 
 namespace candor {
 namespace {
 
 using client::Client;
 
-class ClientTest : public ::testing::Test {
- protected:
-  storage::StoreKey Key(uint8_t fill) {
-    SecretArray<32> k;
-    for (auto& b : k.Expose()) b = fill;
-    return storage::StoreKey::Raw(std::move(k));
-  }
-  Client Make(const std::string& account, uint8_t key_fill) {
-    auto c = Client::Create(tmp_.File(account + ".db"), Key(key_fill), account, rng_, clock_);
-    EXPECT_TRUE(c.has_value()) << c.error().message();
-    return std::move(c).value();
-  }
-  // Through the relay; the sender handles the ack. Returns the delivery.
-  Bytes Relay(Client& from, const client::SentMessage& sent) {
-    EXPECT_EQ(sent.envelope.channel, client::Channel::kRelay);
-    clock_.Advance(1);
-    auto r = protocol::RelayEnvelope(relay_key_, sent.envelope.bytes, clock_.NowSeconds());
-    EXPECT_TRUE(r.has_value());
-    EXPECT_TRUE(from.HandleAck(r->ack).has_value());
-    return r->delivery;
-  }
-  Bytes SendFirst(Client& from, Client& to, const std::string& text) {
-    auto bundle = to.PublishBundle();
-    EXPECT_TRUE(bundle.has_value());
-    auto sent = from.Send(to.account(), text, ByteView(bundle->bytes));
-    EXPECT_TRUE(sent.has_value()) << sent.error().message();
-    return Relay(from, *sent);
-  }
-  Bytes SendNext(Client& from, Client& to, const std::string& text) {
-    auto sent = from.Send(to.account(), text);
-    EXPECT_TRUE(sent.has_value()) << sent.error().message();
-    return Relay(from, *sent);
-  }
-
-  crypto::InsecureDeterministicRandom rng_{11};
-  client::ManualClock clock_{1'750'000'000};
-  crypto::RelayKey relay_key_ = crypto::GenerateRelayKey(rng_);
-  testing::ScopedTempDir tmp_;
-};
+using ClientTest = testing::ClientWorld;
 
 TEST_F(ClientTest, ConversationBothWaysWithHistoryAndSafetyNumbers) {
   Client alice = Make("alice", 1);

@@ -1,0 +1,71 @@
+// The moderation side of a report: open the sealed bundle and judge every
+// message on its franking evidence (DESIGN.md "Message franking", step 6).
+//
+//   verified      the sender's commitment opens to exactly this sender,
+//                 recipient and content, and the relay's tag binds that
+//                 commitment to this sender, recipient and server time;
+//   forged        either check fails (altered text, sender, recipient or
+//                 time; a fabricated message), or the content is not a
+//                 Content message;
+//   unverifiable  the commitment opens, but there is no relay tag (an
+//                 outgoing message whose acknowledgement never arrived).
+//
+// A message is never "verified" unless it was sent as shown. What franking
+// cannot show: that the window is complete (a modified client could leave
+// messages out) or who submitted the report (a sealed box is anonymous; the
+// service authenticates the submitter's connection). docs/reports.md.
+#ifndef CANDOR_REPORT_VERIFIER_H_
+#define CANDOR_REPORT_VERIFIER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "candor/crypto/bytes.h"
+#include "candor/crypto/franking.h"
+#include "candor/crypto/result.h"
+#include "candor/crypto/x25519.h"
+#include "candor/protocol/report_wire.h"
+
+namespace candor::report {
+
+enum class Verdict : uint8_t { kVerified = 1, kForged = 2, kUnverifiable = 3 };
+std::string_view VerdictName(Verdict verdict);  // "verified", "forged", "unverifiable"
+
+struct VerifiedMessage {
+  std::string sender;
+  std::string recipient;
+  uint64_t server_time;
+  std::string text;  // empty when the content does not decode
+  Verdict verdict;
+  std::string why;   // for the moderator: which check decided
+};
+
+struct VerifiedReport {
+  std::string reporter;
+  std::string reported;
+  protocol::ReportReason reason;
+  uint64_t created_at;
+  std::vector<VerifiedMessage> messages;  // as in the bundle: oldest first
+};
+
+class Verifier {
+ public:
+  // The moderation service's key pair and the franking key it shares with
+  // the relay.
+  Verifier(crypto::X25519KeyPair moderator, crypto::RelayKey relay_key)
+      : moderator_(std::move(moderator)), relay_key_(std::move(relay_key)) {}
+
+  // kMessageTooLarge above kMaxReportSealedBytes; kDecryptFailed if it does
+  // not open under this service's key (sealed to another key, or altered);
+  // kBadPadding, then the bundle decoder's errors.
+  Result<VerifiedReport> Verify(ByteView sealed) const;
+
+ private:
+  crypto::X25519KeyPair moderator_;
+  crypto::RelayKey relay_key_;
+};
+
+}  // namespace candor::report
+
+#endif  // CANDOR_REPORT_VERIFIER_H_

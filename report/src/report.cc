@@ -1,0 +1,102 @@
+#include "candor/report/report.h"
+
+#include <algorithm>
+
+#include "candor/crypto/limits.h"
+#include "candor/crypto/sealed_box.h"
+#include "candor/protocol/frame.h"
+
+namespace candor::report {
+
+using protocol::ReportBundle;
+using protocol::ReportedMessage;
+using protocol::ReportPreview;
+using protocol::StoredMessage;
+
+namespace {
+
+ReportedMessage FromStored(const StoredMessage& m) {
+  // An acknowledgement brings the time and the tag together; a message with
+  // only one of them cannot be checked either way.
+  const bool acked = m.relay_tag.has_value() && m.server_time.has_value();
+  return ReportedMessage{m.sender,
+                         m.recipient,
+                         acked ? *m.server_time : 0,
+                         m.content,
+                         m.franking_key.Clone(),
+                         m.franking_commitment,
+                         acked ? m.relay_tag : std::nullopt};
+}
+
+}  // namespace
+
+Result<ReportPreview> PrepareReport(protocol::DeviceStore& store, std::string_view reporter,
+                                    std::string_view peer, int64_t message_id,
+                                    protocol::ReportReason reason, uint64_t now) {
+  CANDOR_ASSIGN_OR_RETURN(std::optional<StoredMessage> reported, store.MessageById(message_id, now));
+  if (!reported || reported->peer != peer) {
+    return Error(Errc::kNotFound, "no message " + std::to_string(message_id) +
+                                      " in this conversation (or it has expired)");
+  }
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<StoredMessage> before,
+      store.MessagesBefore(peer, reported->local_order, kReportWindow - 1, now));
+  ReportPreview preview{{}, ReportBundle{std::string(reporter), std::string(peer), reason, now, {}}};
+  for (const StoredMessage& m : before) {
+    preview.message_ids.push_back(m.id);
+    preview.bundle.messages.push_back(FromStored(m));
+  }
+  preview.message_ids.push_back(reported->id);
+  preview.bundle.messages.push_back(FromStored(*reported));
+  // The encoder's checks (window size, both ends, lengths) hold for what the
+  // store returned; a failure here is a bug or a damaged store.
+  CANDOR_RETURN_IF_ERROR(protocol::EncodeReportBundle(preview.bundle));
+  return preview;
+}
+
+Result<Bytes> SealReport(const ReportBundle& bundle, const crypto::X25519PublicKey& moderator) {
+  CANDOR_ASSIGN_OR_RETURN(Bytes encoded, protocol::EncodeReportBundle(bundle));
+  CANDOR_ASSIGN_OR_RETURN(SecretBytes padded, protocol::Pad(encoded, kMaxReportPaddedBytes));
+  return crypto::SealedBoxSeal(moderator, padded.Expose());
+}
+
+Result<SubmittedReport> SubmitReport(protocol::DeviceStore& store, std::string_view reporter,
+                                     const ReportPreview& preview,
+                                     const crypto::X25519PublicKey& moderator, uint64_t now) {
+  if (preview.message_ids.empty() || preview.message_ids.size() != preview.bundle.messages.size()) {
+    return Error(Errc::kInvalidArgument, "a preview has one local id per message");
+  }
+  if (preview.bundle.reporter != reporter) {
+    return Error(Errc::kPreviewMismatch, "the preview was made by another account");
+  }
+  // What the user saw must be what is stored: prepare again and compare the
+  // serialized bundles, byte for byte.
+  CANDOR_ASSIGN_OR_RETURN(ReportPreview fresh,
+                          PrepareReport(store, reporter, preview.bundle.reported,
+                                        preview.message_ids.back(), preview.bundle.reason, now));
+  fresh.bundle.created_at = preview.bundle.created_at;
+  CANDOR_ASSIGN_OR_RETURN(Bytes expected, protocol::EncodeReportBundle(fresh.bundle));
+  CANDOR_ASSIGN_OR_RETURN(Bytes shown, protocol::EncodeReportBundle(preview.bundle));
+  if (expected != shown || fresh.message_ids != preview.message_ids) {
+    return Error(Errc::kPreviewMismatch,
+                 "the preview differs from the stored messages (edited, or the conversation "
+                 "changed since): prepare it again");
+  }
+  if (preview.bundle.created_at > now + kMaxReportClockSkewSeconds) {
+    return Error(Errc::kPreviewMismatch, "the preview is dated in the future");
+  }
+  CANDOR_ASSIGN_OR_RETURN(std::string json, protocol::ReportPreviewToJson(preview, false));
+  CANDOR_ASSIGN_OR_RETURN(Bytes sealed, SealReport(preview.bundle, moderator));
+  const protocol::ReportRecord record{0,
+                                      preview.bundle.reported,
+                                      std::string(protocol::ReportReasonName(preview.bundle.reason)),
+                                      preview.bundle.created_at,
+                                      preview.bundle.messages.size(),
+                                      std::move(json),
+                                      moderator.bytes(),
+                                      sealed};
+  CANDOR_ASSIGN_OR_RETURN(int64_t id, store.SaveReport(record));
+  return SubmittedReport{id, preview.bundle.messages.size(), std::move(sealed)};
+}
+
+}  // namespace candor::report
