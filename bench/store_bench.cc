@@ -9,8 +9,10 @@
 #include <filesystem>
 
 #include "bench_support.h"
+#include "candor/crypto/limits.h"
 #include "candor/crypto/x3dh.h"
 #include "candor/protocol/frame.h"
+#include "candor/report/report.h"
 #include "candor/storage/store.h"
 
 namespace candor::bench {
@@ -150,6 +152,26 @@ void BM_HistoryLast5(benchmark::State& state) {
   if (rows != 5 * static_cast<size_t>(state.iterations())) std::abort();
 }
 BENCHMARK(BM_HistoryLast5)->Name("candor/history_last5_1M")->Unit(benchmark::kMicrosecond);
+
+// Prepare + submit of a report inside the 1M-message store: window
+// selection, the preview, the check against the store, sealing, and the
+// report-log commit (synchronous FULL, so one fsync'd transaction).
+void BM_ReportPrepareSeal(benchmark::State& state) {
+  storage::Store store = Must(storage::Store::Open(HistoryStorePath(), BenchKey()));
+  const int64_t reported = Must(store.LatestMessages("peer500", 1, kNow)).at(0).id;
+  crypto::InsecureDeterministicRandom rng(13);
+  const auto moderator = crypto::X25519KeyPair::Generate(rng);
+  size_t messages = 0;
+  for (auto _ : state) {
+    auto preview = Must(report::PrepareReport(store, "me", "peer500", reported,
+                                              protocol::ReportReason::kSpam, kNow + 1));
+    auto submitted = Must(report::SubmitReport(store, "me", preview, moderator.public_key(), kNow + 1));
+    messages += submitted.message_count;
+    benchmark::DoNotOptimize(submitted);
+  }
+  if (messages != kReportWindow * static_cast<size_t>(state.iterations())) std::abort();
+}
+BENCHMARK(BM_ReportPrepareSeal)->Name("candor/report_prepare_seal_1M")->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace candor::bench

@@ -37,6 +37,11 @@ Result<std::string> RunFingerprint(const Args& args);
 Result<std::string> RunRelay(const Args& args);
 Result<std::string> RunKeygenRelay(const Args& args);
 Result<std::string> RunKeygenModerator(const Args& args);
+// Reports (commands_report.cc).
+Result<std::string> RunReportPrepare(const Args& args);
+Result<std::string> RunReportSubmit(const Args& args);
+Result<std::string> RunReports(const Args& args);
+Result<std::string> RunModerate(const Args& args);
 // demo.cc
 Result<std::string> RunDemo(const Args& args);
 

@@ -5,6 +5,10 @@
 // the relay could see. Every step goes through the same Client and relay
 // code the other commands use, and writes the same files they would.
 //
+// It ends with bob reporting a message from alice: the preview he is shown,
+// the sealed report, the moderator's verdicts, and what happens to a report
+// a modified client edits.
+//
 // The one command whose stdout is not a JSON object by default: it exists
 // to be read. --json prints a single summary object instead.
 #include <stdlib.h>
@@ -17,8 +21,11 @@
 #include "candor/crypto/franking.h"
 #include "candor/crypto/random.h"
 #include "candor/crypto/x25519.h"
+#include "candor/protocol/frame.h"
 #include "candor/protocol/relay.h"
 #include "candor/protocol/wire.h"
+#include "candor/report/report.h"
+#include "candor/report/verifier.h"
 #include "commands.h"
 #include "device.h"
 #include "files.h"
@@ -51,8 +58,10 @@ class Demo {
   // Sends, relays (telling what the relay saw), acknowledges; returns the
   // delivery for the recipient.
   Result<Bytes> SendAndRelay(Device& from, Device& to, const std::string& text,
-                             std::optional<ByteView> bundle);
-  Result<void> Deliver(Device& to, ByteView delivery);
+                             std::optional<ByteView> bundle, bool ack_arrives = true);
+  // Returns the stored message's id (0 for a refused duplicate).
+  Result<int64_t> Deliver(Device& to, ByteView delivery);
+  Result<void> Report(Device& reporter, int64_t message_id, const crypto::X25519KeyPair& moderator);
 
   std::string dir_;
   bool keep_;
@@ -64,6 +73,9 @@ class Demo {
   int delivered_ = 0;
   int duplicates_refused_ = 0;
   bool fingerprints_match_ = false;
+  std::vector<std::string> verdicts_;
+  std::string forged_copy_verdict_;
+  std::string edited_preview_error_;
 };
 
 Result<Device> Demo::NewDevice(const std::string& name) {
@@ -85,7 +97,7 @@ Result<Device> Demo::NewDevice(const std::string& name) {
 }
 
 Result<Bytes> Demo::SendAndRelay(Device& from, Device& to, const std::string& text,
-                                 std::optional<ByteView> bundle) {
+                                 std::optional<ByteView> bundle, bool ack_arrives) {
   clock_.Advance(2);
   CANDOR_ASSIGN_OR_RETURN(client::SentMessage sent, from.client.Send(to.name, text, bundle));
   const std::string stem = "msg" + std::to_string(++envelope_count_);
@@ -113,24 +125,92 @@ Result<Bytes> Demo::SendAndRelay(Device& from, Device& to, const std::string& te
                            .UInt("envelope_bytes", sent.envelope.bytes.size())
                            .UInt("server_time", r.server_time)
                            .Finish());
+  if (!ack_arrives) {
+    Say("    the relay's acknowledgement to " + from.name +
+        " is lost: its copy stays without the relay's tag (unverifiable in a report)");
+    return std::move(r.delivery);
+  }
   CANDOR_ASSIGN_OR_RETURN(int64_t acked, from.client.HandleAck(r.ack));
   Say("    " + from.name + " stores the relay's acknowledgement on message " +
       std::to_string(acked) + " (it can now be reported verifiably)");
   return std::move(r.delivery);
 }
 
-Result<void> Demo::Deliver(Device& to, ByteView delivery) {
+Result<int64_t> Demo::Deliver(Device& to, ByteView delivery) {
   clock_.Advance(1);
   auto received = to.client.Receive(delivery);
   if (!received.has_value()) {
     if (received.error().code() != Errc::kDuplicateMessage) return received.error();
     ++duplicates_refused_;
     Say("  " + to.name + " refuses a second copy of an envelope: duplicate_message, nothing stored");
-    return Ok();
+    return int64_t{0};
   }
   ++delivered_;
   Say("  " + to.name + " reads from " + received->from + ": \"" + received->text +
       "\" (server time " + std::to_string(received->server_time) + ")");
+  return received->message_id;
+}
+
+Result<void> Demo::Report(Device& reporter, int64_t message_id,
+                          const crypto::X25519KeyPair& moderator) {
+  clock_.Advance(30);
+  CANDOR_ASSIGN_OR_RETURN(protocol::ReportPreview preview,
+                          reporter.client.PrepareReport("alice", message_id,
+                                                        protocol::ReportReason::kSpam));
+  CANDOR_ASSIGN_OR_RETURN(std::string pretty, protocol::ReportPreviewToJson(preview, true));
+  CANDOR_RETURN_IF_ERROR(WriteOutputFile(Path("report.preview.json"), AsBytes(pretty)));
+  const auto& b = preview.bundle;
+  CANDOR_ASSIGN_OR_RETURN(Bytes encoded, protocol::EncodeReportBundle(b));
+  CANDOR_ASSIGN_OR_RETURN(size_t sealed_size, protocol::SealedReportSize(encoded.size()));
+  Say(reporter.name + " reports message #" + std::to_string(message_id) +
+      " as spam. The preview (report.preview.json) shows exactly what would leave the device:");
+  Say("  reporter=" + b.reporter + " reported=" + b.reported + " reason=spam created_at=" +
+      std::to_string(b.created_at) + ", and these " + std::to_string(b.messages.size()) +
+      " messages (the reported one and the " + std::to_string(b.messages.size() - 1) +
+      " before it, both directions):");
+  for (size_t i = 0; i < b.messages.size(); ++i) {
+    const auto& m = b.messages[i];
+    CANDOR_ASSIGN_OR_RETURN(std::string text, protocol::DecodeContentText(m.content));
+    Say("    #" + std::to_string(preview.message_ids[i]) + " " + m.sender + " -> " + m.recipient +
+        " t=" + std::to_string(m.server_time) + " \"" + text + "\" + franking opening" +
+        (m.relay_tag ? " + relay tag" : " (no relay tag: unverifiable)"));
+  }
+  Say("  as " + std::to_string(encoded.size()) + " bundle bytes, padded and sealed to " +
+      std::to_string(sealed_size) + " bytes for the moderation channel. Nothing has been sent yet.");
+
+  // A preview edited after it was shown is refused before anything is sealed.
+  protocol::ReportPreview edited{preview.message_ids, protocol::ReportBundle{
+      b.reporter, b.reported, b.reason, b.created_at, {}}};
+  for (const auto& m : b.messages) edited.bundle.messages.push_back(protocol::CopyReportedMessage(m));
+  CANDOR_ASSIGN_OR_RETURN(edited.bundle.messages.front().content,
+                          protocol::EncodeContent("something alice never wrote"));
+  auto refused = reporter.client.SubmitReport(edited, moderator.public_key());
+  if (refused.has_value()) return Error(Errc::kInternal, "an edited preview was submitted");
+  edited_preview_error_ = std::string(ErrcName(refused.error().code()));
+  Say("  (an edited preview is refused by submit: " + edited_preview_error_ + ")");
+
+  CANDOR_ASSIGN_OR_RETURN(client::SubmittedReport submitted,
+                          reporter.client.SubmitReport(preview, moderator.public_key()));
+  CANDOR_RETURN_IF_ERROR(WriteOutputFile(Path("report.sealed"), submitted.report.bytes));
+  Say(reporter.name + " submits: " + std::to_string(submitted.report.bytes.size()) +
+      " sealed bytes (report.sealed), recorded as report #" + std::to_string(submitted.report_id) +
+      " in " + reporter.name + "'s local report log.");
+
+  const report::Verifier verifier(moderator.Clone(), relay_key_.Clone());
+  CANDOR_ASSIGN_OR_RETURN(report::VerifiedReport verified, verifier.Verify(submitted.report.bytes));
+  Say("The moderation service opens it with its key and checks the franking evidence with the relay's key:");
+  for (const auto& m : verified.messages) {
+    verdicts_.push_back(std::string(report::VerdictName(m.verdict)));
+    Say("  " + std::string(report::VerdictName(m.verdict)) + ": " + m.sender + " -> " +
+        m.recipient + " \"" + m.text + "\"");
+  }
+
+  // A modified client that seals an altered bundle itself, past submit.
+  CANDOR_ASSIGN_OR_RETURN(Bytes forged, report::SealReport(edited.bundle, moderator.public_key()));
+  CANDOR_ASSIGN_OR_RETURN(report::VerifiedReport judged, verifier.Verify(forged));
+  forged_copy_verdict_ = std::string(report::VerdictName(judged.messages.front().verdict));
+  Say("A modified client that changes alice's words and seals the report itself gets: " +
+      forged_copy_verdict_ + " (" + judged.messages.front().why + ")");
   return Ok();
 }
 
@@ -174,8 +254,13 @@ Result<void> Demo::Run() {
   CANDOR_RETURN_IF_ERROR(Deliver(bob, d4));
   Say("The relay delivers the second message again:");
   CANDOR_RETURN_IF_ERROR(Deliver(bob, d4));
-  CANDOR_ASSIGN_OR_RETURN(Bytes d6, SendAndRelay(bob, alice, "Noon works. See you!", std::nullopt));
+  CANDOR_ASSIGN_OR_RETURN(Bytes d6, SendAndRelay(bob, alice, "Noon works. See you!", std::nullopt,
+                                                 /*ack_arrives=*/false));
   CANDOR_RETURN_IF_ERROR(Deliver(alice, d6));
+  CANDOR_ASSIGN_OR_RETURN(Bytes d7, SendAndRelay(alice, bob,
+                                                 "WIN A PRIZE: send your bank login to claim.",
+                                                 std::nullopt));
+  CANDOR_ASSIGN_OR_RETURN(int64_t spam_id, Deliver(bob, d7));
 
   Say("");
   Say("Safety numbers (compare them in person to rule out a man in the middle)");
@@ -193,7 +278,9 @@ Result<void> Demo::Run() {
     Say("  #" + std::to_string(e.id) + " " + e.from + " -> " + e.to + ": \"" + e.text + "\"");
   }
   Say("");
-  Say("Reports: the moderator key is ready; explicit reports come with the report module.");
+  Say("Report");
+  CANDOR_RETURN_IF_ERROR(Report(bob, spam_id, moderator));
+  Say("");
   Say(keep_ ? "Files kept in " + dir_ + " (alice.dbkey / bob.dbkey open the stores: demo only)."
             : "The temporary directory is removed; use --keep DIR to inspect the files.");
   return Ok();
@@ -207,6 +294,11 @@ std::string Demo::Summary() const {
       .Int("delivered", delivered_)
       .Int("duplicates_refused", duplicates_refused_)
       .Bool("fingerprints_match", fingerprints_match_)
+      .Raw("report", JsonObject()
+                         .Raw("verdicts", JsonStringArray(verdicts_))
+                         .Str("edited_preview", edited_preview_error_)
+                         .Str("forged_copy", forged_copy_verdict_)
+                         .Finish())
       .Raw("relay_saw", JsonArray(relay_log_))
       .Finish();
 }

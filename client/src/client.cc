@@ -11,6 +11,7 @@
 #include "candor/protocol/frame.h"
 #include "candor/protocol/session.h"
 #include "candor/protocol/wire.h"
+#include "candor/report/report.h"
 #include "egress.h"
 
 namespace candor::client {
@@ -236,6 +237,23 @@ Result<std::string> Client::Fingerprint(std::string_view peer) {
   return crypto::ComputeFingerprint(account(), identity_key(), session->remote_account(),
                                     session->remote_identity());
 }
+
+Result<protocol::ReportPreview> Client::PrepareReport(std::string_view peer, int64_t message_id,
+                                                     protocol::ReportReason reason) {
+  return report::PrepareReport(state_->store, account(), peer, message_id, reason,
+                               state_->clock.NowSeconds());
+}
+
+Result<SubmittedReport> Client::SubmitReport(const protocol::ReportPreview& preview,
+                                             const crypto::X25519PublicKey& moderator) {
+  CANDOR_ASSIGN_OR_RETURN(report::SubmittedReport r,
+                          report::SubmitReport(state_->store, account(), preview, moderator,
+                                               state_->clock.NowSeconds()));
+  CANDOR_ASSIGN_OR_RETURN(OutgoingItem item, internal::Emit(Channel::kModeration, std::move(r.sealed)));
+  return SubmittedReport{r.report_id, r.message_count, std::move(item)};
+}
+
+Result<std::vector<protocol::ReportRecord>> Client::Reports() { return state_->store.ListReports(); }
 
 Result<void> Client::SetDisappearingTimer(std::string_view peer, std::optional<uint64_t> seconds) {
   CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(peer));

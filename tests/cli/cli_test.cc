@@ -289,16 +289,84 @@ TEST_F(CliTest, KeyFilesAreSecretAndNeverOverwritten) {
   EXPECT_EQ(wrong.ErrorCode(), "invalid_encoding");
 }
 
+TEST_F(CliTest, ReportPrepareSubmitModerateAndTheLog) {
+  SetUpDevices();
+  ASSERT_EQ(Run({"keygen", "moderator", "--out", F("mod.secret"), "--public-out", F("mod.public")}).exit_code, 0);
+  ASSERT_EQ(Receive(kBobKey, "bob", SendRelayAck(kAliceKey, "alice", "bob", "one", true)).exit_code, 0);
+  ASSERT_EQ(Receive(kAliceKey, "alice", SendRelayAck(kBobKey, "bob", "alice", "two")).exit_code, 0);
+  Outcome bad = Receive(kBobKey, "bob", SendRelayAck(kAliceKey, "alice", "bob", "you will regret this"));
+  ASSERT_EQ(bad.exit_code, 0);
+  const std::string id = std::to_string(static_cast<int64_t>(bad.Num("message_id")));
+
+  Outcome prepared = As(kBobKey, {"report", "prepare", "--db", F("bob.db"), "--with", "alice",
+                                  "--message", id, "--reason", "threat", "--out", F("preview.json")});
+  ASSERT_EQ(prepared.exit_code, 0) << prepared.err;
+  EXPECT_EQ(prepared.Str("reason"), "threat");
+  EXPECT_EQ(prepared.json.fields().at("messages").list_value().values_size(), 3);
+  EXPECT_TRUE(std::filesystem::exists(F("preview.json")));
+  EXPECT_EQ(As(kBobKey, {"reports", "--db", F("bob.db")}).json.fields().at("reports").list_value().values_size(), 0)
+      << "prepare sends and logs nothing";
+
+  // An edited preview is refused by submit, and nothing is written or logged.
+  std::string edited = ReadAll(F("preview.json"));
+  const size_t at = edited.find("you will regret this");
+  ASSERT_NE(at, std::string::npos);
+  edited.replace(at, 20, "you will enjoy this!");
+  { std::ofstream(F("edited.json")) << edited; }
+  Outcome refused = As(kBobKey, {"report", "submit", "--db", F("bob.db"), "--preview", F("edited.json"),
+                                 "--moderator", F("mod.public"), "--out", F("r.sealed")});
+  EXPECT_EQ(refused.exit_code, 3);
+  EXPECT_FALSE(std::filesystem::exists(F("r.sealed")));
+
+  Outcome submitted = As(kBobKey, {"report", "submit", "--db", F("bob.db"), "--preview", F("preview.json"),
+                                   "--moderator", F("mod.public"), "--out", F("r.sealed")});
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
+  EXPECT_EQ(submitted.Num("messages"), 3);
+
+  Outcome verdict = Run({"moderate", "--key", F("mod.secret"), "--relay-key", F("relay.key"), "--in", F("r.sealed")});
+  ASSERT_EQ(verdict.exit_code, 0) << verdict.err;
+  EXPECT_EQ(verdict.Str("reporter"), "bob");
+  EXPECT_EQ(verdict.Str("reported"), "alice");
+  EXPECT_EQ(verdict.Str("reason"), "threat");
+  const auto& msgs = verdict.json.fields().at("messages").list_value().values();
+  ASSERT_EQ(msgs.size(), 3);
+  EXPECT_EQ(msgs[2].struct_value().fields().at("text").string_value(), "you will regret this");
+  for (const auto& m : msgs) EXPECT_EQ(m.struct_value().fields().at("verdict").string_value(), "verified");
+
+  // Another moderator's key cannot open it.
+  ASSERT_EQ(Run({"keygen", "moderator", "--out", F("m2.secret"), "--public-out", F("m2.public")}).exit_code, 0);
+  Outcome other = Run({"moderate", "--key", F("m2.secret"), "--relay-key", F("relay.key"), "--in", F("r.sealed")});
+  EXPECT_EQ(other.exit_code, 3);
+  EXPECT_EQ(other.ErrorCode(), "decrypt_failed");
+
+  Outcome log = As(kBobKey, {"reports", "--db", F("bob.db")});
+  ASSERT_EQ(log.exit_code, 0);
+  const auto& reports = log.json.fields().at("reports").list_value().values();
+  ASSERT_EQ(reports.size(), 1);
+  const auto& r = reports[0].struct_value().fields();
+  EXPECT_EQ(r.at("reason").string_value(), "threat");
+  EXPECT_EQ(r.at("messages").number_value(), 3);
+  EXPECT_EQ(r.at("sealed_bytes").number_value(), submitted.Num("sealed_bytes"));
+  EXPECT_EQ(r.at("preview").struct_value().fields().at("reported").string_value(), "alice");
+
+  EXPECT_EQ(As(kBobKey, {"report", "prepare", "--db", F("bob.db"), "--with", "alice", "--message", id,
+                         "--reason", "rude", "--out", F("p2.json")}).exit_code, 2);
+  EXPECT_EQ(As(kBobKey, {"report", "prepare", "--db", F("bob.db"), "--with", "alice", "--message", "999",
+                         "--reason", "spam", "--out", F("p2.json")}).exit_code, 4);
+}
+
 TEST_F(CliTest, DemoTellsTheStoryAndKeepsFilesOnRequest) {
   Outcome story = Run({"demo"});
   ASSERT_EQ(story.exit_code, 0) << story.err;
   EXPECT_NE(story.out.find("the relay sees: sender=alice recipient=bob"), std::string::npos);
   EXPECT_NE(story.out.find("duplicate_message"), std::string::npos);
   EXPECT_NE(story.out.find("(equal)"), std::string::npos);
+  EXPECT_NE(story.out.find("unverifiable: bob -> alice"), std::string::npos);
+  EXPECT_NE(story.out.find("gets: forged"), std::string::npos);
 
   Outcome json = Run({"demo", "--json", "--keep", F("kept")});
   ASSERT_EQ(json.exit_code, 0) << json.err;
-  EXPECT_EQ(json.Num("delivered"), 6);
+  EXPECT_EQ(json.Num("delivered"), 7);
   EXPECT_EQ(json.Num("duplicates_refused"), 1);
   EXPECT_TRUE(json.json.fields().at("fingerprints_match").bool_value());
   for (const auto& seen : json.json.fields().at("relay_saw").list_value().values()) {
@@ -311,7 +379,17 @@ TEST_F(CliTest, DemoTellsTheStoryAndKeepsFilesOnRequest) {
   key.pop_back();
   Outcome h = Run({"history", "--db", F("kept/bob.db"), "--with", "alice"}, {{"CANDOR_DB_KEY", key}});
   ASSERT_EQ(h.exit_code, 0) << h.err;
-  EXPECT_EQ(h.json.fields().at("messages").list_value().values_size(), 6);
+  EXPECT_EQ(h.json.fields().at("messages").list_value().values_size(), 7);
+  const auto& report = json.json.fields().at("report").struct_value().fields();
+  std::vector<std::string> verdicts;
+  for (const auto& v : report.at("verdicts").list_value().values()) verdicts.push_back(v.string_value());
+  EXPECT_EQ(verdicts, (std::vector<std::string>{"verified", "verified", "verified", "unverifiable",
+                                                "verified"}));
+  EXPECT_EQ(report.at("edited_preview").string_value(), "preview_mismatch");
+  EXPECT_EQ(report.at("forged_copy").string_value(), "forged");
+  Outcome logged = Run({"reports", "--db", F("kept/bob.db")}, {{"CANDOR_DB_KEY", key}});
+  ASSERT_EQ(logged.exit_code, 0) << logged.err;
+  EXPECT_EQ(logged.json.fields().at("reports").list_value().values_size(), 1);
   EXPECT_EQ(Run({"demo", "--keep", F("kept")}).exit_code, 4) << "a non-empty directory is refused";
 }
 

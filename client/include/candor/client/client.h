@@ -28,7 +28,9 @@
 #include "candor/crypto/ed25519.h"
 #include "candor/crypto/random.h"
 #include "candor/crypto/result.h"
+#include "candor/crypto/x25519.h"
 #include "candor/protocol/device_store.h"
+#include "candor/protocol/report_wire.h"
 #include "candor/storage/store.h"
 
 namespace candor::client {
@@ -67,6 +69,12 @@ struct HistoryEntry {
   // Incoming: the relay's time. Outgoing: set once the relay's
   // acknowledgement was handled; nullopt before.
   std::optional<uint64_t> server_time;
+};
+
+struct SubmittedReport {
+  int64_t report_id;
+  size_t message_count;
+  OutgoingItem report;  // channel kModeration
 };
 
 struct ClientOptions {
@@ -129,6 +137,19 @@ class Client {
 
   // The 60-digit safety number with `peer`; kNotFound without a session.
   Result<std::string> Fingerprint(std::string_view peer);
+
+  // Reports (docs/reports.md). PrepareReport selects message `message_id`
+  // of the conversation with `peer` and the four before it, and returns the
+  // preview to show the user; nothing leaves the device. SubmitReport seals
+  // exactly that preview to the moderation service's key and logs it;
+  // kPreviewMismatch if it is not what the store holds (edited, or the
+  // conversation changed), and then nothing is sealed or logged.
+  Result<protocol::ReportPreview> PrepareReport(std::string_view peer, int64_t message_id,
+                                                protocol::ReportReason reason);
+  Result<SubmittedReport> SubmitReport(const protocol::ReportPreview& preview,
+                                       const crypto::X25519PublicKey& moderator);
+  // The local report log: every report this device submitted, oldest first.
+  Result<std::vector<protocol::ReportRecord>> Reports();
 
   // Disappearing messages (see protocol::DeviceStore).
   Result<void> SetDisappearingTimer(std::string_view peer, std::optional<uint64_t> seconds);

@@ -1,0 +1,107 @@
+// report prepare, report submit, reports (the user's side) and moderate
+// (the moderation service's side).
+#include "candor/crypto/encoding.h"
+#include "candor/crypto/limits.h"
+#include "candor/protocol/report_wire.h"
+#include "candor/report/verifier.h"
+#include "commands.h"
+#include "device.h"
+#include "files.h"
+#include "json.h"
+
+namespace candor::cli {
+namespace {
+
+Result<crypto::X25519PublicKey> ReadModeratorPublic(const std::string& path) {
+  CANDOR_ASSIGN_OR_RETURN(SecretBytes bytes, ReadKeyFile(path, kModeratorPublicKind, 32));
+  return crypto::X25519PublicKey::FromBytes(bytes.Expose());
+}
+
+}  // namespace
+
+Result<std::string> RunReportPrepare(const Args& args) {
+  CANDOR_ASSIGN_OR_RETURN(std::optional<uint64_t> id, args.FindUInt("message"));
+  if (*id == 0 || *id > static_cast<uint64_t>(INT64_MAX)) {
+    return UsageError("--message must be a message id from candor history");
+  }
+  auto reason = protocol::ParseReportReason(args.Get("reason"));
+  if (!reason.has_value()) return UsageError("--reason: " + reason.error().message());
+  CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
+  CANDOR_ASSIGN_OR_RETURN(protocol::ReportPreview preview,
+                          device.PrepareReport(args.Get("with"), static_cast<int64_t>(*id), *reason));
+  CANDOR_ASSIGN_OR_RETURN(std::string pretty, protocol::ReportPreviewToJson(preview, true));
+  CANDOR_RETURN_IF_ERROR(WriteOutputFile(args.Get("out"), AsBytes(pretty)));
+  return protocol::ReportPreviewToJson(preview, false);
+}
+
+Result<std::string> RunReportSubmit(const Args& args) {
+  CANDOR_ASSIGN_OR_RETURN(Bytes json, ReadInputFile(args.Get("preview"), kMaxReportPreviewBytes));
+  CANDOR_ASSIGN_OR_RETURN(
+      protocol::ReportPreview preview,
+      protocol::ReportPreviewFromJson(std::string_view(reinterpret_cast<const char*>(json.data()), json.size())));
+  CANDOR_ASSIGN_OR_RETURN(crypto::X25519PublicKey moderator, ReadModeratorPublic(args.Get("moderator")));
+  CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
+  CANDOR_ASSIGN_OR_RETURN(client::SubmittedReport r, device.SubmitReport(preview, moderator));
+  auto written = WriteOutputFile(args.Get("out"), r.report.bytes);
+  if (!written.has_value()) {
+    return Error(written.error().code(), "report " + std::to_string(r.report_id) +
+                                             " is logged, but its file was not written: " +
+                                             written.error().message());
+  }
+  return JsonObject()
+      .Int("report_id", r.report_id)
+      .UInt("messages", r.message_count)
+      .UInt("sealed_bytes", r.report.bytes.size())
+      .Finish();
+}
+
+Result<std::string> RunReports(const Args& args) {
+  CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
+  CANDOR_ASSIGN_OR_RETURN(auto records, device.Reports());
+  std::vector<std::string> items;
+  for (const protocol::ReportRecord& r : records) {
+    items.push_back(JsonObject()
+                        .Int("report_id", r.id)
+                        .Str("reported", r.peer)
+                        .Str("reason", r.reason)
+                        .UInt("created_at", r.created_at)
+                        .UInt("messages", r.message_count)
+                        .Str("moderator_key", ToHex(r.moderator_key))
+                        .UInt("sealed_bytes", r.sealed.size())
+                        .Raw("preview", r.preview)
+                        .Finish());
+  }
+  return JsonObject().Raw("reports", JsonArray(items)).Finish();
+}
+
+Result<std::string> RunModerate(const Args& args) {
+  CANDOR_ASSIGN_OR_RETURN(SecretBytes secret, ReadKeyFile(args.Get("key"), kModeratorSecretKind, 32));
+  CANDOR_ASSIGN_OR_RETURN(SecretArray<32> private_key, SecretArray<32>::CopyFrom(secret.Expose()));
+  CANDOR_ASSIGN_OR_RETURN(SecretBytes relay, ReadKeyFile(args.Get("relay-key"), kRelayKeyKind,
+                                                         crypto::kRelayKeyBytes));
+  CANDOR_ASSIGN_OR_RETURN(crypto::RelayKey relay_key, crypto::RelayKey::CopyFrom(relay.Expose()));
+  CANDOR_ASSIGN_OR_RETURN(Bytes sealed, ReadInputFile(args.Get("in"), kMaxReportSealedBytes));
+  const report::Verifier verifier(crypto::X25519KeyPair::FromPrivate(std::move(private_key)),
+                                  std::move(relay_key));
+  CANDOR_ASSIGN_OR_RETURN(report::VerifiedReport report, verifier.Verify(sealed));
+  std::vector<std::string> messages;
+  for (const report::VerifiedMessage& m : report.messages) {
+    messages.push_back(JsonObject()
+                           .Str("sender", m.sender)
+                           .Str("recipient", m.recipient)
+                           .UInt("server_time", m.server_time)
+                           .Str("text", m.text)
+                           .Str("verdict", report::VerdictName(m.verdict))
+                           .Str("why", m.why)
+                           .Finish());
+  }
+  return JsonObject()
+      .Str("reporter", report.reporter)
+      .Str("reported", report.reported)
+      .Str("reason", protocol::ReportReasonName(report.reason))
+      .UInt("created_at", report.created_at)
+      .Raw("messages", JsonArray(messages))
+      .Finish();
+}
+
+}  // namespace candor::cli
