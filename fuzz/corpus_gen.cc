@@ -13,6 +13,7 @@
 #include "candor/crypto/x3dh.h"
 #include "candor/protocol/frame.h"
 #include "candor/protocol/session.h"
+#include "candor/protocol/report_wire.h"
 #include "candor/protocol/wire.h"
 #include "wire_fuzzers.h"
 
@@ -78,6 +79,7 @@ int main(int argc, char** argv) {
   prekeys.opk = &opk;
   std::optional<Session> bob;
   uint64_t time = 1'700'000'000;
+  std::vector<ReportedMessage> reportable;  // every message, as bob's or alice's store keeps it
   // Writes a message's seeds for every target; decrypts it at `to` unless
   // that already happened.
   auto record = [&](const OutgoingMessage& out, Session& to, bool already_received) {
@@ -96,6 +98,8 @@ int main(int argc, char** argv) {
     Write(root, "delivery", Must(EncodeDelivery(envelope, time, tag)));
     Write(root, "relay_ack", Must(EncodeRelayAck(RelayAck{env.recipient, env.franking_commitment, time, tag})));
     Write(root, "frame", Must(EncodePaddedFrame(out.content, out.franking_key)).Expose());
+    reportable.push_back(ReportedMessage{env.sender, env.recipient, time, out.content,
+                                         out.franking_key.Clone(), env.franking_commitment, tag});
     if (!already_received) (void)Must(to.Decrypt(Must(DecodeDelivery(Must(EncodeDelivery(envelope, time, tag)))), time, rng));
     ++time;
   };
@@ -125,6 +129,30 @@ int main(int argc, char** argv) {
 
   for (const auto& seed : candor::fuzz::RatchetSeeds()) Write(root, "ratchet_message", seed);
 
+  // Reports: real windows of that conversation as both ends would send them
+  // (padded bundles for the moderator's target) and show them (previews).
+  // Their relay tags are under `relay`, the key report_fuzzers.cc derives
+  // from the same seed, so the seeds verify.
+  auto window = [&](size_t end, size_t count, const std::string& reporter, bool drop_tag) {
+    const std::string reported = reporter == "bob" ? "alice" : "bob";
+    ReportPreview p{{}, ReportBundle{reporter, reported, ReportReason::kHarassment, time, {}}};
+    for (size_t i = end - count; i < end; ++i) {
+      p.message_ids.push_back(static_cast<int64_t>(i + 1));
+      p.bundle.messages.push_back(CopyReportedMessage(reportable[i]));
+    }
+    if (drop_tag) {
+      p.bundle.messages.front().relay_tag.reset();
+      p.bundle.messages.front().server_time = 0;
+    }
+    const Bytes encoded = Must(EncodeReportBundle(p.bundle));
+    Write(root, "report_bundle", Must(Pad(encoded, kMaxReportPaddedBytes)).Expose());
+    Write(root, "report_preview", AsBytes(Must(ReportPreviewToJson(p, false))));
+    Write(root, "report_preview", AsBytes(Must(ReportPreviewToJson(p, true))));
+  };
+  window(5, 5, "bob", false);
+  window(9, 3, "alice", true);
+  window(reportable.size(), 1, "bob", false);
+
   // Action scripts for the two-party target (pairs of action, argument; see
   // two_party.cc): random ones, and one that walks through every action.
   for (int i = 0; i < 4; ++i) {
@@ -145,6 +173,9 @@ int main(int argc, char** argv) {
   act(7, 4, 2);  // tampered copies
   act(0, 0, 3);  // Alice's ratchet messages after the reply
   act(4, 0, 3);
+  act(8, 0, 2);  // a crash inside one of Bob's deliveries, then the delivery
+  act(3, 1, 1);
+  act(9, 0, 6);  // reports from both sides, various messages
   Write(root, "two_party", walk);
   std::printf("%d seed files written under %s\n", written, root.c_str());
   return 0;

@@ -8,6 +8,9 @@
 #include "candor/protocol/device_store.h"
 #include "candor/protocol/frame.h"
 #include "candor/protocol/memory_store.h"
+#include "candor/protocol/relay.h"
+#include "candor/report/report.h"
+#include "candor/report/verifier.h"
 #include "fuzz_check.h"
 
 namespace candor::fuzz {
@@ -57,11 +60,6 @@ Snapshot Take(Party& p, const std::string& peer) {
   return Snapshot{std::move(bytes), history->size()};
 }
 
-Delivery AsDelivery(const Bytes& envelope) {
-  auto env = DecodeEnvelope(envelope);
-  CANDOR_FUZZ_CHECK(env.has_value());
-  return Delivery{envelope, std::move(env).value(), kNow, crypto::RelayTag{}};
-}
 
 class Run {
  public:
@@ -80,13 +78,15 @@ class Run {
   void Step(uint8_t action, uint8_t arg) {
     Party& a = *alice_;
     Party& b = *bob_;
-    switch (action % 8) {
+    switch (action % 10) {
       case 0: case 1: Send(a, b); break;
       case 2: Send(b, a); break;
       case 3: case 4: Deliver(a, b, arg); break;  // Alice's message to Bob
       case 5: Deliver(b, a, arg); break;
       case 6: Drop(arg % 2 == 0 ? a : b, arg / 2); break;
       case 7: Tamper(arg % 2 == 0 ? a : b, arg % 2 == 0 ? b : a, arg); break;
+      case 8: CrashMidDelivery(arg % 2 == 0 ? a : b, arg % 2 == 0 ? b : a, arg / 2); break;
+      case 9: Report(arg % 2 == 0 ? b : a, arg % 2 == 0 ? a : b, arg / 2); break;
     }
   }
 
@@ -125,11 +125,26 @@ class Run {
     ++sent_count_[&from == &*alice_ ? 0 : 1];
   }
 
+  // Through the reference relay, so relay tags are real and reports can
+  // verify; the sender stores the acknowledgement when the first delivery
+  // succeeds.
+  Relayed Relay(const Bytes& envelope) {
+    auto r = RelayEnvelope(*relay_key_, envelope, kNow);
+    CANDOR_FUZZ_CHECK(r.has_value());
+    return std::move(r).value();
+  }
+  static Delivery AsDelivery(const Relayed& r) {
+    auto d = DecodeDelivery(r.delivery);
+    CANDOR_FUZZ_CHECK(d.has_value());
+    return std::move(d).value();
+  }
+
   void Deliver(Party& from, Party& to, uint8_t pick) {
     if (from.outbox.empty()) return;
     InFlight& m = from.outbox[pick % from.outbox.size()];
     const Snapshot before = Take(to, from.account);
-    auto r = ReceiveAndStore(to.store, to.identity, to.account, AsDelivery(m.envelope), kNow, rng_);
+    const Relayed relayed = Relay(m.envelope);
+    auto r = ReceiveAndStore(to.store, to.identity, to.account, AsDelivery(relayed), kNow, rng_);
     if (m.delivered) {
       CANDOR_FUZZ_CHECK(!r.has_value() && r.error().code() == Errc::kDuplicateMessage);
       CANDOR_FUZZ_CHECK(Take(to, from.account) == before);
@@ -142,6 +157,60 @@ class Run {
     CANDOR_FUZZ_CHECK(text.has_value() && *text == m.text);
     m.delivered = true;
     ++to.received;
+    CANDOR_FUZZ_CHECK(from.store.SaveRelayAck(*DecodeRelayAck(relayed.ack)).has_value());
+  }
+
+  // The process dies inside a delivery, after the receive path wrote but
+  // before the commit: after the restart the store is as before, and the
+  // message is still deliverable (a later Deliver must succeed).
+  void CrashMidDelivery(Party& from, Party& to, uint8_t pick) {
+    if (from.outbox.empty()) return;
+    InFlight& m = from.outbox[pick % from.outbox.size()];
+    const Snapshot before = Take(to, from.account);
+    const Relayed relayed = Relay(m.envelope);
+    auto crashed = to.store.InTransaction([&]() -> Result<void> {
+      (void)ReceiveAndStore(to.store, to.identity, to.account, AsDelivery(relayed), kNow, rng_);
+      return Error(Errc::kStorageFailed, "killed before the commit");
+    });
+    CANDOR_FUZZ_CHECK(!crashed.has_value());
+    CANDOR_FUZZ_CHECK(Take(to, from.account) == before);
+  }
+
+  // `reporter` reports a message of its history with `peer`: the window is
+  // at most five, in history order, ending at that message; submit accepts
+  // its own preview; the moderator opens it and never says "forged" for a
+  // real message; incoming messages (relay-tagged) verify.
+  void Report(Party& reporter, Party& peer, uint8_t pick) {
+    auto history = reporter.store.LatestMessages(peer.account, 100000, kNow);
+    CANDOR_FUZZ_CHECK(history.has_value());
+    if (history->empty()) return;
+    const size_t index = pick % history->size();
+    const StoredMessage& target = (*history)[index];
+    auto preview = report::PrepareReport(reporter.store, reporter.account, peer.account, target.id,
+                                         ReportReason::kOther, kNow);
+    CANDOR_FUZZ_CHECK(preview.has_value());
+    const size_t expected = std::min<size_t>(kReportWindow, index + 1);
+    CANDOR_FUZZ_CHECK(preview->message_ids.size() == expected);
+    for (size_t i = 0; i < expected; ++i) {
+      CANDOR_FUZZ_CHECK(preview->message_ids[i] == (*history)[index + 1 - expected + i].id);
+    }
+    const size_t logged = reporter.store.ListReports()->size();
+    auto submitted = report::SubmitReport(reporter.store, reporter.account, *preview,
+                                          moderator_->public_key(), kNow);
+    CANDOR_FUZZ_CHECK(submitted.has_value());
+    CANDOR_FUZZ_CHECK(reporter.store.ListReports()->size() == logged + 1);
+    const report::Verifier verifier(moderator_->Clone(), relay_key_->Clone());
+    auto verified = verifier.Verify(submitted->sealed);
+    CANDOR_FUZZ_CHECK(verified.has_value() && verified->messages.size() == expected);
+    for (size_t i = 0; i < expected; ++i) {
+      const auto& v = verified->messages[i];
+      const auto& stored = (*history)[index + 1 - expected + i];
+      CANDOR_FUZZ_CHECK(v.verdict != report::Verdict::kForged);
+      CANDOR_FUZZ_CHECK(v.text == *DecodeContentText(stored.content));
+      if (stored.direction == Direction::kIncoming) {
+        CANDOR_FUZZ_CHECK(v.verdict == report::Verdict::kVerified);
+      }
+    }
   }
 
   void Drop(Party& from, uint8_t pick) {
@@ -164,6 +233,8 @@ class Run {
   }
 
   crypto::InsecureDeterministicRandom rng_{1};
+  std::optional<crypto::RelayKey> relay_key_{crypto::GenerateRelayKey(rng_)};
+  std::optional<crypto::X25519KeyPair> moderator_{crypto::X25519KeyPair::Generate(rng_)};
   std::optional<Party> alice_, bob_;
   std::optional<crypto::PrekeyBundle> bundle_;
   size_t sent_count_[2] = {0, 0};
