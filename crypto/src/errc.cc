@@ -46,6 +46,7 @@ std::string_view ErrcName(Errc code) {
     case Errc::kAlreadyExists: return "already_exists";
     case Errc::kSchemaTooNew: return "schema_too_new";
     case Errc::kStorageFailed: return "storage_failed";
+    case Errc::kPolicyViolation: return "policy_violation";
   }
   return "unknown";
 }

@@ -1,5 +1,7 @@
 #include "candor/protocol/relay.h"
 
+#include "candor/protocol/egress.h"
+
 namespace candor::protocol {
 
 Result<Relayed> RelayEnvelope(const crypto::RelayKey& key, ByteView envelope_bytes,
@@ -22,6 +24,9 @@ Result<Relayed> RelayEnvelope(const crypto::RelayKey& key, ByteView envelope_byt
   CANDOR_ASSIGN_OR_RETURN(
       Bytes ack, EncodeRelayAck(RelayAck{envelope.recipient, envelope.franking_commitment,
                                          server_time, tag}));
+  // The relay's outputs pass the same egress guard as everything else.
+  CANDOR_RETURN_IF_ERROR(CheckEgress(EgressChannel::kRelay, kDeliveryType, delivery));
+  CANDOR_RETURN_IF_ERROR(CheckEgress(EgressChannel::kRelay, kRelayAckType, ack));
   return Relayed{std::move(envelope), server_time, std::move(delivery), std::move(ack)};
 }
 

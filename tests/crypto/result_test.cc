@@ -68,7 +68,7 @@ TEST(Errc, EveryCodeHasAUniqueName) {
                       Errc::kMissingField, Errc::kBadPadding, Errc::kWrongPeer,
                       Errc::kWrongKey, Errc::kNotACandorDatabase, Errc::kDatabaseLocked,
                       Errc::kNotFound, Errc::kAlreadyExists, Errc::kSchemaTooNew,
-                      Errc::kStorageFailed};
+                      Errc::kStorageFailed, Errc::kPolicyViolation};
   std::set<std::string_view> names;
   for (Errc e : all) {
     EXPECT_NE(ErrcName(e), "unknown");

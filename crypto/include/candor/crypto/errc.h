@@ -58,6 +58,9 @@ enum class Errc : uint16_t {
   kAlreadyExists = 504,        // Create on an existing path
   kSchemaTooNew = 505,         // written by a newer candor; refused, never downgraded
   kStorageFailed = 506,        // any other SQLite / file-system failure
+
+  // Metadata policy (600s)
+  kPolicyViolation = 600,      // the egress guard refused: a field or message not allowed on the channel
 };
 
 // Stable snake_case name of a code, e.g. "bad_signature" (used in JSON output).

@@ -82,6 +82,12 @@ inline constexpr size_t kMaxReportPreviewBytes = 4 * 1024 * 1024;
 // How far in the future a report's creation time may be when submitted.
 inline constexpr uint64_t kMaxReportClockSkewSeconds = 300;
 
+// --- Metadata policy -------------------------------------------------------------
+// One egress log line (a record lists field names, never values), and a
+// whole log handed to the audit.
+inline constexpr size_t kMaxEgressLogLineBytes = 64 * 1024;
+inline constexpr size_t kMaxEgressLogBytes = 256 * 1024 * 1024;
+
 // --- Client ----------------------------------------------------------------------
 // The most messages one history call returns (a page; use a cursor for more).
 inline constexpr size_t kMaxHistoryPage = 1000;
