@@ -12,26 +12,17 @@
 #include "candor/protocol/session.h"
 #include "candor/protocol/wire.h"
 #include "candor/report/report.h"
-#include "egress.h"
 
 namespace candor::client {
 
 using protocol::Direction;
-
-std::string_view ChannelName(Channel channel) {
-  switch (channel) {
-    case Channel::kRelay: return "relay";
-    case Channel::kDirectory: return "directory";
-    case Channel::kModeration: return "moderation";
-  }
-  return "unknown";
-}
 
 struct Client::State {
   storage::Store store;
   protocol::LocalIdentity identity;
   crypto::RandomSource& rng;
   Clock& clock;
+  std::function<void(const protocol::EgressRecord&)> egress_observer;
 };
 
 Client::Client(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -76,8 +67,9 @@ Result<Client> Client::Create(const std::string& path, const storage::StoreKey& 
     crypto::Ed25519KeyPair identity = crypto::Ed25519KeyPair::Generate(rng);
     set_up = SetUpDevice(store, account, identity, rng, clock.NowSeconds());
     if (set_up.has_value()) {
-      return Client(std::make_unique<State>(
-          State{std::move(store), {std::string(account), std::move(identity)}, rng, clock}));
+      return Client(std::make_unique<State>(State{std::move(store),
+                                                  {std::string(account), std::move(identity)},
+                                                  rng, clock, options.egress_observer}));
     }
   }
   // The store is closed here; a device without its keys is no device.
@@ -91,7 +83,7 @@ Result<Client> Client::Open(const std::string& path, const storage::StoreKey& ke
   CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::LocalIdentity> identity, store.LoadIdentity());
   if (!identity) return Error(Errc::kInvalidState, "this store holds no device identity");
   return Client(std::make_unique<State>(
-      State{std::move(store), std::move(*identity), rng, clock}));
+      State{std::move(store), std::move(*identity), rng, clock, options.egress_observer}));
 }
 
 const std::string& Client::account() const { return state_->identity.account; }
@@ -118,7 +110,7 @@ Result<OutgoingItem> Client::PublishBundle() {
                                     spk->signature,     opk_id,
                                     opk.public_key()};
   CANDOR_ASSIGN_OR_RETURN(Bytes bytes, protocol::EncodePrekeyBundle(bundle));
-  return internal::Emit(Channel::kDirectory, std::move(bytes));
+  return Emit(Channel::kDirectory, protocol::kPrekeyBundleType, std::move(bytes));
 }
 
 Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
@@ -147,9 +139,11 @@ Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
                                                                  account(), *bundle, state_->rng));
   }
   CANDOR_ASSIGN_OR_RETURN(protocol::OutgoingMessage out, session->Encrypt(text, state_->rng));
+  // The guard runs before the commit: a refused envelope leaves no trace.
+  CANDOR_ASSIGN_OR_RETURN(protocol::EgressRecord record,
+                          protocol::CheckEgress(Channel::kRelay, protocol::kEnvelopeType, out.envelope));
   CANDOR_ASSIGN_OR_RETURN(int64_t id, store.CommitSent(*session, out, state_->clock.NowSeconds()));
-  CANDOR_ASSIGN_OR_RETURN(OutgoingItem item, internal::Emit(Channel::kRelay, std::move(out.envelope)));
-  return SentMessage{id, std::move(item)};
+  return SentMessage{id, Hand(std::move(record), std::move(out.envelope))};
 }
 
 namespace {
@@ -209,6 +203,18 @@ Result<int64_t> Client::HandleAck(ByteView ack_bytes) {
   return state_->store.SaveRelayAck(ack);
 }
 
+Result<OutgoingItem> Client::Emit(Channel channel, std::string_view type, Bytes bytes) {
+  CANDOR_ASSIGN_OR_RETURN(protocol::EgressRecord record, protocol::CheckEgress(channel, type, bytes));
+  return Hand(std::move(record), std::move(bytes));
+}
+
+OutgoingItem Client::Hand(protocol::EgressRecord record, Bytes bytes) {
+  record.time = state_->clock.NowSeconds();
+  record.bytes = bytes.size();
+  if (state_->egress_observer) state_->egress_observer(record);
+  return OutgoingItem{record.channel, std::move(bytes)};
+}
+
 Result<HistoryEntry> Client::ToEntry(const protocol::StoredMessage& m) const {
   CANDOR_ASSIGN_OR_RETURN(std::string text, protocol::DecodeContentText(m.content));
   return HistoryEntry{m.id, m.direction, m.sender, m.recipient, std::move(text), m.server_time};
@@ -246,11 +252,12 @@ Result<protocol::ReportPreview> Client::PrepareReport(std::string_view peer, int
 
 Result<SubmittedReport> Client::SubmitReport(const protocol::ReportPreview& preview,
                                              const crypto::X25519PublicKey& moderator) {
+  // SubmitReport runs the egress guard on the bundle before it seals or logs.
   CANDOR_ASSIGN_OR_RETURN(report::SubmittedReport r,
                           report::SubmitReport(state_->store, account(), preview, moderator,
                                                state_->clock.NowSeconds()));
-  CANDOR_ASSIGN_OR_RETURN(OutgoingItem item, internal::Emit(Channel::kModeration, std::move(r.sealed)));
-  return SubmittedReport{r.report_id, r.message_count, std::move(item)};
+  return SubmittedReport{r.report_id, r.message_count,
+                         Hand(std::move(r.egress), std::move(r.sealed))};
 }
 
 Result<std::vector<protocol::ReportRecord>> Client::Reports() { return state_->store.ListReports(); }

@@ -85,8 +85,13 @@ Result<SubmittedReport> SubmitReport(protocol::DeviceStore& store, std::string_v
   if (preview.bundle.created_at > now + kMaxReportClockSkewSeconds) {
     return Error(Errc::kPreviewMismatch, "the preview is dated in the future");
   }
+  CANDOR_ASSIGN_OR_RETURN(
+      protocol::EgressRecord egress,
+      protocol::CheckEgress(protocol::EgressChannel::kModeration, protocol::kReportBundleType, shown));
   CANDOR_ASSIGN_OR_RETURN(std::string json, protocol::ReportPreviewToJson(preview, false));
   CANDOR_ASSIGN_OR_RETURN(Bytes sealed, SealReport(preview.bundle, moderator));
+  egress.time = now;
+  egress.bytes = sealed.size();
   const protocol::ReportRecord record{0,
                                       preview.bundle.reported,
                                       std::string(protocol::ReportReasonName(preview.bundle.reason)),
@@ -96,7 +101,7 @@ Result<SubmittedReport> SubmitReport(protocol::DeviceStore& store, std::string_v
                                       moderator.bytes(),
                                       sealed};
   CANDOR_ASSIGN_OR_RETURN(int64_t id, store.SaveReport(record));
-  return SubmittedReport{id, preview.bundle.messages.size(), std::move(sealed)};
+  return SubmittedReport{id, preview.bundle.messages.size(), std::move(sealed), std::move(egress)};
 }
 
 }  // namespace candor::report

@@ -16,6 +16,7 @@
 #define CANDOR_CLIENT_CLIENT_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -30,18 +31,17 @@
 #include "candor/crypto/result.h"
 #include "candor/crypto/x25519.h"
 #include "candor/protocol/device_store.h"
+#include "candor/protocol/egress.h"
 #include "candor/protocol/report_wire.h"
 #include "candor/storage/store.h"
 
 namespace candor::client {
 
-// Who an outgoing item is for.
-enum class Channel : uint8_t {
-  kRelay = 1,       // envelopes: the relay forwards them to the recipient
-  kDirectory = 2,   // prekey bundles: published for peers to fetch
-  kModeration = 3,  // sealed reports (the report module)
-};
-std::string_view ChannelName(Channel channel);
+// Who an outgoing item is for: kRelay (envelopes, forwarded to the
+// recipient), kDirectory (prekey bundles, fetched by peers), kModeration
+// (sealed reports). The metadata policy names the same channels.
+using Channel = protocol::EgressChannel;
+inline std::string_view ChannelName(Channel channel) { return protocol::EgressChannelName(channel); }
 
 struct OutgoingItem {
   Channel channel;
@@ -79,6 +79,9 @@ struct SubmittedReport {
 
 struct ClientOptions {
   storage::StoreOptions store;
+  // Called with the egress guard's record of every item handed out (for an
+  // audit log; docs/metadata-policy.md). Records name fields, never values.
+  std::function<void(const protocol::EgressRecord&)> egress_observer;
 };
 
 class Client {
@@ -164,6 +167,11 @@ class Client {
   struct State;
   explicit Client(std::unique_ptr<State> state);
   Result<HistoryEntry> ToEntry(const protocol::StoredMessage& m) const;
+  // The single exit: every OutgoingItem is made by Hand, from a record of
+  // the egress guard (Emit runs the guard; Send and SubmitReport run it
+  // before they commit, and pass the record).
+  Result<OutgoingItem> Emit(Channel channel, std::string_view type, Bytes bytes);
+  OutgoingItem Hand(protocol::EgressRecord record, Bytes bytes);
   std::unique_ptr<State> state_;
 };
 

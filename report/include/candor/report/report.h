@@ -12,6 +12,7 @@
 #include "candor/crypto/result.h"
 #include "candor/crypto/x25519.h"
 #include "candor/protocol/device_store.h"
+#include "candor/protocol/egress.h"
 #include "candor/protocol/report_wire.h"
 
 namespace candor::report {
@@ -32,12 +33,14 @@ struct SubmittedReport {
   int64_t report_id;  // in the local report log
   size_t message_count;
   Bytes sealed;       // for the moderation channel, exactly as logged
+  protocol::EgressRecord egress;  // the egress guard's record of the bundle
 };
 
 // Submits exactly `preview`. It must be what PrepareReport gives now for the
 // same message, reason and time — the stored messages, byte for byte —
 // otherwise kPreviewMismatch and nothing is sealed or logged: an edited
-// preview never leaves the device. Then: serialize, pad to a Padmé bucket,
+// preview never leaves the device. Then: serialize, pass the egress guard
+// (moderation channel), pad to a Padmé bucket,
 // seal to `moderator` (crypto_box_seal), and log (preview JSON, sealed bytes,
 // moderator key) in one transaction before returning the bytes.
 Result<SubmittedReport> SubmitReport(protocol::DeviceStore& store, std::string_view reporter,
