@@ -42,6 +42,9 @@ Result<std::string> RunReportPrepare(const Args& args);
 Result<std::string> RunReportSubmit(const Args& args);
 Result<std::string> RunReports(const Args& args);
 Result<std::string> RunModerate(const Args& args);
+// Metadata policy (commands_policy.cc).
+Result<std::string> RunPolicy(const Args& args);
+Result<std::string> RunAudit(const Args& args);
 // demo.cc
 Result<std::string> RunDemo(const Args& args);
 

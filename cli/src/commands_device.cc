@@ -6,19 +6,25 @@
 #include "commands.h"
 #include "device.h"
 #include "files.h"
-#include "json.h"
+#include "candor/protocol/json.h"
 #include "store_key.h"
 
 namespace candor::cli {
+
+using protocol::JsonArray;
+using protocol::JsonObject;
+using protocol::JsonStringArray;
 
 client::Clock& CliClock() {
   static client::SystemClock clock;
   return clock;
 }
 
-Result<client::Client> OpenDevice(const std::string& db_path) {
+Result<client::Client> OpenDevice(const std::string& db_path, EgressLog* egress_log) {
   CANDOR_ASSIGN_OR_RETURN(storage::StoreKey key, StoreKeyFromEnvironment());
-  return client::Client::Open(db_path, key, crypto::SystemRandom(), CliClock());
+  client::ClientOptions options;
+  if (egress_log != nullptr) options.egress_observer = egress_log->Observer();
+  return client::Client::Open(db_path, key, crypto::SystemRandom(), CliClock(), options);
 }
 
 namespace {
@@ -49,10 +55,12 @@ Result<std::string> RunInit(const Args& args) {
 }
 
 Result<std::string> RunBundle(const Args& args) {
-  CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
+  EgressLog log(args.Find("egress-log"));
+  CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db"), &log));
   CANDOR_ASSIGN_OR_RETURN(client::OutgoingItem item, device.PublishBundle());
   CANDOR_ASSIGN_OR_RETURN(crypto::PrekeyBundle bundle, protocol::DecodePrekeyBundle(item.bytes));
   CANDOR_RETURN_IF_ERROR(WriteOutputFile(args.Get("out"), item.bytes));
+  CANDOR_RETURN_IF_ERROR(log.Flush());
   return JsonObject()
       .Str("account", bundle.account)
       .Str("identity_key", ToHex(bundle.identity_key.bytes()))
@@ -66,13 +74,15 @@ Result<std::string> RunSend(const Args& args) {
   if (auto path = args.Find("bundle")) {
     CANDOR_ASSIGN_OR_RETURN(bundle, ReadInputFile(*path, kMaxPrekeyBundleBytes));
   }
-  CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
+  EgressLog log(args.Find("egress-log"));
+  CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db"), &log));
   std::optional<ByteView> bundle_view;
   if (bundle) bundle_view = ByteView(*bundle);
   CANDOR_ASSIGN_OR_RETURN(client::SentMessage sent,
                           device.Send(args.Get("to"), args.Get("text"), bundle_view));
   auto written = WriteOutputFile(args.Get("out"), sent.envelope.bytes);
   if (!written.has_value()) return NotWritten(written.error(), sent.message_id);
+  CANDOR_RETURN_IF_ERROR(log.Flush());
   return JsonObject()
       .Int("message_id", sent.message_id)
       .Str("to", args.Get("to"))

@@ -8,9 +8,13 @@
 #include "commands.h"
 #include "device.h"
 #include "files.h"
-#include "json.h"
+#include "candor/protocol/json.h"
 
 namespace candor::cli {
+
+using protocol::JsonArray;
+using protocol::JsonObject;
+using protocol::JsonStringArray;
 
 Result<std::string> RunRelay(const Args& args) {
   CANDOR_ASSIGN_OR_RETURN(std::optional<uint64_t> time, args.FindUInt("time"));

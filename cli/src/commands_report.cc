@@ -7,9 +7,13 @@
 #include "commands.h"
 #include "device.h"
 #include "files.h"
-#include "json.h"
+#include "candor/protocol/json.h"
 
 namespace candor::cli {
+
+using protocol::JsonArray;
+using protocol::JsonObject;
+using protocol::JsonStringArray;
 namespace {
 
 Result<crypto::X25519PublicKey> ReadModeratorPublic(const std::string& path) {
@@ -40,7 +44,8 @@ Result<std::string> RunReportSubmit(const Args& args) {
       protocol::ReportPreview preview,
       protocol::ReportPreviewFromJson(std::string_view(reinterpret_cast<const char*>(json.data()), json.size())));
   CANDOR_ASSIGN_OR_RETURN(crypto::X25519PublicKey moderator, ReadModeratorPublic(args.Get("moderator")));
-  CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
+  EgressLog log(args.Find("egress-log"));
+  CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db"), &log));
   CANDOR_ASSIGN_OR_RETURN(client::SubmittedReport r, device.SubmitReport(preview, moderator));
   auto written = WriteOutputFile(args.Get("out"), r.report.bytes);
   if (!written.has_value()) {
@@ -48,6 +53,7 @@ Result<std::string> RunReportSubmit(const Args& args) {
                                              " is logged, but its file was not written: " +
                                              written.error().message());
   }
+  CANDOR_RETURN_IF_ERROR(log.Flush());
   return JsonObject()
       .Int("report_id", r.report_id)
       .UInt("messages", r.message_count)

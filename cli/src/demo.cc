@@ -28,10 +28,15 @@
 #include "candor/report/verifier.h"
 #include "commands.h"
 #include "device.h"
+#include "egress_log.h"
 #include "files.h"
-#include "json.h"
+#include "candor/protocol/json.h"
 
 namespace candor::cli {
+
+using protocol::JsonArray;
+using protocol::JsonObject;
+using protocol::JsonStringArray;
 namespace {
 
 namespace fs = std::filesystem;
@@ -43,7 +48,8 @@ struct Device {
 
 class Demo {
  public:
-  Demo(std::string dir, bool keep) : dir_(std::move(dir)), keep_(keep), clock_(Start()) {}
+  Demo(std::string dir, bool keep, EgressLog& egress_log)
+      : dir_(std::move(dir)), keep_(keep), egress_log_(egress_log), clock_(Start()) {}
 
   Result<void> Run();
   std::string Narrative() const { return narrative_; }
@@ -65,6 +71,7 @@ class Demo {
 
   std::string dir_;
   bool keep_;
+  EgressLog& egress_log_;
   client::ManualClock clock_;
   crypto::RelayKey relay_key_ = crypto::GenerateRelayKey(crypto::SystemRandom());
   std::string narrative_;
@@ -87,9 +94,11 @@ Result<Device> Demo::NewDevice(const std::string& name) {
     CANDOR_RETURN_IF_ERROR(WriteNewSecretFile(Path(name + ".dbkey"), ToHexSecret(key.Expose(), {}, "\n").Expose()));
   }
   const storage::StoreKey store_key = storage::StoreKey::Raw(std::move(key));
+  client::ClientOptions options;
+  options.egress_observer = egress_log_.Observer();
   CANDOR_ASSIGN_OR_RETURN(client::Client c, client::Client::Create(Path(name + ".db"), store_key,
                                                                    name, crypto::SystemRandom(),
-                                                                   clock_));
+                                                                   clock_, options));
   CANDOR_ASSIGN_OR_RETURN(std::string fp, c.IdentityFingerprint());
   Say("  " + name + ": new device, encrypted store " + name + ".db, identity key " +
       ToHex(c.identity_key().bytes()).substr(0, 16) + "...");
@@ -329,8 +338,10 @@ Result<std::string> WorkDirectory(const std::optional<std::string>& keep) {
 Result<std::string> RunDemo(const Args& args) {
   const std::optional<std::string> keep = args.Find("keep");
   CANDOR_ASSIGN_OR_RETURN(std::string dir, WorkDirectory(keep));
-  Demo demo(dir, keep.has_value());
+  EgressLog egress_log(args.Find("egress-log"));
+  Demo demo(dir, keep.has_value(), egress_log);
   Result<void> ran = demo.Run();
+  if (ran.has_value()) ran = egress_log.Flush();
   if (!keep) {
     std::error_code ignored;
     fs::remove_all(dir, ignored);

@@ -7,11 +7,13 @@
 
 #include "candor/client/client.h"
 #include "candor/crypto/result.h"
+#include "egress_log.h"
 
 namespace candor::cli {
 
 client::Clock& CliClock();
-Result<client::Client> OpenDevice(const std::string& db_path);
+// `egress_log` (may be null) receives the records of what the client hands out.
+Result<client::Client> OpenDevice(const std::string& db_path, EgressLog* egress_log = nullptr);
 
 }  // namespace candor::cli
 
