@@ -13,6 +13,7 @@
 #include "candor/crypto/x3dh.h"
 #include "candor/protocol/frame.h"
 #include "candor/protocol/session.h"
+#include "candor/protocol/egress.h"
 #include "candor/protocol/report_wire.h"
 #include "candor/protocol/wire.h"
 #include "wire_fuzzers.h"
@@ -80,11 +81,15 @@ int main(int argc, char** argv) {
   std::optional<Session> bob;
   uint64_t time = 1'700'000'000;
   std::vector<ReportedMessage> reportable;  // every message, as bob's or alice's store keeps it
+  std::string egress_log;                   // the guard's records of what was emitted
   // Writes a message's seeds for every target; decrypts it at `to` unless
   // that already happened.
   auto record = [&](const OutgoingMessage& out, Session& to, bool already_received) {
     const Bytes& envelope = out.envelope;
     Write(root, "envelope", envelope);
+    auto egress = Must(CheckEgress(EgressChannel::kRelay, kEnvelopeType, envelope));
+    egress.time = time;
+    egress_log += EgressRecordToJson(egress) + "\n";
     const Envelope env = Must(DecodeEnvelope(envelope));
     if (env.content_type == ContentType::kPrekeyMessage) {
       Write(root, "prekey_message", env.payload);
@@ -152,6 +157,20 @@ int main(int argc, char** argv) {
   window(5, 5, "bob", false);
   window(9, 3, "alice", true);
   window(reportable.size(), 1, "bob", false);
+
+  // Egress logs: the conversation's envelopes, plus a bundle and a report.
+  {
+    auto bundle_record = Must(CheckEgress(EgressChannel::kDirectory, kPrekeyBundleType,
+                                          Must(EncodePrekeyBundle(with_opk))));
+    ReportBundle b{"bob", "alice", ReportReason::kSpam, time, {}};
+    b.messages.push_back(CopyReportedMessage(reportable.front()));
+    auto report_record = Must(CheckEgress(EgressChannel::kModeration, kReportBundleType,
+                                          Must(EncodeReportBundle(b))));
+    const std::string extra = EgressRecordToJson(bundle_record) + "\n" + EgressRecordToJson(report_record) + "\n";
+    Write(root, "egress_log", AsBytes(egress_log));
+    Write(root, "egress_log", AsBytes(extra));
+    Write(root, "egress_log", AsBytes(extra + egress_log.substr(0, egress_log.find('\n') + 1)));
+  }
 
   // Action scripts for the two-party target (pairs of action, argument; see
   // two_party.cc): random ones, and one that walks through every action.

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "policy_fuzzers.h"
 #include "report_fuzzers.h"
 #include "two_party.h"
 #include "wire_fuzzers.h"

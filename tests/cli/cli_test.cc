@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -76,7 +77,8 @@ class CliTest : public ::testing::Test {
       EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(o.out, &o.json).ok()) << o.out;
       EXPECT_TRUE(o.err.empty()) << o.err;
     } else if (o.exit_code != 0) {
-      EXPECT_TRUE(o.out.empty()) << "failures print nothing on stdout: " << o.out;
+      // Only audit prints its summary on stdout when it fails.
+      EXPECT_TRUE(o.out.empty() || args[1] == "audit") << "failures print nothing on stdout: " << o.out;
       EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(o.err, &o.json).ok()) << o.err;
       EXPECT_EQ(o.err.back(), '\n');
     }
@@ -355,6 +357,43 @@ TEST_F(CliTest, ReportPrepareSubmitModerateAndTheLog) {
                          "--reason", "spam", "--out", F("p2.json")}).exit_code, 4);
 }
 
+TEST_F(CliTest, PolicyDocumentsAndEgressLogAudit) {
+  Outcome json = Run({"policy", "--format", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_EQ(json.Num("report_window"), 5);
+  EXPECT_EQ(json.out, ReadAll(std::string(CANDOR_POLICY_DIR) + "/metadata.json"));
+  Outcome md = Run({"policy", "--format", "markdown"});
+  ASSERT_EQ(md.exit_code, 0);
+  EXPECT_EQ(md.out, ReadAll(std::string(CANDOR_POLICY_DIR) + "/METADATA.md"));
+  EXPECT_EQ(Run({"policy", "--format", "yaml"}).exit_code, 2);
+
+  // Every command that emits bytes can log what it emitted; the log audits clean.
+  SetUpDevices();
+  ASSERT_EQ(As(kBobKey, {"bundle", "--db", F("bob.db"), "--out", F("b2"), "--egress-log", F("egress.log")}).exit_code, 0);
+  ASSERT_EQ(As(kAliceKey, {"send", "--db", F("alice.db"), "--to", "bob", "--bundle", F("bob.bundle"),
+                           "--text", "hi", "--out", F("e1"), "--egress-log", F("egress.log")}).exit_code, 0);
+  const std::string log = ReadAll(F("egress.log"));
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 2);
+  EXPECT_EQ(log.find("hi"), std::string::npos) << "records name fields, never values";
+  Outcome audit = Run({"audit", "--log", F("egress.log")});
+  ASSERT_EQ(audit.exit_code, 0) << audit.err;
+  EXPECT_EQ(audit.Num("records"), 2);
+  EXPECT_EQ(audit.json.fields().at("violations").list_value().values_size(), 0);
+  EXPECT_EQ(audit.json.fields().at("by_channel").struct_value().fields().at("relay")
+                .struct_value().fields().at("records").number_value(), 1);
+
+  // A line claiming the message text went to the relay: exit 3, and the
+  // summary still on stdout.
+  std::string forged = log.substr(0, log.find('\n'));
+  const size_t at = forged.find("\"fields\":[");
+  forged.insert(at + 10, "\"candor.wire.Content.text\",");
+  { std::ofstream(F("forged.log")) << log << forged << "\n"; }
+  Outcome bad = Run({"audit", "--log", F("forged.log")});
+  EXPECT_EQ(bad.exit_code, 3);
+  EXPECT_EQ(bad.ErrorCode(), "policy_violation");
+  EXPECT_NE(bad.out.find("candor.wire.Content.text"), std::string::npos);
+}
+
 TEST_F(CliTest, DemoTellsTheStoryAndKeepsFilesOnRequest) {
   Outcome story = Run({"demo"});
   ASSERT_EQ(story.exit_code, 0) << story.err;
@@ -364,7 +403,7 @@ TEST_F(CliTest, DemoTellsTheStoryAndKeepsFilesOnRequest) {
   EXPECT_NE(story.out.find("unverifiable: bob -> alice"), std::string::npos);
   EXPECT_NE(story.out.find("gets: forged"), std::string::npos);
 
-  Outcome json = Run({"demo", "--json", "--keep", F("kept")});
+  Outcome json = Run({"demo", "--json", "--keep", F("kept"), "--egress-log", F("demo.log")});
   ASSERT_EQ(json.exit_code, 0) << json.err;
   EXPECT_EQ(json.Num("delivered"), 7);
   EXPECT_EQ(json.Num("duplicates_refused"), 1);
@@ -391,6 +430,9 @@ TEST_F(CliTest, DemoTellsTheStoryAndKeepsFilesOnRequest) {
   ASSERT_EQ(logged.exit_code, 0) << logged.err;
   EXPECT_EQ(logged.json.fields().at("reports").list_value().values_size(), 1);
   EXPECT_EQ(Run({"demo", "--keep", F("kept")}).exit_code, 4) << "a non-empty directory is refused";
+  Outcome audit = Run({"audit", "--log", F("demo.log")});
+  ASSERT_EQ(audit.exit_code, 0) << audit.err;
+  EXPECT_EQ(audit.Num("records"), 9) << "a bundle, seven envelopes, a report";
 }
 
 }  // namespace
