@@ -34,7 +34,7 @@ struct PersistedPair {
     fs::create_directories(dir);
     fs::remove(dir / "bob.db");
     bob_store.emplace(Must(storage::Store::Create((dir / "bob.db").string(), BenchKey(), rng,
-                                                  {.synchronous_full = synchronous_full})));
+                                                  {.synchronous_full = synchronous_full, .migration_progress = {}})));
     Must(bob_store->SaveIdentity("bob", bob, kNow));
     Must(bob_store->SaveSignedPrekey(1, spk, crypto::SignSignedPrekey(bob, 1, spk.public_key()), kNow));
     alice.emplace(Must(protocol::Session::Initiate(
@@ -114,7 +114,7 @@ std::string HistoryStorePath() {
   const std::string tmp = path + ".building";
   fs::remove(tmp);
   {
-    storage::Store store = Must(storage::Store::Create(tmp, BenchKey(), rng, {.synchronous_full = false}));
+    storage::Store store = Must(storage::Store::Create(tmp, BenchKey(), rng, {.synchronous_full = false, .migration_progress = {}}));
     const auto me = crypto::Ed25519KeyPair::Generate(rng);
     const auto peer = crypto::Ed25519KeyPair::Generate(rng);
     const auto spk = crypto::X25519KeyPair::Generate(rng);

@@ -167,7 +167,7 @@ Result<ReceivedMessage> Client::Receive(ByteView delivery_bytes) {
 }
 
 Result<std::vector<Result<ReceivedMessage>>> Client::ReceiveBatch(
-    std::span<const ByteView> deliveries) {
+    std::span<const ByteView> deliveries, const storage::ProgressFn& progress) {
   // Deliveries that do not decode get their error in place; the others go to
   // the store as one batch.
   std::vector<Result<ReceivedMessage>> results;
@@ -185,9 +185,15 @@ Result<std::vector<Result<ReceivedMessage>>> Client::ReceiveBatch(
     }
   }
   const uint64_t now = state_->clock.NowSeconds();
+  // Deliveries refused while decoding count as done before the batch.
+  const uint64_t refused = deliveries.size() - decoded.size();
+  std::function<void(uint64_t, uint64_t)> step;
+  if (progress) {
+    step = [&](uint64_t done, uint64_t) { progress(refused + done, deliveries.size()); };
+  }
   CANDOR_ASSIGN_OR_RETURN(auto ids, protocol::ReceiveBatchAndStore(
                                         state_->store, state_->identity.identity, account(),
-                                        decoded, now, state_->rng));
+                                        decoded, now, state_->rng, step));
   for (size_t k = 0; k < ids.size(); ++k) {
     if (ids[k].has_value()) {
       results[positions[k]] = ReadBack(state_->store, *ids[k], now);

@@ -59,7 +59,8 @@ Result<int64_t> ReceiveAndStore(DeviceStore& store, const crypto::Ed25519KeyPair
 
 Result<std::vector<Result<int64_t>>> ReceiveBatchAndStore(
     DeviceStore& store, const crypto::Ed25519KeyPair& identity, std::string_view account,
-    std::span<const Delivery> deliveries, uint64_t now, crypto::RandomSource& rng) {
+    std::span<const Delivery> deliveries, uint64_t now, crypto::RandomSource& rng,
+    const std::function<void(uint64_t, uint64_t)>& progress) {
   std::vector<Result<int64_t>> results;
   results.reserve(deliveries.size());
   // Each sender's session, loaded once and advanced in step with the store.
@@ -68,6 +69,7 @@ Result<std::vector<Result<int64_t>>> ReceiveBatchAndStore(
     for (const Delivery& d : deliveries) {
       results.push_back(
           ReceiveOne(store, identity, account, d, now, rng, sessions[d.envelope.sender]));
+      if (progress) progress(results.size(), deliveries.size());
     }
     return Ok();
   }));

@@ -103,7 +103,8 @@ constexpr Migration kMigrations[] = {
 
 int64_t CurrentSchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
 
-Result<void> Migrate(Database& db, int64_t target) {
+Result<void> Migrate(Database& db, int64_t target,
+                     const std::function<void(uint64_t, uint64_t)>& progress) {
   CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
   CANDOR_ASSIGN_OR_RETURN(int64_t version, db.QueryInt("PRAGMA user_version"));
   if (version > CurrentSchemaVersion()) {
@@ -115,10 +116,13 @@ Result<void> Migrate(Database& db, int64_t target) {
     CANDOR_RETURN_IF_ERROR(
         db.Exec("PRAGMA application_id = " + std::to_string(kApplicationId)));
   }
+  uint64_t total = 0, done = 0;
+  for (const Migration& m : kMigrations) total += m.version > version && m.version <= target;
   for (const Migration& m : kMigrations) {
     if (m.version <= version || m.version > target) continue;
     CANDOR_RETURN_IF_ERROR(db.Exec(m.sql));
     CANDOR_RETURN_IF_ERROR(db.Exec("PRAGMA user_version = " + std::to_string(m.version)));
+    if (progress) progress(++done, total);
   }
   return tx.Commit();
 }

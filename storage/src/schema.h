@@ -7,6 +7,8 @@
 #include <cstdint>
 
 #include "candor/crypto/result.h"
+#include <functional>
+
 #include "sqlite.h"
 
 namespace candor::storage::internal {
@@ -20,7 +22,9 @@ int64_t CurrentSchemaVersion();
 // Brings `db` from its user_version to `target` (default: current) in one
 // transaction, setting application_id on a fresh database. kSchemaTooNew if
 // the database is already newer.
-Result<void> Migrate(Database& db, int64_t target = CurrentSchemaVersion());
+// `progress` (may be empty) is told after each version applied.
+Result<void> Migrate(Database& db, int64_t target = CurrentSchemaVersion(),
+                     const std::function<void(uint64_t, uint64_t)>& progress = {});
 
 }  // namespace candor::storage::internal
 

@@ -112,7 +112,9 @@ struct StoreFactory {
                                             std::to_string(version) + ")");
     }
     CANDOR_RETURN_IF_ERROR(Configure(db, options));
-    if (version < CurrentSchemaVersion()) CANDOR_RETURN_IF_ERROR(Migrate(db));
+    if (version < CurrentSchemaVersion()) {
+      CANDOR_RETURN_IF_ERROR(Migrate(db, CurrentSchemaVersion(), options.migration_progress));
+    }
     return Make(Store::Impl{path, std::move(db), {}, {}});
   }
 };

@@ -91,8 +91,13 @@ TEST_F(ClientTest, OutOfOrderAndBatchDelivery) {
   const Bytes d3 = SendNext(alice, bob, "3");
   const Bytes junk = {1, 2, 3};
   const ByteView batch[] = {d3, junk, d1, d3};
-  auto results = bob.ReceiveBatch(batch);
+  std::vector<uint64_t> progress;
+  auto results = bob.ReceiveBatch(batch, [&](uint64_t done, uint64_t total) {
+    EXPECT_EQ(total, 4u);
+    progress.push_back(done);
+  });
   ASSERT_TRUE(results.has_value());
+  EXPECT_EQ(progress, (std::vector<uint64_t>{2, 3, 4})) << "the undecodable one counts first";
   ASSERT_EQ(results->size(), 4u);
   EXPECT_EQ((*results)[0]->text, "3");
   EXPECT_FALSE((*results)[1].has_value()) << "not a delivery";

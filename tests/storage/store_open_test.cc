@@ -63,7 +63,7 @@ TEST_F(StoreOpenTest, CreateThenOpenWithRawKeyAndSettings) {
   auto mode = db.Prepare("PRAGMA journal_mode");
   ASSERT_TRUE(mode.has_value() && *mode->Step());
   EXPECT_EQ(mode->ColumnText(0), "wal");
-  auto normal = Store::Open(Path(), RawKey(1), StoreOptions{.synchronous_full = false});
+  auto normal = Store::Open(Path(), RawKey(1), StoreOptions{.synchronous_full = false, .migration_progress = {}});
   ASSERT_TRUE(normal.has_value());
   EXPECT_EQ(*normal->impl().db.QueryInt("PRAGMA synchronous"), 1);  // NORMAL
 }
@@ -164,9 +164,15 @@ TEST_F(StoreOpenTest, OlderSchemaMigratesForwardKeepingData) {
     EXPECT_EQ(store->schema_version(), 1);
     ASSERT_TRUE(store->impl().db.Exec("INSERT INTO conversations(peer) VALUES ('bob')").has_value());
   }
-  auto store = Store::Open(Path(), RawKey(9));
+  std::vector<std::pair<uint64_t, uint64_t>> steps;
+  StoreOptions options;
+  options.migration_progress = [&](uint64_t done, uint64_t total) { steps.emplace_back(done, total); };
+  auto store = Store::Open(Path(), RawKey(9), options);
   ASSERT_TRUE(store.has_value()) << store.error().message();
   EXPECT_EQ(store->schema_version(), internal::CurrentSchemaVersion());
+  const auto n = static_cast<uint64_t>(internal::CurrentSchemaVersion() - 1);
+  ASSERT_EQ(steps.size(), n) << "one progress step per version applied";
+  EXPECT_EQ(steps.back(), std::make_pair(n, n));
   auto& db = store->impl().db;
   EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM conversations WHERE peer = 'bob'"), 1);
   EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM conversations WHERE disappear_after IS NULL"), 1);

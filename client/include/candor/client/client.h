@@ -125,7 +125,9 @@ class Client {
   Result<ReceivedMessage> Receive(ByteView delivery);
   // A catch-up: many deliveries in one transaction (one durable commit).
   // One result per delivery; a refused one does not affect the others.
-  Result<std::vector<Result<ReceivedMessage>>> ReceiveBatch(std::span<const ByteView> deliveries);
+  // `progress` (may be empty) is told after each delivery is processed.
+  Result<std::vector<Result<ReceivedMessage>>> ReceiveBatch(
+      std::span<const ByteView> deliveries, const storage::ProgressFn& progress = {});
 
   // The relay's acknowledgement of a sent message: stores its server time
   // and franking tag on the sender's copy (what makes an outgoing message

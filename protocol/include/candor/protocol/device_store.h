@@ -155,9 +155,12 @@ Result<int64_t> ReceiveAndStore(DeviceStore& store, const crypto::Ed25519KeyPair
 // across the batch. One result per delivery, as ReceiveAndStore would give;
 // a refused delivery does not affect the others. The outer error is for the
 // batch itself (e.g. the commit failed: then nothing was stored).
+// `progress` (may be empty) is told after each delivery; the results become
+// durable only when the whole batch commits.
 Result<std::vector<Result<int64_t>>> ReceiveBatchAndStore(
     DeviceStore& store, const crypto::Ed25519KeyPair& identity, std::string_view account,
-    std::span<const Delivery> deliveries, uint64_t now, crypto::RandomSource& rng);
+    std::span<const Delivery> deliveries, uint64_t now, crypto::RandomSource& rng,
+    const std::function<void(uint64_t done, uint64_t total)>& progress = {});
 
 }  // namespace candor::protocol
 

@@ -23,6 +23,7 @@
 #define CANDOR_STORAGE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <variant>
@@ -63,11 +64,17 @@ class StoreKey {
   friend struct internal::StoreFactory;
 };
 
+// Progress of long work: `done` of `total` steps (called after each step).
+using ProgressFn = std::function<void(uint64_t done, uint64_t total)>;
+
 struct StoreOptions {
   // FULL: a committed transaction survives power loss. NORMAL (WAL): it
   // survives a crash of the process, and the database is never corrupted,
   // but the last commits can be lost on power loss.
   bool synchronous_full = true;
+  // Called during Open while an older store is migrated: once per schema
+  // version applied (all inside the one migration transaction).
+  ProgressFn migration_progress;
 };
 
 class Store final : public protocol::DeviceStore {
