@@ -117,19 +117,7 @@ Result<std::string> RunHistory(const Args& args) {
   }
   CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
   CANDOR_ASSIGN_OR_RETURN(auto entries, device.History(args.Get("with"), n));
-  std::vector<std::string> messages;
-  for (const client::HistoryEntry& e : entries) {
-    messages.push_back(
-        JsonObject()
-            .Int("id", e.id)
-            .Str("direction", e.direction == protocol::Direction::kIncoming ? "in" : "out")
-            .Str("from", e.from)
-            .Str("to", e.to)
-            .Str("text", e.text)
-            .OptUInt("server_time", e.server_time)
-            .Finish());
-  }
-  return JsonObject().Raw("messages", JsonArray(messages)).Finish();
+  return client::HistoryToJson(entries);
 }
 
 Result<std::string> RunFingerprint(const Args& args) {

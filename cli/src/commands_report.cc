@@ -90,24 +90,7 @@ Result<std::string> RunModerate(const Args& args) {
   const report::Verifier verifier(crypto::X25519KeyPair::FromPrivate(std::move(private_key)),
                                   std::move(relay_key));
   CANDOR_ASSIGN_OR_RETURN(report::VerifiedReport report, verifier.Verify(sealed));
-  std::vector<std::string> messages;
-  for (const report::VerifiedMessage& m : report.messages) {
-    messages.push_back(JsonObject()
-                           .Str("sender", m.sender)
-                           .Str("recipient", m.recipient)
-                           .UInt("server_time", m.server_time)
-                           .Str("text", m.text)
-                           .Str("verdict", report::VerdictName(m.verdict))
-                           .Str("why", m.why)
-                           .Finish());
-  }
-  return JsonObject()
-      .Str("reporter", report.reporter)
-      .Str("reported", report.reported)
-      .Str("reason", protocol::ReportReasonName(report.reason))
-      .UInt("created_at", report.created_at)
-      .Raw("messages", JsonArray(messages))
-      .Finish();
+  return report::VerifiedReportToJson(report);
 }
 
 }  // namespace candor::cli

@@ -9,6 +9,7 @@
 #include "candor/crypto/x25519.h"
 #include "candor/crypto/x3dh.h"
 #include "candor/protocol/frame.h"
+#include "candor/protocol/json.h"
 #include "candor/protocol/session.h"
 #include "candor/protocol/wire.h"
 #include "candor/report/report.h"
@@ -16,6 +17,21 @@
 namespace candor::client {
 
 using protocol::Direction;
+
+std::string HistoryToJson(const std::vector<HistoryEntry>& entries) {
+  std::vector<std::string> messages;
+  for (const HistoryEntry& e : entries) {
+    messages.push_back(protocol::JsonObject()
+                           .Int("id", e.id)
+                           .Str("direction", e.direction == Direction::kIncoming ? "in" : "out")
+                           .Str("from", e.from)
+                           .Str("to", e.to)
+                           .Str("text", e.text)
+                           .OptUInt("server_time", e.server_time)
+                           .Finish());
+  }
+  return protocol::JsonObject().Raw("messages", protocol::JsonArray(messages)).Finish();
+}
 
 struct Client::State {
   storage::Store store;

@@ -3,6 +3,7 @@
 #include "candor/crypto/limits.h"
 #include "candor/crypto/sealed_box.h"
 #include "candor/protocol/frame.h"
+#include "candor/protocol/json.h"
 
 namespace candor::report {
 
@@ -61,6 +62,27 @@ Result<VerifiedReport> Verifier::Verify(ByteView sealed) const {
     report.messages.push_back(Judge(m, relay_key_));
   }
   return report;
+}
+
+std::string VerifiedReportToJson(const VerifiedReport& report) {
+  std::vector<std::string> messages;
+  for (const VerifiedMessage& m : report.messages) {
+    messages.push_back(protocol::JsonObject()
+                           .Str("sender", m.sender)
+                           .Str("recipient", m.recipient)
+                           .UInt("server_time", m.server_time)
+                           .Str("text", m.text)
+                           .Str("verdict", VerdictName(m.verdict))
+                           .Str("why", m.why)
+                           .Finish());
+  }
+  return protocol::JsonObject()
+      .Str("reporter", report.reporter)
+      .Str("reported", report.reported)
+      .Str("reason", protocol::ReportReasonName(report.reason))
+      .UInt("created_at", report.created_at)
+      .Raw("messages", protocol::JsonArray(messages))
+      .Finish();
 }
 
 }  // namespace candor::report

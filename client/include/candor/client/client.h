@@ -71,6 +71,10 @@ struct HistoryEntry {
   std::optional<uint64_t> server_time;
 };
 
+// {"messages":[{"id","direction":"in"|"out","from","to","text","server_time"
+// (null until acknowledged)},…]} (the CLI's and the C ABI's form).
+std::string HistoryToJson(const std::vector<HistoryEntry>& entries);
+
 struct SubmittedReport {
   int64_t report_id;
   size_t message_count;

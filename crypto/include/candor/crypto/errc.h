@@ -59,7 +59,7 @@ enum class Errc : uint16_t {
   kSchemaTooNew = 505,         // written by a newer candor; refused, never downgraded
   kStorageFailed = 506,        // any other SQLite / file-system failure
 
-  // Metadata policy (600s)
+  // Metadata policy (protocol/egress.h).
   kPolicyViolation = 600,      // the egress guard refused: a field or message not allowed on the channel
 };
 

@@ -49,6 +49,11 @@ struct VerifiedReport {
   std::vector<VerifiedMessage> messages;  // as in the bundle: oldest first
 };
 
+// {"reporter","reported","reason","created_at","messages":[{"sender",
+//  "recipient","server_time","text","verdict","why"},…]} (the CLI's and the
+// C ABI's form).
+std::string VerifiedReportToJson(const VerifiedReport& report);
+
 class Verifier {
  public:
   // The moderation service's key pair and the franking key it shares with

@@ -1,0 +1,192 @@
+/* candor — the stable C ABI (docs/embedding.md).
+ *
+ * Opaque handles with explicit create/free; every buffer and string candor
+ * returns is owned by the caller afterwards and freed with candor_buffer_free
+ * / candor_string_free. Functions return CANDOR_OK (0) or an error code (the
+ * numeric values of candor's Errc, stable; candor_error_name gives the
+ * stable name) and leave a human-readable message for the calling thread in
+ * candor_last_error_message(). No C++ exception crosses this boundary.
+ *
+ * Threading: a candor_client is not thread-safe; use each from one thread at
+ * a time. The free-standing functions (relay, moderation, key generation)
+ * are safe from any thread.
+ *
+ * Nothing here opens a socket: outgoing bytes are returned for the embedder
+ * to transmit (every one already passed candor's egress guard). */
+#ifndef CANDOR_CANDOR_H_
+#define CANDOR_CANDOR_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped on any incompatible change of this header. */
+#define CANDOR_ABI_VERSION 1
+
+#if defined(__GNUC__)
+#define CANDOR_API __attribute__((visibility("default")))
+#else
+#define CANDOR_API
+#endif
+
+#define CANDOR_KEY_BYTES 32
+
+/* Return codes: candor's Errc values (crypto/errc.h), grouped by layer. */
+#define CANDOR_OK 0
+#define CANDOR_ERR_INTERNAL 1
+#define CANDOR_ERR_INVALID_ARGUMENT 2
+#define CANDOR_ERR_OUT_OF_MEMORY 3
+#define CANDOR_ERR_INVALID_KEY 200
+#define CANDOR_ERR_DECRYPT_FAILED 203
+#define CANDOR_ERR_INVALID_ACCOUNT 300
+#define CANDOR_ERR_INVALID_STATE 302
+#define CANDOR_ERR_DUPLICATE_MESSAGE 304
+#define CANDOR_ERR_FRANKING_MISMATCH 306
+#define CANDOR_ERR_PREVIEW_MISMATCH 307
+#define CANDOR_ERR_MESSAGE_TOO_LARGE 400
+#define CANDOR_ERR_MALFORMED 402
+#define CANDOR_ERR_WRONG_PEER 408
+#define CANDOR_ERR_WRONG_KEY 500
+#define CANDOR_ERR_NOT_A_CANDOR_DATABASE 501
+#define CANDOR_ERR_DATABASE_LOCKED 502
+#define CANDOR_ERR_NOT_FOUND 503
+#define CANDOR_ERR_ALREADY_EXISTS 504
+#define CANDOR_ERR_SCHEMA_TOO_NEW 505
+#define CANDOR_ERR_STORAGE_FAILED 506
+#define CANDOR_ERR_POLICY_VIOLATION 600
+/* Other codes (the 100s decoding, 200s crypto, 400s wire) are named by
+ * candor_error_name; docs/errors.md lists them all. */
+
+typedef struct candor_client candor_client;
+
+/* Bytes owned by the caller once returned; free with candor_buffer_free. */
+typedef struct candor_buffer {
+  uint8_t* data;
+  size_t size;
+} candor_buffer;
+
+/* Progress of long work (a migration on open, a catch-up batch). */
+typedef void (*candor_progress_fn)(void* context, uint64_t done, uint64_t total);
+
+/* "0.1.0" */
+CANDOR_API const char* candor_version(void);
+/* CANDOR_ABI_VERSION of the library actually loaded. */
+CANDOR_API int candor_abi_version(void);
+/* The stable name of an error code ("duplicate_message", …). */
+CANDOR_API const char* candor_error_name(int code);
+/* The message of the last error on this thread ("" if none). Valid until
+ * the next candor call on this thread. Never contains key material or
+ * message text. */
+CANDOR_API const char* candor_last_error_message(void);
+
+CANDOR_API void candor_buffer_free(candor_buffer* buffer);
+CANDOR_API void candor_string_free(char* string);
+
+/* --- Devices ---------------------------------------------------------------- */
+
+/* A new device: creates the encrypted store at `path` with a raw 32-byte key
+ * (from the platform keystore), an identity for `account` and a signed
+ * prekey. Nothing is left behind on failure. */
+CANDOR_API int candor_client_create(const char* path, const uint8_t key[CANDOR_KEY_BYTES],
+                                    const char* account, candor_client** out);
+/* An existing device. `progress` (may be NULL) is told while an older store
+ * is migrated. */
+CANDOR_API int candor_client_open(const char* path, const uint8_t key[CANDOR_KEY_BYTES],
+                                  candor_progress_fn progress, void* progress_context,
+                                  candor_client** out);
+/* The same with a passphrase (Argon2id; the salt lives in the store). */
+CANDOR_API int candor_client_create_with_passphrase(const char* path, const char* passphrase,
+                                                    const char* account, candor_client** out);
+CANDOR_API int candor_client_open_with_passphrase(const char* path, const char* passphrase,
+                                                  candor_progress_fn progress,
+                                                  void* progress_context, candor_client** out);
+CANDOR_API void candor_client_free(candor_client* client);
+
+/* This device's account name (owned by the client). */
+CANDOR_API const char* candor_client_account(const candor_client* client);
+
+/* A prekey bundle for the directory, with a fresh one-time prekey. */
+CANDOR_API int candor_client_bundle(candor_client* client, candor_buffer* bundle);
+
+/* Encrypts `text` (UTF-8) for `peer`; the first message to a peer needs its
+ * bundle (NULL/0 otherwise). The envelope is for the relay. */
+CANDOR_API int candor_client_send(candor_client* client, const char* peer, const char* text,
+                                  const uint8_t* bundle, size_t bundle_size,
+                                  int64_t* message_id, candor_buffer* envelope);
+
+typedef struct candor_received {
+  int64_t message_id;
+  char* from;  /* owned: candor_received_free */
+  char* text;  /* owned: candor_received_free */
+  uint64_t server_time;
+} candor_received;
+CANDOR_API void candor_received_free(candor_received* received);
+
+/* A delivery from the relay. A second copy is CANDOR_ERR_DUPLICATE_MESSAGE. */
+CANDOR_API int candor_client_receive(candor_client* client, const uint8_t* delivery,
+                                     size_t delivery_size, candor_received* out);
+
+/* A catch-up of `count` deliveries in one transaction. `results[i]` gets
+ * CANDOR_OK or the code for delivery i, and `received[i]` its message (to be
+ * freed with candor_received_free when results[i] is CANDOR_OK). */
+CANDOR_API int candor_client_receive_batch(candor_client* client, const candor_buffer* deliveries,
+                                           size_t count, candor_progress_fn progress,
+                                           void* progress_context, int* results,
+                                           candor_received* received);
+
+/* The relay's acknowledgement of a sent message. */
+CANDOR_API int candor_client_handle_ack(candor_client* client, const uint8_t* ack,
+                                        size_t ack_size, int64_t* message_id);
+
+/* The newest `limit` messages with `peer`, oldest first, as JSON:
+ * {"messages":[{"id","direction","from","to","text","server_time"},…]}. */
+CANDOR_API int candor_client_history_json(candor_client* client, const char* peer, size_t limit,
+                                          char** json);
+/* The 60-digit safety number with `peer`. */
+CANDOR_API int candor_client_fingerprint(candor_client* client, const char* peer,
+                                         char** fingerprint);
+
+/* --- Reports (docs/reports.md) ------------------------------------------------- */
+
+/* The preview JSON of reporting message `message_id` of the conversation
+ * with `peer` (and the four before it). Nothing leaves the device. `reason`:
+ * spam, harassment, threat, sexual_content, impersonation, other. */
+CANDOR_API int candor_client_report_prepare(candor_client* client, const char* peer,
+                                            int64_t message_id, const char* reason,
+                                            char** preview_json);
+/* Seals exactly that preview to the moderation service's public key and
+ * logs it; refuses an edited preview (CANDOR_ERR_PREVIEW_MISMATCH). The
+ * sealed report is for the moderation channel. */
+CANDOR_API int candor_client_report_submit(candor_client* client, const char* preview_json,
+                                           const uint8_t moderator_public_key[CANDOR_KEY_BYTES],
+                                           int64_t* report_id, candor_buffer* sealed);
+
+/* --- Server side and keys --------------------------------------------------------- */
+
+CANDOR_API int candor_generate_relay_key(uint8_t key[CANDOR_KEY_BYTES]);
+CANDOR_API int candor_generate_moderator_keys(uint8_t secret_key[CANDOR_KEY_BYTES],
+                                              uint8_t public_key[CANDOR_KEY_BYTES]);
+
+/* The reference relay step: an envelope in, the delivery for the recipient
+ * and the acknowledgement for the sender out. The caller vouches for the
+ * sender (a real relay authenticates the connection; docs/relay.md). */
+CANDOR_API int candor_relay(const uint8_t relay_key[CANDOR_KEY_BYTES], const uint8_t* envelope,
+                            size_t envelope_size, uint64_t server_time, candor_buffer* delivery,
+                            candor_buffer* ack);
+
+/* The moderation side: opens a sealed report and judges every message.
+ * JSON: {"reporter","reported","reason","created_at","messages":[{"sender",
+ * "recipient","server_time","text","verdict","why"},…]}; verdict is
+ * "verified", "forged" or "unverifiable". */
+CANDOR_API int candor_moderate_json(const uint8_t moderator_secret_key[CANDOR_KEY_BYTES],
+                                    const uint8_t relay_key[CANDOR_KEY_BYTES],
+                                    const uint8_t* sealed, size_t sealed_size, char** verdict_json);
+
+#ifdef __cplusplus
+}  /* extern "C" */
+#endif
+
+#endif  /* CANDOR_CANDOR_H_ */

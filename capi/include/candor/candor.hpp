@@ -1,0 +1,154 @@
+// candor.hpp — a header-only C++17 convenience layer over the C ABI
+// (candor.h): RAII owners for handles, buffers and strings, and calls that
+// return a Status instead of a bare code. It adds no symbols to the library
+// and keeps the C ABI's stability: only candor_* functions are called.
+#ifndef CANDOR_CANDOR_HPP_
+#define CANDOR_CANDOR_HPP_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "candor/candor.h"
+
+namespace candor::abi {
+
+struct Status {
+  int code = CANDOR_OK;
+  std::string message;
+  bool ok() const { return code == CANDOR_OK; }
+  std::string name() const { return candor_error_name(code); }
+};
+
+inline Status Check(int code) {
+  return code == CANDOR_OK ? Status{} : Status{code, candor_last_error_message()};
+}
+
+using Bytes = std::vector<uint8_t>;
+
+// Takes ownership of a candor_buffer and copies it out.
+inline Bytes Take(candor_buffer& b) {
+  Bytes out(b.data, b.data + b.size);
+  candor_buffer_free(&b);
+  return out;
+}
+
+inline std::string Take(char* s) {
+  std::string out(s != nullptr ? s : "");
+  candor_string_free(s);
+  return out;
+}
+
+struct Received {
+  int64_t message_id = 0;
+  std::string from;
+  std::string text;
+  uint64_t server_time = 0;
+};
+
+class Client {
+ public:
+  static Status Create(const std::string& path, const uint8_t (&key)[CANDOR_KEY_BYTES],
+                       const std::string& account, Client& out) {
+    candor_client* c = nullptr;
+    Status s = Check(candor_client_create(path.c_str(), key, account.c_str(), &c));
+    out.handle_.reset(c);
+    return s;
+  }
+  static Status Open(const std::string& path, const uint8_t (&key)[CANDOR_KEY_BYTES], Client& out) {
+    candor_client* c = nullptr;
+    Status s = Check(candor_client_open(path.c_str(), key, nullptr, nullptr, &c));
+    out.handle_.reset(c);
+    return s;
+  }
+
+  std::string account() const { return candor_client_account(handle_.get()); }
+
+  Status Bundle(Bytes& bundle) {
+    candor_buffer b{};
+    Status s = Check(candor_client_bundle(handle_.get(), &b));
+    if (s.ok()) bundle = Take(b);
+    return s;
+  }
+  Status Send(const std::string& peer, const std::string& text, const Bytes* bundle,
+              int64_t& message_id, Bytes& envelope) {
+    candor_buffer e{};
+    Status s = Check(candor_client_send(handle_.get(), peer.c_str(), text.c_str(),
+                                        bundle != nullptr ? bundle->data() : nullptr,
+                                        bundle != nullptr ? bundle->size() : 0, &message_id, &e));
+    if (s.ok()) envelope = Take(e);
+    return s;
+  }
+  Status Receive(const Bytes& delivery, Received& out) {
+    candor_received r{};
+    Status s = Check(candor_client_receive(handle_.get(), delivery.data(), delivery.size(), &r));
+    if (s.ok()) {
+      out = Received{r.message_id, r.from, r.text, r.server_time};
+      candor_received_free(&r);
+    }
+    return s;
+  }
+  Status HandleAck(const Bytes& ack, int64_t& message_id) {
+    return Check(candor_client_handle_ack(handle_.get(), ack.data(), ack.size(), &message_id));
+  }
+  Status HistoryJson(const std::string& peer, size_t limit, std::string& json) {
+    char* j = nullptr;
+    Status s = Check(candor_client_history_json(handle_.get(), peer.c_str(), limit, &j));
+    if (s.ok()) json = Take(j);
+    return s;
+  }
+  Status Fingerprint(const std::string& peer, std::string& fingerprint) {
+    char* f = nullptr;
+    Status s = Check(candor_client_fingerprint(handle_.get(), peer.c_str(), &f));
+    if (s.ok()) fingerprint = Take(f);
+    return s;
+  }
+  Status PrepareReport(const std::string& peer, int64_t message_id, const std::string& reason,
+                       std::string& preview_json) {
+    char* p = nullptr;
+    Status s = Check(candor_client_report_prepare(handle_.get(), peer.c_str(), message_id,
+                                                  reason.c_str(), &p));
+    if (s.ok()) preview_json = Take(p);
+    return s;
+  }
+  Status SubmitReport(const std::string& preview_json, const uint8_t (&moderator)[CANDOR_KEY_BYTES],
+                      int64_t& report_id, Bytes& sealed) {
+    candor_buffer b{};
+    Status s = Check(candor_client_report_submit(handle_.get(), preview_json.c_str(), moderator,
+                                                 &report_id, &b));
+    if (s.ok()) sealed = Take(b);
+    return s;
+  }
+
+ private:
+  struct Free {
+    void operator()(candor_client* c) const { candor_client_free(c); }
+  };
+  std::unique_ptr<candor_client, Free> handle_;
+};
+
+inline Status Relay(const uint8_t (&relay_key)[CANDOR_KEY_BYTES], const Bytes& envelope,
+                    uint64_t server_time, Bytes& delivery, Bytes& ack) {
+  candor_buffer d{}, a{};
+  Status s = Check(candor_relay(relay_key, envelope.data(), envelope.size(), server_time, &d, &a));
+  if (s.ok()) {
+    delivery = Take(d);
+    ack = Take(a);
+  }
+  return s;
+}
+
+inline Status Moderate(const uint8_t (&moderator_secret)[CANDOR_KEY_BYTES],
+                       const uint8_t (&relay_key)[CANDOR_KEY_BYTES], const Bytes& sealed,
+                       std::string& verdict_json) {
+  char* v = nullptr;
+  Status s = Check(candor_moderate_json(moderator_secret, relay_key, sealed.data(), sealed.size(), &v));
+  if (s.ok()) verdict_json = Take(v);
+  return s;
+}
+
+}  // namespace candor::abi
+
+#endif  // CANDOR_CANDOR_HPP_

@@ -1,0 +1,369 @@
+// The C ABI (include/candor/candor.h) over candor::client::Client, the
+// reference relay and the report Verifier. Every entry point runs inside
+// Call(): errors become codes plus a thread-local message, and any C++
+// exception (a bug, or std::bad_alloc) becomes CANDOR_ERR_INTERNAL /
+// CANDOR_ERR_OUT_OF_MEMORY instead of crossing into C.
+#include "candor/candor.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+
+#include "candor/client/client.h"
+#include "candor/crypto/errc.h"
+#include "candor/crypto/franking.h"
+#include "candor/crypto/random.h"
+#include "candor/crypto/x25519.h"
+#include "candor/protocol/relay.h"
+#include "candor/protocol/report_wire.h"
+#include "candor/report/verifier.h"
+
+struct candor_client {
+  candor::client::Client client;
+};
+
+namespace {
+
+using candor::Errc;
+using candor::Error;
+using candor::Result;
+
+static_assert(CANDOR_ERR_DUPLICATE_MESSAGE == static_cast<int>(Errc::kDuplicateMessage));
+static_assert(CANDOR_ERR_PREVIEW_MISMATCH == static_cast<int>(Errc::kPreviewMismatch));
+static_assert(CANDOR_ERR_WRONG_KEY == static_cast<int>(Errc::kWrongKey));
+static_assert(CANDOR_ERR_NOT_FOUND == static_cast<int>(Errc::kNotFound));
+static_assert(CANDOR_ERR_POLICY_VIOLATION == static_cast<int>(Errc::kPolicyViolation));
+static_assert(CANDOR_ERR_STORAGE_FAILED == static_cast<int>(Errc::kStorageFailed));
+static_assert(CANDOR_ERR_INVALID_STATE == static_cast<int>(Errc::kInvalidState));
+
+thread_local std::string last_error;
+
+candor::client::Clock& SharedClock() {
+  static candor::client::SystemClock clock;
+  return clock;
+}
+
+int Fail(Errc code, std::string message) {
+  last_error = std::move(message);
+  return static_cast<int>(code);
+}
+
+int Fail(const Error& error) { return Fail(error.code(), error.message()); }
+
+// Runs `body` (returning Result<void>) with the boundary's guarantees.
+template <typename Body>
+int Call(Body body) {
+  last_error.clear();
+  try {
+    Result<void> r = body();
+    return r.has_value() ? CANDOR_OK : Fail(r.error());
+  } catch (const std::bad_alloc&) {
+    return Fail(Errc::kOutOfMemory, "out of memory");
+  } catch (...) {
+    return Fail(Errc::kInternal, "unexpected exception inside candor");
+  }
+}
+
+Result<void> Need(bool ok, const char* what) {
+  if (!ok) return Error(Errc::kInvalidArgument, what);
+  return candor::Ok();
+}
+
+char* CopyString(std::string_view s) {
+  char* out = static_cast<char*>(std::malloc(s.size() + 1));
+  if (out == nullptr) throw std::bad_alloc();
+  std::memcpy(out, s.data(), s.size());
+  out[s.size()] = '\0';
+  return out;
+}
+
+void Fill(candor_buffer* out, candor::ByteView bytes) {
+  out->data = static_cast<uint8_t*>(std::malloc(bytes.empty() ? 1 : bytes.size()));
+  if (out->data == nullptr) throw std::bad_alloc();
+  std::memcpy(out->data, bytes.data(), bytes.size());
+  out->size = bytes.size();
+}
+
+candor::SecretArray<32> KeyFrom(const uint8_t key[CANDOR_KEY_BYTES]) {
+  candor::SecretArray<32> k;
+  std::memcpy(k.Expose().data(), key, CANDOR_KEY_BYTES);
+  return k;
+}
+
+Result<candor::storage::StoreKey> Passphrase(const char* passphrase) {
+  const size_t n = std::strlen(passphrase);
+  return candor::storage::StoreKey::Passphrase(candor::SecretBytes::CopyFrom(
+      std::span(reinterpret_cast<const uint8_t*>(passphrase), n)));
+}
+
+candor::client::ClientOptions OptionsWith(candor_progress_fn progress, void* context) {
+  candor::client::ClientOptions options;
+  if (progress != nullptr) {
+    options.store.migration_progress = [progress, context](uint64_t done, uint64_t total) {
+      progress(context, done, total);
+    };
+  }
+  return options;
+}
+
+Result<void> Create(const char* path, const candor::storage::StoreKey& key, const char* account,
+                    candor_client** out) {
+  auto c = candor::client::Client::Create(path, key, account, candor::crypto::SystemRandom(),
+                                          SharedClock());
+  if (!c.has_value()) return c.error();
+  *out = new candor_client{std::move(c).value()};
+  return candor::Ok();
+}
+
+Result<void> Open(const char* path, const candor::storage::StoreKey& key,
+                  candor_progress_fn progress, void* context, candor_client** out) {
+  auto c = candor::client::Client::Open(path, key, candor::crypto::SystemRandom(), SharedClock(),
+                                        OptionsWith(progress, context));
+  if (!c.has_value()) return c.error();
+  *out = new candor_client{std::move(c).value()};
+  return candor::Ok();
+}
+
+void FillReceived(candor_received* out, const candor::client::ReceivedMessage& m) {
+  out->message_id = m.message_id;
+  out->from = CopyString(m.from);
+  out->text = CopyString(m.text);
+  out->server_time = m.server_time;
+}
+
+}  // namespace
+
+extern "C" {
+
+const char* candor_version(void) { return "0.1.0"; }
+int candor_abi_version(void) { return CANDOR_ABI_VERSION; }
+const char* candor_error_name(int code) {
+  if (code == CANDOR_OK) return "ok";
+  // ErrcName's views point at string literals: NUL-terminated.
+  return candor::ErrcName(static_cast<Errc>(code)).data();
+}
+const char* candor_last_error_message(void) { return last_error.c_str(); }
+
+void candor_buffer_free(candor_buffer* buffer) {
+  if (buffer == nullptr) return;
+  std::free(buffer->data);
+  buffer->data = nullptr;
+  buffer->size = 0;
+}
+void candor_string_free(char* string) { std::free(string); }
+
+int candor_client_create(const char* path, const uint8_t key[CANDOR_KEY_BYTES], const char* account,
+                         candor_client** out) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(path && key && account && out, "null argument"));
+    return Create(path, candor::storage::StoreKey::Raw(KeyFrom(key)), account, out);
+  });
+}
+
+int candor_client_open(const char* path, const uint8_t key[CANDOR_KEY_BYTES],
+                       candor_progress_fn progress, void* progress_context, candor_client** out) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(path && key && out, "null argument"));
+    return Open(path, candor::storage::StoreKey::Raw(KeyFrom(key)), progress, progress_context, out);
+  });
+}
+
+int candor_client_create_with_passphrase(const char* path, const char* passphrase,
+                                         const char* account, candor_client** out) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(path && passphrase && account && out, "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(auto key, Passphrase(passphrase));
+    return Create(path, key, account, out);
+  });
+}
+
+int candor_client_open_with_passphrase(const char* path, const char* passphrase,
+                                       candor_progress_fn progress, void* progress_context,
+                                       candor_client** out) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(path && passphrase && out, "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(auto key, Passphrase(passphrase));
+    return Open(path, key, progress, progress_context, out);
+  });
+}
+
+void candor_client_free(candor_client* client) { delete client; }
+
+const char* candor_client_account(const candor_client* client) {
+  return client == nullptr ? "" : client->client.account().c_str();
+}
+
+int candor_client_bundle(candor_client* client, candor_buffer* bundle) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && bundle, "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(auto item, client->client.PublishBundle());
+    Fill(bundle, item.bytes);
+    return candor::Ok();
+  });
+}
+
+int candor_client_send(candor_client* client, const char* peer, const char* text,
+                       const uint8_t* bundle, size_t bundle_size, int64_t* message_id,
+                       candor_buffer* envelope) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && peer && text && message_id && envelope, "null argument"));
+    CANDOR_RETURN_IF_ERROR(Need(bundle != nullptr || bundle_size == 0, "bundle size without bundle"));
+    std::optional<candor::ByteView> b;
+    if (bundle != nullptr) b = candor::ByteView(bundle, bundle_size);
+    CANDOR_ASSIGN_OR_RETURN(auto sent, client->client.Send(peer, text, b));
+    Fill(envelope, sent.envelope.bytes);
+    *message_id = sent.message_id;
+    return candor::Ok();
+  });
+}
+
+void candor_received_free(candor_received* received) {
+  if (received == nullptr) return;
+  std::free(received->from);
+  std::free(received->text);
+  received->from = received->text = nullptr;
+}
+
+int candor_client_receive(candor_client* client, const uint8_t* delivery, size_t delivery_size,
+                          candor_received* out) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && delivery && out, "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(auto m, client->client.Receive(candor::ByteView(delivery, delivery_size)));
+    FillReceived(out, m);
+    return candor::Ok();
+  });
+}
+
+int candor_client_receive_batch(candor_client* client, const candor_buffer* deliveries,
+                                size_t count, candor_progress_fn progress, void* progress_context,
+                                int* results, candor_received* received) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && (count == 0 || (deliveries && results && received)),
+                                "null argument"));
+    std::vector<candor::ByteView> views;
+    for (size_t i = 0; i < count; ++i) views.emplace_back(deliveries[i].data, deliveries[i].size);
+    candor::storage::ProgressFn step;
+    if (progress != nullptr) {
+      step = [&](uint64_t done, uint64_t total) { progress(progress_context, done, total); };
+    }
+    CANDOR_ASSIGN_OR_RETURN(auto out, client->client.ReceiveBatch(views, step));
+    for (size_t i = 0; i < count; ++i) {
+      received[i] = candor_received{0, nullptr, nullptr, 0};
+      if (out[i].has_value()) {
+        results[i] = CANDOR_OK;
+        FillReceived(&received[i], *out[i]);
+      } else {
+        results[i] = static_cast<int>(out[i].error().code());
+      }
+    }
+    return candor::Ok();
+  });
+}
+
+int candor_client_handle_ack(candor_client* client, const uint8_t* ack, size_t ack_size,
+                             int64_t* message_id) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && ack && message_id, "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(*message_id, client->client.HandleAck(candor::ByteView(ack, ack_size)));
+    return candor::Ok();
+  });
+}
+
+int candor_client_history_json(candor_client* client, const char* peer, size_t limit, char** json) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && peer && json, "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(auto entries, client->client.History(peer, limit));
+    *json = CopyString(candor::client::HistoryToJson(entries));
+    return candor::Ok();
+  });
+}
+
+int candor_client_fingerprint(candor_client* client, const char* peer, char** fingerprint) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && peer && fingerprint, "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(std::string f, client->client.Fingerprint(peer));
+    *fingerprint = CopyString(f);
+    return candor::Ok();
+  });
+}
+
+int candor_client_report_prepare(candor_client* client, const char* peer, int64_t message_id,
+                                 const char* reason, char** preview_json) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && peer && reason && preview_json, "null argument"));
+    auto r = candor::protocol::ParseReportReason(reason);
+    if (!r.has_value()) return Error(Errc::kInvalidArgument, r.error().message());
+    CANDOR_ASSIGN_OR_RETURN(auto preview, client->client.PrepareReport(peer, message_id, *r));
+    CANDOR_ASSIGN_OR_RETURN(std::string json, candor::protocol::ReportPreviewToJson(preview, true));
+    *preview_json = CopyString(json);
+    return candor::Ok();
+  });
+}
+
+int candor_client_report_submit(candor_client* client, const char* preview_json,
+                                const uint8_t moderator_public_key[CANDOR_KEY_BYTES],
+                                int64_t* report_id, candor_buffer* sealed) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(
+        Need(client && preview_json && moderator_public_key && report_id && sealed, "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(auto preview, candor::protocol::ReportPreviewFromJson(preview_json));
+    CANDOR_ASSIGN_OR_RETURN(auto moderator, candor::crypto::X25519PublicKey::FromBytes(
+                                                candor::ByteView(moderator_public_key, CANDOR_KEY_BYTES)));
+    CANDOR_ASSIGN_OR_RETURN(auto submitted, client->client.SubmitReport(preview, moderator));
+    Fill(sealed, submitted.report.bytes);
+    *report_id = submitted.report_id;
+    return candor::Ok();
+  });
+}
+
+int candor_generate_relay_key(uint8_t key[CANDOR_KEY_BYTES]) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(key != nullptr, "null argument"));
+    const auto k = candor::crypto::GenerateRelayKey(candor::crypto::SystemRandom());
+    std::memcpy(key, k.Expose().data(), CANDOR_KEY_BYTES);
+    return candor::Ok();
+  });
+}
+
+int candor_generate_moderator_keys(uint8_t secret_key[CANDOR_KEY_BYTES],
+                                   uint8_t public_key[CANDOR_KEY_BYTES]) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(secret_key && public_key, "null argument"));
+    const auto pair = candor::crypto::X25519KeyPair::Generate(candor::crypto::SystemRandom());
+    std::memcpy(secret_key, pair.private_key().Expose().data(), CANDOR_KEY_BYTES);
+    std::memcpy(public_key, pair.public_key().bytes().data(), CANDOR_KEY_BYTES);
+    return candor::Ok();
+  });
+}
+
+int candor_relay(const uint8_t relay_key[CANDOR_KEY_BYTES], const uint8_t* envelope,
+                 size_t envelope_size, uint64_t server_time, candor_buffer* delivery,
+                 candor_buffer* ack) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(relay_key && envelope && delivery && ack, "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(auto relayed,
+                            candor::protocol::RelayEnvelope(KeyFrom(relay_key),
+                                                            candor::ByteView(envelope, envelope_size),
+                                                            server_time));
+    Fill(delivery, relayed.delivery);
+    Fill(ack, relayed.ack);
+    return candor::Ok();
+  });
+}
+
+int candor_moderate_json(const uint8_t moderator_secret_key[CANDOR_KEY_BYTES],
+                         const uint8_t relay_key[CANDOR_KEY_BYTES], const uint8_t* sealed,
+                         size_t sealed_size, char** verdict_json) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(
+        Need(moderator_secret_key && relay_key && sealed && verdict_json, "null argument"));
+    const candor::report::Verifier verifier(
+        candor::crypto::X25519KeyPair::FromPrivate(KeyFrom(moderator_secret_key)), KeyFrom(relay_key));
+    CANDOR_ASSIGN_OR_RETURN(auto report, verifier.Verify(candor::ByteView(sealed, sealed_size)));
+    *verdict_json = CopyString(candor::report::VerifiedReportToJson(report));
+    return candor::Ok();
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,123 @@
+// The C ABI from C's point of view: codes, messages, ownership, progress.
+// (The examples run the whole flow against an installed copy; this suite
+// checks the boundary's contracts in the build tree, under the sanitizers
+// too.)
+#include "candor/candor.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "support/temp_dir.h"
+
+namespace {
+
+struct Clients {
+  candor_client* alice = nullptr;
+  candor_client* bob = nullptr;
+  ~Clients() {
+    candor_client_free(alice);
+    candor_client_free(bob);
+  }
+};
+
+class CapiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::memset(alice_key_, 0xA1, sizeof alice_key_);
+    std::memset(bob_key_, 0xB0, sizeof bob_key_);
+    ASSERT_EQ(candor_generate_relay_key(relay_key_), CANDOR_OK);
+    ASSERT_EQ(candor_client_create(tmp_.File("alice.db").c_str(), alice_key_, "alice", &c_.alice), CANDOR_OK);
+    ASSERT_EQ(candor_client_create(tmp_.File("bob.db").c_str(), bob_key_, "bob", &c_.bob), CANDOR_OK);
+  }
+  // alice -> bob through the relay; returns the delivery.
+  std::vector<uint8_t> Deliverable(const char* text, bool first) {
+    candor_buffer bundle{}, envelope{}, delivery{}, ack{};
+    if (first) {
+      EXPECT_EQ(candor_client_bundle(c_.bob, &bundle), CANDOR_OK);
+    }
+    int64_t id = 0;
+    EXPECT_EQ(candor_client_send(c_.alice, "bob", text, bundle.data, bundle.size, &id, &envelope), CANDOR_OK)
+        << candor_last_error_message();
+    EXPECT_EQ(candor_relay(relay_key_, envelope.data, envelope.size, ++now_, &delivery, &ack), CANDOR_OK);
+    std::vector<uint8_t> out(delivery.data, delivery.data + delivery.size);
+    for (candor_buffer* b : {&bundle, &envelope, &delivery, &ack}) candor_buffer_free(b);
+    return out;
+  }
+
+  candor::testing::ScopedTempDir tmp_;
+  Clients c_;
+  uint8_t alice_key_[CANDOR_KEY_BYTES], bob_key_[CANDOR_KEY_BYTES], relay_key_[CANDOR_KEY_BYTES];
+  uint64_t now_ = 1'800'000'000;
+};
+
+TEST_F(CapiTest, VersionAndErrorNames) {
+  EXPECT_STREQ(candor_version(), "0.1.0");
+  EXPECT_EQ(candor_abi_version(), CANDOR_ABI_VERSION);
+  EXPECT_STREQ(candor_error_name(CANDOR_OK), "ok");
+  EXPECT_STREQ(candor_error_name(CANDOR_ERR_DUPLICATE_MESSAGE), "duplicate_message");
+  EXPECT_STREQ(candor_error_name(CANDOR_ERR_WRONG_KEY), "wrong_key");
+  EXPECT_STREQ(candor_client_account(c_.alice), "alice");
+}
+
+TEST_F(CapiTest, ReceiveDuplicateAndBadInputGiveCodesAndMessages) {
+  const auto d = Deliverable("hello", true);
+  candor_received r{};
+  ASSERT_EQ(candor_client_receive(c_.bob, d.data(), d.size(), &r), CANDOR_OK);
+  EXPECT_STREQ(r.from, "alice");
+  EXPECT_STREQ(r.text, "hello");
+  candor_received_free(&r);
+  EXPECT_EQ(r.text, nullptr);
+  EXPECT_EQ(candor_client_receive(c_.bob, d.data(), d.size(), &r), CANDOR_ERR_DUPLICATE_MESSAGE);
+  EXPECT_NE(std::string(candor_last_error_message()), "");
+  const uint8_t junk[] = {1, 2, 3};
+  EXPECT_NE(candor_client_receive(c_.bob, junk, sizeof junk, &r), CANDOR_OK);
+  EXPECT_EQ(candor_client_receive(nullptr, d.data(), d.size(), &r), CANDOR_ERR_INVALID_ARGUMENT);
+  int64_t id = 0;
+  candor_buffer env{};
+  EXPECT_EQ(candor_client_send(c_.alice, "carol", "x", nullptr, 0, &id, &env), CANDOR_ERR_INVALID_STATE)
+      << "no session with carol and no bundle";
+  EXPECT_EQ(env.data, nullptr) << "nothing handed out on failure";
+  char* history = nullptr;
+  ASSERT_EQ(candor_client_history_json(c_.bob, "alice", 10, &history), CANDOR_OK);
+  EXPECT_NE(std::string(history).find("\"text\":\"hello\""), std::string::npos);
+  candor_string_free(history);
+}
+
+TEST_F(CapiTest, WrongKeyAndMissingStoreAreStorageCodes) {
+  candor_client* c = nullptr;
+  candor_client_free(c_.bob);
+  c_.bob = nullptr;
+  EXPECT_EQ(candor_client_open(tmp_.File("bob.db").c_str(), alice_key_, nullptr, nullptr, &c),
+            CANDOR_ERR_WRONG_KEY);
+  EXPECT_EQ(c, nullptr);
+  EXPECT_EQ(candor_client_open(tmp_.File("nope.db").c_str(), alice_key_, nullptr, nullptr, &c),
+            CANDOR_ERR_NOT_FOUND);
+  EXPECT_EQ(candor_client_open(tmp_.File("bob.db").c_str(), bob_key_, nullptr, nullptr, &c_.bob), CANDOR_OK);
+}
+
+TEST_F(CapiTest, BatchReceiveReportsProgressAndPerDeliveryResults) {
+  std::vector<std::vector<uint8_t>> d = {Deliverable("a", true), Deliverable("b", false),
+                                         Deliverable("c", false)};
+  d.push_back(d[1]);  // a duplicate inside the batch
+  std::vector<candor_buffer> views;
+  for (auto& x : d) views.push_back(candor_buffer{x.data(), x.size()});
+  std::vector<uint64_t> seen;
+  auto progress = [](void* ctx, uint64_t done, uint64_t total) {
+    static_cast<std::vector<uint64_t>*>(ctx)->push_back(done * 100 + total);
+  };
+  int results[4];
+  candor_received received[4];
+  ASSERT_EQ(candor_client_receive_batch(c_.bob, views.data(), views.size(), progress, &seen, results,
+                                        received), CANDOR_OK);
+  EXPECT_EQ(seen, (std::vector<uint64_t>{104, 204, 304, 404}));
+  EXPECT_EQ(results[0], CANDOR_OK);
+  EXPECT_EQ(results[2], CANDOR_OK);
+  EXPECT_STREQ(received[2].text, "c");
+  EXPECT_EQ(results[3], CANDOR_ERR_DUPLICATE_MESSAGE);
+  for (auto& r : received) candor_received_free(&r);
+}
+
+}  // namespace
