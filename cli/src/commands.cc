@@ -15,10 +15,10 @@ const std::vector<Command>& Commands() {
        "candor send --db DB --to ACCOUNT [--bundle FILE] --text TEXT --out FILE [--egress-log FILE]"},
       {{"relay"},
        {{"key", true, true}, {"in", true, true}, {"out", true, true}, {"ack-out", true, true},
-        {"time", true, false}},
+        {"time", true, false}, {"egress-log", true, false}},
        RunRelay,
        "candor relay --key RELAY_KEY --in ENVELOPE --out DELIVERY --ack-out ACK "
-       "[--time UNIX_SECONDS]"},
+       "[--time UNIX_SECONDS] [--egress-log FILE]"},
       {{"ack"}, {{"db", true, true}, {"in", true, true}}, RunAck, "candor ack --db DB --in ACK"},
       {{"receive"}, {{"db", true, true}, {"in", true, true}}, RunReceive,
        "candor receive --db DB --in DELIVERY"},

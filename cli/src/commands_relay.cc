@@ -7,6 +7,7 @@
 #include "candor/protocol/relay.h"
 #include "commands.h"
 #include "device.h"
+#include "egress_log.h"
 #include "files.h"
 #include "candor/protocol/json.h"
 
@@ -27,6 +28,10 @@ Result<std::string> RunRelay(const Args& args) {
                           protocol::RelayEnvelope(key, envelope, time.value_or(CliClock().NowSeconds())));
   CANDOR_RETURN_IF_ERROR(WriteOutputFile(args.Get("out"), relayed.delivery));
   CANDOR_RETURN_IF_ERROR(WriteOutputFile(args.Get("ack-out"), relayed.ack));
+  EgressLog log(args.Find("egress-log"));
+  log.Add(relayed.delivery_egress);
+  log.Add(relayed.ack_egress);
+  CANDOR_RETURN_IF_ERROR(log.Flush());
   return JsonObject()
       .Str("sender", relayed.envelope.sender)
       .Str("recipient", relayed.envelope.recipient)

@@ -23,6 +23,10 @@ class EgressLog {
 
   // For ClientOptions::egress_observer; empty when no log was asked for.
   std::function<void(const protocol::EgressRecord&)> Observer();
+  // For records made outside a client (the relay's).
+  void Add(const protocol::EgressRecord& record) {
+    if (path_) records_.push_back(record);
+  }
   // Appends the records collected so far (the file is created 0600).
   Result<void> Flush();
 

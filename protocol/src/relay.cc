@@ -25,9 +25,13 @@ Result<Relayed> RelayEnvelope(const crypto::RelayKey& key, ByteView envelope_byt
       Bytes ack, EncodeRelayAck(RelayAck{envelope.recipient, envelope.franking_commitment,
                                          server_time, tag}));
   // The relay's outputs pass the same egress guard as everything else.
-  CANDOR_RETURN_IF_ERROR(CheckEgress(EgressChannel::kRelay, kDeliveryType, delivery));
-  CANDOR_RETURN_IF_ERROR(CheckEgress(EgressChannel::kRelay, kRelayAckType, ack));
-  return Relayed{std::move(envelope), server_time, std::move(delivery), std::move(ack)};
+  CANDOR_ASSIGN_OR_RETURN(EgressRecord delivery_egress,
+                          CheckEgress(EgressChannel::kRelay, kDeliveryType, delivery));
+  CANDOR_ASSIGN_OR_RETURN(EgressRecord ack_egress,
+                          CheckEgress(EgressChannel::kRelay, kRelayAckType, ack));
+  delivery_egress.time = ack_egress.time = server_time;
+  return Relayed{std::move(envelope),       server_time,          std::move(delivery),
+                 std::move(ack),            std::move(delivery_egress), std::move(ack_egress)};
 }
 
 }  // namespace candor::protocol

@@ -372,15 +372,17 @@ TEST_F(CliTest, PolicyDocumentsAndEgressLogAudit) {
   ASSERT_EQ(As(kBobKey, {"bundle", "--db", F("bob.db"), "--out", F("b2"), "--egress-log", F("egress.log")}).exit_code, 0);
   ASSERT_EQ(As(kAliceKey, {"send", "--db", F("alice.db"), "--to", "bob", "--bundle", F("bob.bundle"),
                            "--text", "hi", "--out", F("e1"), "--egress-log", F("egress.log")}).exit_code, 0);
+  ASSERT_EQ(Run({"relay", "--key", F("relay.key"), "--in", F("e1"), "--out", F("d1"), "--ack-out",
+                 F("a1"), "--egress-log", F("egress.log")}).exit_code, 0);
   const std::string log = ReadAll(F("egress.log"));
-  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 2);
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 4) << "bundle, envelope, delivery, ack";
   EXPECT_EQ(log.find("hi"), std::string::npos) << "records name fields, never values";
   Outcome audit = Run({"audit", "--log", F("egress.log")});
   ASSERT_EQ(audit.exit_code, 0) << audit.err;
-  EXPECT_EQ(audit.Num("records"), 2);
+  EXPECT_EQ(audit.Num("records"), 4);
   EXPECT_EQ(audit.json.fields().at("violations").list_value().values_size(), 0);
   EXPECT_EQ(audit.json.fields().at("by_channel").struct_value().fields().at("relay")
-                .struct_value().fields().at("records").number_value(), 1);
+                .struct_value().fields().at("records").number_value(), 3);
 
   // A line claiming the message text went to the relay: exit 3, and the
   // summary still on stdout.

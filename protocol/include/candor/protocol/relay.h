@@ -16,6 +16,7 @@
 #include "candor/crypto/bytes.h"
 #include "candor/crypto/franking.h"
 #include "candor/crypto/result.h"
+#include "candor/protocol/egress.h"
 #include "candor/protocol/wire.h"
 
 namespace candor::protocol {
@@ -25,6 +26,9 @@ struct Relayed {
   uint64_t server_time;
   Bytes delivery;     // relay -> recipient
   Bytes ack;          // relay -> sender
+  // The egress guard's records of both (time = server_time).
+  EgressRecord delivery_egress;
+  EgressRecord ack_egress;
 };
 
 // Refuses (with the decoder's code) an envelope that does not decode, whose
