@@ -94,7 +94,6 @@ int main(int argc, char** argv) {
   candor_string_free(verdict);
   candor_buffer_free(&sealed);
 
-  /* A second copy of a delivery is refused with a stable code. */
   candor_client_free(alice);
   candor_client_free(bob);
   return ok ? 0 : 1;
