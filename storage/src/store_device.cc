@@ -14,7 +14,11 @@ using protocol::StoredMessage;
 namespace {
 
 // Conversation id for `peer`, created when missing; with its next local order
-// and disappearing timer.
+// and disappearing timer. The next order is one past the newest stored
+// message (a seek on the (conversation_id, local_order) index), or the
+// conversation's `next_order` floor if that is higher: PurgeExpired raises
+// the floor before deleting, so orders never go back. Deriving it instead of
+// bumping a counter saves writing the conversation's page on every message.
 struct ConversationRow {
   int64_t id;
   int64_t next_order;
@@ -24,7 +28,9 @@ struct ConversationRow {
 Result<ConversationRow> EnsureConversation(internal::Database& db, std::string_view peer) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     CANDOR_ASSIGN_OR_RETURN(auto q, db.Cached(
-        "SELECT id, next_order, disappear_after FROM conversations WHERE peer = ?"));
+        "SELECT c.id, max(c.next_order, coalesce((SELECT max(m.local_order) + 1 FROM messages m "
+        "WHERE m.conversation_id = c.id), 0)), c.disappear_after FROM conversations c "
+        "WHERE c.peer = ?"));
     q->BindText(1, peer);
     CANDOR_ASSIGN_OR_RETURN(bool row, q->Step());
     if (row) {
@@ -79,8 +85,8 @@ struct NewMessage {
   std::optional<crypto::RelayTag> relay_tag;
 };
 
-// Inserts the message and its franking opening, and advances the
-// conversation's order; the caller holds the transaction.
+// Inserts the message and its franking opening at the conversation's next
+// order; the caller holds the transaction.
 Result<int64_t> InsertMessage(internal::Database& db, const ConversationRow& c,
                               const NewMessage& m, uint64_t now) {
   CANDOR_ASSIGN_OR_RETURN(auto msg, db.Cached(
@@ -99,12 +105,7 @@ Result<int64_t> InsertMessage(internal::Database& db, const ConversationRow& c,
   }
   if (m.relay_tag) msg->BindBlob(12, *m.relay_tag); else msg->BindNull(12);
   CANDOR_RETURN_IF_ERROR(msg->Run());
-  const int64_t id = db.LastInsertRowId();
-  CANDOR_ASSIGN_OR_RETURN(auto order, db.Cached(  // OR FAIL: see SaveSession
-      "UPDATE OR FAIL conversations SET next_order = next_order + 1 WHERE id = ?"));
-  order->BindInt(1, c.id);
-  CANDOR_RETURN_IF_ERROR(order->Run());
-  return id;
+  return db.LastInsertRowId();
 }
 
 #define CANDOR_SELECT_MESSAGES                                                              \
@@ -409,13 +410,22 @@ Result<void> Store::SetDisappearingTimer(std::string_view peer, std::optional<ui
 }
 
 Result<size_t> Store::PurgeExpired(uint64_t now) {
+  auto& db = impl_->db;
+  CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
+  // Raise each conversation's order floor past its newest message first, so
+  // the orders of deleted messages are never handed out again.
+  CANDOR_RETURN_IF_ERROR(db.Exec(
+      "UPDATE conversations SET next_order = max(next_order, coalesce((SELECT "
+      "max(m.local_order) + 1 FROM messages m WHERE m.conversation_id = conversations.id), 0))"));
   // Franking openings are part of the message rows, and secure_delete
   // overwrites the freed space.
-  CANDOR_ASSIGN_OR_RETURN(auto q, impl_->db.Cached(
+  CANDOR_ASSIGN_OR_RETURN(auto q, db.Cached(
       "DELETE FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ?"));
   q->BindInt(1, static_cast<int64_t>(now));
   CANDOR_RETURN_IF_ERROR(q->Run());
-  return static_cast<size_t>(impl_->db.Changes());
+  const auto purged = static_cast<size_t>(db.Changes());
+  CANDOR_RETURN_IF_ERROR(tx.Commit());
+  return purged;
 }
 
 Result<int64_t> Store::SaveReport(const protocol::ReportRecord& r) {

@@ -282,6 +282,7 @@ TYPED_TEST(DeviceStoreTest, DisappearingMessagesExpireAndArePurged) {
   ASSERT_EQ(m->size(), 2u);
   EXPECT_EQ((*m)[1].expires_at, kNow + 60);
   const int64_t fleeting_id = (*m)[1].id;
+  const int64_t fleeting_order = (*m)[1].local_order;
   // Expired at kNow + 60: never returned, even before the purge.
   EXPECT_EQ(alice.store->LatestMessages("bob", 10, kNow + 60)->size(), 1u);
   EXPECT_FALSE(alice.store->MessageById(fleeting_id, kNow + 60)->has_value());
@@ -290,7 +291,10 @@ TYPED_TEST(DeviceStoreTest, DisappearingMessagesExpireAndArePurged) {
   EXPECT_FALSE(alice.store->MessageById(fleeting_id, kNow)->has_value()) << "gone for good";
   ASSERT_TRUE(alice.store->SetDisappearingTimer("bob", std::nullopt).has_value());
   this->Send(alice, bob, "kept too", kNow + 100);
-  EXPECT_FALSE((*alice.store->LatestMessages("bob", 1, kNow + 100))[0].expires_at.has_value());
+  const auto latest = alice.store->LatestMessages("bob", 1, kNow + 100);
+  EXPECT_FALSE((*latest)[0].expires_at.has_value());
+  EXPECT_GT((*latest)[0].local_order, fleeting_order)
+      << "the purged newest message's order is never handed out again";
 }
 
 TYPED_TEST(DeviceStoreTest, CommitRefusesAMismatchedPeer) {
