@@ -51,12 +51,13 @@ Error Violation(const std::string& what) { return Error(Errc::kPolicyViolation, 
 Result<void> Walk(const Message& m, privacy::Audience audience, std::string_view channel,
                   std::set<std::string>& fields);
 
-// A bytes field that carries a serialized message: the first declared type
-// that parses strictly is the one walked.
-Result<void> WalkCarried(const google::protobuf::FieldDescriptor* f, const std::string& bytes,
+// A bytes field that carries a serialized message: the first of its
+// declared types (`carried`) that parses strictly is the one walked.
+Result<void> WalkCarried(const google::protobuf::FieldDescriptor* f,
+                         const std::vector<Carried>& carried, const std::string& bytes,
                          privacy::Audience audience, std::string_view channel,
                          std::set<std::string>& fields) {
-  for (const Carried& c : internal::CarriedTypes(f)) {
+  for (const Carried& c : carried) {
     auto inner = NewMessage(c.type);
     if (internal::ParseStrict(AsBytes(bytes), kMaxEgressBytes, c.versioned, *inner).has_value()) {
       return Walk(*inner, audience, channel, fields);
@@ -89,14 +90,17 @@ Result<void> Walk(const Message& m, privacy::Audience audience, std::string_view
       } else {
         CANDOR_RETURN_IF_ERROR(Walk(r->GetMessage(m, f), audience, channel, fields));
       }
-    } else if (!internal::CarriedTypes(f).empty()) {
-      if (f->is_repeated()) {
-        for (int i = 0; i < r->FieldSize(m, f); ++i) {
-          CANDOR_RETURN_IF_ERROR(WalkCarried(f, r->GetRepeatedString(m, f, i), audience, channel, fields));
-        }
-      } else {
-        CANDOR_RETURN_IF_ERROR(WalkCarried(f, r->GetString(m, f), audience, channel, fields));
+      continue;
+    }
+    const std::vector<Carried> carried = internal::CarriedTypes(f);
+    if (carried.empty()) continue;
+    if (f->is_repeated()) {
+      for (int i = 0; i < r->FieldSize(m, f); ++i) {
+        CANDOR_RETURN_IF_ERROR(
+            WalkCarried(f, carried, r->GetRepeatedString(m, f, i), audience, channel, fields));
       }
+    } else {
+      CANDOR_RETURN_IF_ERROR(WalkCarried(f, carried, r->GetString(m, f), audience, channel, fields));
     }
   }
   return Ok();

@@ -24,6 +24,15 @@ constexpr std::string_view kReasonNames[] = {"spam",           "harassment",    
                                              "sexual_content", "impersonation", "other"};
 constexpr std::string_view kChannel = "moderation";
 
+bool IsKnownReason(int value) {
+  return value >= 1 && value <= static_cast<int>(std::size(kReasonNames));
+}
+
+// "out" for the reporter's own messages, "in" for the other side's.
+std::string_view DirectionOf(const ReportedMessage& m, std::string_view reporter) {
+  return m.sender == reporter ? "out" : "in";
+}
+
 // The checks Encode and Decode share: what makes a bundle well formed.
 Result<void> CheckBundle(const ReportBundle& b) {
   CANDOR_RETURN_IF_ERROR(CheckAccountField(b.reporter, "report.reporter"));
@@ -31,7 +40,7 @@ Result<void> CheckBundle(const ReportBundle& b) {
   if (b.reporter == b.reported) {
     return Error(Errc::kFieldOutOfRange, "report.reported is the reporter");
   }
-  if (static_cast<int>(b.reason) < 1 || static_cast<int>(b.reason) > 6) {
+  if (!IsKnownReason(static_cast<int>(b.reason))) {
     return Error(Errc::kFieldOutOfRange, "report.reason is not a known reason");
   }
   if (b.created_at == 0) return Error(Errc::kMissingField, "report.created_at is missing");
@@ -91,7 +100,7 @@ Result<ReportedMessage> MessageFromFields(const std::string& sender, const std::
 }
 
 Result<ReportReason> ReasonFromProto(int value) {
-  if (value < 1 || value > 6) {
+  if (!IsKnownReason(value)) {
     return Error(Errc::kFieldOutOfRange, "report.reason is not a known reason");
   }
   return static_cast<ReportReason>(value);
@@ -100,8 +109,8 @@ Result<ReportReason> ReasonFromProto(int value) {
 }  // namespace
 
 std::string_view ReportReasonName(ReportReason reason) {
-  const auto i = static_cast<size_t>(reason);
-  return i >= 1 && i <= std::size(kReasonNames) ? kReasonNames[i - 1] : "unknown";
+  const int i = static_cast<int>(reason);
+  return IsKnownReason(i) ? kReasonNames[i - 1] : "unknown";
 }
 
 Result<ReportReason> ParseReportReason(std::string_view name) {
@@ -178,7 +187,7 @@ Result<std::string> ReportPreviewToJson(const ReportPreview& preview, bool prett
     CANDOR_ASSIGN_OR_RETURN(std::string text, DecodeContentText(m.content));
     report::PreviewMessage* p = pb.add_messages();
     p->set_id(preview.message_ids[i]);
-    p->set_direction(m.sender == b.reporter ? "out" : "in");
+    p->set_direction(std::string(DirectionOf(m, b.reporter)));
     p->set_sender(m.sender);
     p->set_recipient(m.recipient);
     p->set_server_time(m.server_time);
@@ -187,7 +196,7 @@ Result<std::string> ReportPreviewToJson(const ReportPreview& preview, bool prett
     CANDOR_SET_BYTES(*p, franking_key, m.franking_key.Expose());
     CANDOR_SET_BYTES(*p, commitment, m.commitment);
     if (m.relay_tag) CANDOR_SET_BYTES(*p, relay_tag, *m.relay_tag);
-    p->set_verifiable(m.relay_tag.has_value() && m.server_time != 0);
+    p->set_verifiable(IsVerifiable(m));
   }
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = pretty;
@@ -240,10 +249,8 @@ Result<ReportPreview> ReportPreviewFromJson(std::string_view json) {
                                               p.relay_tag()));
     auto text = DecodeContentText(m.content);
     if (!text.has_value() || *text != p.text()) return Mismatch("a message's text");
-    if (p.direction() != (m.sender == pb.reporter() ? "out" : "in")) {
-      return Mismatch("a message's direction");
-    }
-    if (p.verifiable() != (m.relay_tag.has_value() && m.server_time != 0)) {
+    if (p.direction() != DirectionOf(m, pb.reporter())) return Mismatch("a message's direction");
+    if (p.verifiable() != IsVerifiable(m)) {
       return Mismatch("a message's verifiable flag");
     }
     preview.message_ids.push_back(p.id());

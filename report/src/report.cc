@@ -1,7 +1,5 @@
 #include "candor/report/report.h"
 
-#include <algorithm>
-
 #include "candor/crypto/limits.h"
 #include "candor/crypto/sealed_box.h"
 #include "candor/protocol/frame.h"
@@ -26,6 +24,12 @@ ReportedMessage FromStored(const StoredMessage& m) {
                          m.franking_key.Clone(),
                          m.franking_commitment,
                          acked ? m.relay_tag : std::nullopt};
+}
+
+// Pads an encoded bundle to its Padmé bucket and seals it.
+Result<Bytes> SealEncoded(ByteView encoded, const crypto::X25519PublicKey& moderator) {
+  CANDOR_ASSIGN_OR_RETURN(SecretBytes padded, protocol::Pad(encoded, kMaxReportPaddedBytes));
+  return crypto::SealedBoxSeal(moderator, padded.Expose());
 }
 
 }  // namespace
@@ -56,8 +60,7 @@ Result<ReportPreview> PrepareReport(protocol::DeviceStore& store, std::string_vi
 
 Result<Bytes> SealReport(const ReportBundle& bundle, const crypto::X25519PublicKey& moderator) {
   CANDOR_ASSIGN_OR_RETURN(Bytes encoded, protocol::EncodeReportBundle(bundle));
-  CANDOR_ASSIGN_OR_RETURN(SecretBytes padded, protocol::Pad(encoded, kMaxReportPaddedBytes));
-  return crypto::SealedBoxSeal(moderator, padded.Expose());
+  return SealEncoded(encoded, moderator);
 }
 
 Result<SubmittedReport> SubmitReport(protocol::DeviceStore& store, std::string_view reporter,
@@ -89,7 +92,8 @@ Result<SubmittedReport> SubmitReport(protocol::DeviceStore& store, std::string_v
       protocol::EgressRecord egress,
       protocol::CheckEgress(protocol::EgressChannel::kModeration, protocol::kReportBundleType, shown));
   CANDOR_ASSIGN_OR_RETURN(std::string json, protocol::ReportPreviewToJson(preview, false));
-  CANDOR_ASSIGN_OR_RETURN(Bytes sealed, SealReport(preview.bundle, moderator));
+  // `shown` is exactly the bundle the guard checked: seal those bytes.
+  CANDOR_ASSIGN_OR_RETURN(Bytes sealed, SealEncoded(shown, moderator));
   egress.time = now;
   egress.bytes = sealed.size();
   const protocol::ReportRecord record{0,

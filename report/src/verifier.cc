@@ -33,7 +33,7 @@ VerifiedMessage Judge(const protocol::ReportedMessage& m, const crypto::RelayKey
     v.why = "the commitment does not open to this sender, recipient and content";
     return v;
   }
-  if (!m.relay_tag || m.server_time == 0) {
+  if (!protocol::IsVerifiable(m)) {
     v.verdict = Verdict::kUnverifiable;
     v.why = "no relay tag: the relay's acknowledgement never reached the reporter";
     return v;

@@ -42,6 +42,11 @@ struct ReportedMessage {
   std::optional<crypto::RelayTag> relay_tag;  // absent: unverifiable
 };
 ReportedMessage CopyReportedMessage(const ReportedMessage& m);
+// Whether the moderator can check the relay's word on it: a relay tag and
+// the server time it binds (an acknowledgement brings both).
+inline bool IsVerifiable(const ReportedMessage& m) {
+  return m.relay_tag.has_value() && m.server_time != 0;
+}
 
 struct ReportBundle {
   std::string reporter;
