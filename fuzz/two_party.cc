@@ -152,7 +152,7 @@ class Run {
       return;
     }
     CANDOR_FUZZ_CHECK(r.has_value());
-    auto stored = to.store.MessageById(*r, kNow);
+    auto stored = to.store.MessageById(r->message_id, kNow);
     CANDOR_FUZZ_CHECK(stored.has_value() && stored->has_value());
     auto text = DecodeContentText((*stored)->content);
     CANDOR_FUZZ_CHECK(text.has_value() && *text == m.text);

@@ -162,24 +162,10 @@ Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
   return SentMessage{id, Hand(std::move(record), std::move(out.envelope))};
 }
 
-namespace {
-
-Result<ReceivedMessage> ReadBack(storage::Store& store, int64_t id, uint64_t now) {
-  CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::StoredMessage> m, store.MessageById(id, now));
-  if (!m) return Error(Errc::kInternal, "a message just stored is missing");
-  CANDOR_ASSIGN_OR_RETURN(std::string text, protocol::DecodeContentText(m->content));
-  return ReceivedMessage{id, m->sender, std::move(text), m->server_time.value_or(0)};
-}
-
-}  // namespace
-
 Result<ReceivedMessage> Client::Receive(ByteView delivery_bytes) {
   CANDOR_ASSIGN_OR_RETURN(protocol::Delivery delivery, protocol::DecodeDelivery(delivery_bytes));
-  const uint64_t now = state_->clock.NowSeconds();
-  CANDOR_ASSIGN_OR_RETURN(int64_t id,
-                          protocol::ReceiveAndStore(state_->store, state_->identity.identity,
-                                                    account(), delivery, now, state_->rng));
-  return ReadBack(state_->store, id, now);
+  return protocol::ReceiveAndStore(state_->store, state_->identity.identity, account(), delivery,
+                                   state_->clock.NowSeconds(), state_->rng);
 }
 
 Result<std::vector<Result<ReceivedMessage>>> Client::ReceiveBatch(
@@ -207,16 +193,10 @@ Result<std::vector<Result<ReceivedMessage>>> Client::ReceiveBatch(
   if (progress) {
     step = [&](uint64_t done, uint64_t) { progress(refused + done, deliveries.size()); };
   }
-  CANDOR_ASSIGN_OR_RETURN(auto ids, protocol::ReceiveBatchAndStore(
-                                        state_->store, state_->identity.identity, account(),
-                                        decoded, now, state_->rng, step));
-  for (size_t k = 0; k < ids.size(); ++k) {
-    if (ids[k].has_value()) {
-      results[positions[k]] = ReadBack(state_->store, *ids[k], now);
-    } else {
-      results[positions[k]] = ids[k].error();
-    }
-  }
+  CANDOR_ASSIGN_OR_RETURN(auto received, protocol::ReceiveBatchAndStore(
+                                             state_->store, state_->identity.identity, account(),
+                                             decoded, now, state_->rng, step));
+  for (size_t k = 0; k < received.size(); ++k) results[positions[k]] = std::move(received[k]);
   return results;
 }
 

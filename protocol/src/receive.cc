@@ -24,7 +24,7 @@ namespace {
 // message; decrypt; one CommitReceived. On success `session` holds the
 // advanced session; if the commit fails it is cleared, since it would be
 // ahead of the store.
-Result<int64_t> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyPair& identity,
+Result<ReceivedMessage> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyPair& identity,
                            std::string_view account, const Delivery& delivery, uint64_t now,
                            crypto::RandomSource& rng, std::optional<Session>& session) {
   const EnvelopeDigest digest = DigestEnvelope(delivery.envelope_bytes);
@@ -39,29 +39,33 @@ Result<int64_t> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyPair& ide
     CANDOR_ASSIGN_OR_RETURN(int64_t id,
                             store.CommitReceived(accepted.first, accepted.second, digest, now));
     session.emplace(std::move(accepted.first));
-    return id;
+    IncomingMessage& in = accepted.second;
+    return ReceivedMessage{id, std::move(in.sender), std::move(in.text), in.server_time};
   }
   // Decrypt changes the session only on success.
   CANDOR_ASSIGN_OR_RETURN(IncomingMessage in, session->Decrypt(delivery, now, rng));
   auto id = store.CommitReceived(*session, in, digest, now);
-  if (!id.has_value()) session.reset();
-  return id;
+  if (!id.has_value()) {
+    session.reset();
+    return id.error();
+  }
+  return ReceivedMessage{*id, std::move(in.sender), std::move(in.text), in.server_time};
 }
 
 }  // namespace
 
-Result<int64_t> ReceiveAndStore(DeviceStore& store, const crypto::Ed25519KeyPair& identity,
+Result<ReceivedMessage> ReceiveAndStore(DeviceStore& store, const crypto::Ed25519KeyPair& identity,
                                 std::string_view account, const Delivery& delivery, uint64_t now,
                                 crypto::RandomSource& rng) {
   std::optional<Session> session;
   return ReceiveOne(store, identity, account, delivery, now, rng, session);
 }
 
-Result<std::vector<Result<int64_t>>> ReceiveBatchAndStore(
+Result<std::vector<Result<ReceivedMessage>>> ReceiveBatchAndStore(
     DeviceStore& store, const crypto::Ed25519KeyPair& identity, std::string_view account,
     std::span<const Delivery> deliveries, uint64_t now, crypto::RandomSource& rng,
     const std::function<void(uint64_t, uint64_t)>& progress) {
-  std::vector<Result<int64_t>> results;
+  std::vector<Result<ReceivedMessage>> results;
   results.reserve(deliveries.size());
   // Each sender's session, loaded once and advanced in step with the store.
   std::map<std::string, std::optional<Session>, std::less<>> sessions;

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "candor/crypto/x3dh.h"
+#include "candor/protocol/frame.h"
 #include "candor/protocol/memory_store.h"
 #include "candor/storage/store.h"
 #include "support/session_pair.h"
@@ -86,7 +87,7 @@ class DeviceStoreTest : public ::testing::Test {
     return std::move(delivery).value();
   }
 
-  Result<int64_t> Receive(Device& to, const protocol::Delivery& d, uint64_t now) {
+  Result<protocol::ReceivedMessage> Receive(Device& to, const protocol::Delivery& d, uint64_t now) {
     return protocol::ReceiveAndStore(*to.store, to.identity, to.account, d, now, rng_);
   }
 
@@ -219,7 +220,15 @@ TYPED_TEST(DeviceStoreTest, ADuplicateEnvelopeChangesNothing) {
   Device alice = this->MakeDevice("alice");
   Device bob = this->MakeDevice("bob");
   auto d = this->Send(alice, bob, "once", kNow);
-  ASSERT_TRUE(this->Receive(bob, d, kNow).has_value());
+  auto received = this->Receive(bob, d, kNow);
+  ASSERT_TRUE(received.has_value());
+  // What the receive returns is what it stored.
+  EXPECT_EQ(received->from, "alice");
+  EXPECT_EQ(received->text, "once");
+  EXPECT_EQ(received->server_time, d.server_time);
+  auto stored = bob.store->MessageById(received->message_id, kNow);
+  ASSERT_TRUE(stored.has_value() && stored->has_value());
+  EXPECT_EQ(*protocol::DecodeContentText((*stored)->content), "once");
   auto session_before = bob.store->LoadSession("alice");
   ASSERT_TRUE(session_before.has_value() && session_before->has_value());
   const SecretBytes state_before = (*session_before)->Serialize();

@@ -53,12 +53,7 @@ struct SentMessage {
   OutgoingItem envelope;  // channel kRelay
 };
 
-struct ReceivedMessage {
-  int64_t message_id;
-  std::string from;
-  std::string text;
-  uint64_t server_time;
-};
+using protocol::ReceivedMessage;  // {message_id, from, text, server_time}
 
 struct HistoryEntry {
   int64_t id;

@@ -142,11 +142,20 @@ class DeviceStore : public PrekeySource {
   virtual Result<size_t> PurgeExpired(uint64_t now) = 0;
 };
 
+// What a receive stored, as the application shows it.
+struct ReceivedMessage {
+  int64_t message_id;
+  std::string from;
+  std::string text;
+  uint64_t server_time;
+};
+
 // The receive path over a store: the replay check, the stored session (or a
 // new one from a prekey message, using the store's prekeys), decryption,
-// then one CommitReceived. Returns the stored message's id; an envelope
-// already stored is kDuplicateMessage; any failure changes nothing.
-Result<int64_t> ReceiveAndStore(DeviceStore& store, const crypto::Ed25519KeyPair& identity,
+// then one CommitReceived. Returns the stored message (its id, sender, text
+// and server time, straight from the decryption); an envelope already
+// stored is kDuplicateMessage; any failure changes nothing.
+Result<ReceivedMessage> ReceiveAndStore(DeviceStore& store, const crypto::Ed25519KeyPair& identity,
                                 std::string_view account, const Delivery& delivery, uint64_t now,
                                 crypto::RandomSource& rng);
 
@@ -157,7 +166,7 @@ Result<int64_t> ReceiveAndStore(DeviceStore& store, const crypto::Ed25519KeyPair
 // batch itself (e.g. the commit failed: then nothing was stored).
 // `progress` (may be empty) is told after each delivery; the results become
 // durable only when the whole batch commits.
-Result<std::vector<Result<int64_t>>> ReceiveBatchAndStore(
+Result<std::vector<Result<ReceivedMessage>>> ReceiveBatchAndStore(
     DeviceStore& store, const crypto::Ed25519KeyPair& identity, std::string_view account,
     std::span<const Delivery> deliveries, uint64_t now, crypto::RandomSource& rng,
     const std::function<void(uint64_t done, uint64_t total)>& progress = {});
