@@ -9,6 +9,7 @@
 #include "device.h"
 #include "egress_log.h"
 #include "files.h"
+#include "key_files.h"
 #include "candor/protocol/json.h"
 
 namespace candor::cli {
@@ -20,9 +21,7 @@ using protocol::JsonStringArray;
 Result<std::string> RunRelay(const Args& args) {
   CANDOR_ASSIGN_OR_RETURN(std::optional<uint64_t> time, args.FindUInt("time"));
   if (time && *time == 0) return UsageError("--time must be positive");
-  CANDOR_ASSIGN_OR_RETURN(SecretBytes key_bytes,
-                          ReadKeyFile(args.Get("key"), kRelayKeyKind, crypto::kRelayKeyBytes));
-  CANDOR_ASSIGN_OR_RETURN(crypto::RelayKey key, crypto::RelayKey::CopyFrom(key_bytes.Expose()));
+  CANDOR_ASSIGN_OR_RETURN(crypto::RelayKey key, ReadRelayKeyFile(args.Get("key")));
   CANDOR_ASSIGN_OR_RETURN(Bytes envelope, ReadInputFile(args.Get("in"), kMaxEnvelopeBytes));
   CANDOR_ASSIGN_OR_RETURN(protocol::Relayed relayed,
                           protocol::RelayEnvelope(key, envelope, time.value_or(CliClock().NowSeconds())));
@@ -41,8 +40,7 @@ Result<std::string> RunRelay(const Args& args) {
 
 Result<std::string> RunKeygenRelay(const Args& args) {
   const crypto::RelayKey key = crypto::GenerateRelayKey(crypto::SystemRandom());
-  CANDOR_RETURN_IF_ERROR(
-      WriteNewSecretFile(args.Get("out"), EncodeKeyFile(kRelayKeyKind, key.Expose()).Expose()));
+  CANDOR_RETURN_IF_ERROR(WriteRelayKeyFile(args.Get("out"), key));
   return JsonObject().Str("key_file", args.Get("out")).Finish();
 }
 
@@ -51,13 +49,9 @@ Result<std::string> RunKeygenModerator(const Args& args) {
     return UsageError("--out and --public-out must be different files");
   }
   const crypto::X25519KeyPair pair = crypto::X25519KeyPair::Generate(crypto::SystemRandom());
-  CANDOR_RETURN_IF_ERROR(WriteNewSecretFile(
-      args.Get("out"), EncodeKeyFile(kModeratorSecretKind, pair.private_key().Expose()).Expose()));
-  const ByteView pub = pair.public_key().bytes();
-  CANDOR_RETURN_IF_ERROR(WriteOutputFile(args.Get("public-out"),
-                                         EncodeKeyFile(kModeratorPublicKind, pub).Expose()));
+  CANDOR_RETURN_IF_ERROR(WriteModeratorKeyFiles(args.Get("out"), args.Get("public-out"), pair));
   return JsonObject()
-      .Str("public_key", ToHex(pub))
+      .Str("public_key", ToHex(pair.public_key().bytes()))
       .Str("secret_file", args.Get("out"))
       .Str("public_file", args.Get("public-out"))
       .Finish();

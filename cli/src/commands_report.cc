@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "device.h"
 #include "files.h"
+#include "key_files.h"
 #include "candor/protocol/json.h"
 
 namespace candor::cli {
@@ -14,14 +15,6 @@ namespace candor::cli {
 using protocol::JsonArray;
 using protocol::JsonObject;
 using protocol::JsonStringArray;
-namespace {
-
-Result<crypto::X25519PublicKey> ReadModeratorPublic(const std::string& path) {
-  CANDOR_ASSIGN_OR_RETURN(SecretBytes bytes, ReadKeyFile(path, kModeratorPublicKind, 32));
-  return crypto::X25519PublicKey::FromBytes(bytes.Expose());
-}
-
-}  // namespace
 
 Result<std::string> RunReportPrepare(const Args& args) {
   CANDOR_ASSIGN_OR_RETURN(std::optional<uint64_t> id, args.FindUInt("message"));
@@ -43,7 +36,7 @@ Result<std::string> RunReportSubmit(const Args& args) {
   CANDOR_ASSIGN_OR_RETURN(
       protocol::ReportPreview preview,
       protocol::ReportPreviewFromJson(std::string_view(reinterpret_cast<const char*>(json.data()), json.size())));
-  CANDOR_ASSIGN_OR_RETURN(crypto::X25519PublicKey moderator, ReadModeratorPublic(args.Get("moderator")));
+  CANDOR_ASSIGN_OR_RETURN(crypto::X25519PublicKey moderator, ReadModeratorPublicFile(args.Get("moderator")));
   EgressLog log(args.Find("egress-log"));
   CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db"), &log));
   CANDOR_ASSIGN_OR_RETURN(client::SubmittedReport r, device.SubmitReport(preview, moderator));
@@ -81,14 +74,10 @@ Result<std::string> RunReports(const Args& args) {
 }
 
 Result<std::string> RunModerate(const Args& args) {
-  CANDOR_ASSIGN_OR_RETURN(SecretBytes secret, ReadKeyFile(args.Get("key"), kModeratorSecretKind, 32));
-  CANDOR_ASSIGN_OR_RETURN(SecretArray<32> private_key, SecretArray<32>::CopyFrom(secret.Expose()));
-  CANDOR_ASSIGN_OR_RETURN(SecretBytes relay, ReadKeyFile(args.Get("relay-key"), kRelayKeyKind,
-                                                         crypto::kRelayKeyBytes));
-  CANDOR_ASSIGN_OR_RETURN(crypto::RelayKey relay_key, crypto::RelayKey::CopyFrom(relay.Expose()));
+  CANDOR_ASSIGN_OR_RETURN(crypto::X25519KeyPair moderator, ReadModeratorSecretFile(args.Get("key")));
+  CANDOR_ASSIGN_OR_RETURN(crypto::RelayKey relay_key, ReadRelayKeyFile(args.Get("relay-key")));
   CANDOR_ASSIGN_OR_RETURN(Bytes sealed, ReadInputFile(args.Get("in"), kMaxReportSealedBytes));
-  const report::Verifier verifier(crypto::X25519KeyPair::FromPrivate(std::move(private_key)),
-                                  std::move(relay_key));
+  const report::Verifier verifier(std::move(moderator), std::move(relay_key));
   CANDOR_ASSIGN_OR_RETURN(report::VerifiedReport report, verifier.Verify(sealed));
   return report::VerifiedReportToJson(report);
 }

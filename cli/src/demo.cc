@@ -30,6 +30,7 @@
 #include "device.h"
 #include "egress_log.h"
 #include "files.h"
+#include "key_files.h"
 #include "candor/protocol/json.h"
 
 namespace candor::cli {
@@ -227,16 +228,11 @@ Result<void> Demo::Run() {
   Say("candor demo — everything happens locally in " + dir_);
   Say("");
   Say("Keys");
-  CANDOR_RETURN_IF_ERROR(WriteNewSecretFile(
-      Path("relay.key"), EncodeKeyFile(kRelayKeyKind, relay_key_.Expose()).Expose()));
+  CANDOR_RETURN_IF_ERROR(WriteRelayKeyFile(Path("relay.key"), relay_key_));
   Say("  relay: franking key relay.key (shared with the moderation service only)");
   const crypto::X25519KeyPair moderator = crypto::X25519KeyPair::Generate(crypto::SystemRandom());
-  CANDOR_RETURN_IF_ERROR(WriteNewSecretFile(
-      Path("moderator.secret"),
-      EncodeKeyFile(kModeratorSecretKind, moderator.private_key().Expose()).Expose()));
-  CANDOR_RETURN_IF_ERROR(WriteOutputFile(
-      Path("moderator.public"),
-      EncodeKeyFile(kModeratorPublicKind, moderator.public_key().bytes()).Expose()));
+  CANDOR_RETURN_IF_ERROR(
+      WriteModeratorKeyFiles(Path("moderator.secret"), Path("moderator.public"), moderator));
   Say("  moderation service: key pair moderator.secret / moderator.public");
   CANDOR_ASSIGN_OR_RETURN(Device alice, NewDevice("alice"));
   CANDOR_ASSIGN_OR_RETURN(Device bob, NewDevice("bob"));

@@ -9,12 +9,10 @@
 #include <span>
 #include <utility>
 
-#include "candor/crypto/encoding.h"
 
 namespace candor::cli {
 namespace {
 
-constexpr size_t kMaxKeyFileBytes = 1024;
 
 Error IoError(const std::string& what, const std::string& path) {
   const int err = errno;
@@ -136,29 +134,6 @@ Result<void> WriteOutputFile(const std::string& path, ByteView bytes) {
 
 Result<void> WriteNewSecretFile(const std::string& path, ByteView bytes) {
   return WriteViaTemporary(path, bytes, 0600, LinkNew);
-}
-
-SecretBytes EncodeKeyFile(std::string_view kind, ByteView key) {
-  std::string prefix(kind);
-  prefix += ' ';
-  return ToHexSecret(key, prefix, "\n");
-}
-
-Result<SecretBytes> ReadKeyFile(const std::string& path, std::string_view kind, size_t size) {
-  const size_t line = kind.size() + 1 + 2 * size;
-  // Read a little more than the expected line, so that another kind of key
-  // file is named as such rather than as "too large".
-  CANDOR_ASSIGN_OR_RETURN(SecretBytes file, ReadSecretFile(path, kMaxKeyFileBytes));
-  std::string_view text(reinterpret_cast<const char*>(file.Expose().data()), file.size());
-  if (text.size() == line + 1 && text.back() == '\n') text.remove_suffix(1);
-  if (text.size() != line || text.substr(0, kind.size()) != kind || text[kind.size()] != ' ') {
-    return Error(Errc::kInvalidEncoding, path + " is not a " + std::string(kind) + " file");
-  }
-  auto key = FromHexSecret(text.substr(kind.size() + 1));
-  if (!key.has_value()) {
-    return Error(Errc::kInvalidEncoding, path + " is not a " + std::string(kind) + " file");
-  }
-  return key;
 }
 
 }  // namespace candor::cli

@@ -23,16 +23,6 @@ Result<void> WriteOutputFile(const std::string& path, ByteView bytes);
 // kAlreadyExists if `path` exists.
 Result<void> WriteNewSecretFile(const std::string& path, ByteView bytes);
 
-// Key files are one line, "<kind> <hex>\n", so they can be told apart and
-// checked by eye. Kinds below; anything else is kInvalidEncoding.
-inline constexpr std::string_view kRelayKeyKind = "candor-relay-key-v1";
-inline constexpr std::string_view kModeratorSecretKind = "candor-moderator-secret-v1";
-inline constexpr std::string_view kModeratorPublicKind = "candor-moderator-public-v1";
-
-SecretBytes EncodeKeyFile(std::string_view kind, ByteView key);
-// The key bytes of a `kind` key file (exactly `size` bytes).
-Result<SecretBytes> ReadKeyFile(const std::string& path, std::string_view kind, size_t size);
-
 }  // namespace candor::cli
 
 #endif  // CANDOR_CLI_FILES_H_
