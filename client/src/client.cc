@@ -106,9 +106,6 @@ const std::string& Client::account() const { return state_->identity.account; }
 const crypto::Ed25519PublicKey& Client::identity_key() const {
   return state_->identity.identity.public_key();
 }
-storage::Store& Client::store() { return state_->store; }
-crypto::RandomSource& Client::rng() { return state_->rng; }
-Clock& Client::clock() { return state_->clock; }
 
 Result<std::string> Client::IdentityFingerprint() const {
   return crypto::ComputeIdentityFingerprint(account(), identity_key());

@@ -39,9 +39,9 @@ namespace candor::client {
 
 // Who an outgoing item is for: kRelay (envelopes, forwarded to the
 // recipient), kDirectory (prekey bundles, fetched by peers), kModeration
-// (sealed reports). The metadata policy names the same channels.
+// (sealed reports). The metadata policy names the same channels
+// (protocol::EgressChannelName).
 using Channel = protocol::EgressChannel;
-inline std::string_view ChannelName(Channel channel) { return protocol::EgressChannelName(channel); }
 
 struct OutgoingItem {
   Channel channel;
@@ -158,11 +158,6 @@ class Client {
   // Disappearing messages (see protocol::DeviceStore).
   Result<void> SetDisappearingTimer(std::string_view peer, std::optional<uint64_t> seconds);
   Result<size_t> PurgeExpired();
-
-  // For the modules built on the client (reports) and for tests.
-  storage::Store& store();
-  crypto::RandomSource& rng();
-  Clock& clock();
 
  private:
   struct State;
