@@ -11,9 +11,7 @@
 
 namespace candor::cli {
 
-using protocol::JsonArray;
 using protocol::JsonObject;
-using protocol::JsonStringArray;
 
 client::Clock& CliClock() {
   static client::SystemClock clock;

@@ -14,9 +14,7 @@
 
 namespace candor::cli {
 
-using protocol::JsonArray;
 using protocol::JsonObject;
-using protocol::JsonStringArray;
 
 Result<std::string> RunRelay(const Args& args) {
   CANDOR_ASSIGN_OR_RETURN(std::optional<uint64_t> time, args.FindUInt("time"));

@@ -14,7 +14,6 @@ namespace candor::cli {
 
 using protocol::JsonArray;
 using protocol::JsonObject;
-using protocol::JsonStringArray;
 
 Result<std::string> RunReportPrepare(const Args& args) {
   CANDOR_ASSIGN_OR_RETURN(std::optional<uint64_t> id, args.FindUInt("message"));

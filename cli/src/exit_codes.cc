@@ -4,9 +4,7 @@
 
 namespace candor::cli {
 
-using protocol::JsonArray;
 using protocol::JsonObject;
-using protocol::JsonStringArray;
 
 // By the Errc ranges (crypto/errc.h): 1-99 general, 100s decoding, 200s
 // crypto, 300s sessions and franking, 400s wire, 500s storage, 600s policy.
