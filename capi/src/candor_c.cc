@@ -288,6 +288,33 @@ int candor_client_fingerprint(candor_client* client, const char* peer, char** fi
   });
 }
 
+int candor_client_rotate_signed_prekey(candor_client* client, uint32_t* signed_prekey_id) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && signed_prekey_id, "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(*signed_prekey_id, client->client.RotateSignedPrekey());
+    return candor::Ok();
+  });
+}
+
+int candor_client_set_disappearing_timer(candor_client* client, const char* peer,
+                                         uint64_t seconds) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && peer, "null argument"));
+    std::optional<uint64_t> timer;
+    if (seconds > 0) timer = seconds;
+    return client->client.SetDisappearingTimer(peer, timer);
+  });
+}
+
+int candor_client_purge_expired(candor_client* client, uint64_t* purged) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && purged, "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(size_t n, client->client.PurgeExpired());
+    *purged = n;
+    return candor::Ok();
+  });
+}
+
 int candor_client_report_prepare(candor_client* client, const char* peer, int64_t message_id,
                                  const char* reason, char** preview_json) {
   return Call([&]() -> Result<void> {

@@ -33,6 +33,9 @@ Result<std::string> RunReceive(const Args& args);
 Result<std::string> RunAck(const Args& args);
 Result<std::string> RunHistory(const Args& args);
 Result<std::string> RunFingerprint(const Args& args);
+Result<std::string> RunRotatePrekey(const Args& args);
+Result<std::string> RunTimer(const Args& args);
+Result<std::string> RunPurge(const Args& args);
 // Server-side and key commands (commands_relay.cc).
 Result<std::string> RunRelay(const Args& args);
 Result<std::string> RunKeygenRelay(const Args& args);

@@ -1,4 +1,5 @@
-// init, bundle, send, receive, ack, history, fingerprint: one device's side.
+// init, bundle, send, receive, ack, history, fingerprint, rotate-prekey, timer,
+// purge: one device's side.
 #include "candor/crypto/encoding.h"
 #include "candor/crypto/limits.h"
 #include "candor/crypto/random.h"
@@ -122,6 +123,28 @@ Result<std::string> RunFingerprint(const Args& args) {
   CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
   CANDOR_ASSIGN_OR_RETURN(std::string fingerprint, device.Fingerprint(args.Get("with")));
   return JsonObject().Str("fingerprint", fingerprint).Str("with", args.Get("with")).Finish();
+}
+
+Result<std::string> RunRotatePrekey(const Args& args) {
+  CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
+  CANDOR_ASSIGN_OR_RETURN(uint32_t id, device.RotateSignedPrekey());
+  return JsonObject().UInt("signed_prekey_id", id).Finish();
+}
+
+Result<std::string> RunTimer(const Args& args) {
+  CANDOR_ASSIGN_OR_RETURN(std::optional<uint64_t> seconds, args.FindUInt("seconds"));
+  if (!seconds) return UsageError("--seconds is required");
+  std::optional<uint64_t> timer;
+  if (*seconds > 0) timer = *seconds;
+  CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
+  CANDOR_RETURN_IF_ERROR(device.SetDisappearingTimer(args.Get("with"), timer));
+  return JsonObject().Str("with", args.Get("with")).OptUInt("disappear_after", timer).Finish();
+}
+
+Result<std::string> RunPurge(const Args& args) {
+  CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
+  CANDOR_ASSIGN_OR_RETURN(size_t purged, device.PurgeExpired());
+  return JsonObject().UInt("purged_messages", purged).Finish();
 }
 
 }  // namespace candor::cli

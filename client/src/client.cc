@@ -1,6 +1,7 @@
 #include "candor/client/client.h"
 
 #include <filesystem>
+#include <limits>
 #include <utility>
 
 #include "candor/crypto/fingerprint.h"
@@ -124,6 +125,22 @@ Result<OutgoingItem> Client::PublishBundle() {
                                     opk.public_key()};
   CANDOR_ASSIGN_OR_RETURN(Bytes bytes, protocol::EncodePrekeyBundle(bundle));
   return Emit(Channel::kDirectory, protocol::kPrekeyBundleType, std::move(bytes));
+}
+
+Result<uint32_t> Client::RotateSignedPrekey() {
+  auto& store = state_->store;
+  CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::SignedPrekeyRecord> current,
+                          store.CurrentSignedPrekey());
+  if (!current) return Error(Errc::kInvalidState, "this device has no signed prekey");
+  if (current->id == std::numeric_limits<uint32_t>::max()) {
+    return Error(Errc::kInvalidState, "signed prekey ids exhausted");
+  }
+  const uint32_t id = current->id + 1;
+  const crypto::X25519KeyPair spk = crypto::X25519KeyPair::Generate(state_->rng);
+  const crypto::Ed25519Signature signature =
+      crypto::SignSignedPrekey(state_->identity.identity, id, spk.public_key());
+  CANDOR_RETURN_IF_ERROR(store.RotateSignedPrekey(id, spk, signature, state_->clock.NowSeconds()));
+  return id;
 }
 
 Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,

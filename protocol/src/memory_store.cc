@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "candor/crypto/limits.h"
+
 
 namespace candor::protocol {
 
@@ -15,6 +17,10 @@ StoredMessage CopyStoredMessage(const StoredMessage& m) {
 
 namespace {
 bool Live(const StoredMessage& m, uint64_t now) { return !m.expires_at || *m.expires_at > now; }
+// Whether something kept `retention` seconds from `since` is due at `now`.
+bool RetentionOver(uint64_t since, uint64_t retention, uint64_t now) {
+  return now >= since && now - since >= retention;
+}
 }  // namespace
 
 Result<void> MemoryStore::SaveIdentity(std::string_view account,
@@ -43,6 +49,18 @@ Result<std::optional<SignedPrekeyRecord>> MemoryStore::CurrentSignedPrekey() {
   const auto& [id, key] = *signed_prekeys_.rbegin();
   return std::optional<SignedPrekeyRecord>(
       SignedPrekeyRecord{id, key.Clone(), signed_prekey_signatures_.at(id)});
+}
+
+Result<void> MemoryStore::RotateSignedPrekey(uint32_t id, const crypto::X25519KeyPair& key,
+                                             const crypto::Ed25519Signature& signature,
+                                             uint64_t now) {
+  if (!signed_prekeys_.empty() && id <= signed_prekeys_.rbegin()->first) {
+    return Error(Errc::kInvalidArgument, "a new signed prekey id must be above every stored one");
+  }
+  for (const auto& entry : signed_prekeys_) signed_prekey_retired_at_.try_emplace(entry.first, now);
+  signed_prekeys_.emplace(id, key.Clone());
+  signed_prekey_signatures_[id] = signature;
+  return Ok();
 }
 
 Result<uint32_t> MemoryStore::AddOneTimePrekey(const crypto::X25519KeyPair& key) {
@@ -88,7 +106,7 @@ Result<std::optional<Session>> MemoryStore::LoadSession(std::string_view peer) {
 }
 
 Result<bool> MemoryStore::HasReceived(const EnvelopeDigest& digest) {
-  return received_.count(digest) > 0;
+  return received_.contains(digest);
 }
 
 int64_t MemoryStore::Append(const std::string& peer, Direction direction,
@@ -110,7 +128,7 @@ int64_t MemoryStore::Append(const std::string& peer, Direction direction,
 Result<int64_t> MemoryStore::CommitReceived(const Session& session, const IncomingMessage& m,
                                             const EnvelopeDigest& digest, uint64_t now) {
   // Checks first, then every change: all or nothing.
-  if (received_.count(digest) > 0) {
+  if (received_.contains(digest)) {
     return Error(Errc::kDuplicateMessage, "this envelope was already received");
   }
   if (session.remote_account() != m.sender) {
@@ -118,7 +136,7 @@ Result<int64_t> MemoryStore::CommitReceived(const Session& session, const Incomi
   }
   ConversationFor(m.sender).session = session.Serialize();
   if (m.consumed_one_time_prekey) one_time_prekeys_.erase(*m.consumed_one_time_prekey);
-  received_.insert(digest);
+  received_.emplace(digest, now);
   return Append(m.sender, Direction::kIncoming, m.sender, m.recipient, m.server_time, now,
                 m.content, m.franking_key, m.franking_commitment, m.relay_tag);
 }
@@ -147,17 +165,18 @@ struct MemoryStore::State {
   std::optional<LocalIdentity> identity;
   std::map<uint32_t, crypto::X25519KeyPair> signed_prekeys, one_time_prekeys;
   std::map<uint32_t, crypto::Ed25519Signature> signed_prekey_signatures;
+  std::map<uint32_t, uint64_t> signed_prekey_retired_at;
   uint64_t next_one_time_prekey_id;
   std::map<std::string, Conversation, std::less<>> conversations;
   std::map<int64_t, StoredMessage> messages;
-  std::set<EnvelopeDigest> received;
+  std::map<EnvelopeDigest, uint64_t> received;
   int64_t next_id;
   std::vector<ReportRecord> reports;
 };
 
 MemoryStore::State MemoryStore::Snapshot() const {
-  State s{std::nullopt, {}, {}, signed_prekey_signatures_, next_one_time_prekey_id_,
-          {},           {}, received_, next_id_, reports_};
+  State s{std::nullopt, {}, {}, signed_prekey_signatures_, signed_prekey_retired_at_,
+          next_one_time_prekey_id_, {}, {}, received_, next_id_, reports_};
   if (identity_) s.identity.emplace(LocalIdentity{identity_->account, identity_->identity.Clone()});
   for (const auto& [id, k] : signed_prekeys_) s.signed_prekeys.emplace(id, k.Clone());
   for (const auto& [id, k] : one_time_prekeys_) s.one_time_prekeys.emplace(id, k.Clone());
@@ -175,6 +194,7 @@ void MemoryStore::Restore(State&& s) {
   signed_prekeys_ = std::move(s.signed_prekeys);
   one_time_prekeys_ = std::move(s.one_time_prekeys);
   signed_prekey_signatures_ = std::move(s.signed_prekey_signatures);
+  signed_prekey_retired_at_ = std::move(s.signed_prekey_retired_at);
   next_one_time_prekey_id_ = s.next_one_time_prekey_id;
   conversations_ = std::move(s.conversations);
   messages_ = std::move(s.messages);
@@ -236,6 +256,18 @@ Result<void> MemoryStore::SetDisappearingTimer(std::string_view peer,
 }
 
 Result<size_t> MemoryStore::PurgeExpired(uint64_t now) {
+  for (auto it = signed_prekey_retired_at_.begin(); it != signed_prekey_retired_at_.end();) {
+    if (RetentionOver(it->second, kRetiredSignedPrekeySeconds, now)) {
+      signed_prekeys_.erase(it->first);
+      signed_prekey_signatures_.erase(it->first);
+      it = signed_prekey_retired_at_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  std::erase_if(received_, [now](const auto& kv) {
+    return RetentionOver(kv.second, kReplayMarkerSeconds, now);
+  });
   return static_cast<size_t>(
       std::erase_if(messages_, [now](const auto& kv) { return !Live(kv.second, now); }));
 }

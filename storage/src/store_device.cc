@@ -2,6 +2,7 @@
 // transaction (internal::Transaction rolls back on any early return).
 #include <limits>
 
+#include "candor/crypto/limits.h"
 #include "store_impl.h"
 
 namespace candor::storage {
@@ -228,6 +229,25 @@ Result<std::optional<protocol::SignedPrekeyRecord>> Store::CurrentSignedPrekey()
       crypto::X25519KeyPair::FromPrivate(std::move(secret)), signature});
 }
 
+Result<void> Store::RotateSignedPrekey(uint32_t id, const crypto::X25519KeyPair& key,
+                                       const crypto::Ed25519Signature& signature, uint64_t now) {
+  auto& db = impl_->db;
+  CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
+  // The current key is never deleted and ids only grow, so the highest
+  // stored id is the highest ever used.
+  CANDOR_ASSIGN_OR_RETURN(int64_t highest,
+                          db.QueryInt("SELECT coalesce(max(id), 0) FROM signed_prekeys"));
+  if (int64_t{id} <= highest) {
+    return Error(Errc::kInvalidArgument, "a new signed prekey id must be above every stored one");
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto retire, db.Cached(
+      "UPDATE OR FAIL signed_prekeys SET retired_at = ? WHERE retired_at IS NULL"));
+  retire->BindInt(1, static_cast<int64_t>(now));
+  CANDOR_RETURN_IF_ERROR(retire->Run());
+  CANDOR_RETURN_IF_ERROR(SaveSignedPrekey(id, key, signature, now));
+  return tx.Commit();
+}
+
 Result<uint32_t> Store::AddOneTimePrekey(const crypto::X25519KeyPair& key) {
   auto& db = impl_->db;
   CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
@@ -409,6 +429,20 @@ Result<void> Store::SetDisappearingTimer(std::string_view peer, std::optional<ui
   return tx.Commit();
 }
 
+namespace {
+
+// Runs `delete_sql`, whose one parameter is a time, for the rows stamped
+// `retention` seconds or more before `now`.
+Result<void> DeleteOlderThan(internal::Database& db, const char* delete_sql, uint64_t retention,
+                             uint64_t now) {
+  if (now < retention) return Ok();
+  CANDOR_ASSIGN_OR_RETURN(auto q, db.Cached(delete_sql));
+  q->BindInt(1, static_cast<int64_t>(now - retention));
+  return q->Run();
+}
+
+}  // namespace
+
 Result<size_t> Store::PurgeExpired(uint64_t now) {
   auto& db = impl_->db;
   CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
@@ -424,6 +458,13 @@ Result<size_t> Store::PurgeExpired(uint64_t now) {
   q->BindInt(1, static_cast<int64_t>(now));
   CANDOR_RETURN_IF_ERROR(q->Run());
   const auto purged = static_cast<size_t>(db.Changes());
+  // Keys and markers past their retention (crypto/limits.h). The marker scan
+  // reads the whole (bounded) table: an index on the receive time would cost
+  // every receive one more page write.
+  CANDOR_RETURN_IF_ERROR(DeleteOlderThan(
+      db, "DELETE FROM signed_prekeys WHERE retired_at <= ?", kRetiredSignedPrekeySeconds, now));
+  CANDOR_RETURN_IF_ERROR(DeleteOlderThan(
+      db, "DELETE FROM received_envelopes WHERE received_at <= ?", kReplayMarkerSeconds, now));
   CANDOR_RETURN_IF_ERROR(tx.Commit());
   return purged;
 }

@@ -6,8 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/temp_dir.h"
@@ -118,6 +120,42 @@ TEST_F(CapiTest, BatchReceiveReportsProgressAndPerDeliveryResults) {
   EXPECT_STREQ(received[2].text, "c");
   EXPECT_EQ(results[3], CANDOR_ERR_DUPLICATE_MESSAGE);
   for (auto& r : received) candor_received_free(&r);
+}
+
+TEST_F(CapiTest, RotationTimersAndPurge) {
+  uint32_t id = 0;
+  ASSERT_EQ(candor_client_rotate_signed_prekey(c_.bob, &id), CANDOR_OK);
+  EXPECT_EQ(id, 2u);
+  ASSERT_EQ(candor_client_rotate_signed_prekey(c_.bob, &id), CANDOR_OK);
+  EXPECT_EQ(id, 3u);
+  EXPECT_EQ(candor_client_rotate_signed_prekey(c_.bob, nullptr), CANDOR_ERR_INVALID_ARGUMENT);
+
+  // Bob's messages from alice disappear one second after storing. (The C
+  // ABI runs on the system clock, so this test waits for it.)
+  ASSERT_EQ(candor_client_set_disappearing_timer(c_.bob, "alice", 1), CANDOR_OK);
+  EXPECT_EQ(candor_client_set_disappearing_timer(c_.bob, "", 1), CANDOR_ERR_INVALID_ACCOUNT);
+  const auto d = Deliverable("soon gone", true);  // from a bundle with the rotated key
+  candor_received r{};
+  ASSERT_EQ(candor_client_receive(c_.bob, d.data(), d.size(), &r), CANDOR_OK)
+      << candor_last_error_message();
+  candor_received_free(&r);
+  uint64_t purged = 99;
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  ASSERT_EQ(candor_client_purge_expired(c_.bob, &purged), CANDOR_OK);
+  EXPECT_EQ(purged, 1u);
+  char* history = nullptr;
+  ASSERT_EQ(candor_client_history_json(c_.bob, "alice", 10, &history), CANDOR_OK);
+  EXPECT_STREQ(history, "{\"messages\":[]}");
+  candor_string_free(history);
+
+  // 0 turns the timer off.
+  ASSERT_EQ(candor_client_set_disappearing_timer(c_.bob, "alice", 0), CANDOR_OK);
+  const auto kept = Deliverable("kept", false);
+  ASSERT_EQ(candor_client_receive(c_.bob, kept.data(), kept.size(), &r), CANDOR_OK);
+  candor_received_free(&r);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_EQ(candor_client_purge_expired(c_.bob, &purged), CANDOR_OK);
+  EXPECT_EQ(purged, 0u);
 }
 
 }  // namespace

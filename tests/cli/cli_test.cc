@@ -9,10 +9,13 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <string>
+#include <thread>
 
 #include "support/temp_dir.h"
 
@@ -170,6 +173,32 @@ TEST_F(CliTest, FirstContactRepliesOutOfOrderAndHistory) {
   ASSERT_EQ(fa.exit_code, 0);
   EXPECT_EQ(fa.Str("fingerprint").size(), 60u);
   EXPECT_EQ(fa.Str("fingerprint"), fb.Str("fingerprint"));
+}
+
+TEST_F(CliTest, RotatePrekeyTimerAndPurge) {
+  SetUpDevices();
+  Outcome rotated = As(kBobKey, {"rotate-prekey", "--db", F("bob.db")});
+  ASSERT_EQ(rotated.exit_code, 0) << rotated.err;
+  EXPECT_EQ(rotated.Num("signed_prekey_id"), 2);
+  Outcome bundle = As(kBobKey, {"bundle", "--db", F("bob.db"), "--out", F("bob2.bundle")});
+  ASSERT_EQ(bundle.exit_code, 0);
+  EXPECT_EQ(bundle.Num("signed_prekey_id"), 2) << "bundles carry the new key";
+
+  Outcome timer = As(kBobKey, {"timer", "--db", F("bob.db"), "--with", "alice", "--seconds", "1"});
+  ASSERT_EQ(timer.exit_code, 0) << timer.err;
+  EXPECT_EQ(timer.Num("disappear_after"), 1);
+  EXPECT_EQ(As(kBobKey, {"timer", "--db", F("bob.db"), "--with", "alice", "--seconds", "soon"})
+                .exit_code, 2);
+  // The first bundle names the retired key, which still opens the message.
+  ASSERT_EQ(Receive(kBobKey, "bob", SendRelayAck(kAliceKey, "alice", "bob", "brief", true)).exit_code, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // the CLI runs on the system clock
+  EXPECT_EQ(History(kBobKey, "bob", "alice"), "{\"messages\":[]}\n") << "expired: never shown";
+  Outcome purge = As(kBobKey, {"purge", "--db", F("bob.db")});
+  ASSERT_EQ(purge.exit_code, 0) << purge.err;
+  EXPECT_EQ(purge.Num("purged_messages"), 1);
+  Outcome off = As(kBobKey, {"timer", "--db", F("bob.db"), "--with", "alice", "--seconds", "0"});
+  ASSERT_EQ(off.exit_code, 0);
+  EXPECT_TRUE(off.json.fields().at("disappear_after").has_null_value());
 }
 
 TEST_F(CliTest, DuplicateAndTamperedDeliveriesAreRejectedAndChangeNothing) {

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "candor/crypto/fingerprint.h"
+#include "candor/crypto/limits.h"
 #include "support/client_world.h"
 
 namespace candor {
@@ -143,6 +144,46 @@ TEST_F(ClientTest, BundlesHandOutFreshOneTimePrekeys) {
   EXPECT_NE(d1->one_time_prekey_id, d2->one_time_prekey_id);
   EXPECT_NE(d1->one_time_prekey, d2->one_time_prekey);
   EXPECT_EQ(d1->signed_prekey, d2->signed_prekey);
+}
+
+TEST_F(ClientTest, RotatedSignedPrekeyIsPublishedAndTheOldOneRetires) {
+  Client alice = Make("alice", 1);
+  Client bob = Make("bob", 2);
+  Client carol = Make("carol", 3);
+  Client dave = Make("dave", 4);
+  auto old_for_alice = bob.PublishBundle();
+  auto old_for_carol = bob.PublishBundle();
+  ASSERT_TRUE(old_for_alice.has_value() && old_for_carol.has_value());
+
+  auto rotated = bob.RotateSignedPrekey();
+  ASSERT_TRUE(rotated.has_value()) << rotated.error().message();
+  EXPECT_EQ(*rotated, 2u);
+  auto fresh = bob.PublishBundle();
+  ASSERT_TRUE(fresh.has_value());
+  auto old_bundle = protocol::DecodePrekeyBundle(old_for_alice->bytes);  // checks the signature
+  auto new_bundle = protocol::DecodePrekeyBundle(fresh->bytes);
+  ASSERT_TRUE(old_bundle.has_value() && new_bundle.has_value());
+  EXPECT_EQ(old_bundle->signed_prekey_id, 1u);
+  EXPECT_EQ(new_bundle->signed_prekey_id, 2u);
+  EXPECT_NE(new_bundle->signed_prekey, old_bundle->signed_prekey);
+
+  // A first message made from the old bundle still opens during retention.
+  auto sent = alice.Send("bob", "from the old bundle", ByteView(old_for_alice->bytes));
+  ASSERT_TRUE(sent.has_value());
+  ASSERT_TRUE(bob.Receive(Relay(alice, *sent)).has_value());
+
+  // After it, the old key is deleted and such a message is refused.
+  auto late = carol.Send("bob", "too late", ByteView(old_for_carol->bytes));
+  ASSERT_TRUE(late.has_value());
+  const Bytes late_delivery = Relay(carol, *late);
+  clock_.Advance(kRetiredSignedPrekeySeconds);
+  ASSERT_TRUE(bob.PurgeExpired().has_value());
+  EXPECT_EQ(bob.Receive(late_delivery).error().code(), Errc::kInvalidKey);
+  EXPECT_TRUE(bob.History("carol", 10)->empty());
+  auto on_time = dave.Send("bob", "new bundle", ByteView(fresh->bytes));
+  ASSERT_TRUE(on_time.has_value());
+  EXPECT_TRUE(bob.Receive(Relay(dave, *on_time)).has_value());
+  EXPECT_EQ(*bob.RotateSignedPrekey(), 3u);
 }
 
 TEST_F(ClientTest, CreateFailuresLeaveNothingBehind) {

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "candor/crypto/limits.h"
 #include "candor/crypto/x3dh.h"
 #include "candor/protocol/frame.h"
 #include "candor/protocol/memory_store.h"
@@ -149,6 +150,48 @@ TYPED_TEST(DeviceStoreTest, CurrentSignedPrekeyIsTheNewest) {
   EXPECT_EQ((*second)->signature, sig2);
 }
 
+TYPED_TEST(DeviceStoreTest, RotatedSignedPrekeyStaysUsableForItsRetention) {
+  Device alice = this->MakeDevice("alice");
+  Device bob = this->MakeDevice("bob");
+  Device carol = this->MakeDevice("carol");
+  auto spk2 = crypto::X25519KeyPair::Generate(this->rng_);
+  const auto sig2 = crypto::SignSignedPrekey(bob.identity, 2, spk2.public_key());
+  EXPECT_EQ(bob.store->RotateSignedPrekey(1, spk2, sig2, kNow).error().code(),
+            Errc::kInvalidArgument) << "ids only grow";
+  EXPECT_EQ((*bob.store->CurrentSignedPrekey())->id, 1u) << "a refused rotation changes nothing";
+  ASSERT_TRUE(bob.store->RotateSignedPrekey(2, spk2, sig2, kNow).has_value());
+  EXPECT_EQ((*bob.store->CurrentSignedPrekey())->id, 2u);
+  EXPECT_EQ((*bob.store->CurrentSignedPrekey())->signature, sig2);
+
+  // Alice still holds the old bundle (signed prekey 1): accepted while retired.
+  ASSERT_NE(bob.store->FindSignedPrekey(1), nullptr);
+  ASSERT_TRUE(this->Receive(bob, this->Send(alice, bob, "old bundle", kNow), kNow).has_value());
+
+  // Carol's first message, made from the old bundle, arrives after retention.
+  const protocol::Delivery late = this->Send(carol, bob, "too late", kNow);
+  EXPECT_EQ(*bob.store->PurgeExpired(kNow + kRetiredSignedPrekeySeconds - 1), 0u);
+  ASSERT_NE(bob.store->FindSignedPrekey(1), nullptr) << "kept until the retention is over";
+  ASSERT_TRUE(bob.store->PurgeExpired(kNow + kRetiredSignedPrekeySeconds).has_value());
+  EXPECT_EQ(bob.store->FindSignedPrekey(1), nullptr);
+  ASSERT_NE(bob.store->FindSignedPrekey(2), nullptr) << "the current key is never purged";
+  EXPECT_EQ((*bob.store->CurrentSignedPrekey())->id, 2u);
+  EXPECT_EQ(this->Receive(bob, late, kNow + kRetiredSignedPrekeySeconds).error().code(),
+            Errc::kInvalidKey);
+  EXPECT_FALSE(bob.store->LoadSession("carol")->has_value()) << "a refused message stores nothing";
+  EXPECT_TRUE(bob.store->LatestMessages("carol", 10, kNow)->empty());
+
+  // Ids keep growing past a purged key.
+  EXPECT_EQ(bob.store->RotateSignedPrekey(2, spk2, sig2, kNow).error().code(),
+            Errc::kInvalidArgument);
+  auto spk3 = crypto::X25519KeyPair::Generate(this->rng_);
+  EXPECT_TRUE(bob.store
+                  ->RotateSignedPrekey(3, spk3, crypto::SignSignedPrekey(bob.identity, 3,
+                                                                         spk3.public_key()),
+                                       kNow + 1)
+                  .has_value());
+  EXPECT_EQ((*bob.store->CurrentSignedPrekey())->id, 3u);
+}
+
 TYPED_TEST(DeviceStoreTest, AddedOneTimePrekeyIdsAreNeverReused) {
   auto bare = TypeParam::Make(this->tmp_.File("bare.db"), this->rng_);
   EXPECT_EQ(bare->AddOneTimePrekey(crypto::X25519KeyPair::Generate(this->rng_)).error().code(),
@@ -241,6 +284,30 @@ TYPED_TEST(DeviceStoreTest, ADuplicateEnvelopeChangesNothing) {
   EXPECT_EQ(bob.store->LatestMessages("alice", 10, kNow)->size(), 1u);
   EXPECT_TRUE((*bob.store->LoadSession("alice"))->Serialize() == state_before);
   EXPECT_EQ(this->Receive(bob, d, kNow).error().code(), Errc::kDuplicateMessage);
+}
+
+TYPED_TEST(DeviceStoreTest, ReplayMarkersExpireAndTheRatchetStillRefusesReplays) {
+  Device alice = this->MakeDevice("alice");
+  Device bob = this->MakeDevice("bob");
+  const protocol::Delivery first = this->Send(alice, bob, "first", kNow);
+  const protocol::Delivery second = this->Send(alice, bob, "second", kNow);
+  ASSERT_TRUE(this->Receive(bob, first, kNow).has_value());
+  ASSERT_TRUE(this->Receive(bob, second, kNow + 5).has_value());
+  const auto digest = protocol::DigestEnvelope(second.envelope_bytes);
+  ASSERT_TRUE(*bob.store->PurgeExpired(kNow + 5 + kReplayMarkerSeconds - 1) == 0u);
+  EXPECT_TRUE(*bob.store->HasReceived(digest)) << "kept for kReplayMarkerSeconds";
+  EXPECT_TRUE(*bob.store->HasReceived(protocol::DigestEnvelope(first.envelope_bytes)) == false)
+      << "the first marker's time is up";
+  ASSERT_TRUE(bob.store->PurgeExpired(kNow + 5 + kReplayMarkerSeconds).has_value());
+  EXPECT_FALSE(*bob.store->HasReceived(digest));
+
+  // Without markers, the ratchet refuses both: their message keys are used.
+  const SecretBytes session_before = (*bob.store->LoadSession("alice"))->Serialize();
+  const uint64_t later = kNow + 5 + kReplayMarkerSeconds;
+  EXPECT_EQ(this->Receive(bob, second, later).error().code(), Errc::kDuplicateMessage);
+  EXPECT_EQ(this->Receive(bob, first, later).error().code(), Errc::kDuplicateMessage);
+  EXPECT_EQ(bob.store->LatestMessages("alice", 10, later)->size(), 2u);
+  EXPECT_TRUE((*bob.store->LoadSession("alice"))->Serialize() == session_before);
 }
 
 TYPED_TEST(DeviceStoreTest, RelayAckCompletesTheOutgoingCopy) {

@@ -149,6 +149,22 @@ CANDOR_API int candor_client_history_json(candor_client* client, const char* pee
 CANDOR_API int candor_client_fingerprint(candor_client* client, const char* peer,
                                          char** fingerprint);
 
+/* --- Keys, timers and clean-up ------------------------------------------------- */
+
+/* A new signed prekey under the next id; publish a bundle afterwards. Rotate
+ * about weekly: the key it replaces still opens first messages for 30 days,
+ * then candor_client_purge_expired deletes it. */
+CANDOR_API int candor_client_rotate_signed_prekey(candor_client* client,
+                                                  uint32_t* signed_prekey_id);
+/* Disappearing messages with `peer`: messages stored from now on expire
+ * `seconds` after they were stored; 0 turns the timer off. */
+CANDOR_API int candor_client_set_disappearing_timer(candor_client* client, const char* peer,
+                                                    uint64_t seconds);
+/* Deletes expired messages (how many in *purged), and retired signed prekeys
+ * and replay markers past their retention. Call it periodically (expired
+ * messages are never returned in the meantime). */
+CANDOR_API int candor_client_purge_expired(candor_client* client, uint64_t* purged);
+
 /* --- Reports (docs/reports.md) ------------------------------------------------- */
 
 /* The preview JSON of reporting message `message_id` of the conversation

@@ -105,6 +105,16 @@ class Client {
     if (s.ok()) fingerprint = Take(f);
     return s;
   }
+  Status RotateSignedPrekey(uint32_t& signed_prekey_id) {
+    return Check(candor_client_rotate_signed_prekey(handle_.get(), &signed_prekey_id));
+  }
+  // 0 turns the timer off.
+  Status SetDisappearingTimer(const std::string& peer, uint64_t seconds) {
+    return Check(candor_client_set_disappearing_timer(handle_.get(), peer.c_str(), seconds));
+  }
+  Status PurgeExpired(uint64_t& purged) {
+    return Check(candor_client_purge_expired(handle_.get(), &purged));
+  }
   Status PrepareReport(const std::string& peer, int64_t message_id, const std::string& reason,
                        std::string& preview_json) {
     char* p = nullptr;

@@ -110,6 +110,14 @@ class Client {
   // generated, stored and never handed out again.
   Result<OutgoingItem> PublishBundle();
 
+  // A new signed prekey (DESIGN.md: rotate about weekly), signed by this
+  // device's identity under the next id; publish a bundle afterwards so
+  // peers fetch it. The one it replaces keeps opening first messages for
+  // kRetiredSignedPrekeySeconds, then PurgeExpired deletes it and a first
+  // message naming it is refused (kInvalidKey). Returns the new id;
+  // kInvalidState once the u32 ids are exhausted.
+  Result<uint32_t> RotateSignedPrekey();
+
   // Encrypts `text` for `peer`. The first message to a peer needs the peer's
   // bundle (kInvalidState without one). With a session in place a bundle is
   // not used, but it must carry the session's identity key (kWrongPeer
@@ -157,6 +165,8 @@ class Client {
 
   // Disappearing messages (see protocol::DeviceStore).
   Result<void> SetDisappearingTimer(std::string_view peer, std::optional<uint64_t> seconds);
+  // Deletes expired messages (returns how many), and signed prekeys and
+  // replay markers past their retention (protocol::DeviceStore).
   Result<size_t> PurgeExpired();
 
  private:

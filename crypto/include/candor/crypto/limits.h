@@ -41,6 +41,20 @@ inline constexpr size_t kMaxSkippedKeys = 2000;
 // Skipped keys older than this (caller-supplied clock) are discarded.
 inline constexpr uint64_t kSkippedKeyTtlSeconds = 30ull * 24 * 60 * 60;
 
+// --- Keys and markers a device keeps (storage) -------------------------------
+// A retired signed prekey still opens first messages this long after its
+// successor took over: a peer may hold the old bundle, and its first message
+// may wait at the relay while this device is offline. Then PurgeExpired
+// deletes it.
+inline constexpr uint64_t kRetiredSignedPrekeySeconds = 30ull * 24 * 60 * 60;
+// Replay markers are kept this long, then PurgeExpired deletes them. The
+// ratchet refuses a replay on its own (the message key is gone once used);
+// the marker makes the answer kDuplicateMessage whatever the chain, and it
+// costs a 32-byte digest and a receive time per message, so it is not kept
+// for ever. It lives as long as skipped keys do, so when a marker goes,
+// every message key of its time has gone already.
+inline constexpr uint64_t kReplayMarkerSeconds = kSkippedKeyTtlSeconds;
+
 // --- Wire format (protocol/) ---------------------------------------------------
 // Plaintexts are padded to Padmé buckets of at least kMinPaddingBucket and
 // at most kMaxPaddedPlaintextBytes (docs/wire-format.md); the relay sees only

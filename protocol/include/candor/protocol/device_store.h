@@ -89,6 +89,14 @@ class DeviceStore : public PrekeySource {
   virtual Result<void> SaveOneTimePrekey(uint32_t id, const crypto::X25519KeyPair& key) = 0;
   // The newest signed prekey (highest id) not retired; nullopt if none.
   virtual Result<std::optional<SignedPrekeyRecord>> CurrentSignedPrekey() = 0;
+  // Makes `key` (signed under `id`) the current signed prekey and retires
+  // the one before it at `now`. A retired key still opens prekey messages
+  // until PurgeExpired deletes it, kRetiredSignedPrekeySeconds later.
+  // kInvalidArgument unless `id` is above every stored signed prekey id;
+  // nothing changes then.
+  virtual Result<void> RotateSignedPrekey(uint32_t id, const crypto::X25519KeyPair& key,
+                                          const crypto::Ed25519Signature& signature,
+                                          uint64_t now) = 0;
   // Stores `key` as a one-time prekey under an id this device never used
   // before (a counter that survives consumption, so a peer holding an old
   // bundle can never name a different key by the same id); returns the id.
@@ -139,6 +147,10 @@ class DeviceStore : public PrekeySource {
   virtual Result<void> SetDisappearingTimer(std::string_view peer,
                                             std::optional<uint64_t> seconds) = 0;
   // Deletes expired messages with their franking openings; returns how many.
+  // Also deletes what has outlived its retention: signed prekeys retired
+  // kRetiredSignedPrekeySeconds ago or more, and replay markers of envelopes
+  // received kReplayMarkerSeconds ago or more (a replay of one is then
+  // refused by the ratchet instead: the message key is gone).
   virtual Result<size_t> PurgeExpired(uint64_t now) = 0;
 };
 

@@ -4,7 +4,6 @@
 #define CANDOR_PROTOCOL_MEMORY_STORE_H_
 
 #include <map>
-#include <set>
 #include <string>
 
 #include "candor/protocol/device_store.h"
@@ -20,6 +19,9 @@ class MemoryStore final : public DeviceStore {
                                 const crypto::Ed25519Signature& signature, uint64_t now) override;
   Result<void> SaveOneTimePrekey(uint32_t id, const crypto::X25519KeyPair& key) override;
   Result<std::optional<SignedPrekeyRecord>> CurrentSignedPrekey() override;
+  Result<void> RotateSignedPrekey(uint32_t id, const crypto::X25519KeyPair& key,
+                                  const crypto::Ed25519Signature& signature,
+                                  uint64_t now) override;
   Result<uint32_t> AddOneTimePrekey(const crypto::X25519KeyPair& key) override;
   const crypto::X25519KeyPair* FindSignedPrekey(uint32_t id) override;
   const crypto::X25519KeyPair* FindOneTimePrekey(uint32_t id) override;
@@ -67,11 +69,12 @@ class MemoryStore final : public DeviceStore {
   std::optional<LocalIdentity> identity_;
   std::map<uint32_t, crypto::X25519KeyPair> signed_prekeys_;
   std::map<uint32_t, crypto::Ed25519Signature> signed_prekey_signatures_;
+  std::map<uint32_t, uint64_t> signed_prekey_retired_at_;
   std::map<uint32_t, crypto::X25519KeyPair> one_time_prekeys_;
   uint64_t next_one_time_prekey_id_ = 1;
   std::map<std::string, Conversation, std::less<>> conversations_;
   std::map<int64_t, StoredMessage> messages_;
-  std::set<EnvelopeDigest> received_;
+  std::map<EnvelopeDigest, uint64_t> received_;  // replay marker -> receive time
   int64_t next_id_ = 1;
   std::vector<ReportRecord> reports_;
 };

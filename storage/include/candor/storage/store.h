@@ -102,6 +102,9 @@ class Store final : public protocol::DeviceStore {
                                 const crypto::Ed25519Signature& signature, uint64_t now) override;
   Result<void> SaveOneTimePrekey(uint32_t id, const crypto::X25519KeyPair& key) override;
   Result<std::optional<protocol::SignedPrekeyRecord>> CurrentSignedPrekey() override;
+  Result<void> RotateSignedPrekey(uint32_t id, const crypto::X25519KeyPair& key,
+                                  const crypto::Ed25519Signature& signature,
+                                  uint64_t now) override;
   Result<uint32_t> AddOneTimePrekey(const crypto::X25519KeyPair& key) override;
   const crypto::X25519KeyPair* FindSignedPrekey(uint32_t id) override;
   const crypto::X25519KeyPair* FindOneTimePrekey(uint32_t id) override;
