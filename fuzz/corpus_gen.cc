@@ -195,6 +195,11 @@ int main(int argc, char** argv) {
   act(8, 0, 2);  // a crash inside one of Bob's deliveries, then the delivery
   act(3, 1, 1);
   act(9, 0, 6);  // reports from both sides, various messages
+  act(10, 0, 1);  // a month on: the replay markers are purged
+  act(3, 0, 4);  // redeliveries to Bob: refused by the ratchet alone
+  act(5, 0, 3);
+  act(0, 0, 2);  // and the conversation goes on
+  act(4, 0, 2);
   Write(root, "two_party", walk);
   std::printf("%d seed files written under %s\n", written, root.c_str());
   return 0;

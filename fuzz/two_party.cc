@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "candor/crypto/limits.h"
 #include "candor/crypto/x3dh.h"
 #include "candor/protocol/device_store.h"
 #include "candor/protocol/frame.h"
@@ -79,7 +80,7 @@ class Run {
   void Step(uint8_t action, uint8_t arg) {
     Party& a = *alice_;
     Party& b = *bob_;
-    switch (action % 10) {
+    switch (action % 11) {
       case 0: case 1: Send(a, b); break;
       case 2: Send(b, a); break;
       case 3: case 4: Deliver(a, b, arg); break;  // Alice's message to Bob
@@ -88,6 +89,7 @@ class Run {
       case 7: Tamper(arg % 2 == 0 ? a : b, arg % 2 == 0 ? b : a, arg); break;
       case 8: CrashMidDelivery(arg % 2 == 0 ? a : b, arg % 2 == 0 ? b : a, arg / 2); break;
       case 9: Report(arg % 2 == 0 ? b : a, arg % 2 == 0 ? a : b, arg / 2); break;
+      case 10: PurgeReplayMarkers(); break;
     }
   }
 
@@ -147,7 +149,12 @@ class Run {
     const Relayed relayed = Relay(m.envelope);
     auto r = ReceiveAndStore(to.store, to.identity, to.account, AsDelivery(relayed), kNow, rng_);
     if (m.delivered) {
-      CANDOR_FUZZ_CHECK(!r.has_value() && r.error().code() == Errc::kDuplicateMessage);
+      // Without its replay marker the ratchet refuses it on its own: the
+      // message key is gone (kDuplicateMessage), or the chain's header key
+      // with it (kHeaderDecryptFailed).
+      CANDOR_FUZZ_CHECK(!r.has_value());
+      CANDOR_FUZZ_CHECK(r.error().code() == Errc::kDuplicateMessage ||
+                        (markers_purged_ && r.error().code() == Errc::kHeaderDecryptFailed));
       CANDOR_FUZZ_CHECK(Take(to, from.account) == before);
       return;
     }
@@ -218,6 +225,17 @@ class Run {
     }
   }
 
+  // The stores' upkeep a month on: every replay marker so far (all stamped
+  // kNow) is past kReplayMarkerSeconds and deleted. Redeliveries must still
+  // be refused and change nothing (Deliver, CrashMidDelivery).
+  void PurgeReplayMarkers() {
+    for (Party* p : {&*alice_, &*bob_}) {
+      auto purged = p->store.PurgeExpired(kNow + kReplayMarkerSeconds);
+      CANDOR_FUZZ_CHECK(purged.has_value() && *purged == 0);  // no message expires here
+    }
+    markers_purged_ = true;
+  }
+
   void Drop(Party& from, uint8_t pick) {
     if (from.outbox.empty()) return;
     from.outbox.erase(from.outbox.begin() + static_cast<long>(pick % from.outbox.size()));
@@ -245,6 +263,7 @@ class Run {
   size_t sent_count_[2] = {0, 0};
   size_t reports_ = 0;
   uint64_t counter_ = 0;
+  bool markers_purged_ = false;
 };
 
 }  // namespace
