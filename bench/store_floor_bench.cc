@@ -2,6 +2,12 @@
 // SQLCipher with the store's settings (raw key, 4096-byte pages, WAL,
 // secure_delete, the same synchronous mode), in the same binary. Like
 // floor_bench.cc, this is a floor: it skips candor's own layers on purpose.
+//
+// floor_receive_rows_*: the rows a receive must write, bare — a 1 KiB
+// message row in a table with a (conversation, order) index, the session
+// row rewritten (a real session's serialized size), a 32-byte random replay
+// digest — in one transaction. It measures what the requirements
+// cost in SQLCipher before any of candor's code runs.
 #define SQLITE_HAS_CODEC 1
 #include <benchmark/benchmark.h>
 #include <sqlcipher/sqlite3.h>
@@ -10,7 +16,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <random>
 #include <vector>
+
+#include "bench_support.h"
 
 namespace candor::bench {
 namespace {
@@ -85,6 +94,66 @@ void BM_FloorInsert1000(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 1000);
 }
 BENCHMARK(BM_FloorInsert1000)->Name("candor/floor_insert_1000")->Unit(benchmark::kMillisecond);
+
+// The size of a real session after a few messages each way.
+size_t SessionBytes() {
+  EstablishedPair pair;
+  crypto::InsecureDeterministicRandom rng{5};
+  for (int i = 0; i < 3; ++i) SendOne(*pair.alice, *pair.bob, "warm up", rng);
+  return pair.bob->Serialize().size();
+}
+
+struct ReceiveRows {
+  explicit ReceiveRows(bool full) : f(full), session(SessionBytes(), 0x5e) {
+    f.Exec("CREATE TABLE m (id INTEGER PRIMARY KEY, c INTEGER NOT NULL, o INTEGER NOT NULL, "
+           "data BLOB NOT NULL, UNIQUE (c, o));"
+           "CREATE TABLE s (c INTEGER PRIMARY KEY, state BLOB NOT NULL);"
+           "CREATE TABLE r (digest BLOB PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;"
+           "INSERT INTO s VALUES (1, x'00')");
+    Prepare("INSERT INTO m (c, o, data) VALUES (1, ?, ?)", &message);
+    Prepare("UPDATE OR FAIL s SET state = ? WHERE c = 1", &state);
+    Prepare("INSERT INTO r VALUES (?, 1)", &marker);
+  }
+  ~ReceiveRows() {
+    for (sqlite3_stmt* q : {message, state, marker}) sqlite3_finalize(q);
+  }
+  void Prepare(const char* sql, sqlite3_stmt** q) {
+    Check(sqlite3_prepare_v2(f.db, sql, -1, q, nullptr), f.db);
+  }
+  void Run(sqlite3_stmt* q) {
+    Check(sqlite3_step(q), f.db);
+    sqlite3_reset(q);
+  }
+  void Receive() {
+    f.Exec("BEGIN IMMEDIATE");
+    sqlite3_bind_int64(message, 1, order++);
+    sqlite3_bind_blob(message, 2, f.row.data(), static_cast<int>(f.row.size()), SQLITE_STATIC);
+    Run(message);
+    session[0] = static_cast<unsigned char>(order);
+    sqlite3_bind_blob(state, 1, session.data(), static_cast<int>(session.size()), SQLITE_STATIC);
+    Run(state);
+    unsigned char digest[32];
+    for (auto& b : digest) b = static_cast<unsigned char>(random());
+    sqlite3_bind_blob(marker, 1, digest, sizeof digest, SQLITE_TRANSIENT);
+    Run(marker);
+    f.Exec("COMMIT");
+  }
+
+  FloorDb f;
+  std::vector<unsigned char> session;
+  std::mt19937_64 random{3};
+  int64_t order = 0;
+  sqlite3_stmt *message = nullptr, *state = nullptr, *marker = nullptr;
+};
+
+void BM_FloorReceiveRows(benchmark::State& state, bool full) {
+  ReceiveRows rows(full);
+  for (auto _ : state) rows.Receive();
+}
+BENCHMARK_CAPTURE(BM_FloorReceiveRows, full, true)->Name("candor/floor_receive_rows_full")
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_FloorReceiveRows, normal, false)->Name("candor/floor_receive_rows_normal")
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace candor::bench

@@ -12,7 +12,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${CANDOR_BENCH_OUT:-build/bench-results}"
 mkdir -p "$out"
-reps=(--benchmark_repetitions=5 --benchmark_report_aggregates_only=true --benchmark_min_time=0.5)
+# Repetitions of different benchmarks are interleaved at random, so a slow
+# stretch of the machine (fsync latency, a busy neighbour) does not land on
+# one side of a ratio only.
+reps=(--benchmark_repetitions=5 --benchmark_report_aggregates_only=true --benchmark_min_time=0.5
+      --benchmark_enable_random_interleaving=true)
 
 bash scripts/setup.sh
 cmake --preset release -DCANDOR_BUILD_TESTS=OFF >/dev/null
