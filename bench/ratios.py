@@ -51,7 +51,7 @@ def main(folder):
             ("candor/receive_persisted_normal", "candor/floor_insert_normal",
              "candor/receive_decrypt_only", "candor/floor_receive_rows_normal", 1.25),
             ("candor/catch_up_1000", "candor/floor_insert_1000",
-             "candor/catch_up_1000_decrypt_only", None, 1.3)):
+             "candor/catch_up_1000_decrypt_only", "candor/floor_receive_rows_1000", 1.3)):
         if name not in c or floor not in c:
             continue
         extra = ""
