@@ -251,6 +251,7 @@ Result<std::optional<StoredMessage>> MemoryStore::MessageById(int64_t id, uint64
 
 Result<void> MemoryStore::SetDisappearingTimer(std::string_view peer,
                                                std::optional<uint64_t> seconds) {
+  CANDOR_RETURN_IF_ERROR(CheckDisappearingTimer(seconds));
   ConversationFor(peer).disappear_after = seconds;
   return Ok();
 }

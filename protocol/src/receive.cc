@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <map>
+#include <string>
 
 #include "candor/crypto/hash.h"
+#include "candor/crypto/limits.h"
 
 namespace candor::protocol {
 
@@ -14,6 +16,15 @@ EnvelopeDigest DigestEnvelope(ByteView envelope_bytes) {
   EnvelopeDigest out;
   std::copy(d.begin(), d.end(), out.begin());
   return out;
+}
+
+Result<void> CheckDisappearingTimer(std::optional<uint64_t> seconds) {
+  if (seconds && (*seconds == 0 || *seconds > kMaxDisappearingTimerSeconds)) {
+    return Error(Errc::kInvalidArgument, "a disappearing timer must be 1 second to " +
+                                             std::to_string(kMaxDisappearingTimerSeconds) +
+                                             " seconds (or none)");
+  }
+  return Ok();
 }
 
 namespace {

@@ -418,6 +418,7 @@ Result<std::optional<StoredMessage>> Store::MessageById(int64_t id, uint64_t now
 }
 
 Result<void> Store::SetDisappearingTimer(std::string_view peer, std::optional<uint64_t> seconds) {
+  CANDOR_RETURN_IF_ERROR(protocol::CheckDisappearingTimer(seconds));
   auto& db = impl_->db;
   CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
   CANDOR_ASSIGN_OR_RETURN(ConversationRow c, EnsureConversation(db, peer));

@@ -134,6 +134,8 @@ TEST_F(CapiTest, RotationTimersAndPurge) {
   // ABI runs on the system clock, so this test waits for it.)
   ASSERT_EQ(candor_client_set_disappearing_timer(c_.bob, "alice", 1), CANDOR_OK);
   EXPECT_EQ(candor_client_set_disappearing_timer(c_.bob, "", 1), CANDOR_ERR_INVALID_ACCOUNT);
+  EXPECT_EQ(candor_client_set_disappearing_timer(c_.bob, "alice", UINT64_MAX),
+            CANDOR_ERR_INVALID_ARGUMENT);
   const auto d = Deliverable("soon gone", true);  // from a bundle with the rotated key
   candor_received r{};
   ASSERT_EQ(candor_client_receive(c_.bob, d.data(), d.size(), &r), CANDOR_OK)

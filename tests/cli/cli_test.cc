@@ -189,6 +189,8 @@ TEST_F(CliTest, RotatePrekeyTimerAndPurge) {
   EXPECT_EQ(timer.Num("disappear_after"), 1);
   EXPECT_EQ(As(kBobKey, {"timer", "--db", F("bob.db"), "--with", "alice", "--seconds", "soon"})
                 .exit_code, 2);
+  EXPECT_EQ(As(kBobKey, {"timer", "--db", F("bob.db"), "--with", "alice", "--seconds",
+                         "18446744073709551615"}).ErrorCode(), "invalid_argument");
   // The first bundle names the retired key, which still opens the message.
   ASSERT_EQ(Receive(kBobKey, "bob", SendRelayAck(kAliceKey, "alice", "bob", "brief", true)).exit_code, 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // the CLI runs on the system clock

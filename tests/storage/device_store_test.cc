@@ -373,6 +373,24 @@ TYPED_TEST(DeviceStoreTest, DisappearingMessagesExpireAndArePurged) {
       << "the purged newest message's order is never handed out again";
 }
 
+TYPED_TEST(DeviceStoreTest, DisappearingTimerMustFitItsRange) {
+  Device alice = this->MakeDevice("alice");
+  Device bob = this->MakeDevice("bob");
+  ASSERT_TRUE(alice.store->SetDisappearingTimer("bob", 60).has_value());
+  EXPECT_EQ(alice.store->SetDisappearingTimer("bob", 0).error().code(), Errc::kInvalidArgument)
+      << "a zero timer would expire every message as it is stored";
+  EXPECT_EQ(alice.store->SetDisappearingTimer("bob", kMaxDisappearingTimerSeconds + 1)
+                .error().code(),
+            Errc::kInvalidArgument) << "stored time + timer must not overflow";
+  this->Send(alice, bob, "still 60 s", kNow);
+  EXPECT_EQ((*alice.store->LatestMessages("bob", 1, kNow))[0].expires_at, kNow + 60)
+      << "a refused timer leaves the old one";
+  ASSERT_TRUE(alice.store->SetDisappearingTimer("bob", kMaxDisappearingTimerSeconds).has_value());
+  this->Send(alice, bob, "longest", kNow);
+  EXPECT_EQ((*alice.store->LatestMessages("bob", 1, kNow))[0].expires_at,
+            kNow + kMaxDisappearingTimerSeconds);
+}
+
 TYPED_TEST(DeviceStoreTest, CommitRefusesAMismatchedPeer) {
   Device alice = this->MakeDevice("alice");
   Device bob = this->MakeDevice("bob");

@@ -157,7 +157,8 @@ CANDOR_API int candor_client_fingerprint(candor_client* client, const char* peer
 CANDOR_API int candor_client_rotate_signed_prekey(candor_client* client,
                                                   uint32_t* signed_prekey_id);
 /* Disappearing messages with `peer`: messages stored from now on expire
- * `seconds` after they were stored; 0 turns the timer off. */
+ * `seconds` after they were stored; 0 turns the timer off. At most ten
+ * years (315360000); CANDOR_ERR_INVALID_ARGUMENT above. */
 CANDOR_API int candor_client_set_disappearing_timer(candor_client* client, const char* peer,
                                                     uint64_t seconds);
 /* Deletes expired messages (how many in *purged), and retired signed prekeys

@@ -42,6 +42,9 @@ inline constexpr size_t kMaxSkippedKeys = 2000;
 inline constexpr uint64_t kSkippedKeyTtlSeconds = 30ull * 24 * 60 * 60;
 
 // --- Keys and markers a device keeps (storage) -------------------------------
+// Disappearing-message timers are 1 second to ten years: a message expires
+// at its storing time plus the timer, which must not overflow.
+inline constexpr uint64_t kMaxDisappearingTimerSeconds = 10ull * 365 * 24 * 60 * 60;
 // A retired signed prekey still opens first messages this long after its
 // successor took over: a peer may hold the old bundle, and its first message
 // may wait at the relay while this device is offline. Then PurgeExpired

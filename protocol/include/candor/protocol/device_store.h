@@ -72,6 +72,10 @@ struct ReportRecord {
   Bytes sealed;         // exactly the bytes handed out
 };
 
+// kInvalidArgument unless `seconds` is nullopt (no timer) or within
+// 1..kMaxDisappearingTimerSeconds; what both stores check before storing one.
+Result<void> CheckDisappearingTimer(std::optional<uint64_t> seconds);
+
 // The replay marker of an envelope: BLAKE2b-256 of its bytes.
 using EnvelopeDigest = std::array<uint8_t, 32>;
 EnvelopeDigest DigestEnvelope(ByteView envelope_bytes);
@@ -143,7 +147,8 @@ class DeviceStore : public PrekeySource {
 
   // --- Disappearing messages ----------------------------------------------------
   // Messages stored from now on in this conversation expire `seconds` after
-  // they were stored (nullopt: never).
+  // they were stored (nullopt: never). kInvalidArgument (nothing changed)
+  // unless 1 <= seconds <= kMaxDisappearingTimerSeconds.
   virtual Result<void> SetDisappearingTimer(std::string_view peer,
                                             std::optional<uint64_t> seconds) = 0;
   // Deletes expired messages with their franking openings; returns how many.
