@@ -52,19 +52,33 @@ struct FloorDb {
     Check(sqlite3_exec(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, data BLOB NOT NULL)", nullptr,
                        nullptr, nullptr),
           db);
-    Check(sqlite3_prepare_v2(db, "INSERT INTO t(data) VALUES (?)", -1, &insert, nullptr), db);
+    Prepare("INSERT INTO t(data) VALUES (?)", &insert);
   }
   ~FloorDb() {
     sqlite3_finalize(insert);
     sqlite3_close_v2(db);
     fs::remove_all(dir);
   }
+  void Prepare(const char* sql, sqlite3_stmt** q) {
+    Check(sqlite3_prepare_v2(db, sql, -1, q, nullptr), db);
+  }
+  // Runs a bound statement and resets it for the next bindings.
+  void Step(sqlite3_stmt* q) {
+    Check(sqlite3_step(q), db);
+    sqlite3_reset(q);
+  }
   void Insert() {
     Check(sqlite3_bind_blob(insert, 1, row.data(), static_cast<int>(row.size()), SQLITE_STATIC), db);
-    Check(sqlite3_step(insert), db);
-    sqlite3_reset(insert);
+    Step(insert);
   }
   void Exec(const char* sql) { Check(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), db); }
+  // One transaction of `count` calls to `write`: what every floor times.
+  template <typename Write>
+  void Transaction(int count, Write&& write) {
+    Exec("BEGIN IMMEDIATE");
+    for (int i = 0; i < count; ++i) write();
+    Exec("COMMIT");
+  }
 
   fs::path dir = fs::temp_directory_path() / ("candor-floor-" + std::to_string(::getpid()));
   sqlite3* db = nullptr;
@@ -74,11 +88,7 @@ struct FloorDb {
 
 void BM_FloorInsert(benchmark::State& state, bool full) {
   FloorDb f(full);
-  for (auto _ : state) {
-    f.Exec("BEGIN IMMEDIATE");
-    f.Insert();
-    f.Exec("COMMIT");
-  }
+  for (auto _ : state) f.Transaction(1, [&] { f.Insert(); });
 }
 BENCHMARK_CAPTURE(BM_FloorInsert, full, true)->Name("candor/floor_insert_full")
     ->Unit(benchmark::kMicrosecond);
@@ -87,11 +97,7 @@ BENCHMARK_CAPTURE(BM_FloorInsert, normal, false)->Name("candor/floor_insert_norm
 
 void BM_FloorInsert1000(benchmark::State& state) {
   FloorDb f(true);
-  for (auto _ : state) {
-    f.Exec("BEGIN IMMEDIATE");
-    for (int i = 0; i < 1000; ++i) f.Insert();
-    f.Exec("COMMIT");
-  }
+  for (auto _ : state) f.Transaction(1000, [&] { f.Insert(); });
   state.SetItemsProcessed(state.iterations() * 1000);
 }
 BENCHMARK(BM_FloorInsert1000)->Name("candor/floor_insert_1000")->Unit(benchmark::kMillisecond);
@@ -111,37 +117,25 @@ struct ReceiveRows {
            "CREATE TABLE s (c INTEGER PRIMARY KEY, state BLOB NOT NULL);"
            "CREATE TABLE r (digest BLOB PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;"
            "INSERT INTO s VALUES (1, x'00')");
-    Prepare("INSERT INTO m (c, o, data) VALUES (1, ?, ?)", &message);
-    Prepare("UPDATE OR FAIL s SET state = ? WHERE c = 1", &state);
-    Prepare("INSERT INTO r VALUES (?, 1)", &marker);
+    f.Prepare("INSERT INTO m (c, o, data) VALUES (1, ?, ?)", &message);
+    f.Prepare("UPDATE OR FAIL s SET state = ? WHERE c = 1", &state);
+    f.Prepare("INSERT INTO r VALUES (?, 1)", &marker);
   }
   ~ReceiveRows() {
     for (sqlite3_stmt* q : {message, state, marker}) sqlite3_finalize(q);
-  }
-  void Prepare(const char* sql, sqlite3_stmt** q) {
-    Check(sqlite3_prepare_v2(f.db, sql, -1, q, nullptr), f.db);
-  }
-  void Run(sqlite3_stmt* q) {
-    Check(sqlite3_step(q), f.db);
-    sqlite3_reset(q);
-  }
-  void Receive() {
-    f.Exec("BEGIN IMMEDIATE");
-    Rows();
-    f.Exec("COMMIT");
   }
   // The rows of one receive, inside the caller's transaction.
   void Rows() {
     sqlite3_bind_int64(message, 1, order++);
     sqlite3_bind_blob(message, 2, f.row.data(), static_cast<int>(f.row.size()), SQLITE_STATIC);
-    Run(message);
+    f.Step(message);
     session[0] = static_cast<unsigned char>(order);
     sqlite3_bind_blob(state, 1, session.data(), static_cast<int>(session.size()), SQLITE_STATIC);
-    Run(state);
+    f.Step(state);
     unsigned char digest[32];
     for (auto& b : digest) b = static_cast<unsigned char>(random());
     sqlite3_bind_blob(marker, 1, digest, sizeof digest, SQLITE_TRANSIENT);
-    Run(marker);
+    f.Step(marker);
   }
 
   FloorDb f;
@@ -153,7 +147,7 @@ struct ReceiveRows {
 
 void BM_FloorReceiveRows(benchmark::State& state, bool full) {
   ReceiveRows rows(full);
-  for (auto _ : state) rows.Receive();
+  for (auto _ : state) rows.f.Transaction(1, [&] { rows.Rows(); });
 }
 BENCHMARK_CAPTURE(BM_FloorReceiveRows, full, true)->Name("candor/floor_receive_rows_full")
     ->Unit(benchmark::kMicrosecond);
@@ -164,11 +158,7 @@ BENCHMARK_CAPTURE(BM_FloorReceiveRows, normal, false)->Name("candor/floor_receiv
 // session row is rewritten for each, as a catch-up does).
 void BM_FloorReceiveRows1000(benchmark::State& state) {
   ReceiveRows rows(true);
-  for (auto _ : state) {
-    rows.f.Exec("BEGIN IMMEDIATE");
-    for (int i = 0; i < 1000; ++i) rows.Rows();
-    rows.f.Exec("COMMIT");
-  }
+  for (auto _ : state) rows.f.Transaction(1000, [&] { rows.Rows(); });
   state.SetItemsProcessed(state.iterations() * 1000);
 }
 BENCHMARK(BM_FloorReceiveRows1000)->Name("candor/floor_receive_rows_1000")
