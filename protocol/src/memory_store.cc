@@ -37,18 +37,16 @@ Result<std::optional<LocalIdentity>> MemoryStore::LoadIdentity() {
 
 Result<void> MemoryStore::SaveSignedPrekey(uint32_t id, const crypto::X25519KeyPair& key,
                                            const crypto::Ed25519Signature& signature, uint64_t) {
-  if (!signed_prekeys_.emplace(id, key.Clone()).second) {
+  if (!signed_prekeys_.emplace(id, SignedPrekey{key.Clone(), signature, std::nullopt}).second) {
     return Error(Errc::kAlreadyExists, "signed prekey id already used");
   }
-  signed_prekey_signatures_[id] = signature;
   return Ok();
 }
 
 Result<std::optional<SignedPrekeyRecord>> MemoryStore::CurrentSignedPrekey() {
   if (signed_prekeys_.empty()) return std::optional<SignedPrekeyRecord>();
-  const auto& [id, key] = *signed_prekeys_.rbegin();
-  return std::optional<SignedPrekeyRecord>(
-      SignedPrekeyRecord{id, key.Clone(), signed_prekey_signatures_.at(id)});
+  const auto& [id, spk] = *signed_prekeys_.rbegin();
+  return std::optional<SignedPrekeyRecord>(SignedPrekeyRecord{id, spk.key.Clone(), spk.signature});
 }
 
 Result<void> MemoryStore::RotateSignedPrekey(uint32_t id, const crypto::X25519KeyPair& key,
@@ -57,9 +55,10 @@ Result<void> MemoryStore::RotateSignedPrekey(uint32_t id, const crypto::X25519Ke
   if (!signed_prekeys_.empty() && id <= signed_prekeys_.rbegin()->first) {
     return Error(Errc::kInvalidArgument, "a new signed prekey id must be above every stored one");
   }
-  for (const auto& entry : signed_prekeys_) signed_prekey_retired_at_.try_emplace(entry.first, now);
-  signed_prekeys_.emplace(id, key.Clone());
-  signed_prekey_signatures_[id] = signature;
+  for (auto& entry : signed_prekeys_) {
+    if (!entry.second.retired_at) entry.second.retired_at = now;
+  }
+  signed_prekeys_.emplace(id, SignedPrekey{key.Clone(), signature, std::nullopt});
   return Ok();
 }
 
@@ -84,7 +83,7 @@ Result<void> MemoryStore::SaveOneTimePrekey(uint32_t id, const crypto::X25519Key
 
 const crypto::X25519KeyPair* MemoryStore::FindSignedPrekey(uint32_t id) {
   auto it = signed_prekeys_.find(id);
-  return it == signed_prekeys_.end() ? nullptr : &it->second;
+  return it == signed_prekeys_.end() ? nullptr : &it->second.key;
 }
 
 const crypto::X25519KeyPair* MemoryStore::FindOneTimePrekey(uint32_t id) {
@@ -163,9 +162,8 @@ Result<int64_t> MemoryStore::SaveRelayAck(const RelayAck& ack) {
 
 struct MemoryStore::State {
   std::optional<LocalIdentity> identity;
-  std::map<uint32_t, crypto::X25519KeyPair> signed_prekeys, one_time_prekeys;
-  std::map<uint32_t, crypto::Ed25519Signature> signed_prekey_signatures;
-  std::map<uint32_t, uint64_t> signed_prekey_retired_at;
+  std::map<uint32_t, SignedPrekey> signed_prekeys;
+  std::map<uint32_t, crypto::X25519KeyPair> one_time_prekeys;
   uint64_t next_one_time_prekey_id;
   std::map<std::string, Conversation, std::less<>> conversations;
   std::map<int64_t, StoredMessage> messages;
@@ -175,10 +173,11 @@ struct MemoryStore::State {
 };
 
 MemoryStore::State MemoryStore::Snapshot() const {
-  State s{std::nullopt, {}, {}, signed_prekey_signatures_, signed_prekey_retired_at_,
-          next_one_time_prekey_id_, {}, {}, received_, next_id_, reports_};
+  State s{std::nullopt, {}, {}, next_one_time_prekey_id_, {}, {}, received_, next_id_, reports_};
   if (identity_) s.identity.emplace(LocalIdentity{identity_->account, identity_->identity.Clone()});
-  for (const auto& [id, k] : signed_prekeys_) s.signed_prekeys.emplace(id, k.Clone());
+  for (const auto& [id, k] : signed_prekeys_) {
+    s.signed_prekeys.emplace(id, SignedPrekey{k.key.Clone(), k.signature, k.retired_at});
+  }
   for (const auto& [id, k] : one_time_prekeys_) s.one_time_prekeys.emplace(id, k.Clone());
   for (const auto& [peer, c] : conversations_) {
     Conversation copy{std::nullopt, c.next_order, c.disappear_after};
@@ -193,8 +192,6 @@ void MemoryStore::Restore(State&& s) {
   identity_ = std::move(s.identity);
   signed_prekeys_ = std::move(s.signed_prekeys);
   one_time_prekeys_ = std::move(s.one_time_prekeys);
-  signed_prekey_signatures_ = std::move(s.signed_prekey_signatures);
-  signed_prekey_retired_at_ = std::move(s.signed_prekey_retired_at);
   next_one_time_prekey_id_ = s.next_one_time_prekey_id;
   conversations_ = std::move(s.conversations);
   messages_ = std::move(s.messages);
@@ -257,15 +254,10 @@ Result<void> MemoryStore::SetDisappearingTimer(std::string_view peer,
 }
 
 Result<size_t> MemoryStore::PurgeExpired(uint64_t now) {
-  for (auto it = signed_prekey_retired_at_.begin(); it != signed_prekey_retired_at_.end();) {
-    if (RetentionOver(it->second, kRetiredSignedPrekeySeconds, now)) {
-      signed_prekeys_.erase(it->first);
-      signed_prekey_signatures_.erase(it->first);
-      it = signed_prekey_retired_at_.erase(it);
-    } else {
-      ++it;
-    }
-  }
+  std::erase_if(signed_prekeys_, [now](const auto& kv) {
+    return kv.second.retired_at &&
+           RetentionOver(*kv.second.retired_at, kRetiredSignedPrekeySeconds, now);
+  });
   std::erase_if(received_, [now](const auto& kv) {
     return RetentionOver(kv.second, kReplayMarkerSeconds, now);
   });

@@ -67,9 +67,12 @@ class MemoryStore final : public DeviceStore {
   void Restore(State&& state);
 
   std::optional<LocalIdentity> identity_;
-  std::map<uint32_t, crypto::X25519KeyPair> signed_prekeys_;
-  std::map<uint32_t, crypto::Ed25519Signature> signed_prekey_signatures_;
-  std::map<uint32_t, uint64_t> signed_prekey_retired_at_;
+  struct SignedPrekey {
+    crypto::X25519KeyPair key;
+    crypto::Ed25519Signature signature;
+    std::optional<uint64_t> retired_at;  // nullopt while current
+  };
+  std::map<uint32_t, SignedPrekey> signed_prekeys_;
   std::map<uint32_t, crypto::X25519KeyPair> one_time_prekeys_;
   uint64_t next_one_time_prekey_id_ = 1;
   std::map<std::string, Conversation, std::less<>> conversations_;
