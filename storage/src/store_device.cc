@@ -14,12 +14,18 @@ using protocol::StoredMessage;
 
 namespace {
 
+// The next local order of the `conversations` row in scope, as SQL: one past
+// the newest stored message (a seek on the (conversation_id, local_order)
+// index), or the conversation's `next_order` floor if that is higher.
+// EnsureConversation hands it out; PurgeExpired raises the floor to it
+// before deleting, so orders never go back. Deriving it instead of bumping a
+// counter saves writing the conversation's page on every message.
+#define CANDOR_NEXT_ORDER_SQL                                                   \
+  "max(conversations.next_order, coalesce((SELECT max(m.local_order) + 1 FROM " \
+  "messages m WHERE m.conversation_id = conversations.id), 0))"
+
 // Conversation id for `peer`, created when missing; with its next local order
-// and disappearing timer. The next order is one past the newest stored
-// message (a seek on the (conversation_id, local_order) index), or the
-// conversation's `next_order` floor if that is higher: PurgeExpired raises
-// the floor before deleting, so orders never go back. Deriving it instead of
-// bumping a counter saves writing the conversation's page on every message.
+// and disappearing timer.
 struct ConversationRow {
   int64_t id;
   int64_t next_order;
@@ -29,9 +35,8 @@ struct ConversationRow {
 Result<ConversationRow> EnsureConversation(internal::Database& db, std::string_view peer) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     CANDOR_ASSIGN_OR_RETURN(auto q, db.Cached(
-        "SELECT c.id, max(c.next_order, coalesce((SELECT max(m.local_order) + 1 FROM messages m "
-        "WHERE m.conversation_id = c.id), 0)), c.disappear_after FROM conversations c "
-        "WHERE c.peer = ?"));
+        "SELECT id, " CANDOR_NEXT_ORDER_SQL ", disappear_after FROM conversations "
+        "WHERE peer = ?"));
     q->BindText(1, peer);
     CANDOR_ASSIGN_OR_RETURN(bool row, q->Step());
     if (row) {
@@ -447,11 +452,10 @@ Result<void> DeleteOlderThan(internal::Database& db, const char* delete_sql, uin
 Result<size_t> Store::PurgeExpired(uint64_t now) {
   auto& db = impl_->db;
   CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
-  // Raise each conversation's order floor past its newest message first, so
-  // the orders of deleted messages are never handed out again.
+  // Raise each conversation's order floor to its next order first, so the
+  // orders of deleted messages are never handed out again.
   CANDOR_RETURN_IF_ERROR(db.Exec(
-      "UPDATE conversations SET next_order = max(next_order, coalesce((SELECT "
-      "max(m.local_order) + 1 FROM messages m WHERE m.conversation_id = conversations.id), 0))"));
+      "UPDATE conversations SET next_order = " CANDOR_NEXT_ORDER_SQL));
   // Franking openings are part of the message rows, and secure_delete
   // overwrites the freed space.
   CANDOR_ASSIGN_OR_RETURN(auto q, db.Cached(
