@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages candor's build needs, and only those missing.
+# python3-cryptography runs the independent check of the frozen session
+# vectors (tests/vectors/verify_session_vectors.py).
 # Idempotent: on a machine that already has everything it changes nothing and
 # does not touch the network. Used by scripts/test.sh and scripts/demo.sh.
 #
@@ -14,6 +16,7 @@ packages=(
   libsqlcipher-dev
   googletest libgtest-dev libgmock-dev
   libbenchmark-dev
+  python3 python3-cryptography
 )
 if [[ "${1:-}" == "--fuzz" ]]; then
   packages+=(clang-14 libclang-rt-14-dev)

@@ -85,20 +85,16 @@ Result<SecretBytes> XChaCha20Poly1305::Open(ByteView sealed, ByteView associated
                                   sealed.subspan(kAeadNonceBytes), associated_data);
 }
 
-namespace {
-constexpr std::array<uint8_t, kAeadNonceBytes> kZeroNonce{};
-}  // namespace
-
-Bytes SealWithSingleUseKey(SecretArray<kAeadKeyBytes> key, ByteView plaintext,
+Bytes SealWithSingleUseKey(SecretArray<kAeadKeyBytes> key, AeadNonce nonce, ByteView plaintext,
                            ByteView associated_data) {
   Bytes out(plaintext.size() + kAeadTagBytes);
-  (void)internal::XChaChaSealRaw(key.Expose(), kZeroNonce, plaintext, associated_data, out);
+  (void)internal::XChaChaSealRaw(key.Expose(), nonce, plaintext, associated_data, out);
   return out;  // `key` is wiped by its destructor here
 }
 
-Result<SecretBytes> OpenWithSingleUseKey(SecretArray<kAeadKeyBytes> key, ByteView ciphertext,
-                                         ByteView associated_data) {
-  return internal::XChaChaOpenRaw(key.Expose(), kZeroNonce, ciphertext, associated_data);
+Result<SecretBytes> OpenWithSingleUseKey(SecretArray<kAeadKeyBytes> key, AeadNonce nonce,
+                                         ByteView ciphertext, ByteView associated_data) {
+  return internal::XChaChaOpenRaw(key.Expose(), nonce, ciphertext, associated_data);
 }
 
 }  // namespace candor::crypto

@@ -56,6 +56,15 @@ class BodyAd {
   size_t size_ = 0;
 };
 
+// The body's nonce is the header's random nonce (wire v2; v1 used zeros):
+// if a rolled-back state derives a message key a second time, the two
+// bodies still differ in nonce, so no keystream is ever reused. The header
+// authenticates its nonce and the body's ad holds the header, so neither
+// can be swapped without failing a tag.
+AeadNonce BodyNonce(ByteView encrypted_header) {
+  return encrypted_header.first<kAeadNonceBytes>();
+}
+
 // Header encryption works on fixed arrays (no allocation per message); the
 // nonce is random, drawn here, never chosen by a caller.
 Result<RatchetHeader> OpenHeader(const SecretArray<32>& hk, ByteView encrypted_header) {
@@ -118,7 +127,7 @@ std::optional<Result<SecretBytes>> TrySkipped(RatchetState& s, ByteView encrypte
     if (!header.has_value()) continue;
     auto mk = s.skipped.Take(i, header->n);
     if (!mk.has_value()) continue;  // not skipped here: maybe a duplicate
-    auto plain = OpenWithSingleUseKey(std::move(*mk), body,
+    auto plain = OpenWithSingleUseKey(std::move(*mk), BodyNonce(encrypted_header), body,
                                       BodyAd(s, encrypted_header, commitment));
     return plain;
   }
@@ -219,7 +228,8 @@ Result<RatchetCiphertext> RatchetEncrypt(RatchetState& s, ByteView plaintext,
   SealHeader(*s.send_header_key, RatchetHeader{s.dh_self.public_key(), s.prev_send_n, s.send_n},
              rng, out.header);
   ++s.send_n;
-  out.body = SealWithSingleUseKey(std::move(mk), plaintext, BodyAd(s, out.header, commitment));
+  out.body = SealWithSingleUseKey(std::move(mk), BodyNonce(out.header), plaintext,
+                                  BodyAd(s, out.header, commitment));
   return out;
 }
 
@@ -277,7 +287,7 @@ Result<RatchetDecryption> RatchetDecrypt(const RatchetState& state, ByteView enc
   SecretArray<32> mk = KdfCk(*s.recv_chain);
   ++s.recv_n;
   CANDOR_ASSIGN_OR_RETURN(SecretBytes plaintext,
-                          OpenWithSingleUseKey(std::move(mk), body,
+                          OpenWithSingleUseKey(std::move(mk), BodyNonce(encrypted_header), body,
                                                BodyAd(s, encrypted_header, commitment)));
   return Result<RatchetDecryption>(std::in_place, std::move(plaintext), std::move(s));
 }

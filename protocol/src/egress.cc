@@ -59,7 +59,7 @@ Result<void> WalkCarried(const google::protobuf::FieldDescriptor* f,
                          std::set<std::string>& fields) {
   for (const Carried& c : carried) {
     auto inner = NewMessage(c.type);
-    if (internal::ParseStrict(AsBytes(bytes), kMaxEgressBytes, c.versioned, *inner).has_value()) {
+    if (internal::ParseStrict(AsBytes(bytes), kMaxEgressBytes, c.version, *inner).has_value()) {
       return Walk(*inner, audience, channel, fields);
     }
   }
@@ -131,7 +131,7 @@ Result<EgressRecord> CheckEgress(EgressChannel channel, std::string_view message
                      std::string(EgressChannelName(channel)) + " channel");
   }
   auto m = NewMessage(d);
-  CANDOR_RETURN_IF_ERROR(internal::ParseStrict(bytes, kMaxEgressBytes, /*versioned=*/true, *m));
+  CANDOR_RETURN_IF_ERROR(internal::ParseStrict(bytes, kMaxEgressBytes, internal::TopLevelVersion(d), *m));
   CANDOR_ASSIGN_OR_RETURN(std::vector<std::string> fields,
                           internal::CheckMessageForChannel(*m, channel));
   return EgressRecord{0, channel, std::string(message_type), std::move(fields), bytes.size()};

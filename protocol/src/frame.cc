@@ -111,7 +111,7 @@ Result<Frame> DecodePaddedFrame(ByteView padded) {
   CANDOR_ASSIGN_OR_RETURN(ByteView body, Unpad(padded));
   FrameProto frame;
   CANDOR_RETURN_IF_ERROR(
-      internal::ParseStrict(body, kMaxPaddedPlaintextBytes, /*versioned=*/false, frame.pb));
+      internal::ParseStrict(body, kMaxPaddedPlaintextBytes, internal::kUnversioned, frame.pb));
   if (frame.pb.content().size() > kMaxContentBytes) {
     return Error(Errc::kFieldOutOfRange, "frame.content larger than kMaxContentBytes");
   }
@@ -139,7 +139,7 @@ Result<Bytes> EncodeContent(std::string_view text) {
 Result<std::string> DecodeContentText(ByteView content) {
   // Reused parse message; the text is moved out below, so no plaintext stays.
   auto& pb = internal::ReusableMessage<wire::Content>();
-  CANDOR_RETURN_IF_ERROR(internal::ParseStrict(content, kMaxContentBytes, /*versioned=*/false, pb));
+  CANDOR_RETURN_IF_ERROR(internal::ParseStrict(content, kMaxContentBytes, internal::kUnversioned, pb));
   std::string text = std::move(*pb.mutable_text());
   pb.Clear();
   if (!internal::IsValidUtf8(text)) {

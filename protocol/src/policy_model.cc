@@ -13,6 +13,8 @@
 #include "candor/wire/content.pb.h"
 #include "candor/wire/envelope.pb.h"
 #include "candor/wire/message.pb.h"
+#include "candor/protocol/wire.h"
+#include "strict_parse.h"
 
 namespace candor::protocol::internal {
 
@@ -139,12 +141,27 @@ std::vector<Carried> CarriedTypes(const FieldDescriptor* f) {
   std::vector<Carried> out;
   if (!HasExposure(f)) return out;
   for (std::string_view name : Split(ExposureOf(f).carries(), '|')) {
-    const bool versioned = name.substr(0, 3) == "v1:";
-    if (versioned) name.remove_prefix(3);
+    // "v2:candor.wire.Envelope": the bytes are version byte 2, then the
+    // message. A version the codec does not write names no type here, so a
+    // stale annotation fails the policy tests instead of passing silently.
+    uint8_t version = kUnversioned;
+    if (const size_t colon = name.find(':'); colon != std::string_view::npos) {
+      const Descriptor* d = DescriptorPool::generated_pool()->FindMessageTypeByName(
+          std::string(name.substr(colon + 1)));
+      if (d == nullptr || name.substr(0, colon) != "v" + std::to_string(TopLevelVersion(d))) {
+        continue;
+      }
+      version = TopLevelVersion(d);
+      name.remove_prefix(colon + 1);
+    }
     const Descriptor* d = DescriptorPool::generated_pool()->FindMessageTypeByName(std::string(name));
-    if (d != nullptr) out.push_back(Carried{d, versioned});
+    if (d != nullptr) out.push_back(Carried{d, version});
   }
   return out;
+}
+
+uint8_t TopLevelVersion(const Descriptor* d) {
+  return d == report::ReportBundle::descriptor() ? kReportBundleVersion : kWireVersion;
 }
 
 std::vector<const Descriptor*> Reachable(const Descriptor* root) {

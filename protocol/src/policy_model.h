@@ -40,10 +40,13 @@ std::string_view ChannelName(privacy::Channel channel);     // "relay", …, "lo
 
 struct Carried {
   const Descriptor* type;
-  bool versioned;  // the bytes start with the version byte
+  uint8_t version;  // the bytes start with this version byte (kUnversioned: none)
 };
 // The types a bytes field carries (Exposure.carries), in order.
 std::vector<Carried> CarriedTypes(const FieldDescriptor* f);
+
+// The version byte a top-level message of type `d` starts with.
+uint8_t TopLevelVersion(const Descriptor* d);
 
 // `root` and every message type nested in it or carried by it.
 std::vector<const Descriptor*> Reachable(const Descriptor* root);

@@ -131,7 +131,7 @@ Result<Bytes> EncodeReportBundle(const ReportBundle& bundle) {
   CANDOR_RETURN_IF_ERROR(CheckBundle(bundle));
   report::ReportBundle pb;
   ToProto(bundle, pb);
-  Bytes out = internal::Serialize(pb, /*versioned=*/true);
+  Bytes out = internal::Serialize(pb, kReportBundleVersion);
   for (auto& m : *pb.mutable_messages()) internal::WipeStringCapacity(*m.mutable_franking_key());
   if (out.size() > kMaxReportBundleBytes) {
     return Error(Errc::kMessageTooLarge, "report bundle larger than kMaxReportBundleBytes");
@@ -141,7 +141,7 @@ Result<Bytes> EncodeReportBundle(const ReportBundle& bundle) {
 
 Result<ReportBundle> DecodeReportBundle(ByteView bytes) {
   report::ReportBundle pb;
-  CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxReportBundleBytes, /*versioned=*/true, pb));
+  CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxReportBundleBytes, kReportBundleVersion, pb));
   CANDOR_ASSIGN_OR_RETURN(ReportReason reason, ReasonFromProto(pb.reason()));
   ReportBundle b{pb.reporter(), pb.reported(), reason, pb.created_at(), {}};
   if (pb.messages_size() > static_cast<int>(kReportWindow)) {

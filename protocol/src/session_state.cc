@@ -99,14 +99,14 @@ SecretBytes Session::Serialize() const {
   };
   if (pending_) write_prekey(*pending_, pb.mutable_pending_prekey());
   if (accepted_) write_prekey(*accepted_, pb.mutable_accepted_prekey());
-  return internal::SerializeSecret(pb, /*versioned=*/true);
+  return internal::SerializeSecret(pb, kSessionStateVersion);
 }
 
 Result<Session> Session::Deserialize(ByteView bytes) {
   StateProto state;
   const auto& pb = state.pb;
   CANDOR_RETURN_IF_ERROR(
-      internal::ParseStrict(bytes, kMaxSessionStateBytes, /*versioned=*/true, state.pb));
+      internal::ParseStrict(bytes, kMaxSessionStateBytes, kSessionStateVersion, state.pb));
   CANDOR_RETURN_IF_ERROR(CheckAccountField(pb.local_account(), "session.local_account"));
   CANDOR_RETURN_IF_ERROR(CheckAccountField(pb.remote_account(), "session.remote_account"));
   CANDOR_ASSIGN_OR_RETURN(auto local_ik,

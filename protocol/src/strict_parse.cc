@@ -13,7 +13,7 @@ namespace candor::protocol::internal {
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
-Result<void> ParseStrict(ByteView bytes, size_t max_bytes, bool versioned, Message& out) {
+Result<void> ParseStrict(ByteView bytes, size_t max_bytes, uint8_t version, Message& out) {
   // The type name only for error messages: building it costs a descriptor
   // lookup and a string on every parse.
   auto type = [&out] { return out.GetDescriptor()->name(); };
@@ -21,9 +21,13 @@ Result<void> ParseStrict(ByteView bytes, size_t max_bytes, bool versioned, Messa
     return Error(Errc::kMessageTooLarge,
                  type() + " larger than " + std::to_string(max_bytes) + " bytes");
   }
-  if (versioned) {
-    if (bytes.empty() || bytes[0] != kWireVersion) {
-      return Error(Errc::kUnsupportedVersion, type() + " has no supported version byte");
+  if (version != kUnversioned) {
+    if (bytes.empty()) return Error(Errc::kUnsupportedVersion, type() + " has no version byte");
+    if (bytes[0] != version) {
+      return Error(Errc::kUnsupportedVersion,
+                   type() + " has version " + std::to_string(bytes[0]) + "; this candor reads " +
+                       std::to_string(version) +
+                       (bytes[0] < version ? " (the sender runs an older candor)" : ""));
     }
     bytes = bytes.subspan(1);
   }
@@ -69,18 +73,18 @@ bool HasUnknownFields(const Message& msg) {
   return false;
 }
 
-Bytes Serialize(const Message& msg, bool versioned) {
-  const size_t offset = versioned ? 1 : 0;
+Bytes Serialize(const Message& msg, uint8_t version) {
+  const size_t offset = version != kUnversioned ? 1 : 0;
   Bytes out(offset + msg.ByteSizeLong());
-  if (versioned) out[0] = kWireVersion;
+  if (offset != 0) out[0] = version;
   msg.SerializeWithCachedSizesToArray(out.data() + offset);
   return out;
 }
 
-SecretBytes SerializeSecret(const Message& msg, bool versioned) {
-  const size_t offset = versioned ? 1 : 0;
+SecretBytes SerializeSecret(const Message& msg, uint8_t version) {
+  const size_t offset = version != kUnversioned ? 1 : 0;
   SecretBytes out(offset + msg.ByteSizeLong());
-  if (versioned) out.Expose()[0] = kWireVersion;
+  if (offset != 0) out.Expose()[0] = version;
   msg.SerializeWithCachedSizesToArray(out.Expose().data() + offset);
   return out;
 }

@@ -39,14 +39,18 @@ inline void WipeStringCapacity(std::string& s) {
 #define CANDOR_SET_BYTES(msg, field, span) \
   (msg).set_##field(static_cast<const void*>((span).data()), (span).size())
 
-// Layers 1-4. `versioned`: the input starts with the version byte 0x01.
-Result<void> ParseStrict(ByteView bytes, size_t max_bytes, bool versioned,
+// Messages nested inside another have no version byte of their own.
+inline constexpr uint8_t kUnversioned = 0;
+
+// Layers 1-4. Unless `version` is kUnversioned, the input starts with that
+// version byte; any other is kUnsupportedVersion.
+Result<void> ParseStrict(ByteView bytes, size_t max_bytes, uint8_t version,
                          google::protobuf::Message& out);
 
-// The version byte (if `versioned`) followed by the message.
-Bytes Serialize(const google::protobuf::Message& msg, bool versioned);
+// The version byte (unless kUnversioned) followed by the message.
+Bytes Serialize(const google::protobuf::Message& msg, uint8_t version);
 // The same into wiped memory, for messages holding secrets.
-SecretBytes SerializeSecret(const google::protobuf::Message& msg, bool versioned);
+SecretBytes SerializeSecret(const google::protobuf::Message& msg, uint8_t version);
 
 // True when `msg` or any message inside it carries unknown fields.
 bool HasUnknownFields(const google::protobuf::Message& msg);

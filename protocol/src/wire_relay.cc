@@ -40,7 +40,7 @@ Result<void> CheckServerTime(uint64_t ts, std::string_view name) {
 
 Result<Envelope> DecodeEnvelope(ByteView bytes) {
   auto& pb = internal::ReusableMessage<wire::Envelope>();
-  CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxEnvelopeBytes, /*versioned=*/true, pb));
+  CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxEnvelopeBytes, kWireVersion, pb));
   CANDOR_RETURN_IF_ERROR(CheckAccountField(pb.sender(), "envelope.sender"));
   CANDOR_RETURN_IF_ERROR(CheckAccountField(pb.recipient(), "envelope.recipient"));
   CANDOR_ASSIGN_OR_RETURN(auto commitment, FixedBytes<crypto::kFrankingCommitmentBytes>(
@@ -107,7 +107,7 @@ Result<Bytes> internal::EncodeRatchetEnvelope(std::string_view sender, std::stri
 
 Result<Delivery> DecodeDelivery(ByteView bytes) {
   wire::Delivery pb;
-  CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxDeliveryBytes, /*versioned=*/true, pb));
+  CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxDeliveryBytes, kWireVersion, pb));
   if (pb.envelope().empty()) return Error(Errc::kMissingField, "delivery.envelope is missing");
   CANDOR_RETURN_IF_ERROR(CheckServerTime(pb.server_time(), "delivery.server_time"));
   CANDOR_ASSIGN_OR_RETURN(auto tag, FixedBytes<crypto::kRelayTagBytes>(pb.relay_tag(),
@@ -125,12 +125,12 @@ Result<Bytes> EncodeDelivery(ByteView envelope_bytes, uint64_t server_time,
   CANDOR_SET_BYTES(pb, envelope, envelope_bytes);
   pb.set_server_time(server_time);
   CANDOR_SET_BYTES(pb, relay_tag, relay_tag);
-  return internal::Serialize(pb, /*versioned=*/true);
+  return internal::Serialize(pb, kWireVersion);
 }
 
 Result<RelayAck> DecodeRelayAck(ByteView bytes) {
   wire::RelayAck pb;
-  CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxRelayAckBytes, /*versioned=*/true, pb));
+  CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxRelayAckBytes, kWireVersion, pb));
   CANDOR_RETURN_IF_ERROR(CheckAccountField(pb.recipient(), "ack.recipient"));
   CANDOR_ASSIGN_OR_RETURN(auto commitment, FixedBytes<crypto::kFrankingCommitmentBytes>(
                                                pb.franking_commitment(),
@@ -149,7 +149,7 @@ Result<Bytes> EncodeRelayAck(const RelayAck& ack) {
   CANDOR_SET_BYTES(pb, franking_commitment, ack.franking_commitment);
   pb.set_server_time(ack.server_time);
   CANDOR_SET_BYTES(pb, relay_tag, ack.relay_tag);
-  return internal::Serialize(pb, /*versioned=*/true);
+  return internal::Serialize(pb, kWireVersion);
 }
 
 }  // namespace candor::protocol

@@ -58,7 +58,7 @@ void WriteRatchetMessage(const crypto::RatchetCiphertext& m, internal::ProtoWrit
 
 Result<crypto::PrekeyBundle> DecodePrekeyBundle(ByteView bytes) {
   wire::PrekeyBundle pb;
-  CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxPrekeyBundleBytes, /*versioned=*/true, pb));
+  CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxPrekeyBundleBytes, kWireVersion, pb));
   CANDOR_RETURN_IF_ERROR(CheckAccountField(pb.account(), "bundle.account"));
   CANDOR_ASSIGN_OR_RETURN(auto identity, Ed25519Field(pb.identity_key(), "bundle.identity_key"));
   CANDOR_ASSIGN_OR_RETURN(auto spk, X25519Field(pb.signed_prekey(), "bundle.signed_prekey"));
@@ -93,12 +93,12 @@ Result<Bytes> EncodePrekeyBundle(const crypto::PrekeyBundle& b) {
     pb.set_one_time_prekey_id(*b.one_time_prekey_id);
     CANDOR_SET_BYTES(pb, one_time_prekey, b.one_time_prekey->bytes());
   }
-  return internal::Serialize(pb, /*versioned=*/true);
+  return internal::Serialize(pb, kWireVersion);
 }
 
 Result<internal::RatchetMessageView> internal::DecodeRatchetMessageView(ByteView bytes) {
   auto& pb = internal::ReusableMessage<wire::RatchetMessage>();
-  CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxRatchetMessageBytes, /*versioned=*/false, pb));
+  CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxRatchetMessageBytes, internal::kUnversioned, pb));
   CANDOR_RETURN_IF_ERROR(CheckRatchetFields(pb));
   return RatchetMessageView{AsBytes(pb.encrypted_header()), AsBytes(pb.ciphertext())};
 }
@@ -121,7 +121,7 @@ Result<Bytes> EncodeRatchetMessage(const crypto::RatchetCiphertext& m) {
 
 Result<PrekeyMessage> DecodePrekeyMessage(ByteView bytes) {
   wire::PrekeyMessage pb;
-  CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxPrekeyMessageBytes, /*versioned=*/false, pb));
+  CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxPrekeyMessageBytes, internal::kUnversioned, pb));
   CANDOR_ASSIGN_OR_RETURN(auto identity, Ed25519Field(pb.identity_key(), "prekey.identity_key"));
   CANDOR_ASSIGN_OR_RETURN(auto ek, X25519Field(pb.ephemeral_key(), "prekey.ephemeral_key"));
   if (!pb.has_message()) return Error(Errc::kMissingField, "prekey.message is missing");

@@ -58,18 +58,35 @@ TEST(XChaCha20Poly1305, CreateChecksKeyLength) {
 TEST(SingleUseKey, RoundTripAndKeyIsConsumed) {
   SecretArray<32> key = TestKey(9);
   SecretArray<32> copy = key.Clone();
-  const Bytes ct = SealWithSingleUseKey(std::move(key), AsBytes("msg"), AsBytes("ad"));
+  std::array<uint8_t, kAeadNonceBytes> nonce{};
+  nonce[0] = 7;
+  const Bytes ct = SealWithSingleUseKey(std::move(key), nonce, AsBytes("msg"), AsBytes("ad"));
   EXPECT_EQ(ct.size(), 3 + kAeadTagBytes);
   EXPECT_TRUE(key == SecretArray<32>()) << "moved-in key must be wiped";  // NOLINT(bugprone-use-after-move)
-  auto pt = OpenWithSingleUseKey(copy.Clone(), ct, AsBytes("ad"));
+  auto pt = OpenWithSingleUseKey(copy.Clone(), nonce, ct, AsBytes("ad"));
   ASSERT_TRUE(pt.has_value());
   EXPECT_TRUE(SameBytes(*pt, AsBytes("msg")));
   Bytes bad = ct;
   bad.back() ^= 0x80;
-  EXPECT_EQ(OpenWithSingleUseKey(copy.Clone(), bad, AsBytes("ad")).error().code(),
+  EXPECT_EQ(OpenWithSingleUseKey(copy.Clone(), nonce, bad, AsBytes("ad")).error().code(),
             Errc::kDecryptFailed);
-  EXPECT_FALSE(OpenWithSingleUseKey(copy.Clone(), ct, AsBytes("da")).has_value());
-  EXPECT_FALSE(OpenWithSingleUseKey(std::move(copy), ByteView(ct).first(15), {}).has_value());
+  EXPECT_FALSE(OpenWithSingleUseKey(copy.Clone(), nonce, ct, AsBytes("da")).has_value());
+  std::array<uint8_t, kAeadNonceBytes> other = nonce;
+  other[23] ^= 1;
+  EXPECT_FALSE(OpenWithSingleUseKey(copy.Clone(), other, ct, AsBytes("ad")).has_value());
+  EXPECT_FALSE(OpenWithSingleUseKey(std::move(copy), nonce, ByteView(ct).first(15), {}).has_value());
+}
+
+// One key, two nonces: the keystreams differ, which is what keeps a
+// re-derived ratchet message key from leaking the XOR of two plaintexts.
+TEST(SingleUseKey, SameKeyDifferentNoncesGiveIndependentKeystreams) {
+  const std::array<uint8_t, 32> zeros{};
+  std::array<uint8_t, kAeadNonceBytes> n1{}, n2{};
+  n2[0] = 1;
+  const Bytes c1 = SealWithSingleUseKey(TestKey(3), n1, zeros, {});
+  const Bytes c2 = SealWithSingleUseKey(TestKey(3), n2, zeros, {});
+  // Encrypting zeros exposes the keystream itself.
+  EXPECT_FALSE(std::equal(c1.begin(), c1.begin() + 32, c2.begin()));
 }
 
 }  // namespace

@@ -91,9 +91,15 @@ TEST(WireCodec, LayerOneSizeCap) {
 TEST(WireCodec, LayerTwoVersionByte) {
   Samples s;
   EXPECT_EQ(CodeOf(DecodeEnvelope({})), Errc::kUnsupportedVersion);
-  Bytes v2 = s.envelope;
-  v2[0] = 2;
-  EXPECT_EQ(CodeOf(DecodeEnvelope(v2)), Errc::kUnsupportedVersion);
+  ASSERT_EQ(s.envelope[0], 2);
+  for (const uint8_t version : {uint8_t{0}, uint8_t{1}, uint8_t{3}}) {
+    Bytes other = s.envelope;
+    other[0] = version;
+    EXPECT_EQ(CodeOf(DecodeEnvelope(other)), Errc::kUnsupportedVersion) << int{version};
+  }
+  Bytes v1 = s.envelope;
+  v1[0] = 1;
+  EXPECT_NE(DecodeEnvelope(v1).error().message().find("older candor"), std::string::npos);
   Bytes b0 = s.bundle_bytes;
   b0[0] = 0;
   EXPECT_EQ(DecodePrekeyBundle(b0).error().code(), Errc::kUnsupportedVersion);
@@ -103,7 +109,7 @@ TEST(WireCodec, LayerThreeParse) {
   Samples s;
   Bytes cut(s.envelope.begin(), s.envelope.end() - 3);  // a length runs past the end
   EXPECT_EQ(CodeOf(DecodeEnvelope(cut)), Errc::kMalformed);
-  const Bytes garbage = {0x01, 0xff, 0xff, 0xff};
+  const Bytes garbage = {kWireVersion, 0xff, 0xff, 0xff};
   EXPECT_EQ(CodeOf(DecodeEnvelope(garbage)), Errc::kMalformed);
 }
 

@@ -1,5 +1,5 @@
 // Prints the session known-answer vectors as JSON. Run once to (re)create
-// tests/vectors/session_v1.json; changing that file is a wire-format change.
+// tests/vectors/session_v2.json (wire version 2); changing that file is a wire-format change.
 #include <cstdio>
 
 #include "support/session_vectors.h"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent check of tests/vectors/session_v1.json against DESIGN.md.
+"""Independent check of tests/vectors/session_v*.json against DESIGN.md.
 
 Nothing here uses libsodium or candor: X25519, Ed25519, HKDF-SHA256 and
 ChaCha20-Poly1305 come from OpenSSL through the `cryptography` package,
@@ -7,7 +7,11 @@ BLAKE2b (crypto_kdf, franking) from hashlib, XChaCha20 is built from
 HChaCha20, which is derived from a raw ChaCha20 block, and protobuf is read
 by hand. It recomputes X3DH, the first ratchet step on both sides, decrypts
 both messages (header and body), and checks franking commitments and relay
-tags. Exit status 0 and a last line "N passed, 0 failed" when all agree.
+tags. Wire version 2 (session_v2.json) seals each body under the 24 random
+bytes that open its encrypted header; version 1 (session_v1.json, kept as the
+record of the old format) used an all-zero nonce. The version byte of each
+envelope picks the rule. Exit status 0 and a last line "N passed, 0 failed"
+when all agree.
 """
 import hashlib
 import json
@@ -119,9 +123,9 @@ def unpad(padded):
     return body[:-1]
 
 
-def open_message(envelope, header_key, chain_key, ad, sender, recipient, v, tag_name, time):
+def open_message(envelope, header_key, chain_key, ad, sender, recipient, v, tag_name, time, version):
     env = parse_pb(envelope[1:])
-    check(tag_name + " envelope version byte", envelope[0], 1)
+    check(tag_name + " envelope version byte", envelope[0], version)
     check(tag_name + " envelope addresses", (env[1][0], env[2][0]), (sender, recipient))
     commitment = env[3][0]
     payload = parse_pb(env[5][0])
@@ -131,7 +135,8 @@ def open_message(envelope, header_key, chain_key, ad, sender, recipient, v, tag_
     header = xchacha_open(header_key, enc_header[:24], enc_header[24:], b"candor/hdr/v1")
     dh, pn, n = header[:32], *struct.unpack(">II", header[32:])
     mk, _ = kdf_ck(chain_key)
-    padded = ChaCha20Poly1305(hchacha20(mk, bytes(16))).decrypt(bytes(12), body, ad + enc_header + commitment)
+    body_nonce = enc_header[:24] if version >= 2 else bytes(24)
+    padded = xchacha_open(mk, body_nonce, body, ad + enc_header + commitment)
     frame = parse_pb(unpad(padded))
     content, fk = frame[1][0], frame[2][0]
     check(tag_name + " franking key", fk.hex(), v[tag_name + "_franking_key"])
@@ -185,7 +190,10 @@ def main(path):
     a_ratchet = h(v["alice_ratchet_private"])
     _, a_cks, _ = kdf_rk(sk, x25519(a_ratchet, spk))
     time = int(v["server_time"])
-    dh, pn, n, text = open_message(h(v["m1_envelope"]), hk_ab, a_cks, ad, b"alice", b"bob", v, "m1", time)
+    version = h(v["m1_envelope"])[0]
+    check("wire version is 1 or 2", version in (1, 2), True)
+    dh, pn, n, text = open_message(h(v["m1_envelope"]), hk_ab, a_cks, ad, b"alice", b"bob", v, "m1", time,
+                                   version)
     check("m1 header ratchet key", dh, x25519_pub(a_ratchet))
     check("m1 header counters", (pn, n), (0, 0))
     check("m1 text", text, b"hello bob")
@@ -195,7 +203,7 @@ def main(path):
     b_ratchet = h(v["bob_ratchet_private"])
     _, b_cks, _ = kdf_rk(rk, x25519(b_ratchet, dh))
     dh, pn, n, text = open_message(h(v["m2_envelope"]), nhk_ba, b_cks, ad, b"bob", b"alice", v, "m2",
-                                   time + 1)
+                                   time + 1, version)
     check("m2 header ratchet key", dh, x25519_pub(b_ratchet))
     check("m2 header counters", (pn, n), (0, 0))
     check("m2 text", text, b"hi alice")
@@ -205,4 +213,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "tests/vectors/session_v1.json"))
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "tests/vectors/session_v2.json"))

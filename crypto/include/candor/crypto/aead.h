@@ -2,15 +2,21 @@
 // uses. Callers never choose a nonce:
 //  - XChaCha20Poly1305: a key used for many messages (header keys, storage);
 //    every Seal draws a fresh random 24-byte nonce itself and prepends it.
-//  - SealWithSingleUseKey / OpenWithSingleUseKey: a key that encrypts exactly
-//    one message (ratchet message keys). The nonce is fixed to zero, which is
-//    safe only because the key is consumed: the functions take it by value,
-//    so the caller must std::move it in and it is wiped on return.
+//  - SealWithSingleUseKey / OpenWithSingleUseKey: a key meant to encrypt
+//    exactly one message (ratchet message keys). The functions take it by
+//    value, so the caller must std::move it in and it is wiped on return.
+//    The nonce is the caller's, and must be random (the ratchet passes the
+//    24 random bytes that open its encrypted header): a key derived twice —
+//    a sender state rolled back by a restored backup, a power loss after an
+//    unsynced commit, two handles on one store — then still never encrypts
+//    two messages under one keystream, as a fixed nonce would.
 // Tags are the full 16 bytes.
 #ifndef CANDOR_CRYPTO_AEAD_H_
 #define CANDOR_CRYPTO_AEAD_H_
 
 #include <cstddef>
+#include <cstdint>
+#include <span>
 
 #include "candor/crypto/bytes.h"
 #include "candor/crypto/random.h"
@@ -43,12 +49,13 @@ class XChaCha20Poly1305 {
   SecretArray<kAeadKeyBytes> key_;
 };
 
-// ciphertext || tag(16), zero nonce, key consumed.
-Bytes SealWithSingleUseKey(SecretArray<kAeadKeyBytes> key, ByteView plaintext,
+using AeadNonce = std::span<const uint8_t, kAeadNonceBytes>;
+
+// ciphertext || tag(16), key consumed; `nonce` is random (see above).
+Bytes SealWithSingleUseKey(SecretArray<kAeadKeyBytes> key, AeadNonce nonce, ByteView plaintext,
                            ByteView associated_data);
-Result<SecretBytes> OpenWithSingleUseKey(SecretArray<kAeadKeyBytes> key,
-                                         ByteView ciphertext,
-                                         ByteView associated_data);
+Result<SecretBytes> OpenWithSingleUseKey(SecretArray<kAeadKeyBytes> key, AeadNonce nonce,
+                                         ByteView ciphertext, ByteView associated_data);
 
 }  // namespace candor::crypto
 

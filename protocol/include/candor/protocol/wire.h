@@ -5,7 +5,8 @@
 // kMalformed, kUnknownField, kBadFieldLength / kFieldOutOfRange /
 // kMissingField). Encoders validate the same bounds, so what candor emits
 // always decodes. Top-level messages (bundle, envelope, delivery, ack) start
-// with the version byte 0x01; payloads nested inside an envelope do not.
+// with the version byte kWireVersion; payloads nested inside an envelope do
+// not.
 #ifndef CANDOR_PROTOCOL_WIRE_H_
 #define CANDOR_PROTOCOL_WIRE_H_
 
@@ -23,7 +24,16 @@
 
 namespace candor::protocol {
 
-inline constexpr uint8_t kWireVersion = 1;
+// Version 2: a ratchet body's nonce is its encrypted header's random nonce
+// (version 1 used zeros, which a rolled-back sender state turned into
+// keystream reuse). Version-1 messages are refused (kUnsupportedVersion),
+// bundles included, so an older peer fails at once instead of starting a
+// session whose messages this side cannot read.
+inline constexpr uint8_t kWireVersion = 2;
+// The report bundle (device -> moderation) and the local session format
+// have versions of their own: neither changed with the wire.
+inline constexpr uint8_t kReportBundleVersion = 1;
+inline constexpr uint8_t kSessionStateVersion = 1;
 
 enum class ContentType : uint8_t { kPrekeyMessage = 1, kRatchetMessage = 2 };
 
