@@ -74,6 +74,33 @@ TEST(Ratchet, InOrderBothDirections) {
   }
 }
 
+// A sender state rolled back (a restored backup, an unsynced commit lost to
+// a power cut, two handles on one store) encrypts again under the message
+// key it already used. With wire v1's all-zero nonce the two bodies shared a
+// keystream: their XOR was the XOR of the plaintexts. The header's random
+// nonce keeps them independent; the recipient takes one and refuses the
+// other as a duplicate.
+TEST(Ratchet, RolledBackSenderNeverReusesAKeystream) {
+  InsecureDeterministicRandom rng(37);
+  auto [alice, bob] = MakeRatchetPair(rng);
+  RatchetState rolled_back = alice.Clone();
+  const Bytes commitment(32, 7);
+  const std::string p1(48, 'a'), p2(48, 'b');
+  auto c1 = RatchetEncrypt(alice, AsBytes(p1), commitment, rng);
+  auto c2 = RatchetEncrypt(rolled_back, AsBytes(p2), commitment, rng);
+  ASSERT_TRUE(c1.has_value() && c2.has_value());
+  ASSERT_EQ(c1->body.size(), c2->body.size());
+  size_t same_keystream_bytes = 0;
+  for (size_t i = 0; i < p1.size(); ++i) {
+    if ((c1->body[i] ^ c2->body[i]) == (p1[i] ^ p2[i])) ++same_keystream_bytes;
+  }
+  EXPECT_LT(same_keystream_bytes, p1.size() / 4) << "the two bodies share a keystream";
+  const Sent m1{std::move(c1).value(), commitment, p1};
+  const Sent m2{std::move(c2).value(), commitment, p2};
+  EXPECT_EQ(*Receive(bob, m1, rng), p1);
+  ExpectRejected(bob, m2, Errc::kDuplicateMessage, rng);
+}
+
 TEST(Ratchet, WithoutOneTimePrekey) {
   InsecureDeterministicRandom rng(31);
   auto [alice, bob] = MakeRatchetPair(rng, /*with_one_time_prekey=*/false);
