@@ -147,8 +147,6 @@ Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
                                  std::optional<ByteView> bundle_bytes) {
   CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(peer));
   if (peer == account()) return Error(Errc::kInvalidArgument, "a device cannot message itself");
-  auto& store = state_->store;
-  CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::Session> session, store.LoadSession(peer));
   std::optional<crypto::PrekeyBundle> bundle;
   if (bundle_bytes) {
     CANDOR_ASSIGN_OR_RETURN(bundle, protocol::DecodePrekeyBundle(*bundle_bytes));
@@ -156,30 +154,55 @@ Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
       return Error(Errc::kWrongPeer, "the bundle is for another account");
     }
   }
-  if (session && bundle && bundle->identity_key != session->remote_identity()) {
-    return Error(Errc::kWrongPeer,
-                 "the bundle's identity key differs from the session's: compare fingerprints");
-  }
-  if (!session) {
-    if (!bundle) {
-      return Error(Errc::kInvalidState,
-                   "no session with this peer: the first message needs the peer's bundle");
-    }
-    CANDOR_ASSIGN_OR_RETURN(session, protocol::Session::Initiate(state_->identity.identity,
-                                                                 account(), *bundle, state_->rng));
-  }
-  CANDOR_ASSIGN_OR_RETURN(protocol::OutgoingMessage out, session->Encrypt(text, state_->rng));
-  // The guard runs before the commit: a refused envelope leaves no trace.
-  CANDOR_ASSIGN_OR_RETURN(protocol::EgressRecord record,
-                          protocol::CheckEgress(Channel::kRelay, protocol::kEnvelopeType, out.envelope));
-  CANDOR_ASSIGN_OR_RETURN(int64_t id, store.CommitSent(*session, out, state_->clock.NowSeconds()));
-  return SentMessage{id, Hand(std::move(record), std::move(out.envelope))};
+  auto& store = state_->store;
+  int64_t id = 0;
+  Bytes envelope;
+  protocol::EgressRecord record;
+  // Load, encrypt and commit under the store's write lock, so no other
+  // handle can advance the same session in between (two envelopes from one
+  // chain state), and synced, so a power cut cannot roll the commit back
+  // under an envelope that already left.
+  CANDOR_RETURN_IF_ERROR(store.InTransaction(
+      [&]() -> Result<void> {
+        CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::Session> session, store.LoadSession(peer));
+        if (session && bundle && bundle->identity_key != session->remote_identity()) {
+          return Error(Errc::kWrongPeer,
+                       "the bundle's identity key differs from the session's: compare fingerprints");
+        }
+        if (!session) {
+          if (!bundle) {
+            return Error(Errc::kInvalidState,
+                         "no session with this peer: the first message needs the peer's bundle");
+          }
+          CANDOR_ASSIGN_OR_RETURN(session, protocol::Session::Initiate(
+                                               state_->identity.identity, account(), *bundle,
+                                               state_->rng));
+        }
+        CANDOR_ASSIGN_OR_RETURN(protocol::OutgoingMessage out, session->Encrypt(text, state_->rng));
+        // The guard runs before the commit: a refused envelope leaves no trace.
+        CANDOR_ASSIGN_OR_RETURN(record, protocol::CheckEgress(Channel::kRelay,
+                                                              protocol::kEnvelopeType, out.envelope));
+        CANDOR_ASSIGN_OR_RETURN(id, store.CommitSent(*session, out, state_->clock.NowSeconds()));
+        envelope = std::move(out.envelope);
+        return Ok();
+      },
+      protocol::Durability::kSynced));
+  return SentMessage{id, Hand(std::move(record), std::move(envelope))};
 }
 
 Result<ReceivedMessage> Client::Receive(ByteView delivery_bytes) {
   CANDOR_ASSIGN_OR_RETURN(protocol::Delivery delivery, protocol::DecodeDelivery(delivery_bytes));
-  return protocol::ReceiveAndStore(state_->store, state_->identity.identity, account(), delivery,
-                                   state_->clock.NowSeconds(), state_->rng);
+  // Under the write lock from the replay check to the commit: another
+  // process cannot receive the same envelope, consume the same one-time
+  // prekey or advance the same session in between.
+  Result<ReceivedMessage> received = Error(Errc::kInternal, "not received");
+  CANDOR_RETURN_IF_ERROR(state_->store.InTransaction([&]() -> Result<void> {
+    received = protocol::ReceiveAndStore(state_->store, state_->identity.identity, account(),
+                                         delivery, state_->clock.NowSeconds(), state_->rng);
+    if (!received.has_value()) return received.error();
+    return Ok();
+  }));
+  return received;
 }
 
 Result<std::vector<Result<ReceivedMessage>>> Client::ReceiveBatch(

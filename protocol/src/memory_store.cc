@@ -208,7 +208,8 @@ Result<int64_t> MemoryStore::SaveReport(const ReportRecord& record) {
 
 Result<std::vector<ReportRecord>> MemoryStore::ListReports() { return reports_; }
 
-Result<void> MemoryStore::InTransaction(const std::function<Result<void>()>& work) {
+Result<void> MemoryStore::InTransaction(const std::function<Result<void>()>& work,
+                                        Durability /*durability: nothing to sync*/) {
   State before = Snapshot();
   auto result = work();
   if (!result.has_value()) Restore(std::move(before));

@@ -3,6 +3,11 @@
 #define SQLITE_HAS_CODEC 1  // sqlite3_key is declared only under it
 #include <sqlcipher/sqlite3.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <utility>
 
 namespace candor::storage::internal {
@@ -41,6 +46,8 @@ Database::Database(Database&& other) noexcept
     : db_(std::exchange(other.db_, nullptr)),
       transaction_depth_(std::exchange(other.transaction_depth_, 0)),
       poisoned_(std::exchange(other.poisoned_, false)),
+      synchronous_full_(other.synchronous_full_),
+      sync_requested_(std::exchange(other.sync_requested_, false)),
       cache_(std::move(other.cache_)) {}
 
 Database& Database::operator=(Database&& other) noexcept {
@@ -50,6 +57,8 @@ Database& Database::operator=(Database&& other) noexcept {
     db_ = std::exchange(other.db_, nullptr);
     transaction_depth_ = std::exchange(other.transaction_depth_, 0);
     poisoned_ = std::exchange(other.poisoned_, false);
+    synchronous_full_ = other.synchronous_full_;
+    sync_requested_ = std::exchange(other.sync_requested_, false);
     cache_ = std::move(other.cache_);
   }
   return *this;
@@ -114,6 +123,36 @@ Result<int64_t> Database::QueryInt(std::string_view sql) {
   CANDOR_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Error(Errc::kStorageFailed, "query returned no row");
   return stmt.ColumnInt(0);
+}
+
+void Database::SetBusyTimeout(int milliseconds) { sqlite3_busy_timeout(db_, milliseconds); }
+
+Result<void> Database::SetSynchronous(bool full) {
+  CANDOR_RETURN_IF_ERROR(Exec(full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"));
+  synchronous_full_ = full;
+  return Ok();
+}
+
+Result<void> Database::SyncWal() {
+  const char* main = sqlite3_db_filename(db_, "main");
+  if (main == nullptr || *main == '\0') return Ok();  // in-memory: nothing to sync
+  const std::string wal = std::string(main) + "-wal";
+  // fsync through any descriptor flushes the file: SQLite's own is not
+  // reachable through its API.
+  const int fd = ::open(wal.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Ok();  // checkpointed away: already in the database file
+    return Error(Errc::kStorageFailed, std::string("open the write-ahead log to sync it: ") +
+                                           std::strerror(errno));
+  }
+  const int rc = ::fsync(fd);
+  const int saved = errno;
+  ::close(fd);
+  if (rc != 0) {
+    return Error(Errc::kStorageFailed,
+                 std::string("fsync of the write-ahead log: ") + std::strerror(saved));
+  }
+  return Ok();
 }
 
 int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
@@ -208,11 +247,13 @@ bool Statement::ColumnIsNull(int column) const {
 
 // --- Transaction ---------------------------------------------------------------
 
-Result<Transaction> Transaction::Begin(Database& db) {
+Result<Transaction> Transaction::Begin(Database& db, bool synced) {
   if (db.transaction_depth_ == 0) {
     CANDOR_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
     db.poisoned_ = false;
+    db.sync_requested_ = false;
   }
+  db.sync_requested_ = db.sync_requested_ || synced;
   ++db.transaction_depth_;
   return Transaction(&db, db.TotalChanges());
 }
@@ -247,6 +288,10 @@ Result<void> Transaction::Commit() {
   if (!rc.has_value()) return rc;  // still open: the destructor rolls back
   open_ = false;
   db_->transaction_depth_ = 0;
+  // FULL syncs the log on every commit already.
+  if (std::exchange(db_->sync_requested_, false) && !db_->synchronous_full_) {
+    return db_->SyncWal();
+  }
   return Ok();
 }
 

@@ -7,7 +7,9 @@
 //    would narrow or dangle are deleted so they fail to compile. A failed
 //    bind is remembered and reported by the next Step().
 //  - Transaction runs BEGIN IMMEDIATE and rolls back in its destructor
-//    unless Commit() succeeded.
+//    unless Commit() succeeded. A transaction can ask to be synced: its
+//    commit is then on disk before Commit() returns, whatever the
+//    connection's synchronous setting.
 #ifndef CANDOR_STORAGE_SRC_SQLITE_H_
 #define CANDOR_STORAGE_SRC_SQLITE_H_
 
@@ -56,6 +58,16 @@ class Database {
   // A single-integer query, e.g. "PRAGMA user_version".
   Result<int64_t> QueryInt(std::string_view sql);
 
+  // How long a statement waits for another connection's lock before it
+  // fails with kDatabaseLocked.
+  void SetBusyTimeout(int milliseconds);
+  // PRAGMA synchronous = FULL or NORMAL, remembered so that a synced
+  // transaction knows whether its commit still needs an fsync.
+  Result<void> SetSynchronous(bool full);
+  // fsync of the write-ahead log: makes every commit so far durable under
+  // synchronous = NORMAL (where a commit is written but not synced).
+  Result<void> SyncWal();
+
   int64_t LastInsertRowId() const;
   int Changes() const;
   int64_t TotalChanges() const;
@@ -65,6 +77,8 @@ class Database {
   sqlite3* db_ = nullptr;
   int transaction_depth_ = 0;  // nested Transactions join the outermost
   bool poisoned_ = false;      // a nested one wrote, then failed
+  bool synchronous_full_ = true;
+  bool sync_requested_ = false;  // a Transaction in the open one asked to be synced
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
   friend class Statement;
   friend class Transaction;
@@ -143,7 +157,12 @@ class Transaction {
   // back, so no half-written record can ever be committed. (Not SAVEPOINTs:
   // SQLCipher encrypts every page copied into a savepoint's sub-journal,
   // which made a batched receive an order of magnitude slower.)
-  static Result<Transaction> Begin(Database& db);
+  //
+  // `synced`: the outer commit is durable (fsync'd) before it returns even
+  // under synchronous = NORMAL — for a commit whose result leaves the device
+  // at once (a sent envelope), where a commit lost to a power cut would
+  // roll the sender's state back.
+  static Result<Transaction> Begin(Database& db, bool synced = false);
   Transaction(Transaction&& other) noexcept;
   Transaction& operator=(Transaction&&) = delete;
   Transaction(const Transaction&) = delete;

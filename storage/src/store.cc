@@ -1,4 +1,9 @@
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +17,7 @@ namespace candor::storage {
 
 using internal::Database;
 using internal::Migrate;
+using internal::OpenFileClaim;
 
 namespace {
 
@@ -27,8 +33,14 @@ Result<SecretArray<32>> DeriveKey(const std::variant<SecretArray<32>, SecretByte
                                          kStorePassphraseParams);
 }
 
-// Key first, then the page size: both before anything reads the file.
-Result<void> KeyConnection(Database& db, const SecretArray<32>& key, ByteView salt) {
+// The busy timeout, the key, then the page size: all before anything reads
+// the file (another process may be mid-commit).
+Result<void> KeyConnection(Database& db, const SecretArray<32>& key, ByteView salt,
+                           const StoreOptions& options) {
+  if (options.busy_timeout_ms < 0) {
+    return Error(Errc::kInvalidArgument, "busy_timeout_ms must not be negative");
+  }
+  db.SetBusyTimeout(options.busy_timeout_ms);
   CANDOR_RETURN_IF_ERROR(db.Key(internal::RawKeySpec(key, salt)));
   return db.Exec("PRAGMA cipher_page_size = " + std::to_string(kPageSize));
 }
@@ -41,8 +53,21 @@ Result<void> Configure(Database& db, const StoreOptions& options) {
   }
   CANDOR_RETURN_IF_ERROR(db.Exec("PRAGMA secure_delete = ON"));
   CANDOR_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = ON"));
-  return db.Exec(options.synchronous_full ? "PRAGMA synchronous = FULL"
-                                          : "PRAGMA synchronous = NORMAL");
+  return db.SetSynchronous(options.synchronous_full);
+}
+
+// The file itself, atomically: if anything exists at `path` (even a store
+// another process made a moment ago) this fails and touches nothing. 0600:
+// SQLite gives the -wal and -shm files the database file's mode.
+Result<void> CreateExclusively(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return Error(Errc::kAlreadyExists, "a file already exists at the store path");
+    return Error(Errc::kStorageFailed, std::string("cannot create the store file: ") +
+                                           std::strerror(errno));
+  }
+  ::close(fd);
+  return Ok();
 }
 
 void RemoveStoreFiles(const std::string& path) {
@@ -66,21 +91,19 @@ struct StoreFactory {
 
   static Result<Store> Create(const std::string& path, const StoreKey& key,
                               crypto::RandomSource& rng, StoreOptions options, int64_t version) {
-    std::error_code ec;
-    if (std::filesystem::exists(path, ec) || ec) {
-      return Error(Errc::kAlreadyExists, "a file already exists at the store path");
-    }
+    CANDOR_RETURN_IF_ERROR(CreateExclusively(path));
     // Passphrase stores fix SQLCipher's salt themselves: it is the Argon2id salt.
     std::array<uint8_t, 16> salt{};
     rng.Fill(salt);
     auto build = [&]() -> Result<Store> {
+      CANDOR_ASSIGN_OR_RETURN(OpenFileClaim claim, OpenFileClaim::Claim(path));
       CANDOR_ASSIGN_OR_RETURN(SecretArray<32> k, DeriveKey(KeyOf(key), salt));
-      CANDOR_ASSIGN_OR_RETURN(Database db, Database::Open(path, Database::Mode::kCreateNew));
+      CANDOR_ASSIGN_OR_RETURN(Database db, Database::Open(path, Database::Mode::kOpenExisting));
       CANDOR_RETURN_IF_ERROR(
-          KeyConnection(db, k, key.is_passphrase() ? ByteView(salt) : ByteView()));
+          KeyConnection(db, k, key.is_passphrase() ? ByteView(salt) : ByteView(), options));
       CANDOR_RETURN_IF_ERROR(Configure(db, options));
       CANDOR_RETURN_IF_ERROR(Migrate(db, version));
-      return Make(Store::Impl{path, std::move(db), {}, {}});
+      return Make(Store::Impl{path, std::move(claim), std::move(db), {}, {}});
     };
     auto store = build();
     if (!store.has_value()) RemoveStoreFiles(path);  // nothing half-made stays behind
@@ -89,9 +112,10 @@ struct StoreFactory {
 
   static Result<Store> Open(const std::string& path, const StoreKey& key, StoreOptions options) {
     CANDOR_ASSIGN_OR_RETURN(auto salt, InspectStoreFile(path));
+    CANDOR_ASSIGN_OR_RETURN(OpenFileClaim claim, OpenFileClaim::Claim(path));
     CANDOR_ASSIGN_OR_RETURN(SecretArray<32> k, DeriveKey(KeyOf(key), salt));
     CANDOR_ASSIGN_OR_RETURN(Database db, Database::Open(path, Database::Mode::kOpenExisting));
-    CANDOR_RETURN_IF_ERROR(KeyConnection(db, k, {}));
+    CANDOR_RETURN_IF_ERROR(KeyConnection(db, k, {}, options));
     // The first read: it fails with SQLITE_NOTADB when the key is wrong (or
     // the file is something else that happens to be page-aligned). Nothing
     // has been written up to here, and nothing is on refusal.
@@ -115,7 +139,7 @@ struct StoreFactory {
     if (version < CurrentSchemaVersion()) {
       CANDOR_RETURN_IF_ERROR(Migrate(db, CurrentSchemaVersion(), options.migration_progress));
     }
-    return Make(Store::Impl{path, std::move(db), {}, {}});
+    return Make(Store::Impl{path, std::move(claim), std::move(db), {}, {}});
   }
 };
 

@@ -360,7 +360,8 @@ Result<int64_t> Store::CommitReceived(const protocol::Session& session,
 Result<int64_t> Store::CommitSent(const protocol::Session& session,
                                   const protocol::OutgoingMessage& m, uint64_t now) {
   auto& db = impl_->db;
-  CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
+  // Synced: the envelope leaves once this returns (see Durability).
+  CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db, /*synced=*/true));
   CANDOR_ASSIGN_OR_RETURN(ConversationRow c, EnsureConversation(db, session.remote_account()));
   CANDOR_RETURN_IF_ERROR(SaveSession(db, c.id, session, now));
   CANDOR_ASSIGN_OR_RETURN(int64_t id,
@@ -392,8 +393,10 @@ Result<int64_t> Store::SaveRelayAck(const protocol::RelayAck& ack) {
   return id;
 }
 
-Result<void> Store::InTransaction(const std::function<Result<void>()>& work) {
-  CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(impl_->db));
+Result<void> Store::InTransaction(const std::function<Result<void>()>& work,
+                                  protocol::Durability durability) {
+  CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(
+                                              impl_->db, durability == protocol::Durability::kSynced));
   CANDOR_RETURN_IF_ERROR(work());
   return tx.Commit();
 }

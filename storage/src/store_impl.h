@@ -6,12 +6,14 @@
 #include <string>
 
 #include "candor/storage/store.h"
+#include "open_files.h"
 #include "sqlite.h"
 
 namespace candor::storage {
 
 struct Store::Impl {
   std::string path;
+  internal::OpenFileClaim claim;  // released after `db` is closed
   internal::Database db;
   // Prekeys handed out by FindSignedPrekey / FindOneTimePrekey: the pointers
   // must outlive the call, so loaded keys are kept here, one map per kind

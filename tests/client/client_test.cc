@@ -63,8 +63,13 @@ TEST_F(ClientTest, StateSurvivesReopening) {
   auto r = bob->Receive(SendNext(*alice, *bob, "two"));
   ASSERT_TRUE(r.has_value()) << r.error().message();
   EXPECT_EQ(r->text, "two");
+  // One handle per store file in a process: a second is refused at once.
+  EXPECT_EQ(Client::Open(tmp_.File("bob.db"), Key(2), rng_, clock_).error().code(),
+            Errc::kAlreadyOpen);
+  bob = Error(Errc::kInternal, "closed");
   EXPECT_EQ(Client::Open(tmp_.File("bob.db"), Key(3), rng_, clock_).error().code(),
             Errc::kWrongKey);
+  EXPECT_TRUE(Client::Open(tmp_.File("bob.db"), Key(2), rng_, clock_).has_value());
 }
 
 TEST_F(ClientTest, DuplicatesAndTamperingChangeNothing) {

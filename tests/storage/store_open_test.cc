@@ -1,6 +1,8 @@
 // Opening and creating stores: both key forms, every refusal path (file left
 // byte-identical), migrations, and the settings every connection gets.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -63,6 +65,7 @@ TEST_F(StoreOpenTest, CreateThenOpenWithRawKeyAndSettings) {
   auto mode = db.Prepare("PRAGMA journal_mode");
   ASSERT_TRUE(mode.has_value() && *mode->Step());
   EXPECT_EQ(mode->ColumnText(0), "wal");
+  store = Error(Errc::kInternal, "closed");
   auto normal = Store::Open(Path(), RawKey(1), StoreOptions{.synchronous_full = false, .migration_progress = {}});
   ASSERT_TRUE(normal.has_value());
   EXPECT_EQ(*normal->impl().db.QueryInt("PRAGMA synchronous"), 1);  // NORMAL
@@ -225,16 +228,44 @@ TEST_F(StoreOpenTest, TransactionsRollBackUnlessCommitted) {
   EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM conversations"), 1);
 }
 
-TEST_F(StoreOpenTest, ASecondWriterGetsDatabaseLocked) {
+TEST_F(StoreOpenTest, ASecondHandleInOneProcessIsRefused) {
   auto a = Store::Create(Path(), RawKey(13), rng_);
   ASSERT_TRUE(a.has_value());
   auto b = Store::Open(Path(), RawKey(13));
-  ASSERT_TRUE(b.has_value());
-  auto tx = internal::Transaction::Begin(a->impl().db);
-  ASSERT_TRUE(tx.has_value());
-  auto second = internal::Transaction::Begin(b->impl().db);
-  ASSERT_FALSE(second.has_value());
-  EXPECT_EQ(second.error().code(), Errc::kDatabaseLocked);
+  ASSERT_FALSE(b.has_value());
+  EXPECT_EQ(b.error().code(), Errc::kAlreadyOpen);
+  // Another name for the same file is the same file.
+  const std::string link = Path() + ".link";
+  ASSERT_EQ(::link(Path().c_str(), link.c_str()), 0);
+  EXPECT_EQ(Store::Open(link, RawKey(13)).error().code(), Errc::kAlreadyOpen);
+  a = Error(Errc::kInternal, "closed");
+  EXPECT_TRUE(Store::Open(Path(), RawKey(13)).has_value()) << "closing releases the file";
+}
+
+// Create is exclusive: whatever is at the path — here a file another
+// process made a moment ago — is refused and left as it was (an
+// exists-then-create check could delete a store created in between).
+// The new store is 0600 whatever the umask: it and its -wal hold every
+// message, encrypted, and its size and timing.
+TEST_F(StoreOpenTest, CreateIsExclusiveAndPrivate) {
+  { std::ofstream(Path()) << "someone else's"; }
+  auto refused = Store::Create(Path(), RawKey(15), rng_);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), Errc::kAlreadyExists);
+  std::ifstream in(Path());
+  std::string content;
+  std::getline(in, content);
+  EXPECT_EQ(content, "someone else's");
+
+  const mode_t old_umask = ::umask(0);
+  auto store = Store::Create(Path() + "2", RawKey(15), rng_);
+  ::umask(old_umask);
+  ASSERT_TRUE(store.has_value());
+  struct stat st {};
+  ASSERT_EQ(::stat((Path() + "2").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  ASSERT_EQ(::stat((Path() + "2-wal").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
 TEST_F(StoreOpenTest, BindErrorsSurfaceAtStep) {

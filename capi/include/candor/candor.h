@@ -56,6 +56,7 @@ extern "C" {
 #define CANDOR_ERR_ALREADY_EXISTS 504
 #define CANDOR_ERR_SCHEMA_TOO_NEW 505
 #define CANDOR_ERR_STORAGE_FAILED 506
+#define CANDOR_ERR_ALREADY_OPEN 507
 #define CANDOR_ERR_POLICY_VIOLATION 600
 /* Other codes (the 100s decoding, 200s crypto, 400s wire) are named by
  * candor_error_name; docs/errors.md lists them all. */

@@ -10,6 +10,13 @@
 // franking opening and the replay marker in one transaction before it
 // returns the text. A call that fails changes nothing.
 //
+// Each send and receive holds the store's write lock from loading the
+// session to committing its successor, so another process on the same store
+// waits (StoreOptions::busy_timeout_ms) rather than interleaving; a send's
+// commit is fsync'd before the envelope is returned, whatever the store's
+// synchronous setting. A store file is open in at most one Client per
+// process (a second Open is kAlreadyOpen).
+//
 // Not thread-safe: use one Client from one thread at a time (it owns one
 // SQLite connection). The RandomSource and Clock passed in must outlive it.
 #ifndef CANDOR_CLIENT_CLIENT_H_

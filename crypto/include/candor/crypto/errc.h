@@ -58,6 +58,7 @@ enum class Errc : uint16_t {
   kAlreadyExists = 504,        // Create on an existing path
   kSchemaTooNew = 505,         // written by a newer candor; refused, never downgraded
   kStorageFailed = 506,        // any other SQLite / file-system failure
+  kAlreadyOpen = 507,          // this process already has this store open (one handle per file)
 
   // Metadata policy (protocol/egress.h).
   kPolicyViolation = 600,      // the egress guard refused: a field or message not allowed on the channel

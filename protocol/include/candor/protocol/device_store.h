@@ -8,7 +8,10 @@
 //    one-time prekey the session consumed) — all or nothing. An envelope
 //    already received is kDuplicateMessage and changes nothing.
 //  - CommitSent stores the advanced session and the outgoing message before
-//    the caller hands the envelope out.
+//    the caller hands the envelope out; its commit is synced (Durability).
+// Loading a session and committing its successor are two calls: when other
+// handles may write the same store (another process), run both inside one
+// InTransaction, which holds the store's write lock throughout (Client does).
 // Not thread-safe.
 #ifndef CANDOR_PROTOCOL_DEVICE_STORE_H_
 #define CANDOR_PROTOCOL_DEVICE_STORE_H_
@@ -76,6 +79,12 @@ struct ReportRecord {
 // 1..kMaxDisappearingTimerSeconds; what both stores check before storing one.
 Result<void> CheckDisappearingTimer(std::optional<uint64_t> seconds);
 
+// When a transaction's commit must be on disk. kSynced: before it returns,
+// whatever the store's synchronous setting — for commits whose result leaves
+// the device at once (a sent envelope), since a commit lost to a power cut
+// would roll the sender's ratchet back under an envelope already out.
+enum class Durability : uint8_t { kStoreSetting, kSynced };
+
 // The replay marker of an envelope: BLAKE2b-256 of its bytes.
 using EnvelopeDigest = std::array<uint8_t, 32>;
 EnvelopeDigest DigestEnvelope(ByteView envelope_bytes);
@@ -126,7 +135,14 @@ class DeviceStore : public PrekeySource {
   // before writing (a duplicate, say) leaves the rest standing; if `work`
   // returns an error, or a commit inside failed after it had started
   // writing, everything is undone — a record is never stored half-written.
-  virtual Result<void> InTransaction(const std::function<Result<void>()>& work) = 0;
+  // The store's write lock is held from the start: another handle's writes
+  // wait until the commit (a store for one user, like MemoryStore, has no
+  // other handles).
+  virtual Result<void> InTransaction(const std::function<Result<void>()>& work,
+                                     Durability durability) = 0;
+  Result<void> InTransaction(const std::function<Result<void>()>& work) {
+    return InTransaction(work, Durability::kStoreSetting);
+  }
 
   // --- History (expired messages are never returned) ----------------------------
   // The newest `limit` messages, oldest first.

@@ -33,7 +33,9 @@ class MemoryStore final : public DeviceStore {
   Result<int64_t> CommitSent(const Session& session, const OutgoingMessage& message,
                              uint64_t now) override;
   Result<int64_t> SaveRelayAck(const RelayAck& ack) override;
-  Result<void> InTransaction(const std::function<Result<void>()>& work) override;
+  using DeviceStore::InTransaction;
+  Result<void> InTransaction(const std::function<Result<void>()>& work,
+                             Durability durability) override;
 
   Result<std::vector<StoredMessage>> LatestMessages(std::string_view peer, size_t limit,
                                                     uint64_t now) override;

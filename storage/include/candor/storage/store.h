@@ -16,9 +16,14 @@
 // transaction.
 //
 // Settings: cipher_page_size 4096, WAL, secure_delete on, foreign keys on,
-// synchronous FULL unless StoreOptions says NORMAL.
+// synchronous FULL unless StoreOptions says NORMAL (and even then a synced
+// transaction — a send — is fsync'd before it returns).
 //
-// Not thread-safe: one Store per thread (SQLite connections are not shared).
+// One writer: every write runs in a BEGIN IMMEDIATE transaction, so another
+// process on the same file waits for it (StoreOptions::busy_timeout_ms)
+// instead of interleaving with it. In one process a file is open at most
+// once: a second Create/Open of it is kAlreadyOpen. Not thread-safe: use a
+// Store from one thread at a time (SQLite connections are not shared).
 #ifndef CANDOR_STORAGE_STORE_H_
 #define CANDOR_STORAGE_STORE_H_
 
@@ -67,11 +72,19 @@ class StoreKey {
 // Progress of long work: `done` of `total` steps (called after each step).
 using ProgressFn = std::function<void(uint64_t done, uint64_t total)>;
 
+inline constexpr int kDefaultBusyTimeoutMs = 5000;
+
 struct StoreOptions {
   // FULL: a committed transaction survives power loss. NORMAL (WAL): it
-  // survives a crash of the process, and the database is never corrupted,
-  // but the last commits can be lost on power loss.
+  // survives a crash of the process and the database is never corrupted,
+  // but NOT a power loss: the last receives can be lost then (their
+  // messages come again from the relay only if it still has them). Sends
+  // are synced whatever this says: a lost send commit would let the
+  // ratchet derive the key of an envelope that already left once more.
   bool synchronous_full = true;
+  // How long an operation waits while another process holds the write
+  // lock before it fails with kDatabaseLocked.
+  int busy_timeout_ms = kDefaultBusyTimeoutMs;
   // Called during Open while an older store is migrated: once per schema
   // version applied (all inside the one migration transaction).
   ProgressFn migration_progress;
@@ -79,12 +92,13 @@ struct StoreOptions {
 
 class Store final : public protocol::DeviceStore {
  public:
-  // A new store at `path`; kAlreadyExists if something is there. On failure
-  // nothing is left behind.
+  // A new store at `path`, created exclusively (O_EXCL, mode 0600):
+  // kAlreadyExists if something is there, even if another process created it
+  // a moment ago. On failure nothing this call made is left behind.
   static Result<Store> Create(const std::string& path, const StoreKey& key,
                               crypto::RandomSource& rng, StoreOptions options = {});
   // An existing store; kNotFound, kWrongKey, kNotACandorDatabase,
-  // kSchemaTooNew, kDatabaseLocked.
+  // kSchemaTooNew, kDatabaseLocked, kAlreadyOpen (this process has it open).
   static Result<Store> Open(const std::string& path, const StoreKey& key,
                             StoreOptions options = {});
 
@@ -116,7 +130,9 @@ class Store final : public protocol::DeviceStore {
   Result<int64_t> CommitSent(const protocol::Session& session,
                              const protocol::OutgoingMessage& message, uint64_t now) override;
   Result<int64_t> SaveRelayAck(const protocol::RelayAck& ack) override;
-  Result<void> InTransaction(const std::function<Result<void>()>& work) override;
+  using protocol::DeviceStore::InTransaction;
+  Result<void> InTransaction(const std::function<Result<void>()>& work,
+                             protocol::Durability durability) override;
   Result<std::vector<protocol::StoredMessage>> LatestMessages(std::string_view peer, size_t limit,
                                                               uint64_t now) override;
   Result<std::vector<protocol::StoredMessage>> MessagesBefore(std::string_view peer,
