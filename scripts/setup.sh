@@ -17,6 +17,7 @@ packages=(
   googletest libgtest-dev libgmock-dev
   libbenchmark-dev
   python3 python3-cryptography
+  libssl-dev
 )
 if [[ "${1:-}" == "--fuzz" ]]; then
   packages+=(clang-14 libclang-rt-14-dev)

@@ -301,6 +301,8 @@ Result<SubmittedReport> Client::SubmitReport(const protocol::ReportPreview& prev
 
 Result<std::vector<protocol::ReportRecord>> Client::Reports() { return state_->store.ListReports(); }
 
+Result<void> Client::DeleteReport(int64_t report_id) { return state_->store.DeleteReport(report_id); }
+
 Result<void> Client::SetDisappearingTimer(std::string_view peer, std::optional<uint64_t> seconds) {
   CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(peer));
   return state_->store.SetDisappearingTimer(peer, seconds);

@@ -201,12 +201,22 @@ void MemoryStore::Restore(State&& s) {
 }
 
 Result<int64_t> MemoryStore::SaveReport(const ReportRecord& record) {
+  // The highest id plus one, as SQLite assigns a rowid.
+  const int64_t id = reports_.empty() ? 1 : reports_.back().id + 1;
   reports_.push_back(record);
-  reports_.back().id = static_cast<int64_t>(reports_.size());
-  return reports_.back().id;
+  reports_.back().id = id;
+  reports_.back().content_purged = false;
+  return id;
 }
 
 Result<std::vector<ReportRecord>> MemoryStore::ListReports() { return reports_; }
+
+Result<void> MemoryStore::DeleteReport(int64_t id) {
+  if (std::erase_if(reports_, [id](const ReportRecord& r) { return r.id == id; }) == 0) {
+    return Error(Errc::kNotFound, "no report with that id");
+  }
+  return Ok();
+}
 
 Result<void> MemoryStore::InTransaction(const std::function<Result<void>()>& work,
                                         Durability /*durability: nothing to sync*/) {
@@ -262,6 +272,13 @@ Result<size_t> MemoryStore::PurgeExpired(uint64_t now) {
   std::erase_if(received_, [now](const auto& kv) {
     return RetentionOver(kv.second, kReplayMarkerSeconds, now);
   });
+  for (ReportRecord& r : reports_) {
+    if (r.content_expires_at && *r.content_expires_at <= now && !r.content_purged) {
+      r.preview.clear();
+      r.sealed.clear();
+      r.content_purged = true;
+    }
+  }
   return static_cast<size_t>(
       std::erase_if(messages_, [now](const auto& kv) { return !Live(kv.second, now); }));
 }

@@ -1,5 +1,7 @@
 #include "candor/report/report.h"
 
+#include <algorithm>
+
 #include "candor/crypto/limits.h"
 #include "candor/crypto/sealed_box.h"
 #include "candor/protocol/frame.h"
@@ -63,6 +65,24 @@ Result<Bytes> SealReport(const ReportBundle& bundle, const crypto::X25519PublicK
   return SealEncoded(encoded, moderator);
 }
 
+namespace {
+
+// The report log keeps a report's plaintext no longer than the messages it
+// shows: until the last of them expires, or for good if any never does.
+Result<std::optional<uint64_t>> LastExpiry(protocol::DeviceStore& store,
+                                           const std::vector<int64_t>& message_ids, uint64_t now) {
+  uint64_t last = 0;
+  for (int64_t id : message_ids) {
+    CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::StoredMessage> m, store.MessageById(id, now));
+    if (!m) return Error(Errc::kPreviewMismatch, "a reported message expired while submitting");
+    if (!m->expires_at) return std::optional<uint64_t>();
+    last = std::max(last, *m->expires_at);
+  }
+  return std::optional<uint64_t>(last);
+}
+
+}  // namespace
+
 Result<SubmittedReport> SubmitReport(protocol::DeviceStore& store, std::string_view reporter,
                                      const ReportPreview& preview,
                                      const crypto::X25519PublicKey& moderator, uint64_t now) {
@@ -96,6 +116,8 @@ Result<SubmittedReport> SubmitReport(protocol::DeviceStore& store, std::string_v
   CANDOR_ASSIGN_OR_RETURN(Bytes sealed, SealEncoded(shown, moderator));
   egress.time = now;
   egress.bytes = sealed.size();
+  CANDOR_ASSIGN_OR_RETURN(std::optional<uint64_t> content_expires_at,
+                          LastExpiry(store, preview.message_ids, now));
   const protocol::ReportRecord record{0,
                                       preview.bundle.reported,
                                       std::string(protocol::ReportReasonName(preview.bundle.reason)),
@@ -103,7 +125,8 @@ Result<SubmittedReport> SubmitReport(protocol::DeviceStore& store, std::string_v
                                       preview.bundle.messages.size(),
                                       std::move(json),
                                       moderator.bytes(),
-                                      sealed};
+                                      sealed,
+                                      content_expires_at};
   CANDOR_ASSIGN_OR_RETURN(int64_t id, store.SaveReport(record));
   return SubmittedReport{id, preview.bundle.messages.size(), std::move(sealed), std::move(egress)};
 }

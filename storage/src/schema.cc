@@ -97,6 +97,14 @@ constexpr Migration kMigrations[] = {
       ALTER TABLE reports ADD COLUMN moderator_key BLOB
         CHECK (moderator_key IS NULL OR length(moderator_key) = 32);
     )sql"},
+    {4, R"sql(
+      -- A report's plaintext (preview, sealed copy) is kept no longer than
+      -- the messages it shows: emptied by PurgeExpired at this time (NULL:
+      -- kept until the user deletes the entry).
+      ALTER TABLE reports ADD COLUMN content_expires_at INTEGER;
+      ALTER TABLE reports ADD COLUMN content_purged INTEGER NOT NULL DEFAULT 0
+        CHECK (content_purged IN (0, 1));
+    )sql"},
 };
 
 }  // namespace

@@ -155,6 +155,14 @@ Result<void> Database::SyncWal() {
   return Ok();
 }
 
+Result<void> Database::CheckpointAndTruncateWal() {
+  int log_frames = 0, checkpointed = 0;
+  const int rc = sqlite3_wal_checkpoint_v2(db_, "main", SQLITE_CHECKPOINT_TRUNCATE, &log_frames,
+                                           &checkpointed);
+  if (rc != SQLITE_OK) return SqliteError(rc, "checkpoint of the write-ahead log");
+  return Ok();
+}
+
 int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 int Database::Changes() const { return sqlite3_changes(db_); }
 int64_t Database::TotalChanges() const { return sqlite3_total_changes(db_); }

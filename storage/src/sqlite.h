@@ -67,6 +67,12 @@ class Database {
   // fsync of the write-ahead log: makes every commit so far durable under
   // synchronous = NORMAL (where a commit is written but not synced).
   Result<void> SyncWal();
+  // wal_checkpoint(TRUNCATE): every committed page copied into the database
+  // file (where secure_delete zeroed what was deleted) and the log cut to
+  // zero bytes, so it keeps no older copy of a deleted row. Waits for other
+  // connections' readers up to the busy timeout, then kDatabaseLocked (the
+  // commit stands; the next checkpoint finishes the job).
+  Result<void> CheckpointAndTruncateWal();
 
   int64_t LastInsertRowId() const;
   int Changes() const;

@@ -22,6 +22,7 @@ using internal::OpenFileClaim;
 namespace {
 
 constexpr int64_t kPageSize = 4096;
+constexpr int64_t kJournalSizeLimitBytes = 1 << 20;
 // The first 16 bytes of an unencrypted SQLite file.
 constexpr std::array<uint8_t, 16> kSqliteMagic = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
                                                   'o', 'r', 'm', 'a', 't', ' ', '3', 0};
@@ -53,6 +54,9 @@ Result<void> Configure(Database& db, const StoreOptions& options) {
   }
   CANDOR_RETURN_IF_ERROR(db.Exec("PRAGMA secure_delete = ON"));
   CANDOR_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = ON"));
+  // Past a checkpoint the log is cut back to this size rather than kept at
+  // its largest (with old page copies in it) for reuse.
+  CANDOR_RETURN_IF_ERROR(db.Exec("PRAGMA journal_size_limit = " + std::to_string(kJournalSizeLimitBytes)));
   return db.SetSynchronous(options.synchronous_full);
 }
 

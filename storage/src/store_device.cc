@@ -473,7 +473,21 @@ Result<size_t> Store::PurgeExpired(uint64_t now) {
       db, "DELETE FROM signed_prekeys WHERE retired_at <= ?", kRetiredSignedPrekeySeconds, now));
   CANDOR_RETURN_IF_ERROR(DeleteOlderThan(
       db, "DELETE FROM received_envelopes WHERE received_at <= ?", kReplayMarkerSeconds, now));
+  // A report keeps its entry, not the plaintext of messages that are gone.
+  CANDOR_ASSIGN_OR_RETURN(auto reports, db.Cached(
+      "UPDATE reports SET preview = x'', sealed = x'', content_purged = 1 "
+      "WHERE content_purged = 0 AND content_expires_at IS NOT NULL AND content_expires_at <= ?"));
+  reports->BindInt(1, static_cast<int64_t>(now));
+  CANDOR_RETURN_IF_ERROR(reports->Run());
   CANDOR_RETURN_IF_ERROR(tx.Commit());
+  // The deleted rows' old pages (and old session states) would otherwise
+  // linger in the write-ahead log until SQLite reuses it. Another process's
+  // reader can hold the checkpoint off past the busy timeout: the purge
+  // stands, and the next purge's checkpoint finishes the job.
+  auto checkpoint = db.CheckpointAndTruncateWal();
+  if (!checkpoint.has_value() && checkpoint.error().code() != Errc::kDatabaseLocked) {
+    return checkpoint.error();
+  }
   return purged;
 }
 
@@ -483,7 +497,7 @@ Result<int64_t> Store::SaveReport(const protocol::ReportRecord& r) {
   CANDOR_ASSIGN_OR_RETURN(std::optional<int64_t> conversation, FindConversation(db, r.peer));
   CANDOR_ASSIGN_OR_RETURN(auto q, db.Cached(
       "INSERT INTO reports(conversation_id, peer, reason, created_at, message_count, preview, "
-      "sealed, moderator_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+      "sealed, moderator_key, content_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   if (conversation) {
     q->BindInt(1, *conversation);
   } else {
@@ -492,6 +506,11 @@ Result<int64_t> Store::SaveReport(const protocol::ReportRecord& r) {
   q->BindText(2, r.peer).BindText(3, r.reason).BindInt(4, static_cast<int64_t>(r.created_at))
       .BindInt(5, static_cast<int64_t>(r.message_count)).BindBlob(6, AsBytes(r.preview))
       .BindBlob(7, r.sealed).BindBlob(8, r.moderator_key);
+  if (r.content_expires_at) {
+    q->BindInt(9, static_cast<int64_t>(std::min<uint64_t>(*r.content_expires_at, INT64_MAX)));
+  } else {
+    q->BindNull(9);
+  }
   CANDOR_RETURN_IF_ERROR(q->Run());
   const int64_t id = db.LastInsertRowId();
   CANDOR_RETURN_IF_ERROR(tx.Commit());
@@ -500,8 +519,8 @@ Result<int64_t> Store::SaveReport(const protocol::ReportRecord& r) {
 
 Result<std::vector<protocol::ReportRecord>> Store::ListReports() {
   CANDOR_ASSIGN_OR_RETURN(auto q, impl_->db.Cached(
-      "SELECT id, peer, reason, created_at, message_count, preview, sealed, moderator_key "
-      "FROM reports ORDER BY id"));
+      "SELECT id, peer, reason, created_at, message_count, preview, sealed, moderator_key, "
+      "content_expires_at, content_purged FROM reports ORDER BY id"));
   std::vector<protocol::ReportRecord> out;
   for (;;) {
     CANDOR_ASSIGN_OR_RETURN(bool row, q->Step());
@@ -509,13 +528,32 @@ Result<std::vector<protocol::ReportRecord>> Store::ListReports() {
     CANDOR_ASSIGN_OR_RETURN(auto key, FixedColumn<32>(*q, 7, "report moderator key"));
     const ByteView preview = q->ColumnBlob(5);
     const ByteView sealed = q->ColumnBlob(6);
+    std::optional<uint64_t> content_expires_at;
+    if (!q->ColumnIsNull(8)) content_expires_at = static_cast<uint64_t>(q->ColumnInt(8));
     out.push_back(protocol::ReportRecord{
         q->ColumnInt(0), q->ColumnText(1), q->ColumnText(2),
         static_cast<uint64_t>(q->ColumnInt(3)), static_cast<size_t>(q->ColumnInt(4)),
         std::string(reinterpret_cast<const char*>(preview.data()), preview.size()), key,
-        Bytes(sealed.begin(), sealed.end())});
+        Bytes(sealed.begin(), sealed.end()), content_expires_at, q->ColumnInt(9) != 0});
   }
   return out;
+}
+
+Result<void> Store::DeleteReport(int64_t id) {
+  auto& db = impl_->db;
+  CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
+  CANDOR_ASSIGN_OR_RETURN(auto q, db.Cached("DELETE FROM reports WHERE id = ?"));
+  q->BindInt(1, id);
+  CANDOR_RETURN_IF_ERROR(q->Run());
+  if (db.Changes() == 0) return Error(Errc::kNotFound, "no report with that id");
+  CANDOR_RETURN_IF_ERROR(tx.Commit());
+  // secure_delete zeroed the row in the database; the log should not keep
+  // it either (a reader elsewhere may delay that to the next checkpoint).
+  auto checkpoint = db.CheckpointAndTruncateWal();
+  if (!checkpoint.has_value() && checkpoint.error().code() != Errc::kDatabaseLocked) {
+    return checkpoint.error();
+  }
+  return Ok();
 }
 
 }  // namespace candor::storage

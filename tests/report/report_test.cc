@@ -252,5 +252,60 @@ TEST_F(ReportTest, ExpiredMessagesAreNeitherReportableNorIncluded) {
   EXPECT_EQ(bob_->SubmitReport(*p, moderator_.public_key()).error().code(), Errc::kNotFound);
 }
 
+// A report of disappearing messages keeps its plaintext no longer than they
+// live: the log entry stays, the preview and sealed copy go with the last of
+// the reported messages. A report showing any message without a timer keeps
+// them until the user deletes the entry.
+TEST_F(ReportTest, AReportShowingALastingMessageKeepsItsTextUntilDeleted) {
+  Converse(2);  // no timer yet: these never expire
+  ASSERT_TRUE(bob_->SetDisappearingTimer("alice", 100).has_value());
+  const int64_t fleeting = Exchange(*alice_, *bob_, "fleeting");
+  auto p = bob_->PrepareReport("alice", fleeting, ReportReason::kSpam);
+  ASSERT_TRUE(p.has_value());
+  ASSERT_EQ(p->message_ids.size(), 3u);
+  auto submitted = bob_->SubmitReport(*p, moderator_.public_key());
+  ASSERT_TRUE(submitted.has_value());
+  clock_.Advance(1000);
+  ASSERT_TRUE(bob_->PurgeExpired().has_value());
+  auto log = bob_->Reports();
+  ASSERT_EQ(log->size(), 1u);
+  EXPECT_FALSE((*log)[0].content_expires_at.has_value());
+  EXPECT_FALSE((*log)[0].content_purged);
+  EXPECT_EQ((*log)[0].sealed, submitted->report.bytes);
+
+  ASSERT_TRUE(bob_->DeleteReport(submitted->report_id).has_value());
+  EXPECT_TRUE(bob_->Reports()->empty());
+  EXPECT_EQ(bob_->DeleteReport(submitted->report_id).error().code(), Errc::kNotFound);
+}
+
+TEST_F(ReportTest, AReportOfOnlyDisappearingMessagesLosesItsTextWithThem) {
+  ASSERT_TRUE(bob_->SetDisappearingTimer("alice", 100).has_value());
+  auto first = bob_->Receive(SendFirst(*alice_, *bob_, "fleeting one"));
+  ASSERT_TRUE(first.has_value());
+  clock_.Advance(30);
+  const int64_t second = Exchange(*alice_, *bob_, "fleeting two");
+  auto p = bob_->PrepareReport("alice", second, ReportReason::kHarassment);
+  ASSERT_TRUE(p.has_value());
+  auto submitted = bob_->SubmitReport(*p, moderator_.public_key());
+  ASSERT_TRUE(submitted.has_value());
+  auto log = bob_->Reports();
+  ASSERT_EQ(log->size(), 1u);
+  EXPECT_EQ((*log)[0].content_expires_at, clock_.NowSeconds() + 100) << "the later of the two";
+  EXPECT_NE((*log)[0].preview.find("fleeting two"), std::string::npos);
+
+  clock_.Advance(99);
+  ASSERT_TRUE(bob_->PurgeExpired().has_value());
+  EXPECT_FALSE((*bob_->Reports())[0].content_purged) << "the second message still lives";
+  clock_.Advance(1);
+  ASSERT_TRUE(bob_->PurgeExpired().has_value());
+  log = bob_->Reports();
+  ASSERT_EQ(log->size(), 1u);
+  EXPECT_TRUE((*log)[0].content_purged);
+  EXPECT_TRUE((*log)[0].preview.empty());
+  EXPECT_TRUE((*log)[0].sealed.empty());
+  EXPECT_EQ((*log)[0].message_count, 2u);
+  EXPECT_EQ((*log)[0].reason, "harassment");
+}
+
 }  // namespace
 }  // namespace candor

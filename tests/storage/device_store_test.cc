@@ -373,6 +373,43 @@ TYPED_TEST(DeviceStoreTest, DisappearingMessagesExpireAndArePurged) {
       << "the purged newest message's order is never handed out again";
 }
 
+// The report log keeps an entry until the user deletes it, but not the
+// plaintext of messages that have disappeared: PurgeExpired empties the
+// preview and the sealed copy at content_expires_at.
+TYPED_TEST(DeviceStoreTest, ReportLogKeepsNoPlaintextPastItsMessagesAndCanBeDeleted) {
+  Device alice = this->MakeDevice("alice");
+  protocol::ReportRecord fleeting{0, "bob", "spam", kNow, 5, R"({"text":"secret words"})", {},
+                                  Bytes(64, 0xab), kNow + 60};
+  protocol::ReportRecord kept = fleeting;
+  kept.content_expires_at = std::nullopt;
+  auto id1 = alice.store->SaveReport(fleeting);
+  auto id2 = alice.store->SaveReport(kept);
+  ASSERT_TRUE(id1.has_value() && id2.has_value());
+  ASSERT_TRUE(alice.store->PurgeExpired(kNow + 59).has_value());
+  auto log = alice.store->ListReports();
+  ASSERT_EQ(log->size(), 2u);
+  EXPECT_EQ((*log)[0].preview, fleeting.preview);
+  EXPECT_EQ((*log)[0].content_expires_at, kNow + 60);
+  EXPECT_FALSE((*log)[0].content_purged);
+
+  ASSERT_TRUE(alice.store->PurgeExpired(kNow + 60).has_value());
+  log = alice.store->ListReports();
+  ASSERT_EQ(log->size(), 2u) << "the entry itself stays: the user's record of the disclosure";
+  EXPECT_TRUE((*log)[0].content_purged);
+  EXPECT_TRUE((*log)[0].preview.empty());
+  EXPECT_TRUE((*log)[0].sealed.empty());
+  EXPECT_EQ((*log)[0].peer, "bob");
+  EXPECT_EQ((*log)[0].message_count, 5u);
+  EXPECT_FALSE((*log)[1].content_purged) << "no expiry: kept until deleted";
+  EXPECT_EQ((*log)[1].preview, kept.preview);
+
+  ASSERT_TRUE(alice.store->DeleteReport(*id1).has_value());
+  EXPECT_EQ(alice.store->DeleteReport(*id1).error().code(), Errc::kNotFound);
+  log = alice.store->ListReports();
+  ASSERT_EQ(log->size(), 1u);
+  EXPECT_EQ((*log)[0].id, *id2);
+}
+
 TYPED_TEST(DeviceStoreTest, DisappearingTimerMustFitItsRange) {
   Device alice = this->MakeDevice("alice");
   Device bob = this->MakeDevice("bob");

@@ -66,7 +66,9 @@ TEST_F(StoreOpenTest, CreateThenOpenWithRawKeyAndSettings) {
   ASSERT_TRUE(mode.has_value() && *mode->Step());
   EXPECT_EQ(mode->ColumnText(0), "wal");
   store = Error(Errc::kInternal, "closed");
-  auto normal = Store::Open(Path(), RawKey(1), StoreOptions{.synchronous_full = false, .migration_progress = {}});
+  StoreOptions normal_sync;
+  normal_sync.synchronous_full = false;
+  auto normal = Store::Open(Path(), RawKey(1), normal_sync);
   ASSERT_TRUE(normal.has_value());
   EXPECT_EQ(*normal->impl().db.QueryInt("PRAGMA synchronous"), 1);  // NORMAL
 }

@@ -168,7 +168,11 @@ class Client {
   Result<SubmittedReport> SubmitReport(const protocol::ReportPreview& preview,
                                        const crypto::X25519PublicKey& moderator);
   // The local report log: every report this device submitted, oldest first.
+  // An entry stays until DeleteReport; its preview and sealed copy go with
+  // the last of the messages it shows (PurgeExpired), when they disappear.
   Result<std::vector<protocol::ReportRecord>> Reports();
+  // Deletes one entry of the log; kNotFound if there is none.
+  Result<void> DeleteReport(int64_t report_id);
 
   // Disappearing messages (see protocol::DeviceStore).
   Result<void> SetDisappearingTimer(std::string_view peer, std::optional<uint64_t> seconds);

@@ -73,6 +73,12 @@ struct ReportRecord {
   std::string preview;  // the preview JSON, exactly as the user was shown it
   std::array<uint8_t, 32> moderator_key;
   Bytes sealed;         // exactly the bytes handed out
+  // When the preview and the sealed copy go (PurgeExpired): the last expiry
+  // of the messages reported, if every one of them disappears; nullopt:
+  // kept until DeleteReport. The rest of the entry stays until then.
+  std::optional<uint64_t> content_expires_at;
+  // Set by ListReports once PurgeExpired removed `preview` and `sealed`.
+  bool content_purged = false;
 };
 
 // kInvalidArgument unless `seconds` is nullopt (no timer) or within
@@ -157,9 +163,13 @@ class DeviceStore : public PrekeySource {
   // --- Report log ---------------------------------------------------------------
   // Returns the new entry's id (record.id is ignored).
   virtual Result<int64_t> SaveReport(const ReportRecord& record) = 0;
-  // Every submitted report, oldest first. Reports are never purged with
-  // messages: the log is the user's record of what they disclosed.
+  // Every submitted report, oldest first. The log is the user's record of
+  // what they disclosed, so an entry stays until DeleteReport; but its
+  // plaintext (the preview, and the sealed copy) is no longer kept than the
+  // messages it shows: PurgeExpired empties both at content_expires_at.
   virtual Result<std::vector<ReportRecord>> ListReports() = 0;
+  // Deletes one entry of the log entirely; kNotFound if there is none.
+  virtual Result<void> DeleteReport(int64_t id) = 0;
 
   // --- Disappearing messages ----------------------------------------------------
   // Messages stored from now on in this conversation expire `seconds` after
@@ -168,7 +178,9 @@ class DeviceStore : public PrekeySource {
   virtual Result<void> SetDisappearingTimer(std::string_view peer,
                                             std::optional<uint64_t> seconds) = 0;
   // Deletes expired messages with their franking openings; returns how many.
-  // Also deletes what has outlived its retention: signed prekeys retired
+  // Also empties the preview and sealed copy of report-log entries past
+  // their content_expires_at, and deletes what has outlived its retention:
+  // signed prekeys retired
   // kRetiredSignedPrekeySeconds ago or more, and replay markers of envelopes
   // received kReplayMarkerSeconds ago or more (a replay of one is then
   // refused by the ratchet instead: the message key is gone).

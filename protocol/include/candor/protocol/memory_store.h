@@ -47,6 +47,7 @@ class MemoryStore final : public DeviceStore {
   Result<size_t> PurgeExpired(uint64_t now) override;
   Result<int64_t> SaveReport(const ReportRecord& record) override;
   Result<std::vector<ReportRecord>> ListReports() override;
+  Result<void> DeleteReport(int64_t id) override;
 
  private:
   struct Conversation {

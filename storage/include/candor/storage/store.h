@@ -144,6 +144,7 @@ class Store final : public protocol::DeviceStore {
   Result<size_t> PurgeExpired(uint64_t now) override;
   Result<int64_t> SaveReport(const protocol::ReportRecord& record) override;
   Result<std::vector<protocol::ReportRecord>> ListReports() override;
+  Result<void> DeleteReport(int64_t id) override;
 
   // For tests and tools inside storage/ (the RAII database layer is private).
   struct Impl;
