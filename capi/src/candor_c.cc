@@ -130,7 +130,7 @@ Result<void> Open(const char* path, const candor::storage::StoreKey& key,
 
 extern "C" {
 
-const char* candor_version(void) { return "0.1.0"; }
+const char* candor_version(void) { return CANDOR_VERSION; }  // the CMake project version
 int candor_abi_version(void) { return CANDOR_ABI_VERSION; }
 const char* candor_error_name(int code) {
   if (code == CANDOR_OK) return "ok";

@@ -58,6 +58,7 @@ const std::vector<Command>& Commands() {
        RunModerate, "candor moderate --key SECRET_FILE --relay-key RELAY_KEY --in REPORT|-"},
       {{"policy"}, {{"format", true, true}}, RunPolicy, "candor policy --format json|markdown"},
       {{"audit"}, {{"log", true, true, kIn}}, RunAudit, "candor audit --log FILE|-"},
+      {{"version"}, {{"json", false, false}}, RunVersion, "candor version [--json] (or candor --version)"},
       {{"demo"}, {{"keep", true, false}, {"json", false, false}, {"egress-log", true, false}}, RunDemo,
        "candor demo [--keep DIR] [--json] [--egress-log FILE]"},
   };

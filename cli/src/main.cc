@@ -36,6 +36,13 @@ int Run(const std::vector<std::string_view>& argv) {
     std::fputs(UsageText().c_str(), stdout);
     return kExitOk;
   }
+  // The conventional spelling of `candor version`: one line for people.
+  if (argv[0] == "--version" && argv.size() == 1) {
+    auto line = RunVersion(Args());
+    if (!line.has_value()) return Fail(line.error());
+    std::fputs((*line + "\n").c_str(), stdout);
+    return kExitOk;
+  }
   // The longest command whose words start the argument list.
   const Command* command = nullptr;
   for (const Command& c : Commands()) {
