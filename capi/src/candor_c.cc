@@ -18,6 +18,7 @@
 #include "candor/protocol/relay.h"
 #include "candor/protocol/report_wire.h"
 #include "candor/report/verifier.h"
+#include "received_slot.h"
 
 struct candor_client {
   candor::client::Client client;
@@ -125,18 +126,11 @@ Result<void> Open(const char* path, const candor::storage::StoreKey& key,
   return candor::Ok();
 }
 
-void FillReceived(candor_received* out, const candor::client::ReceivedMessage& m) {
-  out->message_id = m.message_id;
-  out->from = CopyString(m.from);
-  out->text = CopyString(m.text);
-  out->server_time = m.server_time;
-}
-
 }  // namespace
 
 extern "C" {
 
-const char* candor_version(void) { return "0.1.0"; }
+const char* candor_version(void) { return CANDOR_VERSION; }  // the CMake project version
 int candor_abi_version(void) { return CANDOR_ABI_VERSION; }
 const char* candor_error_name(int code) {
   if (code == CANDOR_OK) return "ok";
@@ -227,10 +221,13 @@ void candor_received_free(candor_received* received) {
 
 int candor_client_receive(candor_client* client, const uint8_t* delivery, size_t delivery_size,
                           candor_received* out) {
+  if (out != nullptr) *out = candor_received{0, nullptr, nullptr, 0};
   return Call([&]() -> Result<void> {
     CANDOR_RETURN_IF_ERROR(Need(client && delivery && out, "null argument"));
+    // Everything that can fail happens before the commit (received_slot.h).
+    candor::capi::ReceivedSlot slot(delivery_size);
     CANDOR_ASSIGN_OR_RETURN(auto m, client->client.Receive(candor::ByteView(delivery, delivery_size)));
-    FillReceived(out, m);
+    slot.Fill(out, m);
     return candor::Ok();
   });
 }
@@ -238,27 +235,45 @@ int candor_client_receive(candor_client* client, const uint8_t* delivery, size_t
 int candor_client_receive_batch(candor_client* client, const candor_buffer* deliveries,
                                 size_t count, candor_progress_fn progress, void* progress_context,
                                 int* results, candor_received* received) {
-  return Call([&]() -> Result<void> {
+  const bool have_entries = count > 0 && results != nullptr && received != nullptr;
+  const int code = Call([&]() -> Result<void> {
     CANDOR_RETURN_IF_ERROR(Need(client && (count == 0 || (deliveries && results && received)),
                                 "null argument"));
+    // Every entry is set before anything can fail, and all allocation
+    // happens before the batch commits (received_slot.h).
+    for (size_t i = 0; i < count; ++i) received[i] = candor_received{0, nullptr, nullptr, 0};
     std::vector<candor::ByteView> views;
-    for (size_t i = 0; i < count; ++i) views.emplace_back(deliveries[i].data, deliveries[i].size);
+    std::vector<candor::capi::ReceivedSlot> slots;
+    views.reserve(count);
+    slots.reserve(count);
+    for (size_t i = 0; i < count; ++i) {
+      views.emplace_back(deliveries[i].data, deliveries[i].size);
+      slots.emplace_back(deliveries[i].size);
+    }
     candor::storage::ProgressFn step;
     if (progress != nullptr) {
       step = [&](uint64_t done, uint64_t total) { progress(progress_context, done, total); };
     }
     CANDOR_ASSIGN_OR_RETURN(auto out, client->client.ReceiveBatch(views, step));
+    // After the commit: nothing below allocates or fails.
     for (size_t i = 0; i < count; ++i) {
-      received[i] = candor_received{0, nullptr, nullptr, 0};
       if (out[i].has_value()) {
         results[i] = CANDOR_OK;
-        FillReceived(&received[i], *out[i]);
+        slots[i].Fill(&received[i], *out[i]);
       } else {
         results[i] = static_cast<int>(out[i].error().code());
       }
     }
     return candor::Ok();
   });
+  // The whole batch failed (nothing stored): every entry says so.
+  if (code != CANDOR_OK && have_entries) {
+    for (size_t i = 0; i < count; ++i) {
+      results[i] = code;
+      received[i] = candor_received{0, nullptr, nullptr, 0};
+    }
+  }
+  return code;
 }
 
 int candor_client_handle_ack(candor_client* client, const uint8_t* ack, size_t ack_size,

@@ -8,6 +8,7 @@ Error UsageError(std::string message) { return Error(Errc::kInvalidArgument, std
 
 Result<Args> Args::Parse(std::span<const std::string_view> argv, std::span<const FlagSpec> spec) {
   Args args;
+  bool reads_stdin = false;
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string_view word = argv[i];
     if (word.size() < 3 || word.substr(0, 2) != "--") {
@@ -24,6 +25,15 @@ Result<Args> Args::Parse(std::span<const std::string_view> argv, std::span<const
     if (flag->takes_value) {
       if (i + 1 >= argv.size()) return UsageError("--" + std::string(name) + " needs a value");
       value = std::string(argv[++i]);
+    }
+    if (value == kStdioPath && flag->stdio != Stdio::kNone) {
+      // Two flags on one stream would interleave or split its bytes.
+      const bool out = flag->stdio == Stdio::kOut;
+      if (out ? args.writes_stdout_ : reads_stdin) {
+        return UsageError(std::string("only one flag can use standard ") +
+                          (out ? "output" : "input") + " (-)");
+      }
+      (out ? args.writes_stdout_ : reads_stdin) = true;
     }
     args.values_.emplace(std::string(name), std::move(value));
   }

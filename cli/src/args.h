@@ -1,6 +1,9 @@
 // Command-line flags: `--name value` and bare `--name` switches, each
 // declared per command. Anything undeclared, repeated, or missing its value
 // is a usage error (exit 2), so a typo never silently changes what runs.
+// A file flag declared with a Stdio direction takes "-" for standard input
+// or output (files.h reads and writes them), so commands can be piped and
+// plaintext kept off the command line; at most one flag per direction.
 #ifndef CANDOR_CLI_ARGS_H_
 #define CANDOR_CLI_ARGS_H_
 
@@ -14,10 +17,17 @@
 
 namespace candor::cli {
 
+// What "-" means as the value of a file flag.
+enum class Stdio { kNone, kIn, kOut };
+
+// "-": standard input or output, for flags declared with that direction.
+inline constexpr std::string_view kStdioPath = "-";
+
 struct FlagSpec {
   std::string_view name;  // without the leading "--"
   bool takes_value;
   bool required;
+  Stdio stdio = Stdio::kNone;  // kNone: "-" is an ordinary value
 };
 
 class Args {
@@ -31,9 +41,13 @@ class Args {
   bool Has(std::string_view name) const { return values_.count(std::string(name)) > 0; }
   // A non-negative decimal integer flag; nullopt when absent.
   Result<std::optional<uint64_t>> FindUInt(std::string_view name) const;
+  // Whether a flag sends its output to standard output: then stdout carries
+  // that data alone and main() prints the JSON summary on stderr.
+  bool WritesStdout() const { return writes_stdout_; }
 
  private:
   std::map<std::string, std::string> values_;
+  bool writes_stdout_ = false;
 };
 
 // Errc::kInvalidArgument: the CLI's usage errors (exit 2).

@@ -48,6 +48,8 @@ Result<std::string> RunModerate(const Args& args);
 // Metadata policy (commands_policy.cc).
 Result<std::string> RunPolicy(const Args& args);
 Result<std::string> RunAudit(const Args& args);
+// commands_version.cc
+Result<std::string> RunVersion(const Args& args);
 // demo.cc
 Result<std::string> RunDemo(const Args& args);
 

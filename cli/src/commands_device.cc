@@ -38,6 +38,23 @@ Error NotWritten(const Error& error, int64_t message_id) {
                                  error.message());
 }
 
+// The text to send: --text-file keeps it off the command line, where every
+// local user can read it (/proc/*/cmdline); --text stays for scripts that
+// accept that. The file's bytes are the message exactly (no newline is
+// stripped), so what is sent is what the file holds.
+Result<std::string> MessageText(const Args& args) {
+  const auto file = args.Find("text-file");
+  if (file.has_value() == args.Has("text")) {
+    return UsageError("give exactly one of --text-file FILE|- and --text TEXT");
+  }
+  if (!file) return args.Get("text");
+  auto bytes = ReadInputFile(*file, kMaxContentBytes);
+  if (!bytes.has_value()) {
+    return Error(bytes.error().code(), "--text-file: " + bytes.error().message());
+  }
+  return std::string(bytes->begin(), bytes->end());
+}
+
 }  // namespace
 
 Result<std::string> RunInit(const Args& args) {
@@ -69,6 +86,7 @@ Result<std::string> RunBundle(const Args& args) {
 }
 
 Result<std::string> RunSend(const Args& args) {
+  CANDOR_ASSIGN_OR_RETURN(std::string text, MessageText(args));
   std::optional<Bytes> bundle;
   if (auto path = args.Find("bundle")) {
     CANDOR_ASSIGN_OR_RETURN(bundle, ReadInputFile(*path, kMaxPrekeyBundleBytes));
@@ -78,7 +96,7 @@ Result<std::string> RunSend(const Args& args) {
   std::optional<ByteView> bundle_view;
   if (bundle) bundle_view = ByteView(*bundle);
   CANDOR_ASSIGN_OR_RETURN(client::SentMessage sent,
-                          device.Send(args.Get("to"), args.Get("text"), bundle_view));
+                          device.Send(args.Get("to"), text, bundle_view));
   auto written = WriteOutputFile(args.Get("out"), sent.envelope.bytes);
   if (!written.has_value()) return NotWritten(written.error(), sent.message_id);
   CANDOR_RETURN_IF_ERROR(log.Flush());

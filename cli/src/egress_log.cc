@@ -1,6 +1,7 @@
 #include "egress_log.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -20,6 +21,14 @@ Result<void> EgressLog::Flush() {
   const int fd = ::open(path_->c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) {
     return Error(Errc::kStorageFailed, "cannot open the egress log " + *path_ + ": " + std::strerror(errno));
+  }
+  // The log says who talked to whom and when: owner-only like every CLI
+  // output (files.h), including a log that existed with a wider mode.
+  if (::fchmod(fd, 0600) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return Error(Errc::kStorageFailed,
+                 "cannot make the egress log " + *path_ + " owner-only: " + std::strerror(err));
   }
   // One write of whole lines with O_APPEND: concurrent commands never
   // interleave inside a record.

@@ -9,6 +9,7 @@
 #include <span>
 #include <utility>
 
+#include "args.h"
 
 namespace candor::cli {
 namespace {
@@ -59,6 +60,24 @@ Result<void> ReadInto(const std::string& path, size_t cap, Allocate allocate) {
   return Ok();
 }
 
+// Standard input has no size to check first: read until the end, refusing
+// as soon as it passes the cap.
+Result<Bytes> ReadStdin(size_t cap) {
+  Bytes out;
+  uint8_t chunk[16384];
+  for (;;) {
+    const ssize_t n = ::read(STDIN_FILENO, chunk, sizeof(chunk));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return IoError("cannot read", "standard input");
+    if (n == 0) return out;
+    if (static_cast<size_t>(n) > cap - out.size()) {
+      return Error(Errc::kMessageTooLarge,
+                   "standard input is larger than " + std::to_string(cap) + " bytes");
+    }
+    out.insert(out.end(), chunk, chunk + n);
+  }
+}
+
 Result<void> WriteAll(int fd, ByteView bytes, const std::string& path) {
   size_t done = 0;
   while (done < bytes.size()) {
@@ -67,23 +86,39 @@ Result<void> WriteAll(int fd, ByteView bytes, const std::string& path) {
     if (n < 0) return IoError("cannot write", path);
     done += static_cast<size_t>(n);
   }
+  return Ok();
+}
+
+Result<void> WriteAllAndSync(int fd, ByteView bytes, const std::string& path) {
+  CANDOR_RETURN_IF_ERROR(WriteAll(fd, bytes, path));
   if (::fsync(fd) != 0) return IoError("cannot flush", path);
   return Ok();
 }
 
+// Every file the CLI writes is owner-only: previews hold plaintext and
+// franking keys, key files hold keys, and the others (envelopes, deliveries,
+// acks, bundles, sealed reports) are not secret but tell who talks to whom,
+// so one rule covers them all and no caller can pick a wider one. The
+// process umask can only narrow it further.
+constexpr mode_t kOutputMode = 0600;
+
 // A temporary file beside `path`, written and flushed; `publish` moves it
-// into place. The temporary is removed on any failure.
-Result<void> WriteViaTemporary(const std::string& path, ByteView bytes, mode_t mode,
+// into place. The temporary is removed on any failure. An existing file at
+// `path` is replaced by this new inode, never rewritten in place, so its old
+// (perhaps wider) mode does not carry over.
+Result<void> WriteViaTemporary(const std::string& path, ByteView bytes,
                                bool (*publish)(const char* from, const char* to)) {
   std::string tmp = path + ".tmp.XXXXXX";
   Fd fd(::mkstemp(tmp.data()));
   if (fd.get() < 0) return IoError("cannot create a file beside", path);
   auto cleanup = [&] { ::unlink(tmp.c_str()); };
-  if (::fchmod(fd.get(), mode) != 0) {
+  // mkstemp already creates 0600; say it explicitly rather than rely on
+  // that, and never widen it.
+  if (::fchmod(fd.get(), kOutputMode) != 0) {
     cleanup();
     return IoError("cannot set permissions on", tmp);
   }
-  if (auto w = WriteAll(fd.get(), bytes, tmp); !w.has_value()) {
+  if (auto w = WriteAllAndSync(fd.get(), bytes, tmp); !w.has_value()) {
     cleanup();
     return w;
   }
@@ -111,6 +146,7 @@ bool LinkNew(const char* from, const char* to) {
 }  // namespace
 
 Result<Bytes> ReadInputFile(const std::string& path, size_t cap) {
+  if (path == kStdioPath) return ReadStdin(cap);
   Bytes out;
   CANDOR_RETURN_IF_ERROR(ReadInto(path, cap, [&](size_t n) {
     out.resize(n);
@@ -129,11 +165,14 @@ Result<SecretBytes> ReadSecretFile(const std::string& path, size_t cap) {
 }
 
 Result<void> WriteOutputFile(const std::string& path, ByteView bytes) {
-  return WriteViaTemporary(path, bytes, 0644, RenameOver);
+  // A pipe cannot be synced or replaced atomically; the reader sees the
+  // bytes in the files' own format, nothing added.
+  if (path == kStdioPath) return WriteAll(STDOUT_FILENO, bytes, "standard output");
+  return WriteViaTemporary(path, bytes, RenameOver);
 }
 
 Result<void> WriteNewSecretFile(const std::string& path, ByteView bytes) {
-  return WriteViaTemporary(path, bytes, 0600, LinkNew);
+  return WriteViaTemporary(path, bytes, LinkNew);
 }
 
 }  // namespace candor::cli

@@ -1,6 +1,7 @@
 // The candor command: the whole flow with local files (docs/cli.md).
-// Success: one JSON object on stdout, exit 0. Failure: one JSON error object
-// on stderr and the exit code of exit_codes.h.
+// Success: one JSON object on stdout (on stderr when --out - puts the data on
+// stdout), exit 0. Failure: one JSON error object on stderr and the exit
+// code of exit_codes.h.
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -35,6 +36,13 @@ int Run(const std::vector<std::string_view>& argv) {
     std::fputs(UsageText().c_str(), stdout);
     return kExitOk;
   }
+  // The conventional spelling of `candor version`: one line for people.
+  if (argv[0] == "--version" && argv.size() == 1) {
+    auto line = RunVersion(Args());
+    if (!line.has_value()) return Fail(line.error());
+    std::fputs((*line + "\n").c_str(), stdout);
+    return kExitOk;
+  }
   // The longest command whose words start the argument list.
   const Command* command = nullptr;
   for (const Command& c : Commands()) {
@@ -55,9 +63,13 @@ int Run(const std::vector<std::string_view>& argv) {
   }
   auto output = command->run(*args);
   if (!output.has_value()) return Fail(output.error());
-  std::fputs(output->c_str(), stdout);
-  std::fputc('\n', stdout);
-  if (std::fflush(stdout) != 0) return kExitOther;
+  // With `--out -` stdout carries the data alone (a pipe into the next
+  // command), so the summary goes to stderr; the exit code still says
+  // whether it is a success.
+  std::FILE* summary = args->WritesStdout() ? stderr : stdout;
+  std::fputs(output->c_str(), summary);
+  std::fputc('\n', summary);
+  if (std::fflush(summary) != 0) return kExitOther;
   return kExitOk;
 }
 

@@ -18,19 +18,6 @@ Bytes SignedPrekeyMessage(uint32_t id, const X25519PublicKey& spk) {
   return std::move(w).Take();
 }
 
-Result<Bytes> AssociatedData(const Ed25519PublicKey& ik_a, const Ed25519PublicKey& ik_b,
-                             std::string_view account_a, std::string_view account_b) {
-  CANDOR_RETURN_IF_ERROR(CheckAccount(account_a));
-  CANDOR_RETURN_IF_ERROR(CheckAccount(account_b));
-  ByteWriter w;
-  w.PutBytes(AsBytes(kAdLabel));
-  w.PutBytes(ik_a.bytes());
-  w.PutBytes(ik_b.bytes());
-  (void)w.PutLengthPrefixed(AsBytes(account_a));  // bounded by CheckAccount
-  (void)w.PutLengthPrefixed(AsBytes(account_b));
-  return std::move(w).Take();
-}
-
 // Feeds DH outputs into the HKDF input as they are computed; any all-zero
 // DH aborts the whole derivation.
 class KeyMaterial {
@@ -61,6 +48,19 @@ class KeyMaterial {
 
 }  // namespace
 
+Result<Bytes> X3dhAssociatedData(const Ed25519PublicKey& ik_a, const Ed25519PublicKey& ik_b,
+                                 std::string_view account_a, std::string_view account_b) {
+  CANDOR_RETURN_IF_ERROR(CheckAccount(account_a));
+  CANDOR_RETURN_IF_ERROR(CheckAccount(account_b));
+  ByteWriter w;
+  w.PutBytes(AsBytes(kAdLabel));
+  w.PutBytes(ik_a.bytes());
+  w.PutBytes(ik_b.bytes());
+  (void)w.PutLengthPrefixed(AsBytes(account_a));  // bounded by CheckAccount
+  (void)w.PutLengthPrefixed(AsBytes(account_b));
+  return std::move(w).Take();
+}
+
 Ed25519Signature SignSignedPrekey(const Ed25519KeyPair& identity, uint32_t id,
                                   const X25519PublicKey& spk) {
   return identity.Sign(SignedPrekeyMessage(id, spk));
@@ -83,7 +83,7 @@ Result<X3dhInitiation> X3dhInitiate(RandomSource& rng, const Ed25519KeyPair& ide
   if (bundle.one_time_prekey_id.has_value() != bundle.one_time_prekey.has_value()) {
     return Error(Errc::kInvalidArgument, "one-time prekey id and key must come together");
   }
-  CANDOR_ASSIGN_OR_RETURN(Bytes ad, AssociatedData(identity.public_key(), bundle.identity_key,
+  CANDOR_ASSIGN_OR_RETURN(Bytes ad, X3dhAssociatedData(identity.public_key(), bundle.identity_key,
                                                    account, bundle.account));
   CANDOR_ASSIGN_OR_RETURN(X25519PublicKey ik_b, bundle.identity_key.ToX25519());
   const X25519KeyPair ik_a = identity.ToX25519();
@@ -107,7 +107,7 @@ Result<X3dhSecrets> X3dhRespond(const Ed25519KeyPair& identity, std::string_view
                                 const Ed25519PublicKey& initiator_identity,
                                 std::string_view initiator_account,
                                 const X25519PublicKey& initiator_ephemeral) {
-  CANDOR_ASSIGN_OR_RETURN(Bytes ad, AssociatedData(initiator_identity, identity.public_key(),
+  CANDOR_ASSIGN_OR_RETURN(Bytes ad, X3dhAssociatedData(initiator_identity, identity.public_key(),
                                                    initiator_account, account));
   CANDOR_ASSIGN_OR_RETURN(X25519PublicKey ik_a, initiator_identity.ToX25519());
   const X25519KeyPair ik_b = identity.ToX25519();

@@ -1,7 +1,11 @@
 // Session <-> candor.local.SessionState. Protobuf holds key bytes in
 // std::string fields; StateProto wipes every one of them before the message
 // is released, and the serialized form goes straight into SecretBytes.
+#include <algorithm>
+#include <limits>
+
 #include "candor/crypto/limits.h"
+#include "candor/crypto/x3dh.h"
 #include "candor/local/session_state.pb.h"
 #include "candor/protocol/session.h"
 #include "strict_parse.h"
@@ -48,6 +52,65 @@ Result<std::optional<SecretArray<32>>> OptionalSecretField(const std::string& v,
   if (v.empty()) return std::optional<SecretArray<32>>();
   CANDOR_ASSIGN_OR_RETURN(auto key, SecretField(v, name));
   return std::optional<SecretArray<32>>(std::move(key));
+}
+
+// The AD is the X3DH AD of this session's two identities and accounts, in
+// one order or the other (initiator first): the ratchet copies it into a
+// fixed buffer on every message and aborts on a longer one, and a
+// different one would only make every message fail. Checked against the
+// fields already validated, so a corrupt store is refused here.
+Result<void> CheckAssociatedData(const std::string& ad, const crypto::Ed25519PublicKey& local_ik,
+                                 const crypto::Ed25519PublicKey& remote_ik,
+                                 std::string_view local_account, std::string_view remote_account) {
+  if (ad.empty()) return Error(Errc::kMissingField, "session.associated_data is missing");
+  CANDOR_ASSIGN_OR_RETURN(Bytes as_initiator, crypto::X3dhAssociatedData(
+                                                  local_ik, remote_ik, local_account, remote_account));
+  CANDOR_ASSIGN_OR_RETURN(Bytes as_responder, crypto::X3dhAssociatedData(
+                                                  remote_ik, local_ik, remote_account, local_account));
+  const ByteView stored = AsBytes(ad);
+  auto same = [&](const Bytes& expected) {
+    return std::equal(stored.begin(), stored.end(), expected.begin(), expected.end());
+  };
+  if (!same(as_initiator) && !same(as_responder)) {
+    return Error(Errc::kFieldOutOfRange,
+                 "session.associated_data is not the X3DH AD of the session's identities and accounts");
+  }
+  return Ok();
+}
+
+// What SkippedKeys::Restore assumes of stored keys: each header key once,
+// keys within a chain in ascending n and insertion (sequence) order, every
+// sequence below skipped_next_sequence, and a next sequence that cannot
+// wrap. A state breaking these would evict the wrong keys or hand out a
+// sequence twice; it is refused instead.
+Result<void> CheckSkippedOrder(const local::SessionState& pb) {
+  // Counted first so the pairwise header-key check stays small.
+  size_t total = 0;
+  for (const auto& chain : pb.skipped()) total += static_cast<size_t>(chain.keys_size());
+  if (total > kMaxSkippedKeys) {
+    return Error(Errc::kFieldOutOfRange, "session holds more than kMaxSkippedKeys");
+  }
+  if (pb.skipped_next_sequence() == std::numeric_limits<uint64_t>::max()) {
+    return Error(Errc::kFieldOutOfRange, "session.skipped_next_sequence is at its maximum");
+  }
+  for (int i = 0; i < pb.skipped_size(); ++i) {
+    const auto& chain = pb.skipped(i);
+    for (int j = 0; j < i; ++j) {
+      if (pb.skipped(j).header_key() == chain.header_key()) {
+        return Error(Errc::kFieldOutOfRange, "session.skipped names a header key twice");
+      }
+    }
+    for (int k = 0; k < chain.keys_size(); ++k) {
+      const auto& key = chain.keys(k);
+      if (key.sequence() >= pb.skipped_next_sequence()) {
+        return Error(Errc::kFieldOutOfRange, "session.skipped key is not behind skipped_next_sequence");
+      }
+      if (k > 0 && (key.n() <= chain.keys(k - 1).n() || key.sequence() <= chain.keys(k - 1).sequence())) {
+        return Error(Errc::kFieldOutOfRange, "session.skipped keys are out of order");
+      }
+    }
+  }
+  return Ok();
 }
 
 template <typename Key>
@@ -115,9 +178,8 @@ Result<Session> Session::Deserialize(ByteView bytes) {
   CANDOR_ASSIGN_OR_RETURN(auto remote_ik,
                           PublicField<crypto::Ed25519PublicKey>(pb.remote_identity_key(),
                                                                 "remote_identity_key"));
-  if (pb.associated_data().empty()) {
-    return Error(Errc::kMissingField, "session.associated_data is missing");
-  }
+  CANDOR_RETURN_IF_ERROR(CheckAssociatedData(pb.associated_data(), local_ik, remote_ik,
+                                             pb.local_account(), pb.remote_account()));
   CANDOR_ASSIGN_OR_RETURN(auto dh_private, SecretField(pb.dh_self_private(), "dh_self_private"));
   CANDOR_ASSIGN_OR_RETURN(auto dh_public,
                           PublicField<crypto::X25519PublicKey>(pb.dh_self_public(), "dh_self_public"));
@@ -143,15 +205,12 @@ Result<Session> Session::Deserialize(ByteView bytes) {
     return Error(Errc::kMissingField, "session chains and their header keys must come together");
   }
 
+  CANDOR_RETURN_IF_ERROR(CheckSkippedOrder(pb));
   crypto::SkippedKeys skipped;
-  size_t total = 0;
   for (const auto& chain : pb.skipped()) {
     CANDOR_ASSIGN_OR_RETURN(auto hk, SecretField(chain.header_key(), "skipped.header_key"));
     if (chain.keys().empty()) return Error(Errc::kMissingField, "session.skipped chain is empty");
     for (const auto& key : chain.keys()) {
-      if (++total > kMaxSkippedKeys) {
-        return Error(Errc::kFieldOutOfRange, "session holds more than kMaxSkippedKeys");
-      }
       CANDOR_ASSIGN_OR_RETURN(auto mk, SecretField(key.message_key(), "skipped.message_key"));
       skipped.Restore(hk, crypto::SkippedKeys::Key{key.n(), std::move(mk), key.stored_at(),
                                                    key.sequence()});

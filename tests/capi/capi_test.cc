@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <stdexcept>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -120,6 +121,63 @@ TEST_F(CapiTest, BatchReceiveReportsProgressAndPerDeliveryResults) {
   EXPECT_STREQ(received[2].text, "c");
   EXPECT_EQ(results[3], CANDOR_ERR_DUPLICATE_MESSAGE);
   for (auto& r : received) candor_received_free(&r);
+}
+
+// Garbage, as in uninitialised memory: every entry must be overwritten.
+void Poison(int* results, candor_received* received, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    results[i] = 0x5A5A;
+    received[i] = candor_received{-7, reinterpret_cast<char*>(0x1), reinterpret_cast<char*>(0x1), 7};
+  }
+}
+
+TEST_F(CapiTest, BatchEntriesAreSetForRefusedDeliveriesAndWhenTheWholeBatchFails) {
+  const auto good = Deliverable("kept", true);
+  const uint8_t junk[] = {1, 2, 3};
+  std::vector<candor_buffer> views = {candor_buffer{const_cast<uint8_t*>(junk), sizeof junk},
+                                      candor_buffer{const_cast<uint8_t*>(good.data()), good.size()}};
+  int results[2];
+  candor_received received[2];
+
+  // A progress callback that throws stands in for any failure of the batch
+  // as a whole (a C++ embedder can do this; the boundary catches it): the
+  // transaction rolls back and every entry must say so.
+  Poison(results, received, 2);
+  auto fail = [](void*, uint64_t, uint64_t) { throw std::runtime_error("embedder failure"); };
+  EXPECT_EQ(candor_client_receive_batch(c_.bob, views.data(), views.size(), fail, nullptr, results,
+                                        received),
+            CANDOR_ERR_INTERNAL);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(results[i], CANDOR_ERR_INTERNAL) << i;
+    EXPECT_EQ(received[i].from, nullptr) << i;
+    EXPECT_EQ(received[i].text, nullptr) << i;
+    EXPECT_EQ(received[i].message_id, 0) << i;
+  }
+
+  // Nothing was stored, so the same batch now goes through; the refused
+  // delivery's entry is zeroed too (safe to free).
+  Poison(results, received, 2);
+  ASSERT_EQ(candor_client_receive_batch(c_.bob, views.data(), views.size(), nullptr, nullptr,
+                                        results, received),
+            CANDOR_OK);
+  EXPECT_NE(results[0], CANDOR_OK);
+  EXPECT_EQ(received[0].text, nullptr);
+  EXPECT_EQ(received[0].from, nullptr);
+  EXPECT_EQ(results[1], CANDOR_OK);
+  EXPECT_STREQ(received[1].text, "kept");
+  EXPECT_STREQ(received[1].from, "alice");
+  for (auto& r : received) candor_received_free(&r);
+}
+
+TEST_F(CapiTest, AFailedReceiveLeavesTheResultZeroed) {
+  const uint8_t junk[] = {1, 2, 3};
+  int unused = 0;
+  candor_received r;
+  Poison(&unused, &r, 1);
+  EXPECT_NE(candor_client_receive(c_.bob, junk, sizeof junk, &r), CANDOR_OK);
+  EXPECT_EQ(r.from, nullptr);
+  EXPECT_EQ(r.text, nullptr);
+  candor_received_free(&r);  // safe on a failed result
 }
 
 TEST_F(CapiTest, RotationTimersAndPurge) {

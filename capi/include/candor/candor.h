@@ -126,13 +126,21 @@ typedef struct candor_received {
 } candor_received;
 CANDOR_API void candor_received_free(candor_received* received);
 
-/* A delivery from the relay. A second copy is CANDOR_ERR_DUPLICATE_MESSAGE. */
+/* A delivery from the relay. A second copy is CANDOR_ERR_DUPLICATE_MESSAGE.
+ * `*out` is zeroed first, so it is safe to free on any return. Everything
+ * that can fail (including allocating `from` and `text`) happens before the
+ * store commits: CANDOR_OK means stored and returned, any error means
+ * nothing was stored. */
 CANDOR_API int candor_client_receive(candor_client* client, const uint8_t* delivery,
                                      size_t delivery_size, candor_received* out);
 
 /* A catch-up of `count` deliveries in one transaction. `results[i]` gets
  * CANDOR_OK or the code for delivery i, and `received[i]` its message (to be
- * freed with candor_received_free when results[i] is CANDOR_OK). */
+ * freed with candor_received_free when results[i] is CANDOR_OK). Every
+ * entry is set on every return: a refused delivery's `received[i]` is zeroed,
+ * and when the call fails as a whole nothing is stored and every
+ * `results[i]` is that same code. As for candor_client_receive, all
+ * allocation happens before the commit. */
 CANDOR_API int candor_client_receive_batch(candor_client* client, const candor_buffer* deliveries,
                                            size_t count, candor_progress_fn progress,
                                            void* progress_context, int* results,

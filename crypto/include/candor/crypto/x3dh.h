@@ -59,6 +59,12 @@ struct X3dhInitiation {
   std::optional<uint32_t> one_time_prekey_id;
 };
 
+// AD = "candor/ad/v1" || IK_A || IK_B || lp(account_A) || lp(account_B);
+// kInvalidAccount for an account name outside its bounds. Also what a
+// stored session's AD must equal (protocol/ checks it on load).
+Result<Bytes> X3dhAssociatedData(const Ed25519PublicKey& ik_a, const Ed25519PublicKey& ik_b,
+                                 std::string_view account_a, std::string_view account_b);
+
 // Initiator A, from B's bundle. Fails with kBadPrekeySignature,
 // kInvalidAccount, kInvalidKey (identity key without X25519 form) or
 // kWeakKey (any DH all zero).

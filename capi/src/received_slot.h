@@ -1,0 +1,67 @@
+// The strings of a candor_received, allocated before the store commits.
+// A receive commits the message; if copying it out could fail afterwards,
+// the caller would be told "error" about a message that is stored (and a
+// retry is a duplicate). So the room is taken first, sized from the
+// delivery: its sender and text are inside it, so neither can be longer.
+// Filling never allocates and cannot fail.
+#ifndef CANDOR_CAPI_RECEIVED_SLOT_H_
+#define CANDOR_CAPI_RECEIVED_SLOT_H_
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string_view>
+
+#include "candor/candor.h"
+#include "candor/client/client.h"
+#include "candor/crypto/limits.h"
+
+namespace candor::capi {
+
+class ReceivedSlot {
+ public:
+  // Throws std::bad_alloc (Call() turns it into CANDOR_ERR_OUT_OF_MEMORY)
+  // before anything is stored.
+  explicit ReceivedSlot(size_t delivery_size)
+      : from_(Allocate(std::min(delivery_size, kMaxAccountBytes))),
+        text_(Allocate(std::min(delivery_size, kMaxContentBytes))),
+        from_room_(std::min(delivery_size, kMaxAccountBytes)),
+        text_room_(std::min(delivery_size, kMaxContentBytes)) {}
+
+  // Moves the message into `out`, which then owns the strings. A string
+  // that does not fit (it cannot, by the argument above) is left NULL
+  // rather than failing after the commit.
+  void Fill(candor_received* out, const client::ReceivedMessage& m) noexcept {
+    out->message_id = m.message_id;
+    out->server_time = m.server_time;
+    out->from = Take(from_, from_room_, m.from);
+    out->text = Take(text_, text_room_, m.text);
+  }
+
+ private:
+  struct Free {
+    void operator()(char* p) const { std::free(p); }
+  };
+  using Buffer = std::unique_ptr<char, Free>;
+
+  static Buffer Allocate(size_t room) {
+    Buffer b(static_cast<char*>(std::malloc(room + 1)));
+    if (!b) throw std::bad_alloc();
+    return b;
+  }
+  static char* Take(Buffer& buffer, size_t room, std::string_view s) noexcept {
+    if (s.size() > room) return nullptr;
+    std::memcpy(buffer.get(), s.data(), s.size());
+    buffer.get()[s.size()] = '\0';
+    return buffer.release();
+  }
+
+  Buffer from_, text_;
+  size_t from_room_, text_room_;
+};
+
+}  // namespace candor::capi
+
+#endif  // CANDOR_CAPI_RECEIVED_SLOT_H_
