@@ -52,6 +52,18 @@ Result<void> CheckAccount(std::string_view account) {
     return Error(Errc::kInvalidAccount, "account name must be 1.." +
                                             std::to_string(kMaxAccountBytes) + " bytes");
   }
+  // Names reach users through the C ABI as NUL-terminated strings and on
+  // terminals: a NUL would cut the name short there while the commitment,
+  // history and reports hold all of it, and other controls (CR, ESC) could
+  // make one account display as another. No tab or newline either: a name
+  // is one line.
+  for (const char ch : account) {
+    const auto c = static_cast<uint8_t>(ch);
+    if (c < 0x20 || c == 0x7F) {
+      return Error(Errc::kInvalidAccount,
+                   "account name holds a control character (0x00-0x1F or 0x7F)");
+    }
+  }
   return Ok();
 }
 

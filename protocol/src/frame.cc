@@ -8,7 +8,6 @@
 #include "proto_writer.h"
 #include "wire_internal.h"
 #include "strict_parse.h"
-#include "utf8.h"
 
 namespace candor::protocol {
 
@@ -120,33 +119,6 @@ Result<Frame> DecodePaddedFrame(ByteView padded) {
   }
   CANDOR_ASSIGN_OR_RETURN(auto fk, crypto::FrankingKey::CopyFrom(AsBytes(frame.pb.franking_key())));
   return Frame{internal::ToBytes(frame.pb.content()), std::move(fk)};
-}
-
-Result<Bytes> EncodeContent(std::string_view text) {
-  if (!internal::IsValidUtf8(text)) {
-    return Error(Errc::kFieldOutOfRange, "content.text is not valid UTF-8");
-  }
-  // Content { text = 1 }
-  const size_t size = internal::BytesFieldSize(1, text.size());
-  if (size > kMaxContentBytes) {
-    return Error(Errc::kMessageTooLarge, "content larger than kMaxContentBytes");
-  }
-  Bytes out(size);
-  internal::ProtoWriter(out).BytesField(1, AsBytes(text));
-  return out;
-}
-
-Result<std::string> DecodeContentText(ByteView content) {
-  // Reused parse message; the text is moved out below, so no plaintext stays.
-  auto& pb = internal::ReusableMessage<wire::Content>();
-  CANDOR_RETURN_IF_ERROR(internal::ParseStrict(content, kMaxContentBytes, internal::kUnversioned, pb));
-  std::string text = std::move(*pb.mutable_text());
-  pb.Clear();
-  if (!internal::IsValidUtf8(text)) {
-    internal::WipeStringCapacity(text);
-    return Error(Errc::kFieldOutOfRange, "content.text is not valid UTF-8");
-  }
-  return text;
 }
 
 }  // namespace candor::protocol

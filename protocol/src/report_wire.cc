@@ -48,16 +48,29 @@ Result<void> CheckBundle(const ReportBundle& b) {
   if (b.messages.size() > kReportWindow) {
     return Error(Errc::kFieldOutOfRange, "report has more than kReportWindow messages");
   }
+  // Whether each message is between reporter and reported is not checked
+  // here: it is the Verifier's to judge ("forged"), and a bundle must
+  // decode for the moderator to say so rather than "unreadable". Previews
+  // check it (CheckOneConversation).
   for (const ReportedMessage& m : b.messages) {
     CANDOR_RETURN_IF_ERROR(CheckAccountField(m.sender, "report.message.sender"));
     CANDOR_RETURN_IF_ERROR(CheckAccountField(m.recipient, "report.message.recipient"));
+    if (m.content.empty() || m.content.size() > kMaxContentBytes) {
+      return Error(Errc::kFieldOutOfRange, "report.message.content is empty or too large");
+    }
+  }
+  return Ok();
+}
+
+// A preview is made from one conversation of the reporter's, so each of its
+// messages is between reporter and reported. (A bundle is not refused for
+// this: the Verifier judges it, see CheckBundle.)
+Result<void> CheckOneConversation(const ReportBundle& b) {
+  for (const ReportedMessage& m : b.messages) {
     const bool out = m.sender == b.reporter && m.recipient == b.reported;
     const bool in = m.sender == b.reported && m.recipient == b.reporter;
     if (!out && !in) {
       return Error(Errc::kWrongPeer, "a reported message is not between reporter and reported");
-    }
-    if (m.content.empty() || m.content.size() > kMaxContentBytes) {
-      return Error(Errc::kFieldOutOfRange, "report.message.content is empty or too large");
     }
   }
   return Ok();
@@ -170,6 +183,7 @@ Result<std::string> ReportPreviewToJson(const ReportPreview& preview, bool prett
   if (preview.message_ids.size() != b.messages.size()) {
     return Error(Errc::kInvalidArgument, "one local id per reported message");
   }
+  CANDOR_RETURN_IF_ERROR(CheckOneConversation(b));
   CANDOR_ASSIGN_OR_RETURN(Bytes encoded, EncodeReportBundle(b));
   CANDOR_ASSIGN_OR_RETURN(size_t sealed, SealedReportSize(encoded.size()));
   report::ReportPreview pb;
@@ -256,6 +270,7 @@ Result<ReportPreview> ReportPreviewFromJson(std::string_view json) {
     preview.message_ids.push_back(p.id());
     preview.bundle.messages.push_back(std::move(m));
   }
+  CANDOR_RETURN_IF_ERROR(CheckOneConversation(preview.bundle));
   CANDOR_ASSIGN_OR_RETURN(Bytes encoded, EncodeReportBundle(preview.bundle));
   if (preview.message_ids.back() != pb.reported_message_id()) {
     return Mismatch("reported_message_id");

@@ -92,7 +92,8 @@ SecretBytes SerializeSecret(const Message& msg, uint8_t version) {
 Result<void> CheckAccountField(std::string_view value, std::string_view name) {
   if (!crypto::CheckAccount(value).has_value() || !IsValidUtf8(value)) {
     return Error(Errc::kFieldOutOfRange,
-                 std::string(name) + " must be 1.." + std::to_string(kMaxAccountBytes) + " bytes of UTF-8");
+                 std::string(name) + " must be 1.." + std::to_string(kMaxAccountBytes) +
+                     " bytes of UTF-8 without control characters");
   }
   return Ok();
 }

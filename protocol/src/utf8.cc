@@ -62,4 +62,16 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+bool HasForbiddenControl(std::string_view s) {
+  bool found = false;
+  // No early exit: a branch-free OR over the bytes, which the compiler
+  // vectorises (message text is scanned on every send and receive).
+  for (const char ch : s) {
+    const auto c = static_cast<uint8_t>(ch);
+    const bool control = (c < 0x20 && c != '\t' && c != '\n') || c == 0x7F;
+    found |= control;
+  }
+  return found;
+}
+
 }  // namespace candor::protocol::internal

@@ -54,8 +54,9 @@ Result<ReportPreview> PrepareReport(protocol::DeviceStore& store, std::string_vi
   }
   preview.message_ids.push_back(reported->id);
   preview.bundle.messages.push_back(FromStored(*reported));
-  // The encoder's checks (window size, both ends, lengths) hold for what the
-  // store returned; a failure here is a bug or a damaged store.
+  // The encoder's checks (window size, accounts, lengths) hold for what the
+  // store returned; a failure here is a bug or a damaged store. Every
+  // message is between reporter and peer: all come from that conversation.
   CANDOR_RETURN_IF_ERROR(protocol::EncodeReportBundle(preview.bundle));
   return preview;
 }

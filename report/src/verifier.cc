@@ -18,14 +18,32 @@ std::string_view VerdictName(Verdict verdict) {
 
 namespace {
 
-VerifiedMessage Judge(const protocol::ReportedMessage& m, const crypto::RelayKey& relay_key) {
+// Who the message claims to be between, as the report names them.
+enum class Party { kFromReporter, kToReporter, kNeither };
+
+Party PartyOf(const protocol::ReportedMessage& m, const protocol::ReportBundle& b) {
+  if (m.sender == b.reporter && m.recipient == b.reported) return Party::kFromReporter;
+  if (m.sender == b.reported && m.recipient == b.reporter) return Party::kToReporter;
+  return Party::kNeither;
+}
+
+VerifiedMessage Judge(const protocol::ReportedMessage& m, const protocol::ReportBundle& bundle,
+                      const crypto::RelayKey& relay_key) {
   VerifiedMessage v{m.sender, m.recipient, m.server_time, {}, Verdict::kForged, {}};
+  // The same decoder as the recipient's: content it would have refused
+  // (empty, control characters, not canonical) was never received.
   auto text = protocol::DecodeContentText(m.content);
   if (!text.has_value()) {
-    v.why = "the content is not a candor Content message";
+    v.why = "the content is not a valid candor Content message: " + text.error().message();
     return v;
   }
   v.text = std::move(text).value();
+  const Party party = PartyOf(m, bundle);
+  if (party == Party::kNeither) {
+    v.why = "not a message between the reporter and the reported account: a report holds one "
+            "conversation of the reporter's";
+    return v;
+  }
   // The commitment first: it binds sender, recipient and content, and
   // decides even without a relay tag.
   if (!crypto::VerifyFrankingCommitment(m.franking_key, m.sender, m.recipient, m.content,
@@ -34,6 +52,15 @@ VerifiedMessage Judge(const protocol::ReportedMessage& m, const crypto::RelayKey
     return v;
   }
   if (!protocol::IsVerifiable(m)) {
+    // Only the reporter's own outgoing copy can lack the relay's word (its
+    // acknowledgement may never have arrived). A delivery always carries a
+    // tag and time, so a message "to the reporter" without them never
+    // passed the relay: the reporter made it up.
+    if (party == Party::kToReporter) {
+      v.why = "no relay tag on a message to the reporter: every delivery carries one, so this "
+              "message never passed the relay";
+      return v;
+    }
     v.verdict = Verdict::kUnverifiable;
     v.why = "no relay tag: the relay's acknowledgement never reached the reporter";
     return v;
@@ -48,6 +75,50 @@ VerifiedMessage Judge(const protocol::ReportedMessage& m, const crypto::RelayKey
   return v;
 }
 
+// The window as a whole: its messages are distinct. A commitment is drawn
+// under a fresh random key per message, and a recipient refuses a second
+// copy of a delivery, so two honest entries never share one; a repeat would
+// show a real message as "said twice", or pad a window. The repeat is
+// forged; the first copy keeps its own verdict.
+//
+// Not checked: that server times follow the window's order. The window is
+// in the reporter's storing order, and a transport may deliver one
+// sender's messages out of order (the ratchet accepts them; `candor demo`
+// shows it), so an honest window can hold times out of order.
+void JudgeRepeats(const protocol::ReportBundle& bundle, std::vector<VerifiedMessage>& judged) {
+  const auto& messages = bundle.messages;
+  for (size_t i = 0; i < messages.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (messages[i].commitment != messages[j].commitment) continue;
+      judged[i].verdict = Verdict::kForged;
+      judged[i].why = "repeats message " + std::to_string(j + 1) +
+                      " of the window (same commitment): a window lists distinct messages";
+      break;
+    }
+  }
+}
+
+// The report's verdict from its messages': forged if any message is (a
+// report holding one fabricated message is a fabricated report), else
+// unverifiable if any is, else verified.
+void JudgeReport(VerifiedReport& report) {
+  report.verdict = Verdict::kVerified;
+  report.why = "every message checks out";
+  for (size_t i = 0; i < report.messages.size(); ++i) {
+    const VerifiedMessage& m = report.messages[i];
+    const std::string which = "message " + std::to_string(i + 1) + ": ";
+    if (m.verdict == Verdict::kForged) {
+      report.verdict = Verdict::kForged;
+      report.why = which + m.why;
+      return;
+    }
+    if (m.verdict == Verdict::kUnverifiable && report.verdict == Verdict::kVerified) {
+      report.verdict = Verdict::kUnverifiable;
+      report.why = which + m.why;
+    }
+  }
+}
+
 }  // namespace
 
 Result<VerifiedReport> Verifier::Verify(ByteView sealed) const {
@@ -57,10 +128,13 @@ Result<VerifiedReport> Verifier::Verify(ByteView sealed) const {
   CANDOR_ASSIGN_OR_RETURN(SecretBytes padded, crypto::SealedBoxOpen(moderator_, sealed));
   CANDOR_ASSIGN_OR_RETURN(ByteView body, protocol::Unpad(padded.Expose(), kMaxReportPaddedBytes));
   CANDOR_ASSIGN_OR_RETURN(protocol::ReportBundle bundle, protocol::DecodeReportBundle(body));
-  VerifiedReport report{bundle.reporter, bundle.reported, bundle.reason, bundle.created_at, {}};
+  VerifiedReport report{bundle.reporter, bundle.reported, bundle.reason, bundle.created_at,
+                        Verdict::kForged, {}, {}};
   for (const protocol::ReportedMessage& m : bundle.messages) {
-    report.messages.push_back(Judge(m, relay_key_));
+    report.messages.push_back(Judge(m, bundle, relay_key_));
   }
+  JudgeRepeats(bundle, report.messages);
+  JudgeReport(report);
   return report;
 }
 
@@ -81,6 +155,8 @@ std::string VerifiedReportToJson(const VerifiedReport& report) {
       .Str("reported", report.reported)
       .Str("reason", protocol::ReportReasonName(report.reason))
       .UInt("created_at", report.created_at)
+      .Str("verdict", VerdictName(report.verdict))
+      .Str("why", report.why)
       .Raw("messages", protocol::JsonArray(messages))
       .Finish();
 }

@@ -182,5 +182,49 @@ TEST(WireCodec, UnknownContentTypeIsOutOfRange) {
   }
 }
 
+// Account names reach users NUL-terminated (C ABI) and on terminals: a NUL
+// or a control character is refused wherever an account is checked.
+TEST(WireCodec, AccountsWithControlCharactersAreRefused) {
+  using namespace std::string_literals;
+  Samples s;
+  for (const std::string& bad : {"bob\0mallory"s, "bob\n"s, "b\tob"s, "bob\r"s, "\x1b[31mbob"s,
+                                 "bob\x7f"s}) {
+    SCOPED_TRACE(::testing::PrintToString(bad));
+    EXPECT_EQ(crypto::CheckAccount(bad).error().code(), Errc::kInvalidAccount);
+    // An envelope, hand-encoded (EncodeEnvelope refuses to make it).
+    Bytes e = {kWireVersion};
+    PutBytesField(e, 1, AsBytes("alice"));
+    PutBytesField(e, 2, AsBytes(bad));
+    PutBytesField(e, 3, s.env.franking_commitment);
+    PutVarintField(e, 4, static_cast<uint64_t>(s.env.content_type));
+    PutBytesField(e, 5, s.env.payload);
+    EXPECT_EQ(CodeOf(DecodeEnvelope(e)), Errc::kFieldOutOfRange);
+    // A prekey bundle naming such an account.
+    const crypto::PrekeyBundle& b = s.bundle;
+    Bytes bundle = {kWireVersion};
+    PutBytesField(bundle, 1, AsBytes(bad));
+    PutBytesField(bundle, 2, b.identity_key.bytes());
+    PutVarintField(bundle, 3, b.signed_prekey_id);
+    PutBytesField(bundle, 4, b.signed_prekey.bytes());
+    PutBytesField(bundle, 5, b.signed_prekey_signature);
+    auto decoded = DecodePrekeyBundle(bundle);
+    ASSERT_FALSE(decoded.has_value());
+    EXPECT_EQ(decoded.error().code(), Errc::kFieldOutOfRange) << decoded.error().message();
+    // And a session cannot be started with it.
+    crypto::PrekeyBundle named = s.bundle;
+    named.account = bad;
+    EXPECT_FALSE(Session::Initiate(s.alice.identity, "alice", named, s.rng).has_value());
+  }
+  // The same layout with a good name decodes (the test's encoding is right).
+  const crypto::PrekeyBundle& b = s.bundle;
+  Bytes good = {kWireVersion};
+  PutBytesField(good, 1, AsBytes("bob"));
+  PutBytesField(good, 2, b.identity_key.bytes());
+  PutVarintField(good, 3, b.signed_prekey_id);
+  PutBytesField(good, 4, b.signed_prekey.bytes());
+  PutBytesField(good, 5, b.signed_prekey_signature);
+  EXPECT_TRUE(DecodePrekeyBundle(good).has_value()) << DecodePrekeyBundle(good).error().message();
+}
+
 }  // namespace
 }  // namespace candor::protocol

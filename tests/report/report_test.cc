@@ -170,10 +170,92 @@ TEST_F(ReportTest, EditedPreviewsAreRefusedAndForgedBundlesNeverVerify) {
   fake.commitment = *crypto::ComputeFrankingCommitment(fake.franking_key, "alice", "bob", fake.content);
   auto with_tag = moderator.Verify(*report::SealReport(fabricated.bundle, moderator_.public_key()));
   EXPECT_EQ(with_tag->messages.back().verdict, Verdict::kForged);
+  // Without a tag it is still forged: only the reporter's own outgoing
+  // messages can lack one (issue 14, item 3; this said "unverifiable").
   fake.relay_tag.reset();
   auto without_tag = moderator.Verify(*report::SealReport(fabricated.bundle, moderator_.public_key()));
-  EXPECT_EQ(without_tag->messages.back().verdict, Verdict::kUnverifiable);
+  EXPECT_EQ(without_tag->messages.back().verdict, Verdict::kForged) << without_tag->messages.back().why;
+  EXPECT_EQ(without_tag->verdict, Verdict::kForged);
   EXPECT_TRUE(bob_->Reports()->empty()) << "nothing refused was logged";
+}
+
+// Issue 14, item 3: what a modified client can assemble from real,
+// individually verifiable messages must still come out forged.
+TEST_F(ReportTest, FabricatedWindowsComeOutForged) {
+  auto ids = Converse(5);
+  auto p = bob_->PrepareReport("alice", ids[4], ReportReason::kHarassment);
+  ASSERT_TRUE(p.has_value());
+  const report::Verifier moderator = Moderator();
+  auto verify = [&](const ReportPreview& edited) {
+    auto sealed = report::SealReport(edited.bundle, moderator_.public_key());
+    EXPECT_TRUE(sealed.has_value()) << "a modified client can seal it";
+    auto v = moderator.Verify(*sealed);
+    EXPECT_TRUE(v.has_value()) << "and the moderator can read it: " << v.error().message();
+    return std::move(v).value();
+  };
+  const auto honest = verify(*p);
+  EXPECT_EQ(honest.verdict, Verdict::kVerified) << honest.why;
+
+  // A message of the window shown twice (the real one, repeated).
+  ReportPreview repeated = Copy(*p);
+  repeated.bundle.messages[4] = protocol::CopyReportedMessage(repeated.bundle.messages[2]);
+  auto r = verify(repeated);
+  EXPECT_EQ(r.messages[2].verdict, Verdict::kVerified) << "the first copy stands";
+  EXPECT_EQ(r.messages[4].verdict, Verdict::kForged);
+  EXPECT_NE(r.messages[4].why.find("repeats message 3"), std::string::npos) << r.messages[4].why;
+  EXPECT_EQ(r.verdict, Verdict::kForged);
+  EXPECT_NE(r.why.find("message 5: "), std::string::npos) << r.why;
+
+  // A message between two other accounts (franked and tagged for them).
+  ReportPreview foreign = Copy(*p);
+  auto& m = foreign.bundle.messages[1];
+  m.sender = "carol";
+  m.recipient = "dave";
+  m.franking_key = crypto::GenerateFrankingKey(rng_);
+  m.commitment = *crypto::ComputeFrankingCommitment(m.franking_key, "carol", "dave", m.content);
+  m.relay_tag = *crypto::ComputeRelayTag(relay_key_, m.commitment, "carol", "dave", m.server_time);
+  auto f = verify(foreign);
+  EXPECT_EQ(f.messages[1].verdict, Verdict::kForged) << f.messages[1].why;
+  EXPECT_EQ(f.messages[0].verdict, Verdict::kVerified);
+  EXPECT_EQ(f.verdict, Verdict::kForged);
+  // Such a window is no preview: a preview is one conversation.
+  EXPECT_EQ(protocol::ReportPreviewToJson(foreign, false).error().code(), Errc::kWrongPeer);
+
+  // A message to the reporter without the relay's tag never passed the
+  // relay, even when its commitment opens; the reporter's own may lack one.
+  ReportPreview untagged = Copy(*p);
+  ASSERT_EQ(untagged.bundle.messages[2].sender, "alice");
+  ASSERT_EQ(untagged.bundle.messages[3].sender, "bob");
+  for (size_t i : {2, 3}) {
+    untagged.bundle.messages[i].relay_tag.reset();
+    untagged.bundle.messages[i].server_time = 0;
+  }
+  auto u = verify(untagged);
+  EXPECT_EQ(u.messages[2].verdict, Verdict::kForged) << u.messages[2].why;
+  EXPECT_EQ(u.messages[3].verdict, Verdict::kUnverifiable) << u.messages[3].why;
+  EXPECT_EQ(u.verdict, Verdict::kForged);
+  const std::string json = report::VerifiedReportToJson(u);
+  EXPECT_NE(json.find("\"verdict\":\"forged\",\"why\":\"message 3: "), std::string::npos) << json;
+}
+
+// Server times out of order are no evidence of fabrication: a transport may
+// deliver one sender's messages out of order, and the window is in the
+// reporter's storing order (docs/reports.md "What is not checked").
+TEST_F(ReportTest, AnHonestWindowDeliveredOutOfOrderStillVerifies) {
+  Converse(2);
+  const Bytes first = SendNext(*alice_, *bob_, "one");
+  const Bytes second = SendNext(*alice_, *bob_, "two");
+  ASSERT_TRUE(bob_->Receive(second).has_value());
+  auto last = bob_->Receive(first);
+  ASSERT_TRUE(last.has_value());
+  auto p = bob_->PrepareReport("alice", last->message_id, ReportReason::kSpam);
+  ASSERT_TRUE(p.has_value());
+  ASSERT_GT(p->bundle.messages[2].server_time, p->bundle.messages[3].server_time);
+  auto submitted = bob_->SubmitReport(*p, moderator_.public_key());
+  ASSERT_TRUE(submitted.has_value());
+  auto verified = Moderator().Verify(submitted->report.bytes);
+  ASSERT_TRUE(verified.has_value());
+  EXPECT_EQ(verified->verdict, Verdict::kVerified) << verified->why;
 }
 
 TEST_F(ReportTest, AReportForAnotherModeratorCannotBeOpened) {

@@ -203,10 +203,12 @@ CANDOR_API int candor_relay(const uint8_t relay_key[CANDOR_KEY_BYTES], const uin
                             size_t envelope_size, uint64_t server_time, candor_buffer* delivery,
                             candor_buffer* ack);
 
-/* The moderation side: opens a sealed report and judges every message.
- * JSON: {"reporter","reported","reason","created_at","messages":[{"sender",
- * "recipient","server_time","text","verdict","why"},…]}; verdict is
- * "verified", "forged" or "unverifiable". */
+/* The moderation side: opens a sealed report and judges every message and
+ * the window (docs/reports.md "Verdicts").
+ * JSON: {"reporter","reported","reason","created_at","verdict","why",
+ * "messages":[{"sender","recipient","server_time","text","verdict","why"},…]};
+ * each verdict is "verified", "forged" or "unverifiable"; the report's is
+ * forged if any message is, else unverifiable if any is. */
 CANDOR_API int candor_moderate_json(const uint8_t moderator_secret_key[CANDOR_KEY_BYTES],
                                     const uint8_t relay_key[CANDOR_KEY_BYTES],
                                     const uint8_t* sealed, size_t sealed_size, char** verdict_json);

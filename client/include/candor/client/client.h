@@ -129,13 +129,16 @@ class Client {
   // bundle (kInvalidState without one). With a session in place a bundle is
   // not used, but it must carry the session's identity key (kWrongPeer
   // otherwise: compare fingerprints). kInvalidArgument for this device's own
-  // account; kFieldOutOfRange for text that is not UTF-8; kMessageTooLarge.
+  // account or empty text; kFieldOutOfRange for text that is not UTF-8 or
+  // holds a control character other than tab and newline; kMessageTooLarge.
+  // Nothing is stored when Send fails.
   Result<SentMessage> Send(std::string_view peer, std::string_view text,
                            std::optional<ByteView> bundle = std::nullopt);
 
   // A delivery from the relay. Wire errors, kDuplicateMessage for an
   // envelope already received, kWrongPeer for one addressed to someone else,
-  // crypto and franking errors; nothing is stored then.
+  // crypto and franking errors, content that breaks the rules Send applies
+  // (protocol/frame.h); nothing is stored then.
   Result<ReceivedMessage> Receive(ByteView delivery);
   // A catch-up: many deliveries in one transaction (one durable commit).
   // One result per delivery; a refused one does not affect the others.

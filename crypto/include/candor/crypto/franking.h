@@ -29,7 +29,8 @@ using FrankingCommitment = std::array<uint8_t, kFrankingCommitmentBytes>;
 using RelayTag = std::array<uint8_t, kRelayTagBytes>;
 using RelayKey = SecretArray<kRelayKeyBytes>;
 
-// kInvalidAccount unless 1..kMaxAccountBytes bytes.
+// kInvalidAccount unless 1..kMaxAccountBytes bytes without a control
+// character (C0 0x00-0x1F, tab and newline included, or DEL 0x7F).
 Result<void> CheckAccount(std::string_view account);
 
 FrankingKey GenerateFrankingKey(RandomSource& rng);

@@ -56,9 +56,11 @@ struct ReportBundle {
   std::vector<ReportedMessage> messages;  // 1..kReportWindow, oldest first
 };
 
-// Version byte + ReportBundle. Both check: accounts, 1..kReportWindow
-// messages, every message between `reporter` and `reported` (in either
-// direction), key/commitment/tag lengths, content size.
+// Version byte + ReportBundle. Both check the form: accounts, reporter and
+// reported distinct, 1..kReportWindow messages, key/commitment/tag lengths,
+// content size. What the messages say (who they are between, franking,
+// order, repeats) is the Verifier's to judge: a fabricated bundle decodes,
+// and comes out "forged".
 Result<Bytes> EncodeReportBundle(const ReportBundle& bundle);
 Result<ReportBundle> DecodeReportBundle(ByteView bytes);
 
@@ -77,7 +79,8 @@ inline constexpr std::string_view kReportPreviewFormat = "candor-report-preview-
 // of the sealed bytes that leave the device.
 Result<std::string> ReportPreviewToJson(const ReportPreview& preview, bool pretty);
 // Strict: size cap (kMaxReportPreviewBytes), UTF-8, JSON syntax, no unknown
-// fields, every bundle check, and every derived field (direction, text,
+// fields, every bundle check, every message between reporter and reported
+// (kWrongPeer; also checked by ReportPreviewToJson), and every derived field (direction, text,
 // verifiable, sizes, format, channel) equal to what the bytes imply — an
 // edited text without its content is refused here.
 Result<ReportPreview> ReportPreviewFromJson(std::string_view json);

@@ -73,12 +73,16 @@ class Session {
   Session(Session&&) noexcept = default;
   Session& operator=(Session&&) noexcept = default;
 
-  // kInvalidState before the responder has received; kFieldOutOfRange for
-  // text that is not UTF-8; kMessageTooLarge above kMaxContentBytes.
+  // kInvalidState before the responder has received; kInvalidArgument for
+  // empty text; kFieldOutOfRange for text that is not UTF-8 or holds a
+  // control character other than tab and newline; kMessageTooLarge above
+  // kMaxContentBytes. On any of these the session does not advance.
   Result<OutgoingMessage> Encrypt(std::string_view text, crypto::RandomSource& rng);
 
   // `now` (Unix seconds) times skipped keys. kWrongPeer, any wire decoding
-  // error, ratchet errors, kBadPadding, kFrankingMismatch.
+  // error, ratchet errors, kBadPadding, kFrankingMismatch, and
+  // DecodeContentText's errors for content a well-behaved sender cannot
+  // produce (empty, control characters, not canonical: frame.h).
   Result<IncomingMessage> Decrypt(const Delivery& delivery, uint64_t now,
                                   crypto::RandomSource& rng);
 

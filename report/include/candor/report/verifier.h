@@ -1,19 +1,27 @@
 // The moderation side of a report: open the sealed bundle and judge every
-// message on its franking evidence (DESIGN.md "Message franking", step 6).
+// message on its franking evidence (DESIGN.md "Message franking", step 6),
+// then the window as a whole (docs/reports.md "Verdicts").
 //
 //   verified      the sender's commitment opens to exactly this sender,
 //                 recipient and content, and the relay's tag binds that
 //                 commitment to this sender, recipient and server time;
-//   forged        either check fails (altered text, sender, recipient or
-//                 time; a fabricated message), or the content is not a
-//                 Content message;
-//   unverifiable  the commitment opens, but there is no relay tag (an
-//                 outgoing message whose acknowledgement never arrived).
+//   forged        a check fails: altered text, sender, recipient or time;
+//                 content the recipient would have refused; a message not
+//                 between the reporter and the reported account; a message
+//                 to the reporter without a relay tag (every delivery has
+//                 one); a repeat of an earlier message of the window;
+//   unverifiable  the commitment opens, but there is no relay tag on the
+//                 reporter's own outgoing message (its acknowledgement never
+//                 arrived).
 //
-// A message is never "verified" unless it was sent as shown. What franking
-// cannot show: that the window is complete (a modified client could leave
-// messages out) or who submitted the report (a sealed box is anonymous; the
-// service authenticates the submitter's connection). docs/reports.md.
+// The report's verdict: forged if any message is, else unverifiable if any
+// is, else verified. A message is never "verified" unless it was sent as
+// shown. What franking cannot show: that the window is complete (a modified
+// client could leave messages out), that it is in the order the messages
+// were sent (a transport may reorder one sender's messages, so server
+// times out of order are no evidence; each message's time is), or who
+// submitted the report (a sealed box is anonymous; the service
+// authenticates the submitter's connection).
 #ifndef CANDOR_REPORT_VERIFIER_H_
 #define CANDOR_REPORT_VERIFIER_H_
 
@@ -46,12 +54,14 @@ struct VerifiedReport {
   std::string reported;
   protocol::ReportReason reason;
   uint64_t created_at;
+  Verdict verdict;  // the whole report's (above)
+  std::string why;  // "message N: " and that message's reason, when not verified
   std::vector<VerifiedMessage> messages;  // as in the bundle: oldest first
 };
 
-// {"reporter","reported","reason","created_at","messages":[{"sender",
-//  "recipient","server_time","text","verdict","why"},…]} (the CLI's and the
-// C ABI's form).
+// {"reporter","reported","reason","created_at","verdict","why",
+//  "messages":[{"sender","recipient","server_time","text","verdict","why"},…]}
+// (the CLI's and the C ABI's form).
 std::string VerifiedReportToJson(const VerifiedReport& report);
 
 class Verifier {
