@@ -1,7 +1,9 @@
 #include "candor/client/client.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <limits>
+#include <set>
 #include <utility>
 
 #include "candor/crypto/fingerprint.h"
@@ -14,6 +16,7 @@
 #include "candor/protocol/session.h"
 #include "candor/protocol/wire.h"
 #include "candor/report/report.h"
+#include "client_state.h"
 
 namespace candor::client {
 
@@ -22,7 +25,20 @@ using protocol::Direction;
 std::string HistoryToJson(const std::vector<HistoryEntry>& entries) {
   std::vector<std::string> messages;
   for (const HistoryEntry& e : entries) {
+    if (e.identity_change) {
+      const IdentityChange& c = *e.identity_change;
+      messages.push_back(protocol::JsonObject()
+                             .Str("event", "identity_changed")
+                             .Str("peer", c.peer)
+                             .Str("old_safety_number", c.old_safety_number)
+                             .Str("new_safety_number", c.new_safety_number)
+                             .UInt("detected_at", c.detected_at)
+                             .OptUInt("accepted_at", c.accepted_at)
+                             .Finish());
+      continue;
+    }
     messages.push_back(protocol::JsonObject()
+                           .Str("event", "message")
                            .Int("id", e.id)
                            .Str("direction", e.direction == Direction::kIncoming ? "in" : "out")
                            .Str("from", e.from)
@@ -33,14 +49,6 @@ std::string HistoryToJson(const std::vector<HistoryEntry>& entries) {
   }
   return protocol::JsonObject().Raw("messages", protocol::JsonArray(messages)).Finish();
 }
-
-struct Client::State {
-  storage::Store store;
-  protocol::LocalIdentity identity;
-  crypto::RandomSource& rng;
-  Clock& clock;
-  std::function<void(const protocol::EgressRecord&)> egress_observer;
-};
 
 Client::Client(std::unique_ptr<State> state) : state_(std::move(state)) {}
 Client::Client(Client&&) noexcept = default;
@@ -86,7 +94,8 @@ Result<Client> Client::Create(const std::string& path, const storage::StoreKey& 
     if (set_up.has_value()) {
       return Client(std::make_unique<State>(State{std::move(store),
                                                   {std::string(account), std::move(identity)},
-                                                  rng, clock, options.egress_observer}));
+                                                  rng, clock, options.egress_observer,
+                                                  options.identity_change_observer}));
     }
   }
   // The store is closed here; a device without its keys is no device.
@@ -100,7 +109,8 @@ Result<Client> Client::Open(const std::string& path, const storage::StoreKey& ke
   CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::LocalIdentity> identity, store.LoadIdentity());
   if (!identity) return Error(Errc::kInvalidState, "this store holds no device identity");
   return Client(std::make_unique<State>(
-      State{std::move(store), std::move(*identity), rng, clock, options.egress_observer}));
+      State{std::move(store), std::move(*identity), rng, clock, options.egress_observer,
+            options.identity_change_observer}));
 }
 
 const std::string& Client::account() const { return state_->identity.account; }
@@ -158,6 +168,7 @@ Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
   int64_t id = 0;
   Bytes envelope;
   protocol::EgressRecord record;
+  bool identity_changed = false;
   // Load, encrypt and commit under the store's write lock, so no other
   // handle can advance the same session in between (two envelopes from one
   // chain state), and synced, so a power cut cannot roll the commit back
@@ -165,9 +176,30 @@ Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
   CANDOR_RETURN_IF_ERROR(store.InTransaction(
       [&]() -> Result<void> {
         CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::Session> session, store.LoadSession(peer));
-        if (session && bundle && bundle->identity_key != session->remote_identity()) {
-          return Error(Errc::kWrongPeer,
-                       "the bundle's identity key differs from the session's: compare fingerprints");
+        CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::PeerIdentity> known,
+                                store.LoadPeerIdentity(peer));
+        if (known && known->pending) {
+          return Error(Errc::kIdentityChanged,
+                       "this peer's safety number changed: nothing is sent until the user "
+                       "accepts (or verifies) the new one");
+        }
+        std::optional<crypto::Ed25519PublicKey> trusted;
+        if (known) {
+          trusted = known->identity_key;
+        } else if (session) {
+          trusted = session->remote_identity();  // a store from before identities were kept
+        }
+        if (bundle && trusted && bundle->identity_key != *trusted) {
+          // Held as a pending change only if the bundle is the new key's own.
+          CANDOR_RETURN_IF_ERROR(crypto::VerifySignedPrekey(
+              bundle->identity_key, bundle->signed_prekey_id, bundle->signed_prekey,
+              bundle->signed_prekey_signature));
+          if (!known) CANDOR_RETURN_IF_ERROR(store.TrustFirstIdentity(peer, *trusted));
+          CANDOR_RETURN_IF_ERROR(store.RecordIdentityChange(peer, bundle->identity_key,
+                                                            state_->clock.NowSeconds(),
+                                                            std::nullopt));
+          identity_changed = true;
+          return Ok();  // the pending change is kept; nothing is sent
         }
         if (!session) {
           if (!bundle) {
@@ -177,6 +209,7 @@ Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
           CANDOR_ASSIGN_OR_RETURN(session, protocol::Session::Initiate(
                                                state_->identity.identity, account(), *bundle,
                                                state_->rng));
+          if (!trusted) CANDOR_RETURN_IF_ERROR(store.TrustFirstIdentity(peer, bundle->identity_key));
         }
         CANDOR_ASSIGN_OR_RETURN(protocol::OutgoingMessage out, session->Encrypt(text, state_->rng));
         // The guard runs before the commit: a refused envelope leaves no trace.
@@ -187,6 +220,12 @@ Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
         return Ok();
       },
       protocol::Durability::kSynced));
+  if (identity_changed) {
+    NotifyIdentityChange(peer);
+    return Error(Errc::kIdentityChanged,
+                 "the bundle carries a new identity key for this peer: nothing was sent; the "
+                 "user must accept (or verify) the new safety number first");
+  }
   return SentMessage{id, Hand(std::move(record), std::move(envelope))};
 }
 
@@ -199,9 +238,15 @@ Result<ReceivedMessage> Client::Receive(ByteView delivery_bytes) {
   CANDOR_RETURN_IF_ERROR(state_->store.InTransaction([&]() -> Result<void> {
     received = protocol::ReceiveAndStore(state_->store, state_->identity.identity, account(),
                                          delivery, state_->clock.NowSeconds(), state_->rng);
-    if (!received.has_value()) return received.error();
+    // A changed identity key keeps its pending record and held delivery.
+    if (!received.has_value() && received.error().code() != Errc::kIdentityChanged) {
+      return received.error();
+    }
     return Ok();
   }));
+  if (!received.has_value() && received.error().code() == Errc::kIdentityChanged) {
+    NotifyIdentityChange(delivery.envelope.sender);
+  }
   return received;
 }
 
@@ -233,7 +278,14 @@ Result<std::vector<Result<ReceivedMessage>>> Client::ReceiveBatch(
   CANDOR_ASSIGN_OR_RETURN(auto received, protocol::ReceiveBatchAndStore(
                                              state_->store, state_->identity.identity, account(),
                                              decoded, now, state_->rng, step));
-  for (size_t k = 0; k < received.size(); ++k) results[positions[k]] = std::move(received[k]);
+  std::set<std::string> changed;
+  for (size_t k = 0; k < received.size(); ++k) {
+    if (!received[k].has_value() && received[k].error().code() == Errc::kIdentityChanged) {
+      changed.insert(decoded[k].envelope.sender);
+    }
+    results[positions[k]] = std::move(received[k]);
+  }
+  for (const std::string& peer : changed) NotifyIdentityChange(peer);
   return results;
 }
 
@@ -256,7 +308,8 @@ OutgoingItem Client::Hand(protocol::EgressRecord record, Bytes bytes) {
 
 Result<HistoryEntry> Client::ToEntry(const protocol::StoredMessage& m) const {
   CANDOR_ASSIGN_OR_RETURN(std::string text, protocol::DecodeContentText(m.content));
-  return HistoryEntry{m.id, m.direction, m.sender, m.recipient, std::move(text), m.server_time};
+  return HistoryEntry{m.id, m.direction, m.sender, m.recipient, std::move(text), m.server_time,
+                      std::nullopt};
 }
 
 Result<std::vector<HistoryEntry>> Client::History(std::string_view peer, size_t limit) {
@@ -266,12 +319,31 @@ Result<std::vector<HistoryEntry>> Client::History(std::string_view peer, size_t 
   }
   CANDOR_ASSIGN_OR_RETURN(auto messages,
                           state_->store.LatestMessages(peer, limit, state_->clock.NowSeconds()));
-  std::vector<HistoryEntry> entries;
-  entries.reserve(messages.size());
+  CANDOR_ASSIGN_OR_RETURN(auto changes, state_->store.IdentityChanges(peer));
+  // Markers sit between messages by local order; those before the page's
+  // first message belong to an older page (unless this page is everything).
+  const bool whole = messages.size() < limit;
+  const int64_t first = messages.empty() ? 0 : messages.front().local_order;
+  std::vector<std::pair<int64_t, HistoryEntry>> ordered;
   for (const auto& m : messages) {
     CANDOR_ASSIGN_OR_RETURN(HistoryEntry e, ToEntry(m));
-    entries.push_back(std::move(e));
+    ordered.emplace_back(m.local_order, std::move(e));
   }
+  for (const auto& c : changes) {
+    if (!whole && c.local_order < first) continue;
+    CANDOR_ASSIGN_OR_RETURN(IdentityChange change,
+                            DescribeChange(peer, c.old_key, c.new_key, c.detected_at,
+                                           c.accepted_at, false));
+    ordered.emplace_back(c.local_order,
+                         HistoryEntry{0, Direction::kIncoming, std::string(peer), account(), "",
+                                      std::nullopt, std::move(change)});
+  }
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (ordered.size() > limit) ordered.erase(ordered.begin(), ordered.end() - static_cast<long>(limit));
+  std::vector<HistoryEntry> entries;
+  entries.reserve(ordered.size());
+  for (auto& [order, e] : ordered) entries.push_back(std::move(e));
   return entries;
 }
 

@@ -42,6 +42,7 @@ std::string_view ErrcName(Errc code) {
     case Errc::kWrongKey: return "wrong_key";
     case Errc::kNotACandorDatabase: return "not_a_candor_database";
     case Errc::kDatabaseLocked: return "database_locked";
+    case Errc::kIdentityChanged: return "identity_changed";
     case Errc::kAlreadyOpen: return "already_open";
     case Errc::kNotFound: return "not_found";
     case Errc::kAlreadyExists: return "already_exists";

@@ -180,7 +180,7 @@ MemoryStore::State MemoryStore::Snapshot() const {
   }
   for (const auto& [id, k] : one_time_prekeys_) s.one_time_prekeys.emplace(id, k.Clone());
   for (const auto& [peer, c] : conversations_) {
-    Conversation copy{std::nullopt, c.next_order, c.disappear_after};
+    Conversation copy{std::nullopt, c.next_order, c.disappear_after, c.identity, c.changes, c.held};
     if (c.session) copy.session.emplace(c.session->Clone());
     s.conversations.emplace(peer, std::move(copy));
   }

@@ -29,6 +29,38 @@ Result<void> CheckDisappearingTimer(std::optional<uint64_t> seconds) {
 
 namespace {
 
+// The identity key the peer is trusted under: the recorded one, else (a
+// store from before identities were recorded) the session's.
+Result<std::optional<crypto::Ed25519PublicKey>> TrustedKey(DeviceStore& store,
+                                                           std::string_view peer,
+                                                           const std::optional<Session>& session) {
+  CANDOR_ASSIGN_OR_RETURN(std::optional<PeerIdentity> known, store.LoadPeerIdentity(peer));
+  if (known) return std::optional<crypto::Ed25519PublicKey>(known->identity_key);
+  if (session) return std::optional<crypto::Ed25519PublicKey>(session->remote_identity());
+  return std::optional<crypto::Ed25519PublicKey>();
+}
+
+// A prekey message under a key other than the trusted one. Only a holder of
+// that key's private half can make one that opens, so it is opened first
+// (nothing of it kept); then the key is recorded as a pending change and the
+// delivery held, still encrypted, until the user accepts the change.
+Result<ReceivedMessage> HoldIdentityChange(DeviceStore& store,
+                                           const crypto::Ed25519KeyPair& identity,
+                                           std::string_view account, const Delivery& delivery,
+                                           const crypto::Ed25519PublicKey& trusted,
+                                           const crypto::Ed25519PublicKey& claimed, uint64_t now,
+                                           crypto::RandomSource& rng) {
+  CANDOR_RETURN_IF_ERROR(Session::Accept(identity, account, store, delivery, now, rng));
+  const std::string& peer = delivery.envelope.sender;
+  CANDOR_RETURN_IF_ERROR(store.TrustFirstIdentity(peer, trusted));  // a store from before v5
+  CANDOR_ASSIGN_OR_RETURN(Bytes encoded, EncodeDelivery(delivery.envelope_bytes,
+                                                        delivery.server_time, delivery.relay_tag));
+  CANDOR_RETURN_IF_ERROR(store.RecordIdentityChange(peer, claimed, now, encoded));
+  return Error(Errc::kIdentityChanged,
+               peer + "'s identity key changed (a reinstall, or someone else): the message is "
+                      "held until the user accepts the new safety number");
+}
+
 // One delivery: the replay marker first (cheaper than a decryption, and it
 // still knows envelopes whose messages have expired since), then `session`
 // if the caller holds one, else the stored one, else a new one from a prekey
@@ -44,11 +76,28 @@ Result<ReceivedMessage> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyP
   if (!session) {
     CANDOR_ASSIGN_OR_RETURN(session, store.LoadSession(delivery.envelope.sender));
   }
+  // Only prekey messages name an identity key; a ratchet message is bound
+  // to its session's key by the session's associated data.
+  std::optional<crypto::Ed25519PublicKey> trusted;
+  if (delivery.envelope.content_type == ContentType::kPrekeyMessage) {
+    CANDOR_ASSIGN_OR_RETURN(PrekeyMessage prekey, DecodePrekeyMessage(delivery.envelope.payload));
+    CANDOR_ASSIGN_OR_RETURN(trusted, TrustedKey(store, delivery.envelope.sender, session));
+    if (trusted && prekey.identity_key != *trusted) {
+      session.reset();  // the store is unchanged apart from the pending change
+      return HoldIdentityChange(store, identity, account, delivery, *trusted, prekey.identity_key,
+                                now, rng);
+    }
+  }
   if (!session) {
     CANDOR_ASSIGN_OR_RETURN(auto accepted,
                             Session::Accept(identity, account, store, delivery, now, rng));
     CANDOR_ASSIGN_OR_RETURN(int64_t id,
                             store.CommitReceived(accepted.first, accepted.second, digest, now));
+    // Trust on first use: the key of the first session with this peer.
+    if (!trusted) {
+      CANDOR_RETURN_IF_ERROR(
+          store.TrustFirstIdentity(delivery.envelope.sender, accepted.first.remote_identity()));
+    }
     session.emplace(std::move(accepted.first));
     IncomingMessage& in = accepted.second;
     return ReceivedMessage{id, std::move(in.sender), std::move(in.text), in.server_time};

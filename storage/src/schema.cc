@@ -105,6 +105,37 @@ constexpr Migration kMigrations[] = {
       ALTER TABLE reports ADD COLUMN content_purged INTEGER NOT NULL DEFAULT 0
         CHECK (content_purged IN (0, 1));
     )sql"},
+    {5, R"sql(
+      -- The peer's identity key this device trusts (first use, then only
+      -- changes the user accepted), and a changed key waiting for the user.
+      -- Stores from before v5 fill it in from the session on first use.
+      CREATE TABLE peer_identities (
+        conversation_id INTEGER PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+        identity_key    BLOB NOT NULL CHECK (length(identity_key) = 32),
+        verified        INTEGER NOT NULL DEFAULT 0 CHECK (verified IN (0, 1)),
+        pending_key     BLOB CHECK (pending_key IS NULL OR length(pending_key) = 32),
+        pending_since   INTEGER
+      );
+      -- History markers: "the safety number changed" between two messages.
+      CREATE TABLE identity_changes (
+        id              INTEGER PRIMARY KEY,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        local_order     INTEGER NOT NULL,
+        old_key         BLOB NOT NULL CHECK (length(old_key) = 32),
+        new_key         BLOB NOT NULL CHECK (length(new_key) = 32),
+        detected_at     INTEGER NOT NULL,
+        accepted_at     INTEGER
+      );
+      -- Deliveries from a pending key, still encrypted, until it is accepted.
+      CREATE TABLE held_deliveries (
+        digest          BLOB PRIMARY KEY CHECK (length(digest) = 32),
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        identity_key    BLOB NOT NULL CHECK (length(identity_key) = 32),
+        delivery        BLOB NOT NULL,
+        held_at         INTEGER NOT NULL,
+        seq             INTEGER NOT NULL
+      );
+    )sql"},
 };
 
 }  // namespace

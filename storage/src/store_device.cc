@@ -3,61 +3,21 @@
 #include <limits>
 
 #include "candor/crypto/limits.h"
+#include "conversation_rows.h"
 #include "store_impl.h"
 
 namespace candor::storage {
 
+using internal::ConversationRow;
+using internal::EnsureConversation;
+using internal::FindConversation;
+using internal::FixedColumn;
 using internal::Statement;
 using internal::Transaction;
 using protocol::Direction;
 using protocol::StoredMessage;
 
 namespace {
-
-// The next local order of the `conversations` row in scope, as SQL: one past
-// the newest stored message (a seek on the (conversation_id, local_order)
-// index), or the conversation's `next_order` floor if that is higher.
-// EnsureConversation hands it out; PurgeExpired raises the floor to it
-// before deleting, so orders never go back. Deriving it instead of bumping a
-// counter saves writing the conversation's page on every message.
-#define CANDOR_NEXT_ORDER_SQL                                                   \
-  "max(conversations.next_order, coalesce((SELECT max(m.local_order) + 1 FROM " \
-  "messages m WHERE m.conversation_id = conversations.id), 0))"
-
-// Conversation id for `peer`, created when missing; with its next local order
-// and disappearing timer.
-struct ConversationRow {
-  int64_t id;
-  int64_t next_order;
-  std::optional<uint64_t> disappear_after;
-};
-
-Result<ConversationRow> EnsureConversation(internal::Database& db, std::string_view peer) {
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    CANDOR_ASSIGN_OR_RETURN(auto q, db.Cached(
-        "SELECT id, " CANDOR_NEXT_ORDER_SQL ", disappear_after FROM conversations "
-        "WHERE peer = ?"));
-    q->BindText(1, peer);
-    CANDOR_ASSIGN_OR_RETURN(bool row, q->Step());
-    if (row) {
-      std::optional<uint64_t> timer;
-      if (!q->ColumnIsNull(2)) timer = static_cast<uint64_t>(q->ColumnInt(2));
-      return ConversationRow{q->ColumnInt(0), q->ColumnInt(1), timer};
-    }
-    CANDOR_ASSIGN_OR_RETURN(auto ins, db.Cached("INSERT INTO conversations(peer) VALUES (?)"));
-    ins->BindText(1, peer);
-    CANDOR_RETURN_IF_ERROR(ins->Run());
-  }
-  return Error(Errc::kInternal, "conversation row vanished");
-}
-
-Result<std::optional<int64_t>> FindConversation(internal::Database& db, std::string_view peer) {
-  CANDOR_ASSIGN_OR_RETURN(auto q, db.Cached("SELECT id FROM conversations WHERE peer = ?"));
-  q->BindText(1, peer);
-  CANDOR_ASSIGN_OR_RETURN(bool row, q->Step());
-  if (!row) return std::optional<int64_t>();
-  return std::optional<int64_t>(q->ColumnInt(0));
-}
 
 Result<void> SaveSession(internal::Database& db, int64_t conversation,
                          const protocol::Session& session, uint64_t now) {
@@ -126,11 +86,6 @@ constexpr const char* kMessagesBeforeSql =
 constexpr const char* kMessageByIdSql =
     CANDOR_SELECT_MESSAGES "WHERE m.id = ? AND (m.expires_at IS NULL OR m.expires_at > ?)";
 #undef CANDOR_SELECT_MESSAGES
-
-template <size_t N>
-Result<std::array<uint8_t, N>> FixedColumn(const Statement& q, int column, const char* what) {
-  return ToFixedArray<N>(q.ColumnBlob(column), Errc::kStorageFailed, what);
-}
 
 Result<StoredMessage> ReadMessage(const Statement& q) {
   std::optional<uint64_t> server_time, expires_at;

@@ -124,14 +124,17 @@ TEST_F(ClientTest, SendNeedsTheRightBundle) {
   ASSERT_TRUE(carols.has_value());
   EXPECT_EQ(alice.Send("bob", "x", ByteView(carols->bytes)).error().code(), Errc::kWrongPeer);
   ASSERT_TRUE(bob.Receive(SendFirst(alice, bob, "hi")).has_value());
-  // With a session, a bundle under another identity key is refused: that is
-  // what a directory swapping keys would look like.
+  // With a session, a bundle under another identity key is not used: that
+  // is what a directory swapping keys would look like. It is held as a
+  // pending change, and nothing goes to bob until the user decides.
   Client fake_bob = Client::Create(tmp_.File("fake.db"), Key(4), "bob", rng_, clock_).value();
   auto fake = fake_bob.PublishBundle();
   ASSERT_TRUE(fake.has_value());
-  EXPECT_EQ(alice.Send("bob", "x", ByteView(fake->bytes)).error().code(), Errc::kWrongPeer);
+  EXPECT_EQ(alice.Send("bob", "x", ByteView(fake->bytes)).error().code(), Errc::kIdentityChanged);
   auto real = bob.PublishBundle();
   ASSERT_TRUE(real.has_value());
+  EXPECT_EQ(alice.Send("bob", "x", ByteView(real->bytes)).error().code(), Errc::kIdentityChanged);
+  ASSERT_TRUE(alice.RejectIdentityChange("bob").has_value());
   EXPECT_TRUE(alice.Send("bob", "x", ByteView(real->bytes)).has_value());
 }
 

@@ -410,6 +410,63 @@ TYPED_TEST(DeviceStoreTest, ReportLogKeepsNoPlaintextPastItsMessagesAndCanBeDele
   EXPECT_EQ((*log)[0].id, *id2);
 }
 
+// Both stores keep peer identities alike: trust on first use, a pending
+// change with a history marker and held deliveries (deduplicated, capped),
+// acceptance that returns what was held and drops the old session, refusal.
+TYPED_TEST(DeviceStoreTest, PeerIdentitiesPendingChangesAndHeldDeliveries) {
+  Device alice = this->MakeDevice("alice");
+  Device bob = this->MakeDevice("bob");
+  this->Send(alice, bob, "hi", kNow);
+  const auto old_key = bob.identity.public_key();
+  const auto new_key = crypto::Ed25519KeyPair::Generate(this->rng_).public_key();
+  DeviceStore& store = *alice.store;
+  EXPECT_EQ(store.RecordIdentityChange("bob", new_key, kNow, std::nullopt).error().code(),
+            Errc::kNotFound) << "no trusted key yet";
+  ASSERT_TRUE(store.TrustFirstIdentity("bob", old_key).has_value());
+  ASSERT_TRUE(store.TrustFirstIdentity("bob", old_key).has_value()) << "the same key again is fine";
+  EXPECT_EQ(store.TrustFirstIdentity("bob", new_key).error().code(), Errc::kWrongPeer);
+  EXPECT_EQ(store.RecordIdentityChange("bob", old_key, kNow, std::nullopt).error().code(),
+            Errc::kInvalidArgument);
+
+  for (size_t i = 0; i < kMaxHeldDeliveries + 5; ++i) {
+    const Bytes delivery(40, static_cast<uint8_t>(i));
+    ASSERT_TRUE(store.RecordIdentityChange("bob", new_key, kNow + i, delivery).has_value());
+    ASSERT_TRUE(store.RecordIdentityChange("bob", new_key, kNow + i, delivery).has_value());
+  }
+  auto known = store.LoadPeerIdentity("bob");
+  ASSERT_TRUE(known.has_value() && known->has_value());
+  EXPECT_EQ((*known)->identity_key, old_key);
+  EXPECT_EQ((*known)->pending, new_key);
+  EXPECT_EQ((*known)->pending_since, kNow) << "since the first sighting";
+  auto changes = store.IdentityChanges("bob");
+  ASSERT_EQ(changes->size(), 1u) << "one marker per new key";
+  EXPECT_GT((*changes)[0].local_order, (*store.LatestMessages("bob", 1, kNow))[0].local_order);
+
+  auto held = store.AcceptIdentityChange("bob", kNow + 500);
+  ASSERT_TRUE(held.has_value());
+  ASSERT_EQ(held->size(), kMaxHeldDeliveries) << "deduplicated and capped, the oldest dropped";
+  EXPECT_EQ(held->front(), Bytes(40, 5));
+  EXPECT_EQ(held->back(), Bytes(40, static_cast<uint8_t>(kMaxHeldDeliveries + 4)));
+  EXPECT_FALSE(store.LoadSession("bob")->has_value()) << "the old key's session is gone";
+  known = store.LoadPeerIdentity("bob");
+  EXPECT_EQ((*known)->identity_key, new_key);
+  EXPECT_FALSE((*known)->pending.has_value());
+  EXPECT_EQ((*store.IdentityChanges("bob"))[0].accepted_at, kNow + 500);
+  EXPECT_EQ(store.AcceptIdentityChange("bob", kNow).error().code(), Errc::kInvalidState);
+
+  // A marker takes a place in the order: the next message comes after it.
+  ASSERT_TRUE(store.RecordIdentityChange("bob", old_key, kNow + 600, Bytes(8, 1)).has_value());
+  ASSERT_TRUE(store.RejectIdentityChange("bob").has_value());
+  EXPECT_EQ(store.RejectIdentityChange("bob").error().code(), Errc::kInvalidState);
+  EXPECT_EQ((*store.LoadPeerIdentity("bob"))->identity_key, new_key);
+  changes = store.IdentityChanges("bob");
+  ASSERT_EQ(changes->size(), 2u);
+  EXPECT_FALSE((*changes)[1].accepted_at.has_value()) << "refused: kept, never accepted";
+  ASSERT_TRUE(store.SetIdentityVerified("bob", true).has_value());
+  EXPECT_TRUE((*store.LoadPeerIdentity("bob"))->verified);
+  EXPECT_EQ(store.SetIdentityVerified("carol", true).error().code(), Errc::kNotFound);
+}
+
 TYPED_TEST(DeviceStoreTest, DisappearingTimerMustFitItsRange) {
   Device alice = this->MakeDevice("alice");
   Device bob = this->MakeDevice("bob");

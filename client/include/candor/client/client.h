@@ -62,8 +62,22 @@ struct SentMessage {
 
 using protocol::ReceivedMessage;  // {message_id, from, text, server_time}
 
+// "The safety number changed": the peer came with an identity key other
+// than the trusted one (a reinstall, a new phone — or an attacker). Nothing
+// is sent to the new key or accepted from it until the user accepts it
+// (AcceptIdentityChange), or, for a contact whose safety number they had
+// verified, verifies the new one (VerifyIdentity).
+struct IdentityChange {
+  std::string peer;
+  std::string old_safety_number;  // 60 digits, with the trusted key
+  std::string new_safety_number;  // with the new key
+  uint64_t detected_at;
+  std::optional<uint64_t> accepted_at;  // history markers: when the user accepted
+  bool was_verified;  // the old key had been verified: only VerifyIdentity accepts
+};
+
 struct HistoryEntry {
-  int64_t id;
+  int64_t id;  // 0 for a marker
   protocol::Direction direction;
   std::string from;
   std::string to;
@@ -71,6 +85,9 @@ struct HistoryEntry {
   // Incoming: the relay's time. Outgoing: set once the relay's
   // acknowledgement was handled; nullopt before.
   std::optional<uint64_t> server_time;
+  // Set on a history marker instead of a message: the peer's safety number
+  // changed between the entries before and after it.
+  std::optional<IdentityChange> identity_change;
 };
 
 // {"messages":[{"id","direction":"in"|"out","from","to","text","server_time"
@@ -88,6 +105,10 @@ struct ClientOptions {
   // Called with the egress guard's record of every item handed out (for an
   // audit log; docs/metadata-policy.md). Records name fields, never values.
   std::function<void(const protocol::EgressRecord&)> egress_observer;
+  // Called when a receive or a send meets a changed identity key (the call
+  // itself fails with kIdentityChanged); show the user the two safety
+  // numbers.
+  std::function<void(const IdentityChange&)> identity_change_observer;
 };
 
 class Client {
@@ -160,6 +181,34 @@ class Client {
   // The 60-digit safety number with `peer`; kNotFound without a session.
   Result<std::string> Fingerprint(std::string_view peer);
 
+  // Identity changes (docs/identity.md). A peer's key is trusted on first
+  // use; a different key later is held as pending: Receive refuses its
+  // messages with kIdentityChanged and holds them (encrypted, at most
+  // kMaxHeldDeliveries), Send refuses to send to the peer at all, and the
+  // history gets a marker. nullopt when nothing is pending.
+  Result<std::optional<IdentityChange>> PendingIdentityChange(std::string_view peer);
+  // The user accepts the new key of a contact they had not verified: it
+  // becomes the trusted key, the old session is dropped, and the held
+  // messages are received now (one result each, as ReceiveBatch). The next
+  // Send needs the peer's new bundle unless a held message started a
+  // session. kInvalidState when nothing is pending, or the old key had been
+  // verified (then only VerifyIdentity accepts).
+  Result<std::vector<Result<ReceivedMessage>>> AcceptIdentityChange(std::string_view peer);
+  // The user compared safety numbers and `safety_number` is the one they
+  // saw on both devices: it must be the safety number of the pending key
+  // (if a change is pending: then it is accepted as above) or of the
+  // trusted one; that key is marked verified. kInvalidArgument when it does
+  // not match (nothing changes), kNotFound for a peer never met.
+  Result<std::vector<Result<ReceivedMessage>>> VerifyIdentity(std::string_view peer,
+                                                             std::string_view safety_number);
+  // The user refuses the new key (e.g. they learned the peer did not
+  // reinstall): it and the messages held under it are dropped, the old key
+  // and session stay. kInvalidState when nothing is pending.
+  Result<void> RejectIdentityChange(std::string_view peer);
+  // Whether the trusted key of `peer` was verified; kNotFound for a peer
+  // never met.
+  Result<bool> IsVerified(std::string_view peer);
+
   // Reports (docs/reports.md). PrepareReport selects message `message_id`
   // of the conversation with `peer` and the four before it, and returns the
   // preview to show the user; nothing leaves the device. SubmitReport seals
@@ -187,6 +236,15 @@ class Client {
   struct State;
   explicit Client(std::unique_ptr<State> state);
   Result<HistoryEntry> ToEntry(const protocol::StoredMessage& m) const;
+  // The change's two safety numbers, for the embedder.
+  Result<IdentityChange> DescribeChange(std::string_view peer, const crypto::Ed25519PublicKey& old_key,
+                                        const crypto::Ed25519PublicKey& new_key,
+                                        uint64_t detected_at, std::optional<uint64_t> accepted_at,
+                                        bool was_verified) const;
+  void NotifyIdentityChange(std::string_view peer);
+  // The held deliveries of an accepted change, received in the caller's
+  // transaction.
+  std::vector<Result<ReceivedMessage>> ReceiveHeld(const std::vector<Bytes>& held);
   // The single exit: every OutgoingItem is made by Hand, from a record of
   // the egress guard (Emit runs the guard; Send and SubmitReport run it
   // before they commit, and pass the record).

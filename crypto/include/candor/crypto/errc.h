@@ -38,6 +38,7 @@ enum class Errc : uint16_t {
   kTooManySkipped = 305,       // message claims a jump beyond kMaxSkip
   kFrankingMismatch = 306,     // franking commitment or relay tag does not match
   kPreviewMismatch = 307,      // a report preview differs from the stored messages it names
+  kIdentityChanged = 310,      // the peer's identity key changed: held until the user accepts it
 
   // Wire format (protocol/): one code per decoding layer.
   kMessageTooLarge = 400,     // input above the type's size cap

@@ -109,6 +109,11 @@ inline constexpr size_t kMaxEgressLogBytes = 256 * 1024 * 1024;
 // The most messages one history call returns (a page; use a cursor for more).
 inline constexpr size_t kMaxHistoryPage = 1000;
 
+// Deliveries from a peer's new identity key, held (still encrypted) until
+// the user accepts the change; past this many per peer the oldest goes, so a
+// peer cannot fill the store while the user has not looked.
+inline constexpr size_t kMaxHeldDeliveries = 100;
+
 // --- Fingerprints (safety numbers) ---------------------------------------------
 // Iterations of BLAKE2b-512 per party, to raise the cost of searching for an
 // identity key with a colliding number (Signal iterates SHA-512 5200 times).

@@ -62,6 +62,26 @@ struct SignedPrekeyRecord {
   crypto::Ed25519Signature signature;
 };
 
+// What this device trusts about a peer's identity key (trust on first use,
+// then only changes the user accepted).
+struct PeerIdentity {
+  crypto::Ed25519PublicKey identity_key;  // the trusted key
+  bool verified = false;  // the user compared safety numbers for this key
+  // A different key the peer came with (a reinstall, or an attacker): not
+  // trusted, nothing is sent to it or accepted from it until accepted.
+  std::optional<crypto::Ed25519PublicKey> pending;
+  std::optional<uint64_t> pending_since;
+};
+
+// A history marker: the peer's identity key changed at `detected_at`.
+struct IdentityChangeRecord {
+  int64_t local_order;  // among the conversation's messages
+  crypto::Ed25519PublicKey old_key;
+  crypto::Ed25519PublicKey new_key;
+  uint64_t detected_at;
+  std::optional<uint64_t> accepted_at;
+};
+
 // One entry of the local report log: what this device disclosed, when, and
 // to whom.
 struct ReportRecord {
@@ -150,6 +170,34 @@ class DeviceStore : public PrekeySource {
     return InTransaction(work, Durability::kStoreSetting);
   }
 
+  // --- Peer identities (docs/identity.md) ----------------------------------------
+  virtual Result<std::optional<PeerIdentity>> LoadPeerIdentity(std::string_view peer) = 0;
+  // Trust on first use: records `key` for a peer that has none; a peer that
+  // has one keeps it (kWrongPeer if it differs: that is a change).
+  virtual Result<void> TrustFirstIdentity(std::string_view peer,
+                                          const crypto::Ed25519PublicKey& key) = 0;
+  // `key` differs from the trusted one: records it as pending (replacing an
+  // earlier pending key), adds a history marker, and holds `delivery` (the
+  // encoded delivery, deduplicated; at most kMaxHeldDeliveries per peer,
+  // oldest dropped) until AcceptIdentityChange. kNotFound without a trusted
+  // key; kInvalidArgument if `key` is the trusted one.
+  virtual Result<void> RecordIdentityChange(std::string_view peer,
+                                            const crypto::Ed25519PublicKey& key, uint64_t now,
+                                            std::optional<ByteView> delivery) = 0;
+  // The pending key becomes the trusted one (not verified), the session
+  // with the old key is deleted, the marker notes `now`; returns the held
+  // deliveries from the new key, oldest first, no longer stored (the caller
+  // receives them in the same transaction). kInvalidState if none pending.
+  virtual Result<std::vector<Bytes>> AcceptIdentityChange(std::string_view peer, uint64_t now) = 0;
+  // The user refuses the pending key: it and the deliveries held under it
+  // are dropped, the trusted key stays (the marker stays, never accepted).
+  // kInvalidState if none pending.
+  virtual Result<void> RejectIdentityChange(std::string_view peer) = 0;
+  // kNotFound without a trusted key.
+  virtual Result<void> SetIdentityVerified(std::string_view peer, bool verified) = 0;
+  // The conversation's markers, oldest first.
+  virtual Result<std::vector<IdentityChangeRecord>> IdentityChanges(std::string_view peer) = 0;
+
   // --- History (expired messages are never returned) ----------------------------
   // The newest `limit` messages, oldest first.
   virtual Result<std::vector<StoredMessage>> LatestMessages(std::string_view peer, size_t limit,
@@ -197,7 +245,11 @@ struct ReceivedMessage {
 
 // The receive path over a store: the replay check, the stored session (or a
 // new one from a prekey message, using the store's prekeys), decryption,
-// then one CommitReceived. Returns the stored message (its id, sender, text
+// then one CommitReceived. A prekey message under an identity key other
+// than the peer's trusted one is kIdentityChanged: it is checked to open,
+// then recorded as a pending change with the delivery held (those writes
+// stay) and nothing else changes. The first session with a peer records its
+// key as trusted. Returns the stored message (its id, sender, text
 // and server time, straight from the decryption); an envelope already
 // stored is kDuplicateMessage; any failure changes nothing.
 Result<ReceivedMessage> ReceiveAndStore(DeviceStore& store, const crypto::Ed25519KeyPair& identity,

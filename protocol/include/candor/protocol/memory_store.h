@@ -42,6 +42,15 @@ class MemoryStore final : public DeviceStore {
   Result<std::vector<StoredMessage>> MessagesBefore(std::string_view peer, int64_t local_order,
                                                     size_t limit, uint64_t now) override;
   Result<std::optional<StoredMessage>> MessageById(int64_t id, uint64_t now) override;
+  Result<std::optional<PeerIdentity>> LoadPeerIdentity(std::string_view peer) override;
+  Result<void> TrustFirstIdentity(std::string_view peer,
+                                  const crypto::Ed25519PublicKey& key) override;
+  Result<void> RecordIdentityChange(std::string_view peer, const crypto::Ed25519PublicKey& key,
+                                    uint64_t now, std::optional<ByteView> delivery) override;
+  Result<std::vector<Bytes>> AcceptIdentityChange(std::string_view peer, uint64_t now) override;
+  Result<void> RejectIdentityChange(std::string_view peer) override;
+  Result<void> SetIdentityVerified(std::string_view peer, bool verified) override;
+  Result<std::vector<IdentityChangeRecord>> IdentityChanges(std::string_view peer) override;
   Result<void> SetDisappearingTimer(std::string_view peer,
                                     std::optional<uint64_t> seconds) override;
   Result<size_t> PurgeExpired(uint64_t now) override;
@@ -50,10 +59,18 @@ class MemoryStore final : public DeviceStore {
   Result<void> DeleteReport(int64_t id) override;
 
  private:
+  struct HeldDelivery {
+    EnvelopeDigest digest;
+    crypto::Ed25519PublicKey identity_key;
+    Bytes delivery;
+  };
   struct Conversation {
     std::optional<SecretBytes> session;  // serialized, as a database holds it
     int64_t next_order = 0;
     std::optional<uint64_t> disappear_after;
+    std::optional<PeerIdentity> identity;
+    std::vector<IdentityChangeRecord> changes;
+    std::vector<HeldDelivery> held;  // oldest first
   };
   Conversation& ConversationFor(std::string_view peer);
   int64_t Append(const std::string& peer, Direction direction, const std::string& sender,

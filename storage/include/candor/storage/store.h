@@ -139,6 +139,16 @@ class Store final : public protocol::DeviceStore {
                                                               int64_t local_order, size_t limit,
                                                               uint64_t now) override;
   Result<std::optional<protocol::StoredMessage>> MessageById(int64_t id, uint64_t now) override;
+  Result<std::optional<protocol::PeerIdentity>> LoadPeerIdentity(std::string_view peer) override;
+  Result<void> TrustFirstIdentity(std::string_view peer,
+                                  const crypto::Ed25519PublicKey& key) override;
+  Result<void> RecordIdentityChange(std::string_view peer, const crypto::Ed25519PublicKey& key,
+                                    uint64_t now, std::optional<ByteView> delivery) override;
+  Result<std::vector<Bytes>> AcceptIdentityChange(std::string_view peer, uint64_t now) override;
+  Result<void> RejectIdentityChange(std::string_view peer) override;
+  Result<void> SetIdentityVerified(std::string_view peer, bool verified) override;
+  Result<std::vector<protocol::IdentityChangeRecord>> IdentityChanges(
+      std::string_view peer) override;
   Result<void> SetDisappearingTimer(std::string_view peer,
                                     std::optional<uint64_t> seconds) override;
   Result<size_t> PurgeExpired(uint64_t now) override;

@@ -1,0 +1,121 @@
+// Client: identity changes — the pending key, the user's acceptance or
+// verification, and the messages held meanwhile (docs/identity.md).
+#include "candor/crypto/fingerprint.h"
+#include "candor/protocol/wire.h"
+#include "client_state.h"
+
+namespace candor::client {
+
+Result<IdentityChange> Client::DescribeChange(std::string_view peer,
+                                              const crypto::Ed25519PublicKey& old_key,
+                                              const crypto::Ed25519PublicKey& new_key,
+                                              uint64_t detected_at,
+                                              std::optional<uint64_t> accepted_at,
+                                              bool was_verified) const {
+  CANDOR_ASSIGN_OR_RETURN(std::string old_number,
+                          crypto::ComputeFingerprint(account(), identity_key(), peer, old_key));
+  CANDOR_ASSIGN_OR_RETURN(std::string new_number,
+                          crypto::ComputeFingerprint(account(), identity_key(), peer, new_key));
+  return IdentityChange{std::string(peer), std::move(old_number), std::move(new_number),
+                        detected_at, accepted_at, was_verified};
+}
+
+Result<std::optional<IdentityChange>> Client::PendingIdentityChange(std::string_view peer) {
+  CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::PeerIdentity> known,
+                          state_->store.LoadPeerIdentity(peer));
+  if (!known || !known->pending) return std::optional<IdentityChange>();
+  CANDOR_ASSIGN_OR_RETURN(IdentityChange change,
+                          DescribeChange(peer, known->identity_key, *known->pending,
+                                         known->pending_since.value_or(0), std::nullopt,
+                                         known->verified));
+  return std::optional<IdentityChange>(std::move(change));
+}
+
+void Client::NotifyIdentityChange(std::string_view peer) {
+  if (!state_->identity_change_observer) return;
+  auto change = PendingIdentityChange(peer);
+  if (change.has_value() && change->has_value()) state_->identity_change_observer(**change);
+}
+
+std::vector<Result<ReceivedMessage>> Client::ReceiveHeld(const std::vector<Bytes>& held) {
+  std::vector<Result<ReceivedMessage>> results;
+  for (const Bytes& bytes : held) {
+    auto delivery = protocol::DecodeDelivery(bytes);
+    if (!delivery.has_value()) {
+      results.emplace_back(delivery.error());
+      continue;
+    }
+    results.push_back(protocol::ReceiveAndStore(state_->store, state_->identity.identity,
+                                                account(), *delivery, state_->clock.NowSeconds(),
+                                                state_->rng));
+  }
+  return results;
+}
+
+Result<std::vector<Result<ReceivedMessage>>> Client::AcceptIdentityChange(std::string_view peer) {
+  std::vector<Result<ReceivedMessage>> results;
+  CANDOR_RETURN_IF_ERROR(state_->store.InTransaction([&]() -> Result<void> {
+    CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::PeerIdentity> known,
+                            state_->store.LoadPeerIdentity(peer));
+    if (!known || !known->pending) {
+      return Error(Errc::kInvalidState, "no identity change is pending for this peer");
+    }
+    if (known->verified) {
+      return Error(Errc::kInvalidState,
+                   "this contact's safety number had been verified: compare the new one with "
+                   "the peer and confirm it with VerifyIdentity");
+    }
+    CANDOR_ASSIGN_OR_RETURN(std::vector<Bytes> held,
+                            state_->store.AcceptIdentityChange(peer, state_->clock.NowSeconds()));
+    results = ReceiveHeld(held);
+    return Ok();
+  }));
+  return results;
+}
+
+Result<std::vector<Result<ReceivedMessage>>> Client::VerifyIdentity(std::string_view peer,
+                                                                   std::string_view safety_number) {
+  std::vector<Result<ReceivedMessage>> results;
+  CANDOR_RETURN_IF_ERROR(state_->store.InTransaction([&]() -> Result<void> {
+    CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::PeerIdentity> known,
+                            state_->store.LoadPeerIdentity(peer));
+    if (!known) {
+      // A store from before identities were recorded: the session's key.
+      CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::Session> session,
+                              state_->store.LoadSession(peer));
+      if (!session) return Error(Errc::kNotFound, "no identity key known for this peer");
+      CANDOR_RETURN_IF_ERROR(state_->store.TrustFirstIdentity(peer, session->remote_identity()));
+      known = protocol::PeerIdentity{session->remote_identity(), false, std::nullopt, std::nullopt};
+    }
+    const crypto::Ed25519PublicKey key = known->pending.value_or(known->identity_key);
+    CANDOR_ASSIGN_OR_RETURN(std::string expected,
+                            crypto::ComputeFingerprint(account(), identity_key(), peer, key));
+    if (expected != safety_number) {
+      return Error(Errc::kInvalidArgument,
+                   "that is not the safety number with this peer's " +
+                       std::string(known->pending ? "new" : "current") + " key: nothing changed");
+    }
+    if (known->pending) {
+      CANDOR_ASSIGN_OR_RETURN(std::vector<Bytes> held, state_->store.AcceptIdentityChange(
+                                                           peer, state_->clock.NowSeconds()));
+      results = ReceiveHeld(held);
+    }
+    return state_->store.SetIdentityVerified(peer, true);
+  }));
+  return results;
+}
+
+Result<void> Client::RejectIdentityChange(std::string_view peer) {
+  return state_->store.RejectIdentityChange(peer);
+}
+
+Result<bool> Client::IsVerified(std::string_view peer) {
+  CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::PeerIdentity> known,
+                          state_->store.LoadPeerIdentity(peer));
+  if (known) return known->verified;
+  CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::Session> session, state_->store.LoadSession(peer));
+  if (!session) return Error(Errc::kNotFound, "no identity key known for this peer");
+  return false;
+}
+
+}  // namespace candor::client

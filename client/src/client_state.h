@@ -1,0 +1,22 @@
+// Private to client/: what a Client holds, shared by its source files.
+#ifndef CANDOR_CLIENT_SRC_CLIENT_STATE_H_
+#define CANDOR_CLIENT_SRC_CLIENT_STATE_H_
+
+#include <functional>
+
+#include "candor/client/client.h"
+
+namespace candor::client {
+
+struct Client::State {
+  storage::Store store;
+  protocol::LocalIdentity identity;
+  crypto::RandomSource& rng;
+  Clock& clock;
+  std::function<void(const protocol::EgressRecord&)> egress_observer;
+  std::function<void(const IdentityChange&)> identity_change_observer;
+};
+
+}  // namespace candor::client
+
+#endif  // CANDOR_CLIENT_SRC_CLIENT_STATE_H_
