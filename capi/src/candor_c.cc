@@ -36,6 +36,8 @@ static_assert(CANDOR_ERR_WRONG_KEY == static_cast<int>(Errc::kWrongKey));
 static_assert(CANDOR_ERR_NOT_FOUND == static_cast<int>(Errc::kNotFound));
 static_assert(CANDOR_ERR_POLICY_VIOLATION == static_cast<int>(Errc::kPolicyViolation));
 static_assert(CANDOR_ERR_STORAGE_FAILED == static_cast<int>(Errc::kStorageFailed));
+static_assert(CANDOR_ERR_ALREADY_OPEN == static_cast<int>(Errc::kAlreadyOpen));
+static_assert(CANDOR_ERR_IDENTITY_CHANGED == static_cast<int>(Errc::kIdentityChanged));
 static_assert(CANDOR_ERR_INVALID_STATE == static_cast<int>(Errc::kInvalidState));
 
 thread_local std::string last_error;
@@ -291,6 +293,49 @@ int candor_client_history_json(candor_client* client, const char* peer, size_t l
     CANDOR_ASSIGN_OR_RETURN(auto entries, client->client.History(peer, limit));
     *json = CopyString(candor::client::HistoryToJson(entries));
     return candor::Ok();
+  });
+}
+
+int candor_client_identity_json(candor_client* client, const char* peer, char** json) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && peer && json, "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(std::string out, candor::client::IdentityStatusJson(client->client, peer));
+    *json = CopyString(out);
+    return candor::Ok();
+  });
+}
+
+int candor_client_accept_identity_change(candor_client* client, const char* peer,
+                                         char** received_json) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && peer && received_json, "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(auto received, client->client.AcceptIdentityChange(peer));
+    *received_json = CopyString(candor::client::ReceivedListToJson(received));
+    return candor::Ok();
+  });
+}
+
+int candor_client_verify_identity(candor_client* client, const char* peer,
+                                  const char* safety_number, char** received_json) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && peer && safety_number && received_json, "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(auto received, client->client.VerifyIdentity(peer, safety_number));
+    *received_json = CopyString(candor::client::ReceivedListToJson(received));
+    return candor::Ok();
+  });
+}
+
+int candor_client_reject_identity_change(candor_client* client, const char* peer) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && peer, "null argument"));
+    return client->client.RejectIdentityChange(peer);
+  });
+}
+
+int candor_client_delete_report(candor_client* client, int64_t report_id) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client != nullptr, "null argument"));
+    return client->client.DeleteReport(report_id);
   });
 }
 

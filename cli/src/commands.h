@@ -44,6 +44,11 @@ Result<std::string> RunKeygenModerator(const Args& args);
 Result<std::string> RunReportPrepare(const Args& args);
 Result<std::string> RunReportSubmit(const Args& args);
 Result<std::string> RunReports(const Args& args);
+Result<std::string> RunReportDelete(const Args& args);
+Result<std::string> RunIdentity(const Args& args);
+Result<std::string> RunTrust(const Args& args);
+Result<std::string> RunVerify(const Args& args);
+Result<std::string> RunReject(const Args& args);
 Result<std::string> RunModerate(const Args& args);
 // Metadata policy (commands_policy.cc).
 Result<std::string> RunPolicy(const Args& args);

@@ -66,10 +66,23 @@ Result<std::string> RunReports(const Args& args) {
                         .UInt("messages", r.message_count)
                         .Str("moderator_key", ToHex(r.moderator_key))
                         .UInt("sealed_bytes", r.sealed.size())
-                        .Raw("preview", r.preview)
+                        .OptUInt("content_expires_at", r.content_expires_at)
+                        .Bool("content_purged", r.content_purged)
+                        // Gone with the messages it showed: null, not "".
+                        .Raw("preview", r.content_purged ? "null" : r.preview)
                         .Finish());
   }
   return JsonObject().Raw("reports", JsonArray(items)).Finish();
+}
+
+Result<std::string> RunReportDelete(const Args& args) {
+  CANDOR_ASSIGN_OR_RETURN(std::optional<uint64_t> id, args.FindUInt("id"));
+  if (!id || *id == 0 || *id > static_cast<uint64_t>(INT64_MAX)) {
+    return UsageError("--id must be a report id from candor reports");
+  }
+  CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
+  CANDOR_RETURN_IF_ERROR(device.DeleteReport(static_cast<int64_t>(*id)));
+  return JsonObject().UInt("report_id", *id).Bool("deleted", true).Finish();
 }
 
 Result<std::string> RunModerate(const Args& args) {

@@ -173,7 +173,7 @@ Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
   // handle can advance the same session in between (two envelopes from one
   // chain state), and synced, so a power cut cannot roll the commit back
   // under an envelope that already left.
-  CANDOR_RETURN_IF_ERROR(store.InTransaction(
+  const Result<void> committed = store.InTransaction(
       [&]() -> Result<void> {
         CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::Session> session, store.LoadSession(peer));
         CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::PeerIdentity> known,
@@ -219,7 +219,8 @@ Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
         envelope = std::move(out.envelope);
         return Ok();
       },
-      protocol::Durability::kSynced));
+      protocol::Durability::kSynced);
+  CANDOR_RETURN_IF_ERROR(committed);
   if (identity_changed) {
     NotifyIdentityChange(peer);
     return Error(Errc::kIdentityChanged,
@@ -235,7 +236,7 @@ Result<ReceivedMessage> Client::Receive(ByteView delivery_bytes) {
   // process cannot receive the same envelope, consume the same one-time
   // prekey or advance the same session in between.
   Result<ReceivedMessage> received = Error(Errc::kInternal, "not received");
-  CANDOR_RETURN_IF_ERROR(state_->store.InTransaction([&]() -> Result<void> {
+  const Result<void> committed = state_->store.InTransaction([&]() -> Result<void> {
     received = protocol::ReceiveAndStore(state_->store, state_->identity.identity, account(),
                                          delivery, state_->clock.NowSeconds(), state_->rng);
     // A changed identity key keeps its pending record and held delivery.
@@ -243,7 +244,8 @@ Result<ReceivedMessage> Client::Receive(ByteView delivery_bytes) {
       return received.error();
     }
     return Ok();
-  }));
+  });
+  CANDOR_RETURN_IF_ERROR(committed);
   if (!received.has_value() && received.error().code() == Errc::kIdentityChanged) {
     NotifyIdentityChange(delivery.envelope.sender);
   }

@@ -1,6 +1,7 @@
 // Client: identity changes — the pending key, the user's acceptance or
 // verification, and the messages held meanwhile (docs/identity.md).
 #include "candor/crypto/fingerprint.h"
+#include "candor/protocol/json.h"
 #include "candor/protocol/wire.h"
 #include "client_state.h"
 
@@ -54,7 +55,7 @@ std::vector<Result<ReceivedMessage>> Client::ReceiveHeld(const std::vector<Bytes
 
 Result<std::vector<Result<ReceivedMessage>>> Client::AcceptIdentityChange(std::string_view peer) {
   std::vector<Result<ReceivedMessage>> results;
-  CANDOR_RETURN_IF_ERROR(state_->store.InTransaction([&]() -> Result<void> {
+  const Result<void> committed = state_->store.InTransaction([&]() -> Result<void> {
     CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::PeerIdentity> known,
                             state_->store.LoadPeerIdentity(peer));
     if (!known || !known->pending) {
@@ -69,14 +70,15 @@ Result<std::vector<Result<ReceivedMessage>>> Client::AcceptIdentityChange(std::s
                             state_->store.AcceptIdentityChange(peer, state_->clock.NowSeconds()));
     results = ReceiveHeld(held);
     return Ok();
-  }));
+  });
+  CANDOR_RETURN_IF_ERROR(committed);
   return results;
 }
 
 Result<std::vector<Result<ReceivedMessage>>> Client::VerifyIdentity(std::string_view peer,
                                                                    std::string_view safety_number) {
   std::vector<Result<ReceivedMessage>> results;
-  CANDOR_RETURN_IF_ERROR(state_->store.InTransaction([&]() -> Result<void> {
+  const Result<void> committed = state_->store.InTransaction([&]() -> Result<void> {
     CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::PeerIdentity> known,
                             state_->store.LoadPeerIdentity(peer));
     if (!known) {
@@ -101,7 +103,8 @@ Result<std::vector<Result<ReceivedMessage>>> Client::VerifyIdentity(std::string_
       results = ReceiveHeld(held);
     }
     return state_->store.SetIdentityVerified(peer, true);
-  }));
+  });
+  CANDOR_RETURN_IF_ERROR(committed);
   return results;
 }
 
@@ -116,6 +119,48 @@ Result<bool> Client::IsVerified(std::string_view peer) {
   CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::Session> session, state_->store.LoadSession(peer));
   if (!session) return Error(Errc::kNotFound, "no identity key known for this peer");
   return false;
+}
+
+std::string ReceivedListToJson(const std::vector<Result<ReceivedMessage>>& received) {
+  std::vector<std::string> items;
+  for (const auto& r : received) {
+    if (r.has_value()) {
+      items.push_back(protocol::JsonObject()
+                          .Int("message_id", r->message_id)
+                          .Str("from", r->from)
+                          .Str("text", r->text)
+                          .UInt("server_time", r->server_time)
+                          .Finish());
+    } else {
+      items.push_back(protocol::JsonObject()
+                          .Raw("error", protocol::JsonObject()
+                                            .Str("code", ErrcName(r.error().code()))
+                                            .Str("message", r.error().message())
+                                            .Finish())
+                          .Finish());
+    }
+  }
+  return protocol::JsonArray(items);
+}
+
+Result<std::string> IdentityStatusJson(Client& client, std::string_view peer) {
+  CANDOR_ASSIGN_OR_RETURN(bool verified, client.IsVerified(peer));
+  CANDOR_ASSIGN_OR_RETURN(std::optional<IdentityChange> pending, client.PendingIdentityChange(peer));
+  protocol::JsonObject out;
+  out.Str("with", peer).Bool("verified", verified);
+  // No session right after an accepted change, until the first message.
+  auto current = client.Fingerprint(peer);
+  out.Raw("safety_number", current.has_value() ? protocol::JsonQuote(*current) : "null");
+  if (pending) {
+    out.Raw("pending", protocol::JsonObject()
+                           .Str("old_safety_number", pending->old_safety_number)
+                           .Str("new_safety_number", pending->new_safety_number)
+                           .UInt("detected_at", pending->detected_at)
+                           .Finish());
+  } else {
+    out.Raw("pending", "null");
+  }
+  return out.Finish();
 }
 
 }  // namespace candor::client

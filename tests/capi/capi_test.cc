@@ -219,3 +219,41 @@ TEST_F(CapiTest, RotationTimersAndPurge) {
 }
 
 }  // namespace
+
+namespace {
+
+// A peer who reinstalls, through the C ABI: the first message of alice's new
+// device is held (CANDOR_ERR_IDENTITY_CHANGED), the status shows both safety
+// numbers, and accepting receives it. A second handle on a store is refused.
+TEST_F(CapiTest, IdentityChangeIsHeldUntilAcceptedAndOneHandlePerStore) {
+  const auto first = Deliverable("hi", true);
+  candor_received r{};
+  ASSERT_EQ(candor_client_receive(c_.bob, first.data(), first.size(), &r), CANDOR_OK);
+  candor_received_free(&r);
+
+  candor_client* other = nullptr;
+  EXPECT_EQ(candor_client_open(tmp_.File("bob.db").c_str(), bob_key_, nullptr, nullptr, &other), CANDOR_ERR_ALREADY_OPEN);
+  EXPECT_EQ(other, nullptr);
+
+  candor_client_free(c_.alice);  // alice's phone is gone; her new one:
+  uint8_t new_key[CANDOR_KEY_BYTES];
+  std::memset(new_key, 0xA2, sizeof new_key);
+  ASSERT_EQ(candor_client_create(tmp_.File("alice2.db").c_str(), new_key, "alice", &c_.alice), CANDOR_OK);
+  const auto held = Deliverable("new phone", true);
+  EXPECT_EQ(candor_client_receive(c_.bob, held.data(), held.size(), &r), CANDOR_ERR_IDENTITY_CHANGED);
+  EXPECT_STREQ(candor_error_name(CANDOR_ERR_IDENTITY_CHANGED), "identity_changed");
+
+  char* status = nullptr;
+  ASSERT_EQ(candor_client_identity_json(c_.bob, "alice", &status), CANDOR_OK);
+  EXPECT_NE(std::string(status).find("\"new_safety_number\""), std::string::npos) << status;
+  candor_string_free(status);
+  char* received = nullptr;
+  ASSERT_EQ(candor_client_accept_identity_change(c_.bob, "alice", &received), CANDOR_OK)
+      << candor_last_error_message();
+  EXPECT_NE(std::string(received).find("\"text\":\"new phone\""), std::string::npos) << received;
+  candor_string_free(received);
+  EXPECT_EQ(candor_client_reject_identity_change(c_.bob, "alice"), CANDOR_ERR_INVALID_STATE);
+  EXPECT_EQ(candor_client_delete_report(c_.bob, 1), CANDOR_ERR_NOT_FOUND);
+}
+
+}  // namespace

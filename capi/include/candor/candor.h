@@ -159,6 +159,28 @@ CANDOR_API int candor_client_history_json(candor_client* client, const char* pee
 CANDOR_API int candor_client_fingerprint(candor_client* client, const char* peer,
                                          char** fingerprint);
 
+/* --- Identity changes (docs/identity.md) ------------------------------------- */
+
+/* A peer who reinstalled comes with a new identity key: receive and send then
+ * fail with CANDOR_ERR_IDENTITY_CHANGED, its messages are held, and nothing is
+ * sent to it until the user decides. JSON: {"with","verified","safety_number",
+ * "pending":{"old_safety_number","new_safety_number","detected_at"}|null}. */
+CANDOR_API int candor_client_identity_json(candor_client* client, const char* peer, char** json);
+/* The user accepts the new key (a contact whose safety number was verified
+ * needs candor_client_verify_identity instead: CANDOR_ERR_INVALID_STATE).
+ * The held messages are received now; JSON: a list, one entry each,
+ * {"message_id","from","text","server_time"} or {"error":{"code","message"}}. */
+CANDOR_API int candor_client_accept_identity_change(candor_client* client, const char* peer,
+                                                    char** received_json);
+/* The user compared `safety_number` (60 digits) with the peer: the key it
+ * belongs to (the pending one, which is then accepted as above, or the
+ * current one) is marked verified. CANDOR_ERR_INVALID_ARGUMENT when it does
+ * not match; nothing changes then. */
+CANDOR_API int candor_client_verify_identity(candor_client* client, const char* peer,
+                                             const char* safety_number, char** received_json);
+/* The user refuses the new key: it and what it sent are dropped. */
+CANDOR_API int candor_client_reject_identity_change(candor_client* client, const char* peer);
+
 /* --- Keys, timers and clean-up ------------------------------------------------- */
 
 /* A new signed prekey under the next id; publish a bundle afterwards. Rotate
@@ -190,6 +212,10 @@ CANDOR_API int candor_client_report_prepare(candor_client* client, const char* p
 CANDOR_API int candor_client_report_submit(candor_client* client, const char* preview_json,
                                            const uint8_t moderator_public_key[CANDOR_KEY_BYTES],
                                            int64_t* report_id, candor_buffer* sealed);
+/* Deletes one entry of the local report log (CANDOR_ERR_NOT_FOUND if none).
+ * Without it an entry stays; its preview and sealed copy go by themselves
+ * once every message they show has expired (candor_client_purge_expired). */
+CANDOR_API int candor_client_delete_report(candor_client* client, int64_t report_id);
 
 /* --- Server side and keys --------------------------------------------------------- */
 

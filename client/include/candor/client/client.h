@@ -93,6 +93,9 @@ struct HistoryEntry {
 // {"messages":[{"id","direction":"in"|"out","from","to","text","server_time"
 // (null until acknowledged)},…]} (the CLI's and the C ABI's form).
 std::string HistoryToJson(const std::vector<HistoryEntry>& entries);
+// [{"message_id","from","text","server_time"} | {"error":{"code","message"}}, …]:
+// what accepting or verifying a changed identity received.
+std::string ReceivedListToJson(const std::vector<Result<ReceivedMessage>>& received);
 
 struct SubmittedReport {
   int64_t report_id;
@@ -252,6 +255,10 @@ class Client {
   OutgoingItem Hand(protocol::EgressRecord record, Bytes bytes);
   std::unique_ptr<State> state_;
 };
+
+// {"with","verified","safety_number" (null without a session),
+//  "pending":{"old_safety_number","new_safety_number","detected_at"} | null}.
+Result<std::string> IdentityStatusJson(Client& client, std::string_view peer);
 
 }  // namespace candor::client
 
