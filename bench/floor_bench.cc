@@ -81,9 +81,9 @@ struct FloorState {
                                                13, nullptr, enc_header.data(), hk.data());
     std::memcpy(ad.data() + sizes.ad, enc_header.data(), 80);
     std::memcpy(ad.data() + sizes.ad + 80, commitment.data(), 32);
-    static const std::array<uint8_t, 24> kZero{};
+    // Body nonce: the header's random nonce (wire v2).
     crypto_aead_xchacha20poly1305_ietf_encrypt(sealed.data(), nullptr, plain.data(), plain.size(),
-                                               ad.data(), ad.size(), nullptr, kZero.data(),
+                                               ad.data(), ad.size(), nullptr, enc_header.data(),
                                                mk.data());
   }
 
@@ -100,10 +100,9 @@ struct FloorState {
     crypto_kdf_derive_from_key(rmk.data(), rmk.size(), 1, "candorCK", recv_ck.data());
     crypto_kdf_derive_from_key(next.data(), next.size(), 2, "candorCK", recv_ck.data());
     recv_ck = next;
-    static const std::array<uint8_t, 24> kZero{};
     if (crypto_aead_xchacha20poly1305_ietf_decrypt(opened.data(), nullptr, nullptr,
                                                    sealed.data(), sealed.size(), ad.data(),
-                                                   ad.size(), kZero.data(), rmk.data()) != 0) {
+                                                   ad.size(), enc_header.data(), rmk.data()) != 0) {
       std::abort();
     }
     Commit(fk, check);
