@@ -3,6 +3,8 @@
 // EncodeContent refuses what the recipient's DecodeContentText would refuse,
 // and the report Verifier decodes with the same function, so send, receive
 // and report can never disagree about a message.
+#include <cstring>
+
 #include "candor/crypto/limits.h"
 #include "candor/protocol/frame.h"
 #include "candor/wire/content.pb.h"
@@ -40,9 +42,8 @@ bool IsCanonical(ByteView content, std::string_view text) {
   uint8_t header[16];
   internal::ProtoWriter w(header);
   w.BytesHeader(1, text.size());
-  return std::equal(header, header + w.position(), content.begin()) &&
-         std::equal(text.begin(), text.end(), content.begin() + w.position(),
-                    [](char a, uint8_t b) { return static_cast<uint8_t>(a) == b; });
+  return std::memcmp(header, content.data(), w.position()) == 0 &&
+         std::memcmp(text.data(), content.data() + w.position(), text.size()) == 0;
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "candor/protocol/frame.h"
 #include "candor/protocol/session.h"
+#include "utf8.h"
 #include "support/crafted_sender.h"
 #include "support/session_pair.h"
 
@@ -39,6 +40,25 @@ TEST(Content, ControlCharactersAreRefusedButTabAndNewlineAreText) {
   auto ok = EncodeContent("line one\n\tline two, indented; grüße 🙂");
   ASSERT_TRUE(ok.has_value());
   EXPECT_EQ(*DecodeContentText(*ok), "line one\n\tline two, indented; grüße 🙂");
+}
+
+// The word-at-a-time scan against the plain rule: every byte value at every
+// position of the first two words and the tail, among ASCII or high bytes
+// (which must not mask or fake a control byte).
+TEST(Content, ControlScanAgreesWithTheByteRuleEverywhere) {
+  for (const char filler : {'a', '\xC3', '\t'}) {
+    for (size_t length : {1u, 7u, 8u, 9u, 16u, 19u}) {
+      for (size_t pos = 0; pos < length; ++pos) {
+        for (int c = 0; c < 256; ++c) {
+          std::string text(length, filler);
+          text[pos] = static_cast<char>(c);
+          const bool forbidden = (c < 0x20 && c != '\t' && c != '\n') || c == 0x7F;
+          ASSERT_EQ(protocol::internal::HasForbiddenControl(text), forbidden)
+              << "byte " << c << " at " << pos << " of " << length;
+        }
+      }
+    }
+  }
 }
 
 TEST(Content, DecodeRefusesWhatEncodeNeverWrites) {
