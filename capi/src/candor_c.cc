@@ -306,10 +306,13 @@ int candor_client_identity_json(candor_client* client, const char* peer, char** 
 }
 
 int candor_client_accept_identity_change(candor_client* client, const char* peer,
-                                         char** received_json) {
+                                         const char* shown_safety_number, char** received_json) {
   return Call([&]() -> Result<void> {
     CANDOR_RETURN_IF_ERROR(Need(client && peer && received_json, "null argument"));
-    CANDOR_ASSIGN_OR_RETURN(auto received, client->client.AcceptIdentityChange(peer));
+    CANDOR_ASSIGN_OR_RETURN(auto received, client->client.AcceptIdentityChange(
+                                               peer, shown_safety_number != nullptr
+                                                         ? std::string_view(shown_safety_number)
+                                                         : std::string_view()));
     *received_json = CopyString(candor::client::ReceivedListToJson(received));
     return candor::Ok();
   });

@@ -15,7 +15,8 @@ Result<std::string> RunIdentity(const Args& args) {
 
 Result<std::string> RunTrust(const Args& args) {
   CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
-  CANDOR_ASSIGN_OR_RETURN(auto received, device.AcceptIdentityChange(args.Get("with")));
+  const std::string shown = args.Find("safety-number").value_or("");
+  CANDOR_ASSIGN_OR_RETURN(auto received, device.AcceptIdentityChange(args.Get("with"), shown));
   return JsonObject()
       .Str("with", args.Get("with"))
       .Bool("accepted", true)

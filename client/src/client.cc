@@ -128,7 +128,16 @@ Result<OutgoingItem> Client::PublishBundle() {
                           store.CurrentSignedPrekey());
   if (!spk) return Error(Errc::kInvalidState, "this device has no signed prekey");
   const crypto::X25519KeyPair opk = crypto::X25519KeyPair::Generate(state_->rng);
-  CANDOR_ASSIGN_OR_RETURN(uint32_t opk_id, store.AddOneTimePrekey(opk));
+  // Synced: the bundle leaves the device, and a one-time prekey id rolled
+  // back by a power cut would be handed out again under another key.
+  uint32_t opk_id = 0;
+  const Result<void> committed = store.InTransaction(
+      [&]() -> Result<void> {
+        CANDOR_ASSIGN_OR_RETURN(opk_id, store.AddOneTimePrekey(opk));
+        return Ok();
+      },
+      protocol::Durability::kSynced);
+  CANDOR_RETURN_IF_ERROR(committed);
   const crypto::PrekeyBundle bundle{account(),          identity_key(),
                                     spk->id,            spk->key.public_key(),
                                     spk->signature,     opk_id,
@@ -149,7 +158,11 @@ Result<uint32_t> Client::RotateSignedPrekey() {
   const crypto::X25519KeyPair spk = crypto::X25519KeyPair::Generate(state_->rng);
   const crypto::Ed25519Signature signature =
       crypto::SignSignedPrekey(state_->identity.identity, id, spk.public_key());
-  CANDOR_RETURN_IF_ERROR(store.RotateSignedPrekey(id, spk, signature, state_->clock.NowSeconds()));
+  // Synced, as a bundle: the new key is published once this returns.
+  const Result<void> committed = store.InTransaction(
+      [&]() { return store.RotateSignedPrekey(id, spk, signature, state_->clock.NowSeconds()); },
+      protocol::Durability::kSynced);
+  CANDOR_RETURN_IF_ERROR(committed);
   return id;
 }
 
@@ -309,7 +322,8 @@ OutgoingItem Client::Hand(protocol::EgressRecord record, Bytes bytes) {
 }
 
 Result<HistoryEntry> Client::ToEntry(const protocol::StoredMessage& m) const {
-  CANDOR_ASSIGN_OR_RETURN(std::string text, protocol::DecodeContentText(m.content));
+  // Lenient: history stored before the content rules must still list.
+  CANDOR_ASSIGN_OR_RETURN(std::string text, protocol::DecodeStoredContentText(m.content));
   return HistoryEntry{m.id, m.direction, m.sender, m.recipient, std::move(text), m.server_time,
                       std::nullopt};
 }

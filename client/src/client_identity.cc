@@ -53,7 +53,8 @@ std::vector<Result<ReceivedMessage>> Client::ReceiveHeld(const std::vector<Bytes
   return results;
 }
 
-Result<std::vector<Result<ReceivedMessage>>> Client::AcceptIdentityChange(std::string_view peer) {
+Result<std::vector<Result<ReceivedMessage>>> Client::AcceptIdentityChange(
+    std::string_view peer, std::string_view shown_safety_number) {
   std::vector<Result<ReceivedMessage>> results;
   const Result<void> committed = state_->store.InTransaction([&]() -> Result<void> {
     CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::PeerIdentity> known,
@@ -65,6 +66,15 @@ Result<std::vector<Result<ReceivedMessage>>> Client::AcceptIdentityChange(std::s
       return Error(Errc::kInvalidState,
                    "this contact's safety number had been verified: compare the new one with "
                    "the peer and confirm it with VerifyIdentity");
+    }
+    if (!shown_safety_number.empty()) {
+      CANDOR_ASSIGN_OR_RETURN(std::string pending_number,
+                              crypto::ComputeFingerprint(account(), identity_key(), peer,
+                                                         *known->pending));
+      if (pending_number != shown_safety_number) {
+        return Error(Errc::kInvalidArgument,
+                     "the pending key is not the one with that safety number: nothing changed");
+      }
     }
     CANDOR_ASSIGN_OR_RETURN(std::vector<Bytes> held,
                             state_->store.AcceptIdentityChange(peer, state_->clock.NowSeconds()));

@@ -91,4 +91,26 @@ Result<std::string> DecodeContentText(ByteView content) {
   return text;
 }
 
+Result<std::string> DecodeStoredContentText(ByteView content) {
+  auto& pb = internal::ReusableMessage<wire::Content>();
+  CANDOR_RETURN_IF_ERROR(internal::ParseStrict(content, kMaxContentBytes, internal::kUnversioned, pb));
+  std::string text = std::move(*pb.mutable_text());
+  pb.Clear();
+  if (!internal::IsValidUtf8(text)) {
+    internal::WipeStringCapacity(text);
+    return Error(Errc::kFieldOutOfRange, "content.text is not valid UTF-8");
+  }
+  if (!internal::HasForbiddenControl(text)) return text;
+  std::string shown;
+  for (const char c : text) {
+    if (internal::HasForbiddenControl(std::string_view(&c, 1))) {
+      shown += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+    } else {
+      shown += c;
+    }
+  }
+  internal::WipeStringCapacity(text);
+  return shown;
+}
+
 }  // namespace candor::protocol

@@ -37,7 +37,10 @@ Result<void> MemoryStore::RecordIdentityChange(std::string_view peer,
   if (c.identity->identity_key == key) {
     return Error(Errc::kInvalidArgument, "that is the trusted key, not a change");
   }
-  if (c.identity->pending != key) {
+  if (c.identity->pending && *c.identity->pending != key) {
+    return Error(Errc::kInvalidState, "another identity key is already pending for this peer");
+  }
+  if (!c.identity->pending) {
     c.identity->pending = key;
     c.identity->pending_since = now;
     c.changes.push_back({c.next_order++, c.identity->identity_key, key, now, std::nullopt});

@@ -50,8 +50,17 @@ Result<ReceivedMessage> HoldIdentityChange(DeviceStore& store,
                                            const crypto::Ed25519PublicKey& trusted,
                                            const crypto::Ed25519PublicKey& claimed, uint64_t now,
                                            crypto::RandomSource& rng) {
-  CANDOR_RETURN_IF_ERROR(Session::Accept(identity, account, store, delivery, now, rng));
   const std::string& peer = delivery.envelope.sender;
+  // One pending key at a time: a second new key while the user has not
+  // decided on the first is refused, not swapped in, so what the user
+  // accepts is the key whose safety number they were shown.
+  CANDOR_ASSIGN_OR_RETURN(std::optional<PeerIdentity> known, store.LoadPeerIdentity(peer));
+  if (known && known->pending && *known->pending != claimed) {
+    return Error(Errc::kIdentityChanged,
+                 peer + " came with yet another identity key while a change is pending: "
+                        "refused, nothing kept; the user decides on the first one");
+  }
+  CANDOR_RETURN_IF_ERROR(Session::Accept(identity, account, store, delivery, now, rng));
   CANDOR_RETURN_IF_ERROR(store.TrustFirstIdentity(peer, trusted));  // a store from before v5
   CANDOR_ASSIGN_OR_RETURN(Bytes encoded, EncodeDelivery(delivery.envelope_bytes,
                                                         delivery.server_time, delivery.relay_tag));

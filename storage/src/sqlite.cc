@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <utility>
 
 namespace candor::storage::internal {
@@ -48,6 +49,7 @@ Database::Database(Database&& other) noexcept
       poisoned_(std::exchange(other.poisoned_, false)),
       synchronous_full_(other.synchronous_full_),
       sync_requested_(std::exchange(other.sync_requested_, false)),
+      wal_dir_synced_(other.wal_dir_synced_),
       cache_(std::move(other.cache_)) {}
 
 Database& Database::operator=(Database&& other) noexcept {
@@ -59,6 +61,7 @@ Database& Database::operator=(Database&& other) noexcept {
     poisoned_ = std::exchange(other.poisoned_, false);
     synchronous_full_ = other.synchronous_full_;
     sync_requested_ = std::exchange(other.sync_requested_, false);
+    wal_dir_synced_ = other.wal_dir_synced_;
     cache_ = std::move(other.cache_);
   }
   return *this;
@@ -151,6 +154,21 @@ Result<void> Database::SyncWal() {
   if (rc != 0) {
     return Error(Errc::kStorageFailed,
                  std::string("fsync of the write-ahead log: ") + std::strerror(saved));
+  }
+  // A log created by this connection (the last one to close deletes it) is
+  // durable only once its directory entry is: once per connection, as
+  // SQLite's own FULL mode does.
+  if (!wal_dir_synced_) {
+    const std::string dir = std::filesystem::path(wal).parent_path().string();
+    const int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0 || ::fsync(dfd) != 0) {
+      const int err = errno;
+      if (dfd >= 0) ::close(dfd);
+      return Error(Errc::kStorageFailed,
+                   std::string("fsync of the store's directory: ") + std::strerror(err));
+    }
+    ::close(dfd);
+    wal_dir_synced_ = true;
   }
   return Ok();
 }

@@ -85,6 +85,7 @@ class Database {
   bool poisoned_ = false;      // a nested one wrote, then failed
   bool synchronous_full_ = true;
   bool sync_requested_ = false;  // a Transaction in the open one asked to be synced
+  bool wal_dir_synced_ = false;  // the log's directory entry is durable
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
   friend class Statement;
   friend class Transaction;

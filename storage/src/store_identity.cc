@@ -73,10 +73,13 @@ Result<void> Store::RecordIdentityChange(std::string_view peer, const crypto::Ed
   if (known->identity_key == key) {
     return Error(Errc::kInvalidArgument, "that is the trusted key, not a change");
   }
+  if (known->pending && *known->pending != key) {
+    return Error(Errc::kInvalidState, "another identity key is already pending for this peer");
+  }
   const int64_t now_int = static_cast<int64_t>(now);
-  if (known->pending != key) {
-    // A new pending key (the first, or one replacing another): a marker in
-    // the history, between the messages before and after it.
+  if (!known->pending) {
+    // A new pending key: a marker in the history, between the messages
+    // before and after it.
     CANDOR_ASSIGN_OR_RETURN(auto pend, db.Cached(
         "UPDATE OR FAIL peer_identities SET pending_key = ?, pending_since = ? "
         "WHERE conversation_id = ?"));

@@ -248,7 +248,7 @@ TEST_F(CapiTest, IdentityChangeIsHeldUntilAcceptedAndOneHandlePerStore) {
   EXPECT_NE(std::string(status).find("\"new_safety_number\""), std::string::npos) << status;
   candor_string_free(status);
   char* received = nullptr;
-  ASSERT_EQ(candor_client_accept_identity_change(c_.bob, "alice", &received), CANDOR_OK)
+  ASSERT_EQ(candor_client_accept_identity_change(c_.bob, "alice", nullptr, &received), CANDOR_OK)
       << candor_last_error_message();
   EXPECT_NE(std::string(received).find("\"text\":\"new phone\""), std::string::npos) << received;
   candor_string_free(received);

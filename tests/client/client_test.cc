@@ -9,6 +9,7 @@
 
 #include "candor/crypto/fingerprint.h"
 #include "candor/crypto/limits.h"
+#include "store_impl.h"
 #include "support/client_world.h"
 
 namespace candor {
@@ -70,6 +71,29 @@ TEST_F(ClientTest, StateSurvivesReopening) {
   EXPECT_EQ(Client::Open(tmp_.File("bob.db"), Key(3), rng_, clock_).error().code(),
             Errc::kWrongKey);
   EXPECT_TRUE(Client::Open(tmp_.File("bob.db"), Key(2), rng_, clock_).has_value());
+}
+
+// A store written before the content rules may hold text they now refuse
+// (CR, NUL, empty): its history must still list, with every forbidden
+// control shown as U+FFFD, so no C string is cut short.
+TEST_F(ClientTest, HistoryStoredBeforeTheContentRulesStillLists) {
+  {
+    Client alice = Make("alice", 1);
+    Client bob = Make("bob", 2);
+    ASSERT_TRUE(bob.Receive(SendFirst(alice, bob, "placeholder")).has_value());
+  }
+  {
+    auto store = storage::Store::Open(tmp_.File("bob.db"), Key(2));
+    ASSERT_TRUE(store.has_value());
+    // Content { text = "a\r\0b" }, as an older candor stored it.
+    ASSERT_TRUE(store->impl().db.Exec("UPDATE messages SET content = x'0a04610d0062'").has_value());
+  }
+  auto bob = Client::Open(tmp_.File("bob.db"), Key(2), rng_, clock_);
+  ASSERT_TRUE(bob.has_value());
+  auto history = bob->History("alice", 10);
+  ASSERT_TRUE(history.has_value()) << history.error().message();
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ((*history)[0].text, "a\xEF\xBF\xBD\xEF\xBF\xBD" "b");
 }
 
 TEST_F(ClientTest, DuplicatesAndTamperingChangeNothing) {

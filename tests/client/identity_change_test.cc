@@ -145,6 +145,35 @@ TEST_F(IdentityChangeTest, ANewKeyWhoseMessageDoesNotOpenRecordsNothing) {
   EXPECT_TRUE(alice_->Send("bob", "nothing changed").has_value());
 }
 
+// A relay that injects a second new key while the user looks at the first
+// cannot swap it in: it is refused and nothing of it is kept, and accepting
+// with the safety number the user was shown accepts exactly that key.
+TEST_F(IdentityChangeTest, ASecondNewKeyCannotReplaceThePendingOne) {
+  Client new_bob = Reinstall("bob-new.db");
+  Client impostor = Reinstall("impostor.db");
+  EXPECT_EQ(alice_->Receive(SendFirst(new_bob, *alice_, "the real bob")).error().code(),
+            Errc::kIdentityChanged);
+  const std::string shown = (*alice_->PendingIdentityChange("bob"))->new_safety_number;
+  // Batched with an ordinary message from the old session.
+  const Bytes injected = SendFirst(impostor, *alice_, "the impostor");
+  const Bytes ordinary = SendNext(*bob_, *alice_, "old phone still here");
+  const std::vector<ByteView> batch = {injected, ordinary};
+  auto results = alice_->ReceiveBatch(batch);
+  ASSERT_TRUE(results.has_value());
+  EXPECT_EQ((*results)[0].error().code(), Errc::kIdentityChanged);
+  ASSERT_TRUE((*results)[1].has_value());
+  EXPECT_EQ((*results)[1]->text, "old phone still here");
+  EXPECT_EQ((*alice_->PendingIdentityChange("bob"))->new_safety_number, shown);
+
+  EXPECT_EQ(alice_->AcceptIdentityChange("bob", old_number_).error().code(),
+            Errc::kInvalidArgument);
+  auto accepted = alice_->AcceptIdentityChange("bob", shown);
+  ASSERT_TRUE(accepted.has_value());
+  ASSERT_EQ(accepted->size(), 1u) << "only the real bob's message was held";
+  EXPECT_EQ((*accepted)[0]->text, "the real bob");
+  EXPECT_EQ(*alice_->Fingerprint("bob"), shown);
+}
+
 // A store reopened keeps the pending change and its held message.
 TEST_F(IdentityChangeTest, APendingChangeSurvivesReopening) {
   Client new_bob = Reinstall("bob-new.db");

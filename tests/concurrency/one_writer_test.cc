@@ -143,7 +143,6 @@ TEST_F(OneWriterTest, ConcurrentProcessesNeverReuseAChainStateAndAllWait) {
   }
   ASSERT_EQ(sent.size(), static_cast<size_t>(kRounds * kSendersPerRound));
 
-  std::set<std::string> headers;
   for (const std::string& env : sent) {
     Exit r = RunCli({"receive", "--db", F("bob.db"), "--in", RelayFile(env, ++time)}, HexKey(2),
                     env + ".recv");

@@ -111,6 +111,25 @@ TEST(Policy, EveryMessageTravelsSomewhereDeclaredAndItsFieldsAgree) {
   }
 }
 
+// A `carries` annotation the guard cannot resolve (a type renamed, a version
+// prefix left behind by a wire version change) would make the guard treat
+// the field as opaque bytes and check nothing inside it: every name in every
+// annotation must resolve, with the version the codec writes.
+TEST(Policy, EveryCarriesAnnotationResolvesToItsTypes) {
+  size_t annotated = 0;
+  for (const Descriptor* d : internal::PolicyMessages()) {
+    for (int i = 0; i < d->field_count(); ++i) {
+      const FieldDescriptor* f = d->field(i);
+      const std::string& carries = internal::ExposureOf(f).carries();
+      if (carries.empty()) continue;
+      ++annotated;
+      const size_t names = static_cast<size_t>(std::count(carries.begin(), carries.end(), '|')) + 1;
+      EXPECT_EQ(internal::CarriedTypes(f).size(), names) << f->full_name() << ": " << carries;
+    }
+  }
+  EXPECT_GE(annotated, 3u) << "the envelope payload, the delivery's envelope, the report's messages";
+}
+
 TEST(Policy, NeverSentCategoriesAreInNoMessageThatLeavesTheDevice) {
   const privacy::PolicyText* text = internal::PolicyText();
   ASSERT_NE(text, nullptr) << "policy.textproto does not parse";

@@ -456,6 +456,11 @@ TYPED_TEST(DeviceStoreTest, PeerIdentitiesPendingChangesAndHeldDeliveries) {
 
   // A marker takes a place in the order: the next message comes after it.
   ASSERT_TRUE(store.RecordIdentityChange("bob", old_key, kNow + 600, Bytes(8, 1)).has_value());
+  // One pending key at a time: a third is not swapped in behind the user.
+  const auto third = crypto::Ed25519KeyPair::Generate(this->rng_).public_key();
+  EXPECT_EQ(store.RecordIdentityChange("bob", third, kNow + 601, Bytes(8, 2)).error().code(),
+            Errc::kInvalidState);
+  EXPECT_EQ((*store.LoadPeerIdentity("bob"))->pending, old_key);
   ASSERT_TRUE(store.RejectIdentityChange("bob").has_value());
   EXPECT_EQ(store.RejectIdentityChange("bob").error().code(), Errc::kInvalidState);
   EXPECT_EQ((*store.LoadPeerIdentity("bob"))->identity_key, new_key);

@@ -130,8 +130,9 @@ CANDOR_API void candor_received_free(candor_received* received);
 /* A delivery from the relay. A second copy is CANDOR_ERR_DUPLICATE_MESSAGE.
  * `*out` is zeroed first, so it is safe to free on any return. Everything
  * that can fail (including allocating `from` and `text`) happens before the
- * store commits: CANDOR_OK means stored and returned, any error means
- * nothing was stored. */
+ * store commits: CANDOR_OK means stored and returned, any error means the
+ * message was not stored (CANDOR_ERR_IDENTITY_CHANGED: it is held, still
+ * encrypted, until the user decides; docs/identity.md). */
 CANDOR_API int candor_client_receive(candor_client* client, const uint8_t* delivery,
                                      size_t delivery_size, candor_received* out);
 
@@ -168,9 +169,12 @@ CANDOR_API int candor_client_fingerprint(candor_client* client, const char* peer
 CANDOR_API int candor_client_identity_json(candor_client* client, const char* peer, char** json);
 /* The user accepts the new key (a contact whose safety number was verified
  * needs candor_client_verify_identity instead: CANDOR_ERR_INVALID_STATE).
+ * `shown_safety_number` (may be NULL): the new safety number the user was
+ * shown; CANDOR_ERR_INVALID_ARGUMENT if the pending key is not that one.
  * The held messages are received now; JSON: a list, one entry each,
  * {"message_id","from","text","server_time"} or {"error":{"code","message"}}. */
 CANDOR_API int candor_client_accept_identity_change(candor_client* client, const char* peer,
+                                                    const char* shown_safety_number,
                                                     char** received_json);
 /* The user compared `safety_number` (60 digits) with the peer: the key it
  * belongs to (the pending one, which is then accepted as above, or the

@@ -194,9 +194,12 @@ class Client {
   // becomes the trusted key, the old session is dropped, and the held
   // messages are received now (one result each, as ReceiveBatch). The next
   // Send needs the peer's new bundle unless a held message started a
-  // session. kInvalidState when nothing is pending, or the old key had been
+  // session. `shown_safety_number`, when given, must be the new safety
+  // number the user was shown (kInvalidArgument otherwise: nothing
+  // changes). kInvalidState when nothing is pending, or the old key had been
   // verified (then only VerifyIdentity accepts).
-  Result<std::vector<Result<ReceivedMessage>>> AcceptIdentityChange(std::string_view peer);
+  Result<std::vector<Result<ReceivedMessage>>> AcceptIdentityChange(
+      std::string_view peer, std::string_view shown_safety_number = {});
   // The user compared safety numbers and `safety_number` is the one they
   // saw on both devices: it must be the safety number of the pending key
   // (if a change is pending: then it is accepted as above) or of the

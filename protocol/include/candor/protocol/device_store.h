@@ -176,11 +176,13 @@ class DeviceStore : public PrekeySource {
   // has one keeps it (kWrongPeer if it differs: that is a change).
   virtual Result<void> TrustFirstIdentity(std::string_view peer,
                                           const crypto::Ed25519PublicKey& key) = 0;
-  // `key` differs from the trusted one: records it as pending (replacing an
-  // earlier pending key), adds a history marker, and holds `delivery` (the
-  // encoded delivery, deduplicated; at most kMaxHeldDeliveries per peer,
-  // oldest dropped) until AcceptIdentityChange. kNotFound without a trusted
-  // key; kInvalidArgument if `key` is the trusted one.
+  // `key` differs from the trusted one: records it as pending, adds a
+  // history marker, and holds `delivery` (the encoded delivery,
+  // deduplicated; at most kMaxHeldDeliveries per peer, oldest dropped) until
+  // AcceptIdentityChange. The same pending key again only holds the
+  // delivery. kNotFound without a trusted key; kInvalidArgument if `key` is
+  // the trusted one; kInvalidState if another key is pending (one at a
+  // time: what the user accepts must be what they were shown).
   virtual Result<void> RecordIdentityChange(std::string_view peer,
                                             const crypto::Ed25519PublicKey& key, uint64_t now,
                                             std::optional<ByteView> delivery) = 0;

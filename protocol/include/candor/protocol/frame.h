@@ -52,6 +52,13 @@ Result<Bytes> EncodeContent(std::string_view text);
 // repeated or explicitly empty field, an over-long varint); kMissingField
 // for empty content.
 Result<std::string> DecodeContentText(ByteView content);
+// For showing a message already stored: a store written before the content
+// rules (empty text, CR, NUL and other controls were accepted then) must
+// still list its history. Each forbidden control byte comes out as U+FFFD,
+// so no C string is cut short; empty and non-canonical content is shown as
+// it decodes. Still kMalformed / kFieldOutOfRange for content that is no
+// Content or no UTF-8.
+Result<std::string> DecodeStoredContentText(ByteView content);
 
 }  // namespace candor::protocol
 
