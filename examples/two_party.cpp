@@ -69,6 +69,12 @@ int main(int argc, char** argv) {
   Must(bob.SubmitReport(preview, moderator_public, report_id, sealed), "submit");
   Must(candor::abi::Moderate(moderator_secret, relay_key, sealed, verdict), "moderate");
   std::printf("moderator: %s\n", verdict.c_str());
+  // What bob trusts about alice: her safety number, and no change pending
+  // (a reinstalled alice would show up here; docs/identity.md).
+  std::string identity;
+  Must(bob.IdentityJson("alice", identity), "identity");
+  std::printf("bob about alice: %s\n", identity.c_str());
+  if (identity.find("\"pending\":null") == std::string::npos) return 1;
   return verdict.find("\"verdict\":\"verified\"") != std::string::npos &&
                  verdict.find("forged") == std::string::npos
              ? 0

@@ -131,6 +131,40 @@ class Client {
     if (s.ok()) sealed = Take(b);
     return s;
   }
+  Status DeleteReport(int64_t report_id) {
+    return Check(candor_client_delete_report(handle_.get(), report_id));
+  }
+
+  // A peer who reinstalled (docs/identity.md): the status JSON, and the
+  // user's decision; `received_json` lists the held messages received then.
+  Status IdentityJson(const std::string& peer, std::string& json) {
+    char* j = nullptr;
+    Status s = Check(candor_client_identity_json(handle_.get(), peer.c_str(), &j));
+    if (s.ok()) json = Take(j);
+    return s;
+  }
+  // `shown_safety_number`: the new safety number the user was shown (empty:
+  // not checked).
+  Status AcceptIdentityChange(const std::string& peer, const std::string& shown_safety_number,
+                              std::string& received_json) {
+    char* j = nullptr;
+    Status s = Check(candor_client_accept_identity_change(
+        handle_.get(), peer.c_str(),
+        shown_safety_number.empty() ? nullptr : shown_safety_number.c_str(), &j));
+    if (s.ok()) received_json = Take(j);
+    return s;
+  }
+  Status VerifyIdentity(const std::string& peer, const std::string& safety_number,
+                        std::string& received_json) {
+    char* j = nullptr;
+    Status s = Check(candor_client_verify_identity(handle_.get(), peer.c_str(),
+                                                   safety_number.c_str(), &j));
+    if (s.ok()) received_json = Take(j);
+    return s;
+  }
+  Status RejectIdentityChange(const std::string& peer) {
+    return Check(candor_client_reject_identity_change(handle_.get(), peer.c_str()));
+  }
 
  private:
   struct Free {
