@@ -65,12 +65,22 @@ Result<Bytes> EncodeContent(std::string_view text) {
   return out;
 }
 
-Result<std::string> DecodeContentText(ByteView content) {
-  // Reused parse message; the text is moved out below, so no plaintext stays.
+namespace {
+
+// The parse layers, and the text moved out of the reused parse message, so
+// no plaintext stays behind in it.
+Result<std::string> ParseText(ByteView content) {
   auto& pb = internal::ReusableMessage<wire::Content>();
   CANDOR_RETURN_IF_ERROR(internal::ParseStrict(content, kMaxContentBytes, internal::kUnversioned, pb));
   std::string text = std::move(*pb.mutable_text());
   pb.Clear();
+  return text;
+}
+
+}  // namespace
+
+Result<std::string> DecodeContentText(ByteView content) {
+  CANDOR_ASSIGN_OR_RETURN(std::string text, ParseText(content));
   auto refuse = [&text](Error error) -> Result<std::string> {
     internal::WipeStringCapacity(text);
     return error;
@@ -92,16 +102,14 @@ Result<std::string> DecodeContentText(ByteView content) {
 }
 
 Result<std::string> DecodeStoredContentText(ByteView content) {
-  auto& pb = internal::ReusableMessage<wire::Content>();
-  CANDOR_RETURN_IF_ERROR(internal::ParseStrict(content, kMaxContentBytes, internal::kUnversioned, pb));
-  std::string text = std::move(*pb.mutable_text());
-  pb.Clear();
+  CANDOR_ASSIGN_OR_RETURN(std::string text, ParseText(content));
   if (!internal::IsValidUtf8(text)) {
     internal::WipeStringCapacity(text);
     return Error(Errc::kFieldOutOfRange, "content.text is not valid UTF-8");
   }
   if (!internal::HasForbiddenControl(text)) return text;
   std::string shown;
+  shown.reserve(text.size() * 3);  // no reallocation leaves a copy unwiped
   for (const char c : text) {
     if (internal::HasForbiddenControl(std::string_view(&c, 1))) {
       shown += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
