@@ -190,24 +190,19 @@ Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
       [&]() -> Result<void> {
         CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::Session> session, store.LoadSession(peer));
         CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::PeerIdentity> known,
-                                store.LoadPeerIdentity(peer));
+                                protocol::TrustedIdentity(store, peer, &session));
         if (known && known->pending) {
           return Error(Errc::kIdentityChanged,
                        "this peer's safety number changed: nothing is sent until the user "
                        "accepts (or verifies) the new one");
         }
-        std::optional<crypto::Ed25519PublicKey> trusted;
-        if (known) {
-          trusted = known->identity_key;
-        } else if (session) {
-          trusted = session->remote_identity();  // a store from before identities were kept
-        }
-        if (bundle && trusted && bundle->identity_key != *trusted) {
+        if (bundle && known && bundle->identity_key != known->identity_key) {
           // Held as a pending change only if the bundle is the new key's own.
           CANDOR_RETURN_IF_ERROR(crypto::VerifySignedPrekey(
               bundle->identity_key, bundle->signed_prekey_id, bundle->signed_prekey,
               bundle->signed_prekey_signature));
-          if (!known) CANDOR_RETURN_IF_ERROR(store.TrustFirstIdentity(peer, *trusted));
+          // A store from before identities were recorded keeps the old key first.
+          CANDOR_RETURN_IF_ERROR(store.TrustFirstIdentity(peer, known->identity_key));
           CANDOR_RETURN_IF_ERROR(store.RecordIdentityChange(peer, bundle->identity_key,
                                                             state_->clock.NowSeconds(),
                                                             std::nullopt));
@@ -222,7 +217,7 @@ Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
           CANDOR_ASSIGN_OR_RETURN(session, protocol::Session::Initiate(
                                                state_->identity.identity, account(), *bundle,
                                                state_->rng));
-          if (!trusted) CANDOR_RETURN_IF_ERROR(store.TrustFirstIdentity(peer, bundle->identity_key));
+          if (!known) CANDOR_RETURN_IF_ERROR(store.TrustFirstIdentity(peer, bundle->identity_key));
         }
         CANDOR_ASSIGN_OR_RETURN(protocol::OutgoingMessage out, session->Encrypt(text, state_->rng));
         // The guard runs before the commit: a refused envelope leaves no trace.

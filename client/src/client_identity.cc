@@ -90,15 +90,10 @@ Result<std::vector<Result<ReceivedMessage>>> Client::VerifyIdentity(std::string_
   std::vector<Result<ReceivedMessage>> results;
   const Result<void> committed = state_->store.InTransaction([&]() -> Result<void> {
     CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::PeerIdentity> known,
-                            state_->store.LoadPeerIdentity(peer));
-    if (!known) {
-      // A store from before identities were recorded: the session's key.
-      CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::Session> session,
-                              state_->store.LoadSession(peer));
-      if (!session) return Error(Errc::kNotFound, "no identity key known for this peer");
-      CANDOR_RETURN_IF_ERROR(state_->store.TrustFirstIdentity(peer, session->remote_identity()));
-      known = protocol::PeerIdentity{session->remote_identity(), false, std::nullopt, std::nullopt};
-    }
+                            protocol::TrustedIdentity(state_->store, peer));
+    if (!known) return Error(Errc::kNotFound, "no identity key known for this peer");
+    // Stored, if it was only the session's (SetIdentityVerified needs a row).
+    CANDOR_RETURN_IF_ERROR(state_->store.TrustFirstIdentity(peer, known->identity_key));
     const crypto::Ed25519PublicKey key = known->pending.value_or(known->identity_key);
     CANDOR_ASSIGN_OR_RETURN(std::string expected,
                             crypto::ComputeFingerprint(account(), identity_key(), peer, key));
@@ -124,11 +119,9 @@ Result<void> Client::RejectIdentityChange(std::string_view peer) {
 
 Result<bool> Client::IsVerified(std::string_view peer) {
   CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::PeerIdentity> known,
-                          state_->store.LoadPeerIdentity(peer));
-  if (known) return known->verified;
-  CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::Session> session, state_->store.LoadSession(peer));
-  if (!session) return Error(Errc::kNotFound, "no identity key known for this peer");
-  return false;
+                          protocol::TrustedIdentity(state_->store, peer));
+  if (!known) return Error(Errc::kNotFound, "no identity key known for this peer");
+  return known->verified;
 }
 
 std::string ReceivedListToJson(const std::vector<Result<ReceivedMessage>>& received) {

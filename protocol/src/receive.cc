@@ -27,18 +27,21 @@ Result<void> CheckDisappearingTimer(std::optional<uint64_t> seconds) {
   return Ok();
 }
 
-namespace {
-
-// The identity key the peer is trusted under: the recorded one, else (a
-// store from before identities were recorded) the session's.
-Result<std::optional<crypto::Ed25519PublicKey>> TrustedKey(DeviceStore& store,
-                                                           std::string_view peer,
-                                                           const std::optional<Session>& session) {
+Result<std::optional<PeerIdentity>> TrustedIdentity(DeviceStore& store, std::string_view peer,
+                                                    const std::optional<Session>* session) {
   CANDOR_ASSIGN_OR_RETURN(std::optional<PeerIdentity> known, store.LoadPeerIdentity(peer));
-  if (known) return std::optional<crypto::Ed25519PublicKey>(known->identity_key);
-  if (session) return std::optional<crypto::Ed25519PublicKey>(session->remote_identity());
-  return std::optional<crypto::Ed25519PublicKey>();
+  if (known) return known;
+  std::optional<Session> loaded;
+  if (session == nullptr) {
+    CANDOR_ASSIGN_OR_RETURN(loaded, store.LoadSession(peer));
+    session = &loaded;
+  }
+  if (!*session) return std::optional<PeerIdentity>();
+  return std::optional<PeerIdentity>(
+      PeerIdentity{(*session)->remote_identity(), false, std::nullopt, std::nullopt});
 }
+
+namespace {
 
 // A prekey message under a key other than the trusted one. Only a holder of
 // that key's private half can make one that opens, so it is opened first
@@ -47,21 +50,20 @@ Result<std::optional<crypto::Ed25519PublicKey>> TrustedKey(DeviceStore& store,
 Result<ReceivedMessage> HoldIdentityChange(DeviceStore& store,
                                            const crypto::Ed25519KeyPair& identity,
                                            std::string_view account, const Delivery& delivery,
-                                           const crypto::Ed25519PublicKey& trusted,
+                                           const PeerIdentity& known,
                                            const crypto::Ed25519PublicKey& claimed, uint64_t now,
                                            crypto::RandomSource& rng) {
   const std::string& peer = delivery.envelope.sender;
   // One pending key at a time: a second new key while the user has not
   // decided on the first is refused, not swapped in, so what the user
   // accepts is the key whose safety number they were shown.
-  CANDOR_ASSIGN_OR_RETURN(std::optional<PeerIdentity> known, store.LoadPeerIdentity(peer));
-  if (known && known->pending && *known->pending != claimed) {
+  if (known.pending && *known.pending != claimed) {
     return Error(Errc::kIdentityChanged,
                  peer + " came with yet another identity key while a change is pending: "
                         "refused, nothing kept; the user decides on the first one");
   }
   CANDOR_RETURN_IF_ERROR(Session::Accept(identity, account, store, delivery, now, rng));
-  CANDOR_RETURN_IF_ERROR(store.TrustFirstIdentity(peer, trusted));  // a store from before v5
+  CANDOR_RETURN_IF_ERROR(store.TrustFirstIdentity(peer, known.identity_key));  // a store from before v5
   CANDOR_ASSIGN_OR_RETURN(Bytes encoded, EncodeDelivery(delivery.envelope_bytes,
                                                         delivery.server_time, delivery.relay_tag));
   CANDOR_RETURN_IF_ERROR(store.RecordIdentityChange(peer, claimed, now, encoded));
@@ -87,13 +89,13 @@ Result<ReceivedMessage> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyP
   }
   // Only prekey messages name an identity key; a ratchet message is bound
   // to its session's key by the session's associated data.
-  std::optional<crypto::Ed25519PublicKey> trusted;
+  std::optional<PeerIdentity> known;
   if (delivery.envelope.content_type == ContentType::kPrekeyMessage) {
     CANDOR_ASSIGN_OR_RETURN(PrekeyMessage prekey, DecodePrekeyMessage(delivery.envelope.payload));
-    CANDOR_ASSIGN_OR_RETURN(trusted, TrustedKey(store, delivery.envelope.sender, session));
-    if (trusted && prekey.identity_key != *trusted) {
+    CANDOR_ASSIGN_OR_RETURN(known, TrustedIdentity(store, delivery.envelope.sender, &session));
+    if (known && prekey.identity_key != known->identity_key) {
       session.reset();  // the store is unchanged apart from the pending change
-      return HoldIdentityChange(store, identity, account, delivery, *trusted, prekey.identity_key,
+      return HoldIdentityChange(store, identity, account, delivery, *known, prekey.identity_key,
                                 now, rng);
     }
   }
@@ -103,7 +105,7 @@ Result<ReceivedMessage> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyP
     CANDOR_ASSIGN_OR_RETURN(int64_t id,
                             store.CommitReceived(accepted.first, accepted.second, digest, now));
     // Trust on first use: the key of the first session with this peer.
-    if (!trusted) {
+    if (!known) {
       CANDOR_RETURN_IF_ERROR(
           store.TrustFirstIdentity(delivery.envelope.sender, accepted.first.remote_identity()));
     }

@@ -237,6 +237,14 @@ class DeviceStore : public PrekeySource {
   virtual Result<size_t> PurgeExpired(uint64_t now) = 0;
 };
 
+// The peer's identity as this device trusts it: the stored record, or, for
+// a store from before identities were recorded, its session's key (not
+// verified, nothing pending; not stored — TrustFirstIdentity stores it).
+// nullopt for a peer never met. `session`: the peer's session if the caller
+// has loaded it (else it is loaded here when needed).
+Result<std::optional<PeerIdentity>> TrustedIdentity(DeviceStore& store, std::string_view peer,
+                                                    const std::optional<Session>* session = nullptr);
+
 // What a receive stored, as the application shows it.
 struct ReceivedMessage {
   int64_t message_id;
