@@ -9,7 +9,6 @@
 // digest — in one transaction. It measures what the requirements
 // cost in SQLCipher before any of candor's code runs; floor_receive_rows_1000
 // the same for 1,000 receives in one transaction.
-#define SQLITE_HAS_CODEC 1
 #include <benchmark/benchmark.h>
 #include <sqlcipher/sqlite3.h>
 

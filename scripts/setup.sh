@@ -13,7 +13,6 @@ packages=(
   g++ cmake ninja-build pkg-config git
   libsodium-dev
   libprotobuf-dev protobuf-compiler
-  libsqlcipher-dev
   googletest libgtest-dev libgmock-dev
   libbenchmark-dev
   python3 python3-cryptography

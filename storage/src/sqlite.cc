@@ -1,15 +1,10 @@
 #include "sqlite.h"
 
-#define SQLITE_HAS_CODEC 1  // sqlite3_key is declared only under it
 #include <sqlcipher/sqlite3.h>
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
 #include <utility>
+
+#include "store_files.h"
 
 namespace candor::storage::internal {
 
@@ -140,34 +135,17 @@ Result<void> Database::SyncWal() {
   const char* main = sqlite3_db_filename(db_, "main");
   if (main == nullptr || *main == '\0') return Ok();  // in-memory: nothing to sync
   const std::string wal = std::string(main) + "-wal";
-  // fsync through any descriptor flushes the file: SQLite's own is not
-  // reachable through its API.
-  const int fd = ::open(wal.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return Ok();  // checkpointed away: already in the database file
-    return Error(Errc::kStorageFailed, std::string("open the write-ahead log to sync it: ") +
-                                           std::strerror(errno));
-  }
-  const int rc = ::fsync(fd);
-  const int saved = errno;
-  ::close(fd);
-  if (rc != 0) {
-    return Error(Errc::kStorageFailed,
-                 std::string("fsync of the write-ahead log: ") + std::strerror(saved));
+  auto synced = SyncFile(wal, "the write-ahead log");
+  if (!synced.has_value()) {
+    // Checkpointed away: already in the database file.
+    if (synced.error().code() == Errc::kNotFound) return Ok();
+    return synced;
   }
   // A log created by this connection (the last one to close deletes it) is
   // durable only once its directory entry is: once per connection, as
   // SQLite's own FULL mode does.
   if (!wal_dir_synced_) {
-    const std::string dir = std::filesystem::path(wal).parent_path().string();
-    const int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0 || ::fsync(dfd) != 0) {
-      const int err = errno;
-      if (dfd >= 0) ::close(dfd);
-      return Error(Errc::kStorageFailed,
-                   std::string("fsync of the store's directory: ") + std::strerror(err));
-    }
-    ::close(dfd);
+    CANDOR_RETURN_IF_ERROR(SyncDirectoryOf(wal));
     wal_dir_synced_ = true;
   }
   return Ok();

@@ -1,16 +1,12 @@
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <array>
-#include <cerrno>
-#include <cstring>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
 #include "candor/crypto/encoding.h"
 #include "candor/crypto/limits.h"
+#include "cipher_upgrade.h"
 #include "schema.h"
+#include "store_files.h"
 #include "store_impl.h"
 
 namespace candor::storage {
@@ -18,6 +14,8 @@ namespace candor::storage {
 using internal::Database;
 using internal::Migrate;
 using internal::OpenFileClaim;
+using internal::CreateExclusively;
+using internal::RemoveDatabaseFiles;
 
 namespace {
 
@@ -60,27 +58,6 @@ Result<void> Configure(Database& db, const StoreOptions& options) {
   return db.SetSynchronous(options.synchronous_full);
 }
 
-// The file itself, atomically: if anything exists at `path` (even a store
-// another process made a moment ago) this fails and touches nothing. 0600:
-// SQLite gives the -wal and -shm files the database file's mode.
-Result<void> CreateExclusively(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) return Error(Errc::kAlreadyExists, "a file already exists at the store path");
-    return Error(Errc::kStorageFailed, std::string("cannot create the store file: ") +
-                                           std::strerror(errno));
-  }
-  ::close(fd);
-  return Ok();
-}
-
-void RemoveStoreFiles(const std::string& path) {
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-    std::error_code ignored;
-    std::filesystem::remove(path + suffix, ignored);
-  }
-}
-
 }  // namespace
 
 namespace internal {
@@ -110,19 +87,38 @@ struct StoreFactory {
       return Make(Store::Impl{path, std::move(claim), std::move(db), {}, {}});
     };
     auto store = build();
-    if (!store.has_value()) RemoveStoreFiles(path);  // nothing half-made stays behind
+    if (!store.has_value()) RemoveDatabaseFiles(path);  // nothing half-made stays behind
     return store;
   }
 
   static Result<Store> Open(const std::string& path, const StoreKey& key, StoreOptions options) {
+    auto opened = OpenCurrent(path, key, options);
+    if (opened.has_value() || opened.error().code() != Errc::kWrongKey) return opened;
+    // Not a SQLCipher 4 file under this key: a store from a SQLCipher 3
+    // build is upgraded once (cipher_upgrade.h), then opened as any other.
+    // Nothing was written by the attempt, nor is if the key is wrong for
+    // both formats.
+    CANDOR_ASSIGN_OR_RETURN(auto salt, InspectStoreFile(path));
+    {
+      CANDOR_ASSIGN_OR_RETURN(OpenFileClaim claim, OpenFileClaim::Claim(path));
+      CANDOR_ASSIGN_OR_RETURN(SecretArray<32> k, DeriveKey(KeyOf(key), salt));
+      CANDOR_RETURN_IF_ERROR(internal::UpgradeFromSqlcipher3(
+          path, internal::RawKeySpec(k, salt), options.busy_timeout_ms));
+    }
+    return OpenCurrent(path, key, options);
+  }
+
+  static Result<Store> OpenCurrent(const std::string& path, const StoreKey& key,
+                                   const StoreOptions& options) {
     CANDOR_ASSIGN_OR_RETURN(auto salt, InspectStoreFile(path));
     CANDOR_ASSIGN_OR_RETURN(OpenFileClaim claim, OpenFileClaim::Claim(path));
     CANDOR_ASSIGN_OR_RETURN(SecretArray<32> k, DeriveKey(KeyOf(key), salt));
     CANDOR_ASSIGN_OR_RETURN(Database db, Database::Open(path, Database::Mode::kOpenExisting));
     CANDOR_RETURN_IF_ERROR(KeyConnection(db, k, {}, options));
     // The first read: it fails with SQLITE_NOTADB when the key is wrong (or
-    // the file is something else that happens to be page-aligned). Nothing
-    // has been written up to here, and nothing is on refusal.
+    // the file is something else that happens to be page-aligned, or a
+    // SQLCipher 3 store). Nothing has been written up to here, and nothing
+    // is on refusal.
     auto tables = db.QueryInt("SELECT count(*) FROM sqlite_master");
     if (!tables.has_value()) {
       if (tables.error().code() == Errc::kWrongKey) {

@@ -1,0 +1,67 @@
+// The whole path a user takes after upgrading candor: the two demo devices
+// written by the SQLCipher 3.4.1 build (tests/storage/fixtures/sqlcipher3)
+// are opened by today's command, and their sessions go on — bob decrypts the
+// message alice sent before the upgrade, then they talk both ways.
+#include <filesystem>
+
+#include "cli/cli_fixture.h"
+
+namespace candor::cli_testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+class CliUpgradeTest : public CliTest {
+ protected:
+  void SetUp() override {
+    for (const char* name : {"alice.db", "bob.db", "relay.key", "msg8.delivery"}) {
+      fs::copy_file(std::string(CANDOR_SQLCIPHER3_FIXTURES) + "/" + name, F(name));
+    }
+    alice_key_ = Key("alice");
+    bob_key_ = Key("bob");
+  }
+
+  static std::string Key(const char* name) {
+    std::string hex = ReadAll(std::string(CANDOR_SQLCIPHER3_FIXTURES) + "/" + name + ".dbkey");
+    while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r')) hex.pop_back();
+    return hex;
+  }
+
+  // alice -> bob (or back) through the fixture's relay; bob's JSON answer.
+  Outcome Talk(const std::string& from_key, const char* from_db, const char* to,
+               const std::string& to_key, const char* to_db, const std::string& text) {
+    const std::string env = F("next.envelope"), delivery = F("next.delivery");
+    EXPECT_EQ(As(from_key.c_str(), {"send", "--db", F(from_db), "--to", to, "--text", text,
+                                   "--out", env}).exit_code, 0);
+    EXPECT_EQ(Run({"relay", "--key", F("relay.key"), "--in", env, "--out", delivery,
+                   "--ack-out", F("next.ack"), "--time", "1796400000"}).exit_code, 0);
+    return As(to_key.c_str(), {"receive", "--db", F(to_db), "--in", delivery});
+  }
+
+  std::string alice_key_, bob_key_;
+};
+
+TEST_F(CliUpgradeTest, UpgradedDevicesKeepTheirHistoryAndSessions) {
+  Outcome history = As(bob_key_.c_str(), {"history", "--db", F("bob.db"), "--with", "alice"});
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  EXPECT_NE(history.out.find("WIN A PRIZE: send your bank login to claim."), std::string::npos);
+  EXPECT_EQ(history.json.fields().at("messages").list_value().values_size(), 7);
+
+  Outcome late = As(bob_key_.c_str(), {"receive", "--db", F("bob.db"), "--in", F("msg8.delivery")});
+  ASSERT_EQ(late.exit_code, 0) << late.err;
+  EXPECT_EQ(late.Str("text"), "Sent before the upgrade, received after it.");
+
+  Outcome to_bob = Talk(alice_key_, "alice.db", "bob", bob_key_, "bob.db", "After the upgrade.");
+  ASSERT_EQ(to_bob.exit_code, 0) << to_bob.err;
+  EXPECT_EQ(to_bob.Str("text"), "After the upgrade.");
+  Outcome to_alice = Talk(bob_key_, "bob.db", "alice", alice_key_, "alice.db", "Still here.");
+  ASSERT_EQ(to_alice.exit_code, 0) << to_alice.err;
+  EXPECT_EQ(to_alice.Str("text"), "Still here.");
+
+  Outcome reports = As(bob_key_.c_str(), {"reports", "--db", F("bob.db")});
+  ASSERT_EQ(reports.exit_code, 0) << reports.err;
+  EXPECT_NE(reports.out.find("\"spam\""), std::string::npos) << reports.out;
+}
+
+}  // namespace
+}  // namespace candor::cli_testing
