@@ -296,6 +296,18 @@ int candor_client_history_json(candor_client* client, const char* peer, size_t l
   });
 }
 
+int candor_client_search_json(candor_client* client, const char* query, const char* peer,
+                              size_t limit, char** json) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && query && json, "null argument"));
+    std::optional<std::string_view> with;
+    if (peer != nullptr) with = peer;
+    CANDOR_ASSIGN_OR_RETURN(auto hits, client->client.Search(query, with, limit));
+    *json = CopyString(candor::client::SearchToJson(hits));
+    return candor::Ok();
+  });
+}
+
 int candor_client_identity_json(candor_client* client, const char* peer, char** json) {
   return Call([&]() -> Result<void> {
     CANDOR_RETURN_IF_ERROR(Need(client && peer && json, "null argument"));

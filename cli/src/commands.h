@@ -32,6 +32,7 @@ Result<std::string> RunSend(const Args& args);
 Result<std::string> RunReceive(const Args& args);
 Result<std::string> RunAck(const Args& args);
 Result<std::string> RunHistory(const Args& args);
+Result<std::string> RunSearch(const Args& args);
 Result<std::string> RunFingerprint(const Args& args);
 Result<std::string> RunRotatePrekey(const Args& args);
 Result<std::string> RunTimer(const Args& args);

@@ -1,4 +1,4 @@
-// init, bundle, send, receive, ack, history, fingerprint, rotate-prekey, timer,
+// init, bundle, send, receive, ack, history, search, fingerprint, rotate-prekey, timer,
 // purge: one device's side.
 #include "candor/crypto/encoding.h"
 #include "candor/crypto/limits.h"
@@ -135,6 +135,19 @@ Result<std::string> RunHistory(const Args& args) {
   CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
   CANDOR_ASSIGN_OR_RETURN(auto entries, device.History(args.Get("with"), n));
   return client::HistoryToJson(entries);
+}
+
+Result<std::string> RunSearch(const Args& args) {
+  CANDOR_ASSIGN_OR_RETURN(std::optional<uint64_t> limit, args.FindUInt("limit"));
+  const uint64_t n = limit.value_or(kDefaultHistoryLimit);
+  if (n == 0 || n > kMaxSearchResults) {
+    return UsageError("--limit must be 1.." + std::to_string(kMaxSearchResults));
+  }
+  std::optional<std::string_view> with;
+  if (args.Has("with")) with = args.Get("with");
+  CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
+  CANDOR_ASSIGN_OR_RETURN(auto hits, device.Search(args.Get("query"), with, n));
+  return client::SearchToJson(hits);
 }
 
 Result<std::string> RunFingerprint(const Args& args) {

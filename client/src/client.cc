@@ -50,6 +50,23 @@ std::string HistoryToJson(const std::vector<HistoryEntry>& entries) {
   return protocol::JsonObject().Raw("messages", protocol::JsonArray(messages)).Finish();
 }
 
+std::string SearchToJson(const std::vector<storage::SearchHit>& hits) {
+  std::vector<std::string> results;
+  for (const storage::SearchHit& h : hits) {
+    results.push_back(protocol::JsonObject()
+                          .Int("id", h.message_id)
+                          .Str("with", h.peer)
+                          .Str("direction", h.direction == Direction::kIncoming ? "in" : "out")
+                          .Str("from", h.sender)
+                          .Str("to", h.recipient)
+                          .UInt("stored_at", h.stored_at)
+                          .OptUInt("server_time", h.server_time)
+                          .Str("snippet", h.snippet)
+                          .Finish());
+  }
+  return protocol::JsonObject().Raw("results", protocol::JsonArray(results)).Finish();
+}
+
 Client::Client(std::unique_ptr<State> state) : state_(std::move(state)) {}
 Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&&) noexcept = default;
@@ -321,6 +338,12 @@ Result<HistoryEntry> Client::ToEntry(const protocol::StoredMessage& m) const {
   CANDOR_ASSIGN_OR_RETURN(std::string text, protocol::DecodeStoredContentText(m.content));
   return HistoryEntry{m.id, m.direction, m.sender, m.recipient, std::move(text), m.server_time,
                       std::nullopt};
+}
+
+Result<std::vector<storage::SearchHit>> Client::Search(std::string_view query,
+                                                       std::optional<std::string_view> peer,
+                                                       size_t limit) {
+  return state_->store.Search(query, peer, limit, state_->clock.NowSeconds());
 }
 
 Result<std::vector<HistoryEntry>> Client::History(std::string_view peer, size_t limit) {

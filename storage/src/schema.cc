@@ -2,17 +2,21 @@
 
 #include <string>
 
+#include "search_index.h"
+
 namespace candor::storage::internal {
 namespace {
 
 struct Migration {
   int64_t version;
   const char* sql;
+  // Run after `sql`, in the same transaction (filling in derived data).
+  Result<void> (*then)(Database&) = nullptr;
 };
 
-// Never edit a released migration: add a new one. SQLCipher 3.4.1 is SQLite
-// 3.15.2, so no UPSERT, RETURNING or window functions here or in queries.
-constexpr Migration kMigrations[] = {
+// Never edit a released migration: add a new one. Migrations 1-5 were
+// written for SQLCipher 3.4.1 (SQLite 3.15.2); from 6 on, SQLite is 3.51.
+const Migration kMigrations[] = {
     {1, R"sql(
       -- This device: one row.
       CREATE TABLE identity (
@@ -136,6 +140,9 @@ constexpr Migration kMigrations[] = {
         seq             INTEGER NOT NULL
       );
     )sql"},
+    // Local search: the FTS5 index (search_index.h), filled from the stored
+    // messages.
+    {6, kSearchSchemaSql},
 };
 
 }  // namespace
@@ -160,6 +167,7 @@ Result<void> Migrate(Database& db, int64_t target,
   for (const Migration& m : kMigrations) {
     if (m.version <= version || m.version > target) continue;
     CANDOR_RETURN_IF_ERROR(db.Exec(m.sql));
+    if (m.then != nullptr) CANDOR_RETURN_IF_ERROR(m.then(db));
     CANDOR_RETURN_IF_ERROR(db.Exec("PRAGMA user_version = " + std::to_string(m.version)));
     if (progress) progress(++done, total);
   }

@@ -161,6 +161,35 @@ Result<void> Database::CheckpointAndTruncateWal() {
 
 int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 int Database::Changes() const { return sqlite3_changes(db_); }
+std::string Database::ErrorMessage() const { return sqlite3_errmsg(db_); }
+bool Database::LastErrorIsSqlError() const { return (sqlite3_errcode(db_) & 0xff) == SQLITE_ERROR; }
+
+namespace {
+
+void CallTextFunction(sqlite3_context* context, int, sqlite3_value** argv) {
+  const auto fn = reinterpret_cast<Database::TextFunction>(sqlite3_user_data(context));
+  const void* data = sqlite3_value_blob(argv[0]);
+  const int size = sqlite3_value_bytes(argv[0]);
+  const ByteView in = data == nullptr || size <= 0
+                          ? ByteView()
+                          : ByteView(static_cast<const uint8_t*>(data), static_cast<size_t>(size));
+  auto out = fn(in);
+  if (!out.has_value()) {
+    sqlite3_result_null(context);
+    return;
+  }
+  sqlite3_result_text64(context, out->data(), out->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+}  // namespace
+
+Result<void> Database::RegisterTextFunction(const char* name, TextFunction fn) {
+  const int rc = sqlite3_create_function_v2(
+      db_, name, 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+      reinterpret_cast<void*>(fn), CallTextFunction, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(rc, "register SQL function");
+  return Ok();
+}
 int64_t Database::TotalChanges() const { return sqlite3_total_changes(db_); }
 
 // --- Statement -----------------------------------------------------------------

@@ -76,6 +76,18 @@ class Database {
 
   int64_t LastInsertRowId() const;
   int Changes() const;
+  // Registers a deterministic, innocuous SQL function of one blob that
+  // returns text (NULL where `fn` fails), for this connection: usable in
+  // the schema's triggers and views (SQLite is built with trusted_schema
+  // off, which refuses any other function there).
+  using TextFunction = Result<std::string> (*)(ByteView);
+  Result<void> RegisterTextFunction(const char* name, TextFunction fn);
+  // SQLite's message for the connection's last error (it can quote SQL or a
+  // query the caller gave; never bound values).
+  std::string ErrorMessage() const;
+  // The last error was SQLITE_ERROR: a problem with the statement or its
+  // input (an FTS5 query it cannot parse), not with the file or the lock.
+  bool LastErrorIsSqlError() const;
   int64_t TotalChanges() const;
 
  private:

@@ -6,6 +6,7 @@
 #include "candor/crypto/limits.h"
 #include "cipher_upgrade.h"
 #include "schema.h"
+#include "search_index.h"
 #include "store_files.h"
 #include "store_impl.h"
 
@@ -41,6 +42,7 @@ Result<void> KeyConnection(Database& db, const SecretArray<32>& key, ByteView sa
   }
   db.SetBusyTimeout(options.busy_timeout_ms);
   CANDOR_RETURN_IF_ERROR(db.Key(internal::RawKeySpec(key, salt)));
+  CANDOR_RETURN_IF_ERROR(internal::RegisterSearchFunctions(db));
   return db.Exec("PRAGMA cipher_page_size = " + std::to_string(kPageSize));
 }
 

@@ -71,7 +71,7 @@ Result<int64_t> InsertMessage(internal::Database& db, const ConversationRow& c,
   }
   if (m.relay_tag) msg->BindBlob(12, *m.relay_tag); else msg->BindNull(12);
   CANDOR_RETURN_IF_ERROR(msg->Run());
-  return db.LastInsertRowId();
+  return db.LastInsertRowId();  // indexed for search by a trigger (search_index.h)
 }
 
 #define CANDOR_SELECT_MESSAGES                                                              \

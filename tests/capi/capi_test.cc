@@ -89,6 +89,30 @@ TEST_F(CapiTest, ReceiveDuplicateAndBadInputGiveCodesAndMessages) {
   candor_string_free(history);
 }
 
+TEST_F(CapiTest, SearchReturnsJsonAndRefusesBadQueries) {
+  const auto d = Deliverable("see you at the harbour", true);
+  candor_received r{};
+  ASSERT_EQ(candor_client_receive(c_.bob, d.data(), d.size(), &r), CANDOR_OK);
+  candor_received_free(&r);
+  char* json = nullptr;
+  ASSERT_EQ(candor_client_search_json(c_.bob, "harbour", nullptr, 10, &json), CANDOR_OK);
+  EXPECT_NE(std::string(json).find("\"snippet\":\"see you at the harbour\""), std::string::npos)
+      << json;
+  EXPECT_NE(std::string(json).find("\"with\":\"alice\""), std::string::npos);
+  candor_string_free(json);
+  json = nullptr;
+  ASSERT_EQ(candor_client_search_json(c_.bob, "harbour", "carol", 10, &json), CANDOR_OK);
+  EXPECT_STREQ(json, "{\"results\":[]}");
+  candor_string_free(json);
+  json = nullptr;
+  EXPECT_EQ(candor_client_search_json(c_.bob, "\"harbour", nullptr, 10, &json),
+            CANDOR_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(json, nullptr);
+  EXPECT_NE(std::string(candor_last_error_message()).find("FTS5"), std::string::npos);
+  EXPECT_EQ(candor_client_search_json(c_.bob, nullptr, nullptr, 10, &json),
+            CANDOR_ERR_INVALID_ARGUMENT);
+}
+
 TEST_F(CapiTest, WrongKeyAndMissingStoreAreStorageCodes) {
   candor_client* c = nullptr;
   candor_client_free(c_.bob);

@@ -63,5 +63,32 @@ TEST_F(CliUpgradeTest, UpgradedDevicesKeepTheirHistoryAndSessions) {
   EXPECT_NE(reports.out.find("\"spam\""), std::string::npos) << reports.out;
 }
 
+// The messages stored before search existed are indexed by the schema
+// migration that adds it; the command's JSON and its usage errors.
+TEST_F(CliUpgradeTest, SearchFindsMessagesStoredBeforeTheUpgrade) {
+  Outcome found = As(bob_key_.c_str(), {"search", "--db", F("bob.db"), "--query", "prize"});
+  ASSERT_EQ(found.exit_code, 0) << found.err;
+  const auto& results = found.json.fields().at("results").list_value();
+  ASSERT_EQ(results.values_size(), 1);
+  const auto& hit = results.values(0).struct_value().fields();
+  EXPECT_EQ(hit.at("id").number_value(), 7);
+  EXPECT_EQ(hit.at("with").string_value(), "alice");
+  EXPECT_EQ(hit.at("snippet").string_value(), "WIN A PRIZE: send your bank login to claim.");
+
+  Outcome scoped = As(bob_key_.c_str(), {"search", "--db", F("bob.db"), "--query", "noon OR lunch",
+                                         "--with", "alice", "--limit", "2"});
+  ASSERT_EQ(scoped.exit_code, 0) << scoped.err;
+  const auto& two = scoped.json.fields().at("results").list_value();
+  ASSERT_EQ(two.values_size(), 2);  // 6 "Noon works", 5 "At noon"; 3 "Lunch" is past the limit
+  EXPECT_EQ(two.values(0).struct_value().fields().at("id").number_value(), 6);
+  EXPECT_EQ(two.values(1).struct_value().fields().at("id").number_value(), 5);
+
+  Outcome bad = As(bob_key_.c_str(), {"search", "--db", F("bob.db"), "--query", "\"prize"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("invalid_argument"), std::string::npos) << bad.err;
+  Outcome limit = As(bob_key_.c_str(), {"search", "--db", F("bob.db"), "--query", "x", "--limit", "0"});
+  EXPECT_EQ(limit.exit_code, 2);
+}
+
 }  // namespace
 }  // namespace candor::cli_testing

@@ -196,20 +196,21 @@ TEST_P(CipherUpgradeCrashTest, AKilledUpgradeLeavesAStoreThatOpens) {
   EXPECT_FALSE(fs::exists(path + "-v4"));
 }
 
+std::string StepName(const ::testing::TestParamInfo<UpgradeStep>& step) {
+  switch (step.param) {
+    case UpgradeStep::kExported: return "AfterExport";
+    case UpgradeStep::kSynced: return "AfterFsync";
+    case UpgradeStep::kRenamed: return "AfterRename";
+    case UpgradeStep::kDirectorySynced: return "AfterDirectoryFsync";
+  }
+  return "Unknown";
+}
+
 INSTANTIATE_TEST_SUITE_P(EveryStep, CipherUpgradeCrashTest,
                          ::testing::Values(UpgradeStep::kExported, UpgradeStep::kSynced,
                                            UpgradeStep::kRenamed,
                                            UpgradeStep::kDirectorySynced),
-                         [](const auto& info) {
-                           switch (info.param) {
-                             case UpgradeStep::kExported: return std::string("AfterExport");
-                             case UpgradeStep::kSynced: return std::string("AfterFsync");
-                             case UpgradeStep::kRenamed: return std::string("AfterRename");
-                             case UpgradeStep::kDirectorySynced:
-                               return std::string("AfterDirectoryFsync");
-                           }
-                           return std::string("Unknown");
-                         });
+                         StepName);
 
 }  // namespace
 }  // namespace candor::storage

@@ -113,7 +113,6 @@ TEST(PurgeScan, APurgedMessageIsInNeitherTheDatabaseNorTheLog) {
   const auto sig = crypto::SignSignedPrekey(bob, 1, spk.public_key());
   ASSERT_TRUE(store->SaveIdentity("bob", bob, kNow).has_value());
   ASSERT_TRUE(store->SaveSignedPrekey(1, spk, sig, kNow).has_value());
-  ASSERT_TRUE(store->SetDisappearingTimer("alice", 60).has_value());
   auto alice = Session::Initiate(
       alice_id, "alice",
       crypto::PrekeyBundle{"bob", bob.public_key(), 1, spk.public_key(), sig, std::nullopt,
@@ -122,20 +121,41 @@ TEST(PurgeScan, APurgedMessageIsInNeitherTheDatabaseNorTheLog) {
   ASSERT_TRUE(alice.has_value());
   const crypto::RelayKey relay_key = crypto::GenerateRelayKey(rng);
   constexpr std::string_view kSecret = "purge-me-4f1c9a: the launch code is 0000";
+  // In capitals in the message: the search index keeps its words in lower
+  // case, so "xylophonist" in the files can only be the index's copy.
+  constexpr std::string_view kShouted = " XYLOPHONIST";
+  constexpr std::string_view kIndexed = "xylophonist";
   // Enough messages and session updates that old page copies pile up in the
   // log, as they do on a device.
+  // Only the secret messages disappear: the index segments they share with
+  // the others stay (a segment whose every row is deleted is dropped whole,
+  // with or without secure-delete).
   for (uint64_t i = 0; i < 40; ++i) {
-    auto out = alice->Encrypt(i % 4 == 0 ? std::string(kSecret) : "filler " + std::to_string(i), rng);
+    ASSERT_TRUE(store->SetDisappearingTimer("alice", i % 4 == 0 ? std::optional<uint64_t>(60)
+                                                                 : std::nullopt)
+                    .has_value());
+    auto out = alice->Encrypt(
+        i % 4 == 0 ? std::string(kSecret) + std::string(kShouted) : "filler " + std::to_string(i),
+        rng);
     ASSERT_TRUE(out.has_value());
     auto d = testing::Relay(relay_key, out->envelope, kNow + i);
     ASSERT_TRUE(d.has_value());
     ASSERT_TRUE(protocol::ReceiveAndStore(*store, bob, "bob", *d, kNow, rng).has_value());
   }
   ASSERT_TRUE(FoundInFiles(path, key.Expose(), kSecret)) << "the scan must see stored text";
+  ASSERT_TRUE(FoundInFiles(path, key.Expose(), kIndexed)) << "the scan must see the index";
+  auto found = store->Search(kIndexed, std::nullopt, 100, kNow);
+  ASSERT_TRUE(found.has_value()) << found.error().message();
+  ASSERT_EQ(found->size(), 10u);
 
-  ASSERT_EQ(*store->PurgeExpired(kNow + 60), 40u);
+  ASSERT_EQ(*store->PurgeExpired(kNow + 60), 10u);
   EXPECT_EQ(std::filesystem::file_size(path + "-wal"), 0u) << "the log is cut after a purge";
   EXPECT_FALSE(FoundInFiles(path, key.Expose(), kSecret));
+  EXPECT_FALSE(FoundInFiles(path, key.Expose(), kIndexed))
+      << "a purged message's words are still in the search index's pages";
+  found = store->Search(kIndexed, std::nullopt, 100, kNow + 60);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_TRUE(found->empty());
 }
 
 }  // namespace

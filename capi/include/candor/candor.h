@@ -156,6 +156,13 @@ CANDOR_API int candor_client_handle_ack(candor_client* client, const uint8_t* ac
  * {"messages":[{"id","direction","from","to","text","server_time"},…]}. */
 CANDOR_API int candor_client_history_json(candor_client* client, const char* peer, size_t limit,
                                           char** json);
+/* Full-text search of the stored messages, newest first (docs/client.md):
+ * `query` in FTS5 syntax (words, "a phrase", prefix*, AND/OR/NOT), `peer`
+ * NULL for every conversation, `limit` 1..1000. As JSON:
+ * {"results":[{"id","with","direction","from","to","stored_at","server_time",
+ * "snippet"},…]}. CANDOR_ERR_INVALID_ARGUMENT for a query FTS5 cannot parse. */
+CANDOR_API int candor_client_search_json(candor_client* client, const char* query,
+                                         const char* peer, size_t limit, char** json);
 /* The 60-digit safety number with `peer`. */
 CANDOR_API int candor_client_fingerprint(candor_client* client, const char* peer,
                                          char** fingerprint);

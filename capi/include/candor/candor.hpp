@@ -99,6 +99,15 @@ class Client {
     if (s.ok()) json = Take(j);
     return s;
   }
+  // peer empty: every conversation.
+  Status SearchJson(const std::string& query, const std::string& peer, size_t limit,
+                    std::string& json) {
+    char* j = nullptr;
+    Status s = Check(candor_client_search_json(handle_.get(), query.c_str(),
+                                               peer.empty() ? nullptr : peer.c_str(), limit, &j));
+    if (s.ok()) json = Take(j);
+    return s;
+  }
   Status Fingerprint(const std::string& peer, std::string& fingerprint) {
     char* f = nullptr;
     Status s = Check(candor_client_fingerprint(handle_.get(), peer.c_str(), &f));

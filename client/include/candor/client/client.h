@@ -93,6 +93,9 @@ struct HistoryEntry {
 // {"messages":[{"id","direction":"in"|"out","from","to","text","server_time"
 // (null until acknowledged)},…]} (the CLI's and the C ABI's form).
 std::string HistoryToJson(const std::vector<HistoryEntry>& entries);
+// {"results":[{"id","with","direction","from","to","stored_at","server_time",
+// "snippet"},…]}, newest first (the CLI's and the C ABI's form of Search).
+std::string SearchToJson(const std::vector<storage::SearchHit>& hits);
 // [{"message_id","from","text","server_time"} | {"error":{"code","message"}}, …]:
 // what accepting or verifying a changed identity received.
 std::string ReceivedListToJson(const std::vector<Result<ReceivedMessage>>& received);
@@ -180,6 +183,13 @@ class Client {
   // The newest `limit` (1..kMaxHistoryPage) messages with `peer`, oldest
   // first; expired messages are never returned.
   Result<std::vector<HistoryEntry>> History(std::string_view peer, size_t limit);
+  // Full-text search of this device's stored messages (storage::Store::Search:
+  // FTS5 query syntax, newest first, expired messages never found), over
+  // every conversation or only the one with `peer`; 1..kMaxSearchResults.
+  // kInvalidArgument for a query FTS5 cannot parse.
+  Result<std::vector<storage::SearchHit>> Search(std::string_view query,
+                                                 std::optional<std::string_view> peer,
+                                                 size_t limit);
 
   // The 60-digit safety number with `peer`; kNotFound without a session.
   Result<std::string> Fingerprint(std::string_view peer);

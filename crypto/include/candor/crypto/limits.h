@@ -109,6 +109,12 @@ inline constexpr size_t kMaxEgressLogBytes = 256 * 1024 * 1024;
 // The most messages one history call returns (a page; use a cursor for more).
 inline constexpr size_t kMaxHistoryPage = 1000;
 
+// Local search (storage::Store::Search): a query's size, the most results
+// one call returns, and the words a result's snippet shows.
+inline constexpr size_t kMaxSearchQueryBytes = 1024;
+inline constexpr size_t kMaxSearchResults = 1000;
+inline constexpr int kSnippetWords = 16;
+
 // Deliveries from a peer's new identity key, held (still encrypted) until
 // the user accepts the change; past this many per peer the oldest goes, so a
 // peer cannot fill the store while the user has not looked.

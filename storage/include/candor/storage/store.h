@@ -90,6 +90,20 @@ struct StoreOptions {
   ProgressFn migration_progress;
 };
 
+// One message found by Store::Search.
+struct SearchHit {
+  int64_t message_id;
+  std::string peer;
+  protocol::Direction direction;
+  std::string sender;
+  std::string recipient;
+  uint64_t stored_at;
+  std::optional<uint64_t> server_time;
+  // FTS5's snippet: up to kSnippetWords words of the text around the
+  // best-matching ones, "…" where it was cut.
+  std::string snippet;
+};
+
 class Store final : public protocol::DeviceStore {
  public:
   // A new store at `path`, created exclusively (O_EXCL, mode 0600):
@@ -155,6 +169,17 @@ class Store final : public protocol::DeviceStore {
   Result<int64_t> SaveReport(const protocol::ReportRecord& record) override;
   Result<std::vector<protocol::ReportRecord>> ListReports() override;
   Result<void> DeleteReport(int64_t id) override;
+
+  // Full-text search of stored message texts, newest first: an FTS5 query
+  // (words, "a phrase", prefix*, AND / OR / NOT, NEAR(...)), matched
+  // case-insensitively and without diacritics, over every conversation or
+  // only the one with `peer`. At most `limit` (1..kMaxSearchResults) hits.
+  // Expired messages are never found (the index loses them in the same
+  // transaction as the message). kInvalidArgument for a query that is
+  // empty, longer than kMaxSearchQueryBytes or not valid FTS5 syntax.
+  Result<std::vector<SearchHit>> Search(std::string_view query,
+                                        std::optional<std::string_view> peer, size_t limit,
+                                        uint64_t now);
 
   // For tests and tools inside storage/ (the RAII database layer is private).
   struct Impl;
