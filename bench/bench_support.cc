@@ -32,7 +32,10 @@ class Prekeys : public protocol::PrekeySource {
 
 std::string Plaintext() {
   std::string text(kPlaintextBytes, ' ');
-  for (size_t i = 0; i < text.size(); ++i) text[i] = static_cast<char>('a' + i % 26);
+  // Five-letter words: the search index sees a message's words as it would.
+  for (size_t i = 0; i < text.size(); ++i) {
+    text[i] = i % 6 == 5 ? ' ' : static_cast<char>('a' + i % 26);
+  }
   return text;
 }
 

@@ -5,7 +5,9 @@
 // conversation in a 1,000,000-message store. Floors in store_floor_bench.cc.
 #include <benchmark/benchmark.h>
 
+#include <cmath>
 #include <cstdlib>
+#include <random>
 #include <filesystem>
 #include <optional>
 
@@ -142,15 +144,30 @@ void BM_CatchUp1000DecryptOnly(benchmark::State& state) {
 BENCHMARK(BM_CatchUp1000DecryptOnly)->Name("candor/catch_up_1000_decrypt_only")
     ->Unit(benchmark::kMillisecond);
 
-// A store with 1,000 conversations of 1,000 messages (100-byte contents),
-// built once and kept in CANDOR_BENCH_DIR (default /tmp/candor-bench): the
-// build takes a while, like the peers' 1M-row database.
+// A message of 12 words drawn from a 20,000-word vocabulary, Zipf-like (word
+// k about as often as 1/k): "w7 w2 w13051 ...". A search for w100 matches
+// about 0.6% of the messages.
+std::string SyntheticText(crypto::RandomSource& rng) {
+  std::string text;
+  for (int w = 0; w < 12; ++w) {
+    uint8_t b[4];
+    rng.Fill(b);
+    const double u = ((b[0] << 16 | b[1] << 8 | b[2]) + 1) / double(1 << 24);
+    const int k = static_cast<int>(std::pow(20000.0, u));  // log-uniform: P(k) ~ 1/k
+    text += (w ? " w" : "w") + std::to_string(k);
+  }
+  return text;
+}
+
+// A store with 1,000 conversations of 1,000 messages (SyntheticText), built
+// once and kept in CANDOR_BENCH_DIR (default /tmp/candor-bench): the build
+// takes a while, like the peers' 1M-row database.
 std::string HistoryStorePath() {
   const char* env = std::getenv("CANDOR_BENCH_DIR");
   const fs::path dir = env != nullptr ? fs::path(env) : fs::temp_directory_path() / "candor-bench";
   fs::create_directories(dir);
   // The name carries the store layout it was built with (bump on change).
-  const std::string path = (dir / "history-1M-layout2.db").string();
+  const std::string path = (dir / "history-1M-layout3.db").string();
   if (fs::exists(path)) return path;
   std::fprintf(stderr, "bench: building the 1M-message store at %s (once)\n", path.c_str());
   crypto::InsecureDeterministicRandom rng(12);
@@ -161,7 +178,6 @@ std::string HistoryStorePath() {
     const auto me = crypto::Ed25519KeyPair::Generate(rng);
     const auto peer = crypto::Ed25519KeyPair::Generate(rng);
     const auto spk = crypto::X25519KeyPair::Generate(rng);
-    const Bytes content = Must(protocol::EncodeContent(std::string(96, 'h')));
     for (int c = 0; c < 1000; ++c) {
       const std::string name = "peer" + std::to_string(c);
       auto session = Must(protocol::Session::Initiate(
@@ -172,6 +188,7 @@ std::string HistoryStorePath() {
           rng));
       Must(store.InTransaction([&]() -> Result<void> {
         for (int m = 0; m < 1000; ++m) {
+          const Bytes content = Must(protocol::EncodeContent(SyntheticText(rng)));
           protocol::OutgoingMessage out{{}, content, crypto::GenerateFrankingKey(rng), {}};
           rng.Fill(out.franking_commitment);
           CANDOR_RETURN_IF_ERROR(store.CommitSent(session, out, kNow + static_cast<uint64_t>(m)));
@@ -195,6 +212,39 @@ void BM_HistoryLast5(benchmark::State& state) {
   if (rows != 5 * static_cast<size_t>(state.iterations())) std::abort();
 }
 BENCHMARK(BM_HistoryLast5)->Name("candor/history_last5_1M")->Unit(benchmark::kMicrosecond);
+
+// The same from a random conversation each time: mostly pages not in the
+// cache, each one read and authenticated (HMAC-SHA512) and decrypted.
+void BM_HistoryLast5Random(benchmark::State& state) {
+  storage::Store store = Must(storage::Store::Open(HistoryStorePath(), BenchKey()));
+  std::mt19937 pick(7);
+  size_t rows = 0;
+  for (auto _ : state) {
+    auto last = Must(store.LatestMessages("peer" + std::to_string(pick() % 1000), 5, kNow));
+    rows += last.size();
+    benchmark::DoNotOptimize(last);
+  }
+  if (rows != 5 * static_cast<size_t>(state.iterations())) std::abort();
+}
+BENCHMARK(BM_HistoryLast5Random)->Name("candor/history_last5_random_1M")
+    ->Unit(benchmark::kMicrosecond);
+
+// A one-word search over all 1M messages, the 20 newest of about 6,000 hits
+// (w100), and a word no message has.
+void BM_Search(benchmark::State& state, const char* word, size_t expected) {
+  storage::Store store = Must(storage::Store::Open(HistoryStorePath(), BenchKey()));
+  size_t hits = 0;
+  for (auto _ : state) {
+    auto found = Must(store.Search(word, std::nullopt, 20, kNow));
+    hits += found.size();
+    benchmark::DoNotOptimize(found);
+  }
+  if (hits != expected * static_cast<size_t>(state.iterations())) std::abort();
+}
+BENCHMARK_CAPTURE(BM_Search, common, "w100", 20)->Name("candor/search_1M")
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Search, absent, "w99999", 0)->Name("candor/search_absent_1M")
+    ->Unit(benchmark::kMicrosecond);
 
 // A working copy of the 1M-message store, made once per process: every
 // submitted report stays in the report log, so reports written into the

@@ -75,6 +75,11 @@ Result<void> ReadsAsDatabase(Database& db) {
 Result<Database> OpenKeyed(const std::string& path, const SecretBytes& key_spec,
                            int busy_timeout_ms, bool compatibility3) {
   CANDOR_ASSIGN_OR_RETURN(Database db, Database::Open(path, Database::Mode::kOpenExisting));
+  // A log left by a crash is copied into the file by the last connection to
+  // close, key or no key (its frames are encrypted pages, copied as they
+  // are): a probe with the wrong key must not do that. The upgrade applies
+  // the log itself, on purpose, once the key is known to be right.
+  CANDOR_RETURN_IF_ERROR(db.SetCheckpointOnClose(false));
   db.SetBusyTimeout(busy_timeout_ms);
   CANDOR_RETURN_IF_ERROR(db.Key(key_spec));
   if (compatibility3) {

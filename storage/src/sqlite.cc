@@ -125,6 +125,12 @@ Result<int64_t> Database::QueryInt(std::string_view sql) {
 
 void Database::SetBusyTimeout(int milliseconds) { sqlite3_busy_timeout(db_, milliseconds); }
 
+Result<void> Database::SetCheckpointOnClose(bool on) {
+  const int rc = sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, on ? 0 : 1, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(rc, "no_ckpt_on_close");
+  return Ok();
+}
+
 Result<void> Database::SetSynchronous(bool full) {
   CANDOR_RETURN_IF_ERROR(Exec(full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"));
   synchronous_full_ = full;

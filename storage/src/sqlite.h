@@ -61,6 +61,10 @@ class Database {
   // How long a statement waits for another connection's lock before it
   // fails with kDatabaseLocked.
   void SetBusyTimeout(int milliseconds);
+  // Whether closing the last connection checkpoints the write-ahead log
+  // into the database file (SQLite's default: yes). Off while a store is
+  // being checked, so a refused store's file stays byte-identical.
+  Result<void> SetCheckpointOnClose(bool on);
   // PRAGMA synchronous = FULL or NORMAL, remembered so that a synced
   // transaction knows whether its commit still needs an fsync.
   Result<void> SetSynchronous(bool full);

@@ -116,6 +116,11 @@ struct StoreFactory {
     CANDOR_ASSIGN_OR_RETURN(OpenFileClaim claim, OpenFileClaim::Claim(path));
     CANDOR_ASSIGN_OR_RETURN(SecretArray<32> k, DeriveKey(KeyOf(key), salt));
     CANDOR_ASSIGN_OR_RETURN(Database db, Database::Open(path, Database::Mode::kOpenExisting));
+    // Until every check below passed, closing must not fold a crashed
+    // session's log into the file — SQLite would, even under a wrong key
+    // (the frames are encrypted pages, copied as they are): a refused store
+    // stays byte-identical.
+    CANDOR_RETURN_IF_ERROR(db.SetCheckpointOnClose(false));
     CANDOR_RETURN_IF_ERROR(KeyConnection(db, k, {}, options));
     // The first read: it fails with SQLITE_NOTADB when the key is wrong (or
     // the file is something else that happens to be page-aligned, or a
@@ -137,6 +142,7 @@ struct StoreFactory {
       return Error(Errc::kSchemaTooNew, "the store was written by a newer candor (schema " +
                                             std::to_string(version) + ")");
     }
+    CANDOR_RETURN_IF_ERROR(db.SetCheckpointOnClose(true));
     CANDOR_RETURN_IF_ERROR(Configure(db, options));
     if (version < CurrentSchemaVersion()) {
       CANDOR_RETURN_IF_ERROR(Migrate(db, CurrentSchemaVersion(), options.migration_progress));

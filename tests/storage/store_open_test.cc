@@ -162,6 +162,27 @@ TEST_F(StoreOpenTest, NewerSchemaIsRefusedAndTheFileUnchanged) {
   ExpectRefused(Path(), RawKey(8), Errc::kSchemaTooNew);
 }
 
+// A crash leaves the last commits in the write-ahead log; closing the
+// refusing connection must not checkpoint them into the file.
+TEST_F(StoreOpenTest, ARefusedStoreWithALogLeftByACrashStaysByteIdentical) {
+  {
+    auto store = Store::Create(Path(), RawKey(8), rng_);
+    ASSERT_TRUE(store.has_value());
+    ASSERT_TRUE(store->impl().db.SetCheckpointOnClose(false).has_value());
+    ASSERT_TRUE(store->impl().db.Exec("PRAGMA user_version = 99").has_value());
+  }
+  ASSERT_TRUE(fs::exists(Path() + "-wal"));
+  ASSERT_GT(fs::file_size(Path() + "-wal"), 0u);
+  const Bytes log = ReadFile(Path() + "-wal");
+  ExpectRefused(Path(), RawKey(8), Errc::kSchemaTooNew);
+  EXPECT_EQ(ReadFile(Path() + "-wal"), log);
+  {
+    SCOPED_TRACE("wrong key");
+    ExpectRefused(Path(), RawKey(3), Errc::kWrongKey);
+  }
+  EXPECT_EQ(ReadFile(Path() + "-wal"), log);
+}
+
 TEST_F(StoreOpenTest, OlderSchemaMigratesForwardKeepingData) {
   {
     auto store = internal::CreateAtVersionForTesting(Path(), RawKey(9), rng_, 1);
