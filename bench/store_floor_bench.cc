@@ -122,6 +122,7 @@ struct ReceiveRows {
            "CREATE TABLE r (digest BLOB PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;"
            "CREATE VIRTUAL TABLE i USING fts5(text, content = '', "
            "tokenize = 'unicode61 remove_diacritics 2');"
+           "INSERT INTO i(i, rank) VALUES ('secure-delete', 1);"
            "INSERT INTO s VALUES (1, x'00')");
     f.Prepare("INSERT INTO m (c, o, data) VALUES (1, ?, ?)", &message);
     f.Prepare("UPDATE OR FAIL s SET state = ? WHERE c = 1", &state);

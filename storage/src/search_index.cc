@@ -11,16 +11,26 @@ const char* const kSearchSchemaSql = R"sql(
     text, content = 'message_text', content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 2');
   INSERT INTO message_search(message_search, rank) VALUES ('secure-delete', 1);
-  CREATE TRIGGER message_search_insert AFTER INSERT ON messages BEGIN
-    INSERT INTO message_search(rowid, text)
-      VALUES (new.id, candor_content_text(new.content));
-  END;
   CREATE TRIGGER message_search_delete AFTER DELETE ON messages BEGIN
     INSERT INTO message_search(message_search, rowid, text)
       VALUES ('delete', old.id, candor_content_text(old.content));
   END;
   INSERT INTO message_search(message_search) VALUES ('rebuild');
 )sql";
+
+Result<void> IndexMessage(Database& db, int64_t message_id, ByteView content,
+                          std::optional<std::string_view> text) {
+  if (text) {
+    CANDOR_ASSIGN_OR_RETURN(auto insert,
+                            db.Cached("INSERT INTO message_search(rowid, text) VALUES (?, ?)"));
+    insert->BindInt(1, message_id).BindText(2, *text);
+    return insert->Run();
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto insert, db.Cached(
+      "INSERT INTO message_search(rowid, text) VALUES (?, candor_content_text(?))"));
+  insert->BindInt(1, message_id).BindBlob(2, content);
+  return insert->Run();
+}
 
 Result<void> RegisterSearchFunctions(Database& db) {
   // The lenient decoder history uses: a message history shows is one search

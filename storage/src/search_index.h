@@ -4,8 +4,11 @@
 // like everything else. External content: the text is stored once, in the
 // message row (inside its serialized Content), and the index reads it
 // through the view message_text, which decodes it with the SQL function
-// candor_content_text. Triggers add a message's words when its row is
-// inserted and remove them when it is deleted (purge, a conversation's
+// candor_content_text. IndexMessage adds a message's words right after its
+// row is inserted (a statement of its own: an insert trigger would make
+// every message insert a multi-table write, for which SQLite opens a
+// statement journal whose pages SQLCipher encrypts — 15% of a receive), and
+// a trigger removes them when the row is deleted (purge, a conversation's
 // cascade), in the same statement and so the same transaction; FTS5's
 // secure-delete option makes the removal rewrite the index segments at once
 // — without it the words would stay readable in old segments until a merge.
@@ -15,6 +18,11 @@
 #ifndef CANDOR_STORAGE_SRC_SEARCH_INDEX_H_
 #define CANDOR_STORAGE_SRC_SEARCH_INDEX_H_
 
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "candor/crypto/bytes.h"
 #include "candor/crypto/result.h"
 #include "sqlite.h"
 
@@ -23,6 +31,13 @@ namespace candor::storage::internal {
 // The view, the table, its settings and triggers, filled from the messages
 // already stored (migration 6).
 extern const char* const kSearchSchemaSql;
+
+// Adds the words of the message row just inserted, inside the caller's
+// transaction: `text` when the caller has it decoded already (it must be
+// what candor_content_text gives for `content`: the delete trigger removes
+// those words), else decoded from `content`.
+Result<void> IndexMessage(Database& db, int64_t message_id, ByteView content,
+                          std::optional<std::string_view> text);
 
 // candor_content_text on this connection: before anything writes messages.
 Result<void> RegisterSearchFunctions(Database& db);

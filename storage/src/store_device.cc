@@ -4,6 +4,7 @@
 
 #include "candor/crypto/limits.h"
 #include "conversation_rows.h"
+#include "search_index.h"
 #include "store_impl.h"
 
 namespace candor::storage {
@@ -46,6 +47,7 @@ struct NewMessage {
   std::string_view sender, recipient;
   std::optional<uint64_t> server_time;
   ByteView content;
+  std::optional<std::string_view> text;  // decoded already (incoming), else nullopt
   const crypto::FrankingKey& franking_key;
   const crypto::FrankingCommitment& commitment;
   std::optional<crypto::RelayTag> relay_tag;
@@ -71,7 +73,9 @@ Result<int64_t> InsertMessage(internal::Database& db, const ConversationRow& c,
   }
   if (m.relay_tag) msg->BindBlob(12, *m.relay_tag); else msg->BindNull(12);
   CANDOR_RETURN_IF_ERROR(msg->Run());
-  return db.LastInsertRowId();  // indexed for search by a trigger (search_index.h)
+  const int64_t id = db.LastInsertRowId();
+  CANDOR_RETURN_IF_ERROR(internal::IndexMessage(db, id, m.content, m.text));
+  return id;
 }
 
 #define CANDOR_SELECT_MESSAGES                                                              \
@@ -288,20 +292,28 @@ Result<int64_t> Store::CommitReceived(const protocol::Session& session,
   }
   auto& db = impl_->db;
   CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
-  CANDOR_ASSIGN_OR_RETURN(bool seen, HasReceived(digest));
-  if (seen) return Error(Errc::kDuplicateMessage, "this envelope was already received");
+  // The replay marker first: if the envelope is known, nothing has been
+  // written when we refuse it (one statement, where a lookup and an insert
+  // were two).
+  {
+    CANDOR_ASSIGN_OR_RETURN(auto marker, db.Cached(
+        "INSERT INTO received_envelopes(digest, received_at) VALUES (?, ?) "
+        "ON CONFLICT (digest) DO NOTHING"));
+    marker->BindBlob(1, digest).BindInt(2, static_cast<int64_t>(now));
+    CANDOR_RETURN_IF_ERROR(marker->Run());
+    if (db.Changes() == 0) {
+      return Error(Errc::kDuplicateMessage, "this envelope was already received");
+    }
+  }
   CANDOR_ASSIGN_OR_RETURN(ConversationRow c, EnsureConversation(db, m.sender));
   CANDOR_RETURN_IF_ERROR(SaveSession(db, c.id, session, now));
   CANDOR_ASSIGN_OR_RETURN(int64_t id,
                           InsertMessage(db, c,
                                         NewMessage{Direction::kIncoming, m.sender, m.recipient,
-                                                   m.server_time, m.content, m.franking_key,
+                                                   m.server_time, m.content, m.text,
+                                                   m.franking_key,
                                                    m.franking_commitment, m.relay_tag},
                                         now));
-  CANDOR_ASSIGN_OR_RETURN(auto marker, db.Cached(
-      "INSERT INTO received_envelopes(digest, received_at) VALUES (?, ?)"));
-  marker->BindBlob(1, digest).BindInt(2, static_cast<int64_t>(now));
-  CANDOR_RETURN_IF_ERROR(marker->Run());
   if (m.consumed_one_time_prekey) {
     CANDOR_ASSIGN_OR_RETURN(auto del, db.Cached("DELETE FROM one_time_prekeys WHERE id = ?"));
     del->BindInt(1, *m.consumed_one_time_prekey);
@@ -323,7 +335,7 @@ Result<int64_t> Store::CommitSent(const protocol::Session& session,
                           InsertMessage(db, c,
                                         NewMessage{Direction::kOutgoing, session.local_account(),
                                                    session.remote_account(), std::nullopt,
-                                                   m.content, m.franking_key,
+                                                   m.content, std::nullopt, m.franking_key,
                                                    m.franking_commitment, std::nullopt},
                                         now));
   CANDOR_RETURN_IF_ERROR(tx.Commit());
