@@ -31,8 +31,12 @@ void Reached(UpgradeStep step) {
 class UpgradeLock {
  public:
   static Result<UpgradeLock> Take(const std::string& path, int timeout_ms) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) return Error(Errc::kNotFound, "the store file disappeared");
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      if (errno == ENOENT) return Error(Errc::kNotFound, "the store file disappeared");
+      return Error(Errc::kStorageFailed,
+                   std::string("open the store to lock it: ") + std::strerror(errno));
+    }
     UpgradeLock lock(fd);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -92,18 +96,22 @@ Result<Database> OpenKeyed(const std::string& path, const SecretBytes& key_spec,
   return db;
 }
 
-// Steps 1 and 2: the old store, its log applied, copied into `target`.
-Result<void> Export(Database& old, const std::string& target, const SecretBytes& key_spec) {
-  // Every committed transaction into the database file, and the log emptied:
-  // what is copied is all there is, and no log is left to be applied to the
-  // new file. SQLITE_BUSY here means another process still has the old store
-  // open (an older candor); we must not copy under it.
-  CANDOR_RETURN_IF_ERROR(old.CheckpointAndTruncateWal());
-  CANDOR_ASSIGN_OR_RETURN(int64_t user_version, old.QueryInt("PRAGMA user_version"));
+// Steps 1 and 2: the old store, its log applied, copied into `target`,
+// under the old store's write lock; the connection is closed on return.
+Result<void> Export(Database old, const std::string& path, const std::string& target,
+                    const SecretBytes& key_spec) {
+  // Refuse another application's database before touching anything.
   CANDOR_ASSIGN_OR_RETURN(int64_t application_id, old.QueryInt("PRAGMA application_id"));
   if (application_id != kApplicationId) {
     return Error(Errc::kNotACandorDatabase, "an encrypted database, but not a candor store");
   }
+  CANDOR_ASSIGN_OR_RETURN(int64_t user_version, old.QueryInt("PRAGMA user_version"));
+  // Now the key is known to be right: this connection may fold the log into
+  // the file, and as the last connection to close it deletes the log.
+  CANDOR_RETURN_IF_ERROR(old.SetCheckpointOnClose(true));
+  // Every committed transaction into the database file, the log emptied.
+  // SQLITE_BUSY here means another process is reading the old store.
+  CANDOR_RETURN_IF_ERROR(old.CheckpointAndTruncateWal());
 
   CANDOR_RETURN_IF_ERROR(CreateExclusively(target));
   {
@@ -116,20 +124,53 @@ Result<void> Export(Database& old, const std::string& target, const SecretBytes&
   // SQLCipher 4's defaults for the attached file: HMAC-SHA512, 4096-byte
   // pages. sqlcipher_export copies schema and rows, not the header fields.
   CANDOR_RETURN_IF_ERROR(old.Exec("PRAGMA upgraded.cipher_page_size = 4096"));
+  // The old store's write lock for the copy: no other process (an older
+  // candor still running) can commit to it meanwhile. data_version changes
+  // when another connection commits; checked again after the copy under a
+  // fresh write lock, which the close then gives up.
+  CANDOR_RETURN_IF_ERROR(old.Exec("BEGIN IMMEDIATE"));
+  CANDOR_ASSIGN_OR_RETURN(int64_t before, old.QueryInt("PRAGMA data_version"));
   CANDOR_RETURN_IF_ERROR(old.Exec("SELECT sqlcipher_export('upgraded')"));
   CANDOR_RETURN_IF_ERROR(
       old.Exec("PRAGMA upgraded.user_version = " + std::to_string(user_version)));
   CANDOR_RETURN_IF_ERROR(
       old.Exec("PRAGMA upgraded.application_id = " + std::to_string(application_id)));
-  return old.Exec("DETACH DATABASE upgraded");
+  CANDOR_RETURN_IF_ERROR(old.Exec("COMMIT"));
+  CANDOR_RETURN_IF_ERROR(old.Exec("BEGIN IMMEDIATE"));
+  CANDOR_ASSIGN_OR_RETURN(int64_t after, old.QueryInt("PRAGMA data_version"));
+  if (after != before) {
+    return Error(Errc::kDatabaseLocked,
+                 "another process wrote to the store during its upgrade; stop older candor "
+                 "versions using it and open it again");
+  }
+  {
+    // Closed here: rolls back the empty transaction and, as the last
+    // connection, deletes the log.
+    Database closing = std::move(old);
+  }
+  // A log or index still there means another connection has the old store
+  // open: its later commits would be lost with the old file.
+  for (const char* suffix : {"-wal", "-shm"}) {
+    if (std::filesystem::exists(path + suffix)) {
+      return Error(Errc::kDatabaseLocked,
+                   "another process has the store open (an older candor?); stop it and open "
+                   "the store again");
+    }
+  }
+  return Ok();
 }
 
 }  // namespace
 
 void SetUpgradeStepHookForTesting(void (*hook)(UpgradeStep)) { g_step_hook = hook; }
 
-Result<void> UpgradeFromSqlcipher3(const std::string& path, const SecretBytes& key_spec,
+Result<void> UpgradeFromSqlcipher3(const std::string& store_path, const SecretBytes& key_spec,
                                    int busy_timeout_ms) {
+  // One name for the file through the whole copy: a store reached through a
+  // symbolic link is upgraded where it lives, and the link stays.
+  std::error_code ec;
+  const std::string path = std::filesystem::canonical(store_path, ec).string();
+  if (ec) return Error(Errc::kNotFound, "no store at that path: " + ec.message());
   CANDOR_ASSIGN_OR_RETURN(UpgradeLock lock, UpgradeLock::Take(path, busy_timeout_ms));
   if (!lock.StillNames(path)) return Ok();  // upgraded by another process meanwhile
 
@@ -145,18 +186,10 @@ Result<void> UpgradeFromSqlcipher3(const std::string& path, const SecretBytes& k
 
   const std::string target = path + "-v4";
   RemoveDatabaseFiles(target);  // a copy a crash interrupted: never renamed, so unused
-  auto exported = Export(*old, target, key_spec);
-  old = Error(Errc::kInternal, "closed");  // the last connection: it deletes the emptied log
+  auto exported = Export(std::move(old).value(), path, target, key_spec);
   if (!exported.has_value()) {
     RemoveDatabaseFiles(target);
     return exported;
-  }
-  // Normally gone already. Before the rename, never after: a log or index of
-  // the old file must not meet the new one, and once renamed, the -wal at
-  // this path may be another process's log of the new store.
-  for (const char* suffix : {"-wal", "-shm"}) {
-    std::error_code ignored;
-    std::filesystem::remove(path + suffix, ignored);
   }
   Reached(UpgradeStep::kExported);
 

@@ -4,10 +4,10 @@
 // files (it expects 3.x's default 1024-byte pages), so the store is copied:
 //
 //   1. open the old file in compatibility-3 mode, apply and empty its log;
-//   2. sqlcipher_export into "<path>-v4" (created 0600, same key and salt),
-//      close the old file, delete its -wal/-shm if any are left;
+//   2. under the old store's write lock, sqlcipher_export into "<path>-v4"
+//      (created 0600, same key and salt); refuse if anyone else committed
+//      meanwhile, or still has the old store open once ours is closed;
 //   3. fsync "<path>-v4";  4. rename it over <path>;  5. fsync the directory.
-//   5. fsync the directory;         6. delete the old -wal/-shm if left.
 //
 // A crash at any point leaves a store that opens: before 4 the old file is
 // untouched (a stale "<path>-v4" is deleted by the next attempt); after 4 the

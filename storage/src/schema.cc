@@ -10,8 +10,6 @@ namespace {
 struct Migration {
   int64_t version;
   const char* sql;
-  // Run after `sql`, in the same transaction (filling in derived data).
-  Result<void> (*then)(Database&) = nullptr;
 };
 
 // Never edit a released migration: add a new one. Migrations 1-5 were
@@ -167,7 +165,6 @@ Result<void> Migrate(Database& db, int64_t target,
   for (const Migration& m : kMigrations) {
     if (m.version <= version || m.version > target) continue;
     CANDOR_RETURN_IF_ERROR(db.Exec(m.sql));
-    if (m.then != nullptr) CANDOR_RETURN_IF_ERROR(m.then(db));
     CANDOR_RETURN_IF_ERROR(db.Exec("PRAGMA user_version = " + std::to_string(m.version)));
     if (progress) progress(++done, total);
   }

@@ -18,14 +18,9 @@ const char* const kSearchSchemaSql = R"sql(
   INSERT INTO message_search(message_search) VALUES ('rebuild');
 )sql";
 
-Result<void> IndexMessage(Database& db, int64_t message_id, ByteView content,
-                          std::optional<std::string_view> text) {
-  if (text) {
-    CANDOR_ASSIGN_OR_RETURN(auto insert,
-                            db.Cached("INSERT INTO message_search(rowid, text) VALUES (?, ?)"));
-    insert->BindInt(1, message_id).BindText(2, *text);
-    return insert->Run();
-  }
+Result<void> IndexMessage(Database& db, int64_t message_id, ByteView content) {
+  // Decoded by the same function the delete trigger uses: the words removed
+  // are always the words added.
   CANDOR_ASSIGN_OR_RETURN(auto insert, db.Cached(
       "INSERT INTO message_search(rowid, text) VALUES (?, candor_content_text(?))"));
   insert->BindInt(1, message_id).BindBlob(2, content);

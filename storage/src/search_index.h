@@ -14,13 +14,13 @@
 // — without it the words would stay readable in old segments until a merge.
 // (A contentless_delete table cannot do that: it has no text to find the
 // words by, so it only marks the row deleted. tests/storage/purge_scan_test
-// sees the difference.)
+// sees the difference.) The words removed must be the words added: a change
+// of candor_content_text's output or of the tokenizer (a SQLCipher update)
+// needs a migration that rebuilds the index.
 #ifndef CANDOR_STORAGE_SRC_SEARCH_INDEX_H_
 #define CANDOR_STORAGE_SRC_SEARCH_INDEX_H_
 
 #include <cstdint>
-#include <optional>
-#include <string_view>
 
 #include "candor/crypto/bytes.h"
 #include "candor/crypto/result.h"
@@ -32,12 +32,10 @@ namespace candor::storage::internal {
 // already stored (migration 6).
 extern const char* const kSearchSchemaSql;
 
-// Adds the words of the message row just inserted, inside the caller's
-// transaction: `text` when the caller has it decoded already (it must be
-// what candor_content_text gives for `content`: the delete trigger removes
-// those words), else decoded from `content`.
-Result<void> IndexMessage(Database& db, int64_t message_id, ByteView content,
-                          std::optional<std::string_view> text);
+// Adds the words of the message row just inserted (its serialized Content,
+// decoded by candor_content_text like the delete trigger does), inside the
+// caller's transaction.
+Result<void> IndexMessage(Database& db, int64_t message_id, ByteView content);
 
 // candor_content_text on this connection: before anything writes messages.
 Result<void> RegisterSearchFunctions(Database& db);

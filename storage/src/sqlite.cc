@@ -2,6 +2,7 @@
 
 #include <sqlcipher/sqlite3.h>
 
+#include <new>
 #include <utility>
 
 #include "store_files.h"
@@ -125,6 +126,13 @@ Result<int64_t> Database::QueryInt(std::string_view sql) {
 
 void Database::SetBusyTimeout(int milliseconds) { sqlite3_busy_timeout(db_, milliseconds); }
 
+Result<bool> Database::HasMoved() {
+  int moved = 0;
+  const int rc = sqlite3_file_control(db_, "main", SQLITE_FCNTL_HAS_MOVED, &moved);
+  if (rc != SQLITE_OK) return SqliteError(rc, "has_moved");
+  return moved != 0;
+}
+
 Result<void> Database::SetCheckpointOnClose(bool on) {
   const int rc = sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, on ? 0 : 1, nullptr);
   if (rc != SQLITE_OK) return SqliteError(rc, "no_ckpt_on_close");
@@ -179,12 +187,19 @@ void CallTextFunction(sqlite3_context* context, int, sqlite3_value** argv) {
   const ByteView in = data == nullptr || size <= 0
                           ? ByteView()
                           : ByteView(static_cast<const uint8_t*>(data), static_cast<size_t>(size));
-  auto out = fn(in);
-  if (!out.has_value()) {
-    sqlite3_result_null(context);
-    return;
+  // No exception may cross SQLite's C frames.
+  try {
+    auto out = fn(in);
+    if (!out.has_value()) {
+      sqlite3_result_null(context);
+      return;
+    }
+    sqlite3_result_text64(context, out->data(), out->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  } catch (const std::bad_alloc&) {
+    sqlite3_result_error_nomem(context);
+  } catch (...) {
+    sqlite3_result_error(context, "candor SQL function failed", -1);
   }
-  sqlite3_result_text64(context, out->data(), out->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
 }  // namespace

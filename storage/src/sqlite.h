@@ -65,6 +65,9 @@ class Database {
   // into the database file (SQLite's default: yes). Off while a store is
   // being checked, so a refused store's file stays byte-identical.
   Result<void> SetCheckpointOnClose(bool on);
+  // Whether the file this connection opened was since renamed over or
+  // deleted (SQLITE_FCNTL_HAS_MOVED).
+  Result<bool> HasMoved();
   // PRAGMA synchronous = FULL or NORMAL, remembered so that a synced
   // transaction knows whether its commit still needs an fsync.
   Result<void> SetSynchronous(bool full);

@@ -21,7 +21,7 @@ using internal::RemoveDatabaseFiles;
 namespace {
 
 constexpr int64_t kPageSize = 4096;
-constexpr int64_t kJournalSizeLimitBytes = 1 << 20;
+constexpr int64_t kJournalSizeLimitBytes = int64_t{8} << 20;
 // The first 16 bytes of an unencrypted SQLite file.
 constexpr std::array<uint8_t, 16> kSqliteMagic = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
                                                   'o', 'r', 'm', 'a', 't', ' ', '3', 0};
@@ -55,7 +55,11 @@ Result<void> Configure(Database& db, const StoreOptions& options) {
   CANDOR_RETURN_IF_ERROR(db.Exec("PRAGMA secure_delete = ON"));
   CANDOR_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = ON"));
   // Past a checkpoint the log is cut back to this size rather than kept at
-  // its largest (with old page copies in it) for reuse.
+  // its largest after a big batch. Above the ~4 MiB the automatic checkpoint
+  // lets the log reach: a log cut below its working size grows again at
+  // once, and each fsync of a growing file also commits its new size (1 MiB
+  // cost a synced receive 40%). What a purge deletes leaves the log through
+  // its own TRUNCATE checkpoint, not through this limit.
   CANDOR_RETURN_IF_ERROR(db.Exec("PRAGMA journal_size_limit = " + std::to_string(kJournalSizeLimitBytes)));
   return db.SetSynchronous(options.synchronous_full);
 }
@@ -94,27 +98,35 @@ struct StoreFactory {
   }
 
   static Result<Store> Open(const std::string& path, const StoreKey& key, StoreOptions options) {
-    auto opened = OpenCurrent(path, key, options);
-    if (opened.has_value() || opened.error().code() != Errc::kWrongKey) return opened;
-    // Not a SQLCipher 4 file under this key: a store from a SQLCipher 3
-    // build is upgraded once (cipher_upgrade.h), then opened as any other.
-    // Nothing was written by the attempt, nor is if the key is wrong for
-    // both formats.
+    // The key once: Argon2id for a passphrase takes most of a second. The
+    // salt is the file's and survives the SQLCipher 3 upgrade.
     CANDOR_ASSIGN_OR_RETURN(auto salt, InspectStoreFile(path));
-    {
+    CANDOR_ASSIGN_OR_RETURN(SecretArray<32> k, DeriveKey(KeyOf(key), salt));
+    for (int attempt = 0;; ++attempt) {
+      bool moved = false;
+      auto opened = OpenCurrent(path, k, options, moved);
+      // Replaced (renamed over by another process's upgrade) while we
+      // opened it: our connection would use the old file with the new
+      // file's log. Open the new one.
+      if (moved && attempt < 3) continue;
+      if (opened.has_value() || opened.error().code() != Errc::kWrongKey || attempt > 0) {
+        return opened;
+      }
+      // Not a SQLCipher 4 file under this key: a store from a SQLCipher 3
+      // build is upgraded once (cipher_upgrade.h), then opened as any
+      // other. Nothing was written by the attempt, nor is if the key is
+      // wrong for both formats.
       CANDOR_ASSIGN_OR_RETURN(OpenFileClaim claim, OpenFileClaim::Claim(path));
-      CANDOR_ASSIGN_OR_RETURN(SecretArray<32> k, DeriveKey(KeyOf(key), salt));
       CANDOR_RETURN_IF_ERROR(internal::UpgradeFromSqlcipher3(
           path, internal::RawKeySpec(k, salt), options.busy_timeout_ms));
     }
-    return OpenCurrent(path, key, options);
   }
 
-  static Result<Store> OpenCurrent(const std::string& path, const StoreKey& key,
-                                   const StoreOptions& options) {
+  static Result<Store> OpenCurrent(const std::string& path, const SecretArray<32>& k,
+                                   const StoreOptions& options, bool& moved) {
     CANDOR_ASSIGN_OR_RETURN(auto salt, InspectStoreFile(path));
+    (void)salt;  // read by SQLCipher itself from the file
     CANDOR_ASSIGN_OR_RETURN(OpenFileClaim claim, OpenFileClaim::Claim(path));
-    CANDOR_ASSIGN_OR_RETURN(SecretArray<32> k, DeriveKey(KeyOf(key), salt));
     CANDOR_ASSIGN_OR_RETURN(Database db, Database::Open(path, Database::Mode::kOpenExisting));
     // Until every check below passed, closing must not fold a crashed
     // session's log into the file — SQLite would, even under a wrong key
@@ -133,6 +145,8 @@ struct StoreFactory {
       }
       return tables.error();
     }
+    CANDOR_ASSIGN_OR_RETURN(moved, db.HasMoved());
+    if (moved) return Error(Errc::kDatabaseLocked, "the store was replaced while being opened");
     CANDOR_ASSIGN_OR_RETURN(int64_t app_id, db.QueryInt("PRAGMA application_id"));
     if (app_id != kApplicationId) {
       return Error(Errc::kNotACandorDatabase, "an encrypted database, but not a candor store");

@@ -47,7 +47,6 @@ struct NewMessage {
   std::string_view sender, recipient;
   std::optional<uint64_t> server_time;
   ByteView content;
-  std::optional<std::string_view> text;  // decoded already (incoming), else nullopt
   const crypto::FrankingKey& franking_key;
   const crypto::FrankingCommitment& commitment;
   std::optional<crypto::RelayTag> relay_tag;
@@ -74,7 +73,7 @@ Result<int64_t> InsertMessage(internal::Database& db, const ConversationRow& c,
   if (m.relay_tag) msg->BindBlob(12, *m.relay_tag); else msg->BindNull(12);
   CANDOR_RETURN_IF_ERROR(msg->Run());
   const int64_t id = db.LastInsertRowId();
-  CANDOR_RETURN_IF_ERROR(internal::IndexMessage(db, id, m.content, m.text));
+  CANDOR_RETURN_IF_ERROR(internal::IndexMessage(db, id, m.content));
   return id;
 }
 
@@ -310,8 +309,7 @@ Result<int64_t> Store::CommitReceived(const protocol::Session& session,
   CANDOR_ASSIGN_OR_RETURN(int64_t id,
                           InsertMessage(db, c,
                                         NewMessage{Direction::kIncoming, m.sender, m.recipient,
-                                                   m.server_time, m.content, m.text,
-                                                   m.franking_key,
+                                                   m.server_time, m.content, m.franking_key,
                                                    m.franking_commitment, m.relay_tag},
                                         now));
   if (m.consumed_one_time_prekey) {
@@ -335,7 +333,7 @@ Result<int64_t> Store::CommitSent(const protocol::Session& session,
                           InsertMessage(db, c,
                                         NewMessage{Direction::kOutgoing, session.local_account(),
                                                    session.remote_account(), std::nullopt,
-                                                   m.content, std::nullopt, m.franking_key,
+                                                   m.content, m.franking_key,
                                                    m.franking_commitment, std::nullopt},
                                         now));
   CANDOR_RETURN_IF_ERROR(tx.Commit());

@@ -11,10 +11,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "candor/crypto/encoding.h"
 #include "candor/storage/store.h"
 #include "cipher_upgrade.h"
+#include "sqlite.h"
+#include "store_impl.h"
 #include "schema.h"
 #include "support/temp_dir.h"
 
@@ -32,7 +35,7 @@ Bytes ReadFile(const std::string& path) {
   return Bytes(std::istreambuf_iterator<char>(in), {});
 }
 
-StoreKey FixtureKey(const char* name) {
+SecretArray<32> FixtureRawKey(const char* name) {
   std::ifstream in(std::string(CANDOR_SQLCIPHER3_FIXTURES) + "/" + name + ".dbkey");
   std::string hex;
   in >> hex;
@@ -40,8 +43,10 @@ StoreKey FixtureKey(const char* name) {
   EXPECT_TRUE(bytes.has_value() && bytes->size() == 32) << name;
   SecretArray<32> key;
   std::copy(bytes->begin(), bytes->end(), key.Expose().begin());
-  return StoreKey::Raw(std::move(key));
+  return key;
 }
+
+StoreKey FixtureKey(const char* name) { return StoreKey::Raw(FixtureRawKey(name)); }
 
 StoreKey CarolPassphrase() {
   return StoreKey::Passphrase(SecretBytes::CopyFrom(AsBytes("correct horse battery staple")))
@@ -136,19 +141,71 @@ TEST_F(CipherUpgradeTest, APassphraseStoreKeepsItsSaltAndOpens) {
 }
 
 TEST_F(CipherUpgradeTest, AWrongKeyLeavesTheOldStoreByteIdentical) {
-  const std::string path = Copy("bob");
-  const Bytes before = ReadFile(path);
-  auto wrong = Store::Open(path, FixtureKey("alice"));
+  const std::string bob = Copy("bob"), carol = Copy("carol");
+  const Bytes bob_before = ReadFile(bob), carol_before = ReadFile(carol);
+  auto wrong = Store::Open(bob, FixtureKey("alice"));
   ASSERT_FALSE(wrong.has_value());
   EXPECT_EQ(wrong.error().code(), Errc::kWrongKey) << wrong.error().message();
   auto wrong_passphrase = Store::Open(
-      Copy("carol"), StoreKey::Passphrase(SecretBytes::CopyFrom(AsBytes("Correct horse"))).value());
+      carol, StoreKey::Passphrase(SecretBytes::CopyFrom(AsBytes("Correct horse"))).value());
   ASSERT_FALSE(wrong_passphrase.has_value());
   EXPECT_EQ(wrong_passphrase.error().code(), Errc::kWrongKey);
-  EXPECT_EQ(ReadFile(path), before);
-  for (const char* suffix : {"-v4", "-wal", "-shm", "-v4-journal"}) {
-    EXPECT_FALSE(fs::exists(path + suffix)) << suffix;
+  EXPECT_EQ(ReadFile(bob), bob_before);
+  EXPECT_EQ(ReadFile(carol), carol_before);
+  for (const std::string& path : {bob, carol}) {
+    for (const char* suffix : {"-v4", "-wal", "-shm", "-v4-journal"}) {
+      EXPECT_FALSE(fs::exists(path + suffix)) << path << suffix;
+    }
   }
+}
+
+// Through a symbolic link: upgraded where the file lives, the link kept; a
+// wrong key through the link is still a wrong key.
+TEST_F(CipherUpgradeTest, AStoreReachedThroughASymlinkIsUpgradedInPlace) {
+  const std::string path = Copy("bob");
+  const std::string link = tmp_.File("link.db");
+  fs::create_symlink(path, link);
+  auto wrong = Store::Open(link, FixtureKey("alice"));
+  ASSERT_FALSE(wrong.has_value());
+  EXPECT_EQ(wrong.error().code(), Errc::kWrongKey) << wrong.error().message();
+  {
+    auto bob = Store::Open(link, FixtureKey("bob"));
+    ASSERT_TRUE(bob.has_value()) << bob.error().message();
+    ExpectBobsHistory(*bob);
+  }
+  EXPECT_TRUE(fs::is_symlink(link));
+  EXPECT_FALSE(fs::exists(path + "-v4"));
+  auto direct = Store::Open(path, FixtureKey("bob"));
+  ASSERT_TRUE(direct.has_value()) << direct.error().message();
+}
+
+// Another connection on the old store (an older candor still running) could
+// commit after the copy and lose it with the old file: the upgrade is
+// refused, the old store left as it was, until that connection is gone.
+TEST_F(CipherUpgradeTest, AnotherConnectionOnTheOldStoreHoldsTheUpgradeOff) {
+  const std::string path = Copy("bob");
+  const Bytes before = ReadFile(path);
+  std::optional<internal::Database> other;
+  {
+    auto db = internal::Database::Open(path, internal::Database::Mode::kOpenExisting);
+    ASSERT_TRUE(db.has_value());
+    ASSERT_TRUE(db->Key(internal::RawKeySpec(FixtureRawKey("bob"), {})).has_value());
+    ASSERT_TRUE(db->Exec("PRAGMA cipher_compatibility = 3").has_value());
+    ASSERT_TRUE(db->Exec("PRAGMA cipher_page_size = 4096").has_value());
+    ASSERT_TRUE(db->QueryInt("SELECT count(*) FROM messages").has_value());
+    other.emplace(std::move(db).value());
+  }
+  StoreOptions quick;
+  quick.busy_timeout_ms = 100;
+  auto refused = Store::Open(path, FixtureKey("bob"), quick);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), Errc::kDatabaseLocked) << refused.error().message();
+  EXPECT_EQ(ReadFile(path), before);
+  EXPECT_FALSE(fs::exists(path + "-v4"));
+  other.reset();
+  auto bob = Store::Open(path, FixtureKey("bob"));
+  ASSERT_TRUE(bob.has_value()) << bob.error().message();
+  ExpectBobsHistory(*bob);
 }
 
 TEST_F(CipherUpgradeTest, AStaleCopyFromAnInterruptedUpgradeIsDiscarded) {
