@@ -28,9 +28,11 @@ Result<void> SyncOpened(const char* name, int flags, const std::string& what) {
 Result<void> CreateExclusively(const std::string& path) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {
-    if (errno == EEXIST) return Error(Errc::kAlreadyExists, "a file already exists at the store path");
-    return Error(Errc::kStorageFailed, std::string("cannot create the store file: ") +
-                                           std::strerror(errno));
+    // The file name only (the store's, or the upgrade's "-v4" copy): which
+    // one failed, without the directory.
+    const std::string name = std::filesystem::path(path).filename().string();
+    if (errno == EEXIST) return Error(Errc::kAlreadyExists, "a file already exists: " + name);
+    return Error(Errc::kStorageFailed, "cannot create " + name + ": " + std::strerror(errno));
   }
   ::close(fd);
   return Ok();
