@@ -5,6 +5,7 @@
 
 #include "policy_fuzzers.h"
 #include "report_fuzzers.h"
+#include "search_fuzzers.h"
 #include "two_party.h"
 #include "wire_fuzzers.h"
 
