@@ -22,8 +22,10 @@ namespace {
 
 Result<void> SaveSession(internal::Database& db, int64_t conversation,
                          const protocol::Session& session, uint64_t now) {
-  // UPDATE, then INSERT when there was no row (no UPSERT in SQLite 3.15).
-  // OR FAIL, and not INSERT OR REPLACE: inside a transaction SQLite gives
+  // UPDATE, then INSERT when there was no row: a stored session (every
+  // receive but a conversation's first) costs one statement, as an UPSERT
+  // would, and the UPDATE can say OR FAIL. OR FAIL, and not INSERT OR
+  // REPLACE: inside a transaction SQLite gives
   // every UPDATE/DELETE that could abort half-way a statement journal, and
   // SQLCipher encrypts each page copied into it — that was a third of the
   // cost of a stored receive. For a single row picked by its primary key,
