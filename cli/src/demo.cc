@@ -81,6 +81,7 @@ class Demo {
   int delivered_ = 0;
   int duplicates_refused_ = 0;
   bool fingerprints_match_ = false;
+  int64_t search_hits_ = 0;
   std::vector<std::string> verdicts_;
   std::string forged_copy_verdict_;
   std::string edited_preview_error_;
@@ -283,6 +284,14 @@ Result<void> Demo::Run() {
     Say("  #" + std::to_string(e.id) + " " + e.from + " -> " + e.to + ": \"" + e.text + "\"");
   }
   Say("");
+  // Local search: the index is inside the encrypted store; nothing leaves.
+  Say("bob searches his store for \"noon\" (full-text, on this device only):");
+  CANDOR_ASSIGN_OR_RETURN(auto hits, bob.client.Search("noon", std::nullopt, 10));
+  search_hits_ = static_cast<int64_t>(hits.size());
+  for (const auto& h : hits) {
+    Say("  #" + std::to_string(h.message_id) + " with " + h.peer + ": \"" + h.snippet + "\"");
+  }
+  Say("");
   Say("Report");
   CANDOR_RETURN_IF_ERROR(Report(bob, spam_id, moderator));
   Say("");
@@ -299,6 +308,7 @@ std::string Demo::Summary() const {
       .Int("delivered", delivered_)
       .Int("duplicates_refused", duplicates_refused_)
       .Bool("fingerprints_match", fingerprints_match_)
+      .Int("search_hits", search_hits_)
       .Raw("report", JsonObject()
                          .Raw("verdicts", JsonStringArray(verdicts_))
                          .Str("edited_preview", edited_preview_error_)

@@ -322,12 +322,15 @@ TEST_F(CliTest, DemoTellsTheStoryAndKeepsFilesOnRequest) {
   EXPECT_NE(story.out.find("(equal)"), std::string::npos);
   EXPECT_NE(story.out.find("unverifiable: bob -> alice"), std::string::npos);
   EXPECT_NE(story.out.find("gets: forged"), std::string::npos);
+  EXPECT_NE(story.out.find("with alice: \"At noon, the usual place.\""), std::string::npos)
+      << story.out;
 
   Outcome json = Run({"demo", "--json", "--keep", F("kept"), "--egress-log", F("demo.log")});
   ASSERT_EQ(json.exit_code, 0) << json.err;
   EXPECT_EQ(json.Num("delivered"), 7);
   EXPECT_EQ(json.Num("duplicates_refused"), 1);
   EXPECT_TRUE(json.json.fields().at("fingerprints_match").bool_value());
+  EXPECT_EQ(json.Num("search_hits"), 2);  // "At noon, the usual place.", "Noon works. See you!"
   for (const auto& seen : json.json.fields().at("relay_saw").list_value().values()) {
     const auto& f = seen.struct_value().fields();
     EXPECT_EQ(f.size(), 6u) << "sender, recipient, type, two sizes, time: nothing else";
