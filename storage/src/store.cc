@@ -124,8 +124,8 @@ struct StoreFactory {
 
   static Result<Store> OpenCurrent(const std::string& path, const SecretArray<32>& k,
                                    const StoreOptions& options, bool& moved) {
-    CANDOR_ASSIGN_OR_RETURN(auto salt, InspectStoreFile(path));
-    (void)salt;  // read by SQLCipher itself from the file
+    // Open inspected the file once; a file the upgrade (ours or another
+    // process's) put at `path` since is a store SQLCipher wrote.
     CANDOR_ASSIGN_OR_RETURN(OpenFileClaim claim, OpenFileClaim::Claim(path));
     CANDOR_ASSIGN_OR_RETURN(Database db, Database::Open(path, Database::Mode::kOpenExisting));
     // Until every check below passed, closing must not fold a crashed
