@@ -1,6 +1,7 @@
 // storage::Store::Search: the FTS5 index (search_index.h) queried newest
 // first, each hit read with its message row.
-#include <limits>
+#include <algorithm>
+#include <cstdint>
 
 #include "candor/crypto/limits.h"
 #include "store_impl.h"
