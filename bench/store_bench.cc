@@ -45,8 +45,8 @@ struct ReceivingPair {
         alice_id, "alice",
         crypto::PrekeyBundle{"bob", bob.public_key(), 1, spk.public_key(),
                              crypto::SignSignedPrekey(bob, 1, spk.public_key()), std::nullopt,
-                             std::nullopt},
-        rng)));
+                             std::nullopt, std::nullopt, std::nullopt},
+        rng, crypto::ClassicalFallback::kAllow)));
     Receive(Next());
   }
   ~ReceivingPair() {
@@ -191,8 +191,8 @@ std::string HistoryStorePath() {
           me, "me",
           crypto::PrekeyBundle{name, peer.public_key(), 1, spk.public_key(),
                                crypto::SignSignedPrekey(peer, 1, spk.public_key()), std::nullopt,
-                               std::nullopt},
-          rng));
+                               std::nullopt, std::nullopt, std::nullopt},
+          rng, crypto::ClassicalFallback::kAllow));
       Must(store.InTransaction([&]() -> Result<void> {
         for (int m = 0; m < 1000; ++m) {
           const Bytes content = Must(protocol::EncodeContent(SyntheticText(rng)));

@@ -58,14 +58,27 @@ int main(int argc, char** argv) {
   const auto bob_id = crypto::Ed25519KeyPair::Generate(rng);
   const auto spk = crypto::X25519KeyPair::Generate(rng);
   const auto opk = crypto::X25519KeyPair::Generate(rng);
-  const crypto::PrekeyBundle with_opk{"bob", bob_id.public_key(), 1, spk.public_key(),
-                                      crypto::SignSignedPrekey(bob_id, 1, spk.public_key()), 7,
-                                      opk.public_key()};
-  crypto::PrekeyBundle without_opk = with_opk;
+  const auto pq_spk = crypto::MlKem768KeyPair::Generate(rng);
+  const auto pq_opk = crypto::MlKem768KeyPair::Generate(rng);
+  // PQXDH: a signed (last-resort) and a one-time ML-KEM prekey.
+  const crypto::PrekeyBundle with_opk{
+      "bob", bob_id.public_key(), 1, spk.public_key(),
+      crypto::SignSignedPrekey(bob_id, 1, spk.public_key()), 7, opk.public_key(),
+      crypto::SignedPqPrekey{3, pq_spk.public_key(),
+                             crypto::SignPqPrekey(bob_id, crypto::PqPrekeyKind::kLastResort, 3,
+                                                  pq_spk.public_key())},
+      crypto::SignedPqPrekey{9, pq_opk.public_key(),
+                             crypto::SignPqPrekey(bob_id, crypto::PqPrekeyKind::kOneTime, 9,
+                                                  pq_opk.public_key())}};
+  crypto::PrekeyBundle without_opk = with_opk;  // last-resort ML-KEM prekey only
   without_opk.one_time_prekey_id.reset();
   without_opk.one_time_prekey.reset();
+  without_opk.pq_one_time_prekey.reset();
+  crypto::PrekeyBundle classical = without_opk;  // from a device before PQXDH
+  classical.pq_signed_prekey.reset();
   Write(root, "prekey_bundle", Must(EncodePrekeyBundle(with_opk)));
   Write(root, "prekey_bundle", Must(EncodePrekeyBundle(without_opk)));
+  Write(root, "prekey_bundle", Must(EncodePrekeyBundle(classical)));
 
   // A short conversation: prekey messages, a reply, ratchet messages, texts
   // of several sizes (different padding buckets), both directions.
@@ -73,11 +86,21 @@ int main(int argc, char** argv) {
   struct Prekeys : PrekeySource {
     const crypto::X25519KeyPair* spk;
     const crypto::X25519KeyPair* opk;
+    const crypto::MlKem768KeyPair* pq_spk;
+    const crypto::MlKem768KeyPair* pq_opk;
     const crypto::X25519KeyPair* FindSignedPrekey(uint32_t id) override { return id == 1 ? spk : nullptr; }
     const crypto::X25519KeyPair* FindOneTimePrekey(uint32_t id) override { return id == 7 ? opk : nullptr; }
+    const crypto::MlKem768KeyPair* FindPqPrekey(crypto::PqPrekeyKind kind, uint32_t id) override {
+      if (kind == crypto::PqPrekeyKind::kLastResort) return id == 3 ? pq_spk : nullptr;
+      return id == 9 ? pq_opk : nullptr;
+    }
+    Result<bool> PqRequired() override { return true; }
+    Result<bool> LastResortUsed(const LastResortUse&) override { return false; }
   } prekeys;
   prekeys.spk = &spk;
   prekeys.opk = &opk;
+  prekeys.pq_spk = &pq_spk;
+  prekeys.pq_opk = &pq_opk;
   std::optional<Session> bob;
   uint64_t time = 1'700'000'000;
   std::vector<ReportedMessage> reportable;  // every message, as bob's or alice's store keeps it
@@ -131,6 +154,12 @@ int main(int argc, char** argv) {
   Write(root, "session_state", bob->Serialize().Expose());
   auto fresh = Must(Session::Initiate(alice_id, "alice", without_opk, rng));
   Write(root, "session_state", fresh.Serialize().Expose());
+  // A classical first message too (the decoder takes it; the responder
+  // decides), and its pending session.
+  auto old = Must(Session::Initiate(alice_id, "alice", classical, rng,
+                                    crypto::ClassicalFallback::kAllow));
+  Write(root, "session_state", old.Serialize().Expose());
+  Write(root, "prekey_message", Must(DecodeEnvelope(Must(old.Encrypt("hi", rng)).envelope)).payload);
 
   for (const auto& seed : candor::fuzz::RatchetSeeds()) Write(root, "ratchet_message", seed);
 

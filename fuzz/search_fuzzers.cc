@@ -44,8 +44,8 @@ struct SearchWorld {
           me, "me",
           crypto::PrekeyBundle{name, peer.public_key(), 1, spk.public_key(),
                                crypto::SignSignedPrekey(peer, 1, spk.public_key()), std::nullopt,
-                               std::nullopt},
-          rng);
+                               std::nullopt, std::nullopt, std::nullopt},
+          rng, crypto::ClassicalFallback::kAllow);
       CANDOR_FUZZ_CHECK(session.has_value());
       for (const char* text : kTexts) {
         auto content = protocol::EncodeContent(text);

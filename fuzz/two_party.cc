@@ -73,8 +73,23 @@ class Run {
     const auto sig = crypto::SignSignedPrekey(bob_->identity, 1, spk.public_key());
     CANDOR_FUZZ_CHECK(bob_->store.SaveSignedPrekey(1, spk, sig, kNow).has_value());
     CANDOR_FUZZ_CHECK(bob_->store.SaveOneTimePrekey(2, opk).has_value());
-    bundle_.emplace(crypto::PrekeyBundle{"bob", bob_->identity.public_key(), 1, spk.public_key(),
-                                         sig, 2, opk.public_key()});
+    // PQXDH, as every new session: a last-resort and a one-time ML-KEM
+    // prekey. Alice's first messages carry the ciphertext, so Tamper and
+    // the replays reach the ML-KEM fields too.
+    CANDOR_FUZZ_CHECK(bob_->store.SaveIdentity("bob", bob_->identity, kNow).has_value());
+    const auto pq_spk = crypto::MlKem768KeyPair::Generate(rng_);
+    const auto pq_opk = crypto::MlKem768KeyPair::Generate(rng_);
+    const auto pq_sig = crypto::SignPqPrekey(bob_->identity, crypto::PqPrekeyKind::kLastResort, 1,
+                                             pq_spk.public_key());
+    CANDOR_FUZZ_CHECK(bob_->store.RotatePqSignedPrekey(1, pq_spk, pq_sig, kNow).has_value());
+    auto pq_opk_id = bob_->store.AddPqOneTimePrekey(pq_opk);
+    CANDOR_FUZZ_CHECK(pq_opk_id.has_value());
+    bundle_.emplace(crypto::PrekeyBundle{
+        "bob", bob_->identity.public_key(), 1, spk.public_key(), sig, 2, opk.public_key(),
+        crypto::SignedPqPrekey{1, pq_spk.public_key(), pq_sig},
+        crypto::SignedPqPrekey{*pq_opk_id, pq_opk.public_key(),
+                               crypto::SignPqPrekey(bob_->identity, crypto::PqPrekeyKind::kOneTime,
+                                                    *pq_opk_id, pq_opk.public_key())}});
   }
 
   void Step(uint8_t action, uint8_t arg) {

@@ -126,8 +126,9 @@ struct FixedSession {
     auto spk = crypto::X25519KeyPair::Generate(rng);
     crypto::PrekeyBundle bundle{"bob", bob_id.public_key(), 1, spk.public_key(),
                                 crypto::SignSignedPrekey(bob_id, 1, spk.public_key()),
-                                std::nullopt, std::nullopt};
-    auto created = Session::Initiate(alice_id, "alice", bundle, rng);
+                                std::nullopt, std::nullopt, std::nullopt, std::nullopt};
+    auto created = Session::Initiate(alice_id, "alice", bundle, rng,
+                                     crypto::ClassicalFallback::kAllow);
     CANDOR_FUZZ_CHECK(created.has_value());
     alice.emplace(std::move(created).value());
     auto out = alice->Encrypt("hello", rng);

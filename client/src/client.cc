@@ -74,8 +74,18 @@ Client::~Client() = default;
 
 namespace {
 
-// The first signed prekey gets id 1; rotation adds higher ids.
+// The first signed prekeys (X25519 and ML-KEM) get id 1; rotation adds
+// higher ids.
 constexpr uint32_t kFirstSignedPrekeyId = 1;
+
+// A new signed ML-KEM prekey under `id`, made current.
+Result<void> AddPqSignedPrekey(storage::Store& store, const crypto::Ed25519KeyPair& identity,
+                               uint32_t id, crypto::RandomSource& rng, uint64_t now) {
+  const crypto::MlKem768KeyPair key = crypto::MlKem768KeyPair::Generate(rng);
+  const crypto::Ed25519Signature signature =
+      crypto::SignPqPrekey(identity, crypto::PqPrekeyKind::kLastResort, id, key.public_key());
+  return store.RotatePqSignedPrekey(id, key, signature, now);
+}
 
 Result<void> SetUpDevice(storage::Store& store, std::string_view account,
                          const crypto::Ed25519KeyPair& identity, crypto::RandomSource& rng,
@@ -85,8 +95,13 @@ Result<void> SetUpDevice(storage::Store& store, std::string_view account,
     const crypto::X25519KeyPair spk = crypto::X25519KeyPair::Generate(rng);
     const crypto::Ed25519Signature signature =
         crypto::SignSignedPrekey(identity, kFirstSignedPrekeyId, spk.public_key());
-    return store.SaveSignedPrekey(kFirstSignedPrekeyId, spk, signature, now);
+    CANDOR_RETURN_IF_ERROR(store.SaveSignedPrekey(kFirstSignedPrekeyId, spk, signature, now));
+    return AddPqSignedPrekey(store, identity, kFirstSignedPrekeyId, rng, now);
   });
+}
+
+SessionSetup SetupOf(const protocol::Session& session) {
+  return session.post_quantum() ? SessionSetup::kPqxdh : SessionSetup::kX3dh;
 }
 
 void RemoveStoreFiles(const std::string& path) {
@@ -139,26 +154,51 @@ Result<std::string> Client::IdentityFingerprint() const {
   return crypto::ComputeIdentityFingerprint(account(), identity_key());
 }
 
+const char* SessionSetupName(SessionSetup setup) {
+  return setup == SessionSetup::kPqxdh ? "pqxdh" : "x3dh";
+}
+
 Result<OutgoingItem> Client::PublishBundle() {
   auto& store = state_->store;
+  auto& rng = state_->rng;
+  const crypto::Ed25519KeyPair& identity = state_->identity.identity;
   CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::SignedPrekeyRecord> spk,
                           store.CurrentSignedPrekey());
   if (!spk) return Error(Errc::kInvalidState, "this device has no signed prekey");
-  const crypto::X25519KeyPair opk = crypto::X25519KeyPair::Generate(state_->rng);
+  const crypto::X25519KeyPair opk = crypto::X25519KeyPair::Generate(rng);
+  const crypto::MlKem768KeyPair pq_opk = crypto::MlKem768KeyPair::Generate(rng);
   // Synced: the bundle leaves the device, and a one-time prekey id rolled
   // back by a power cut would be handed out again under another key.
   uint32_t opk_id = 0;
+  uint32_t pq_opk_id = 0;
+  std::optional<protocol::PqSignedPrekeyRecord> pq_spk;
   const Result<void> committed = store.InTransaction(
       [&]() -> Result<void> {
+        CANDOR_ASSIGN_OR_RETURN(pq_spk, store.CurrentPqSignedPrekey());
+        if (!pq_spk) {  // a store from before PQXDH
+          CANDOR_RETURN_IF_ERROR(AddPqSignedPrekey(store, identity, kFirstSignedPrekeyId, rng,
+                                                   state_->clock.NowSeconds()));
+          CANDOR_ASSIGN_OR_RETURN(pq_spk, store.CurrentPqSignedPrekey());
+          if (!pq_spk) return Error(Errc::kInternal, "the new ML-KEM prekey is not stored");
+        }
         CANDOR_ASSIGN_OR_RETURN(opk_id, store.AddOneTimePrekey(opk));
+        CANDOR_ASSIGN_OR_RETURN(pq_opk_id, store.AddPqOneTimePrekey(pq_opk));
         return Ok();
       },
       protocol::Durability::kSynced);
   CANDOR_RETURN_IF_ERROR(committed);
-  const crypto::PrekeyBundle bundle{account(),          identity_key(),
-                                    spk->id,            spk->key.public_key(),
-                                    spk->signature,     opk_id,
-                                    opk.public_key()};
+  const crypto::Ed25519Signature pq_opk_signature = crypto::SignPqPrekey(
+      identity, crypto::PqPrekeyKind::kOneTime, pq_opk_id, pq_opk.public_key());
+  const crypto::PrekeyBundle bundle{
+      account(),
+      identity_key(),
+      spk->id,
+      spk->key.public_key(),
+      spk->signature,
+      opk_id,
+      opk.public_key(),
+      crypto::SignedPqPrekey{pq_spk->id, pq_spk->key, pq_spk->signature},
+      crypto::SignedPqPrekey{pq_opk_id, pq_opk.public_key(), pq_opk_signature}};
   CANDOR_ASSIGN_OR_RETURN(Bytes bytes, protocol::EncodePrekeyBundle(bundle));
   return Emit(Channel::kDirectory, protocol::kPrekeyBundleType, std::move(bytes));
 }
@@ -175,9 +215,22 @@ Result<uint32_t> Client::RotateSignedPrekey() {
   const crypto::X25519KeyPair spk = crypto::X25519KeyPair::Generate(state_->rng);
   const crypto::Ed25519Signature signature =
       crypto::SignSignedPrekey(state_->identity.identity, id, spk.public_key());
-  // Synced, as a bundle: the new key is published once this returns.
+  // Synced, as a bundle: the new keys are published once this returns.
   const Result<void> committed = store.InTransaction(
-      [&]() { return store.RotateSignedPrekey(id, spk, signature, state_->clock.NowSeconds()); },
+      [&]() -> Result<void> {
+        const uint64_t now = state_->clock.NowSeconds();
+        CANDOR_RETURN_IF_ERROR(store.RotateSignedPrekey(id, spk, signature, now));
+        // The ML-KEM key rotates with it, under ids of its own.
+        CANDOR_ASSIGN_OR_RETURN(auto pq_current, store.CurrentPqSignedPrekey());
+        uint32_t pq_id = kFirstSignedPrekeyId;
+        if (pq_current) {
+          if (pq_current->id == std::numeric_limits<uint32_t>::max()) {
+            return Error(Errc::kInvalidState, "signed ML-KEM prekey ids exhausted");
+          }
+          pq_id = pq_current->id + 1;
+        }
+        return AddPqSignedPrekey(store, state_->identity.identity, pq_id, state_->rng, now);
+      },
       protocol::Durability::kSynced);
   CANDOR_RETURN_IF_ERROR(committed);
   return id;
@@ -198,6 +251,7 @@ Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
   int64_t id = 0;
   Bytes envelope;
   protocol::EgressRecord record;
+  SessionSetup setup = SessionSetup::kPqxdh;
   bool identity_changed = false;
   // Load, encrypt and commit under the store's write lock, so no other
   // handle can advance the same session in between (two envelopes from one
@@ -231,9 +285,11 @@ Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
             return Error(Errc::kInvalidState,
                          "no session with this peer: the first message needs the peer's bundle");
           }
+          CANDOR_ASSIGN_OR_RETURN(crypto::ClassicalFallback fallback,
+                                  store.ClassicalFallbackFor(peer));
           CANDOR_ASSIGN_OR_RETURN(session, protocol::Session::Initiate(
                                                state_->identity.identity, account(), *bundle,
-                                               state_->rng));
+                                               state_->rng, fallback));
           if (!known) CANDOR_RETURN_IF_ERROR(store.TrustFirstIdentity(peer, bundle->identity_key));
         }
         CANDOR_ASSIGN_OR_RETURN(protocol::OutgoingMessage out, session->Encrypt(text, state_->rng));
@@ -242,6 +298,7 @@ Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
                                                               protocol::kEnvelopeType, out.envelope));
         CANDOR_ASSIGN_OR_RETURN(id, store.CommitSent(*session, out, state_->clock.NowSeconds()));
         envelope = std::move(out.envelope);
+        setup = SetupOf(*session);
         return Ok();
       },
       protocol::Durability::kSynced);
@@ -252,7 +309,7 @@ Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
                  "the bundle carries a new identity key for this peer: nothing was sent; the "
                  "user must accept (or verify) the new safety number first");
   }
-  return SentMessage{id, Hand(std::move(record), std::move(envelope))};
+  return SentMessage{id, Hand(std::move(record), std::move(envelope)), setup};
 }
 
 Result<ReceivedMessage> Client::Receive(ByteView delivery_bytes) {
@@ -379,6 +436,23 @@ Result<std::vector<HistoryEntry>> Client::History(std::string_view peer, size_t 
   entries.reserve(ordered.size());
   for (auto& [order, e] : ordered) entries.push_back(std::move(e));
   return entries;
+}
+
+Result<void> Client::AllowClassicalSessions(std::string_view peer, bool allow) {
+  CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(peer));
+  auto& store = state_->store;
+  return store.InTransaction([&]() {
+    return store.SetClassicalFallback(
+        peer, allow ? crypto::ClassicalFallback::kAllow : crypto::ClassicalFallback::kRefuse);
+  });
+}
+
+Result<std::optional<SessionSetup>> Client::SessionSetupWith(std::string_view peer) {
+  CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(peer));
+  CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::Session> session,
+                          state_->store.LoadSession(peer));
+  if (!session) return std::optional<SessionSetup>();
+  return std::optional<SessionSetup>(SetupOf(*session));
 }
 
 Result<std::string> Client::Fingerprint(std::string_view peer) {

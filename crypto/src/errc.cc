@@ -43,6 +43,7 @@ std::string_view ErrcName(Errc code) {
     case Errc::kNotACandorDatabase: return "not_a_candor_database";
     case Errc::kDatabaseLocked: return "database_locked";
     case Errc::kIdentityChanged: return "identity_changed";
+    case Errc::kPqPrekeyMissing: return "pq_prekey_missing";
     case Errc::kAlreadyOpen: return "already_open";
     case Errc::kNotFound: return "not_found";
     case Errc::kAlreadyExists: return "already_exists";

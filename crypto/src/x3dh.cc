@@ -8,6 +8,9 @@ namespace {
 
 constexpr std::string_view kSpkLabel = "candor/spk/v1";
 constexpr std::string_view kX3dhInfo = "candor/x3dh/v1";
+constexpr std::string_view kPqxdhInfo = "candor/pqxdh/v1";
+constexpr std::string_view kPqSpkLabel = "candor/pqspk/v1";
+constexpr std::string_view kPqOpkLabel = "candor/pqopk/v1";
 constexpr std::string_view kAdLabel = "candor/ad/v1";
 
 Bytes SignedPrekeyMessage(uint32_t id, const X25519PublicKey& spk) {
@@ -18,12 +21,21 @@ Bytes SignedPrekeyMessage(uint32_t id, const X25519PublicKey& spk) {
   return std::move(w).Take();
 }
 
+Bytes PqPrekeyMessage(PqPrekeyKind kind, uint32_t id, const MlKem768PublicKey& key) {
+  const std::string_view label = kind == PqPrekeyKind::kLastResort ? kPqSpkLabel : kPqOpkLabel;
+  ByteWriter w(label.size() + 4 + kMlKem768EncapsulationKeyBytes);
+  w.PutBytes(AsBytes(label));
+  w.PutBe32(id);
+  w.PutBytes(key.bytes());
+  return std::move(w).Take();
+}
+
 // Feeds DH outputs into the HKDF input as they are computed; any all-zero
 // DH aborts the whole derivation.
 class KeyMaterial {
  public:
   KeyMaterial() {
-    ikm_.Reserve(32 * 5);
+    ikm_.Reserve(32 * 6);
     ikm_.Resize(32);
     for (auto& b : ikm_.Expose()) b = 0xFF;
   }
@@ -32,10 +44,16 @@ class KeyMaterial {
     ikm_.Append(dh.Expose());
     return Ok();
   }
+  // PQXDH: ss goes last, after every DH output.
+  void AddKemSecret(const SecretArray<kMlKemSharedSecretBytes>& ss) {
+    ikm_.Append(ss.Expose());
+    post_quantum_ = true;
+  }
   Result<X3dhSecrets> Derive(Bytes associated_data) const {
     const std::array<uint8_t, 32> zero_salt{};
+    const std::string_view info = post_quantum_ ? kPqxdhInfo : kX3dhInfo;
     CANDOR_ASSIGN_OR_RETURN(SecretBytes okm,
-                            HkdfSha256(zero_salt, ikm_.Expose(), AsBytes(kX3dhInfo), 96));
+                            HkdfSha256(zero_salt, ikm_.Expose(), AsBytes(info), 96));
     auto part = [&](size_t i) {
       return std::move(SecretArray<32>::CopyFrom(okm.Expose().subspan(32 * i, 32))).value();
     };
@@ -44,7 +62,35 @@ class KeyMaterial {
 
  private:
   SecretBytes ikm_;
+  bool post_quantum_ = false;
 };
+
+// The ML-KEM prekey the initiator encapsulates to, after checking both
+// signatures; nullptr for X3DH (if allowed).
+Result<const SignedPqPrekey*> ChoosePqPrekey(const PrekeyBundle& bundle,
+                                             ClassicalFallback fallback, PqPrekeyKind& kind) {
+  if (!bundle.pq_signed_prekey) {
+    if (bundle.pq_one_time_prekey) {
+      return Error(Errc::kPqPrekeyMissing, "a one-time ML-KEM prekey without a signed one");
+    }
+    if (fallback == ClassicalFallback::kAllow) return nullptr;
+    return Error(Errc::kPqPrekeyMissing,
+                 "the bundle has no signed ML-KEM prekey (PQXDH), and classical sessions with "
+                 "this peer were not allowed");
+  }
+  const SignedPqPrekey& spk = *bundle.pq_signed_prekey;
+  CANDOR_RETURN_IF_ERROR(VerifyPqPrekey(bundle.identity_key, PqPrekeyKind::kLastResort, spk.id,
+                                        spk.key, spk.signature));
+  if (bundle.pq_one_time_prekey) {
+    const SignedPqPrekey& opk = *bundle.pq_one_time_prekey;
+    CANDOR_RETURN_IF_ERROR(VerifyPqPrekey(bundle.identity_key, PqPrekeyKind::kOneTime, opk.id,
+                                          opk.key, opk.signature));
+    kind = PqPrekeyKind::kOneTime;
+    return &opk;
+  }
+  kind = PqPrekeyKind::kLastResort;
+  return &spk;
+}
 
 }  // namespace
 
@@ -74,12 +120,28 @@ Result<void> VerifySignedPrekey(const Ed25519PublicKey& identity, uint32_t id,
   return Ok();
 }
 
+Ed25519Signature SignPqPrekey(const Ed25519KeyPair& identity, PqPrekeyKind kind, uint32_t id,
+                              const MlKem768PublicKey& key) {
+  return identity.Sign(PqPrekeyMessage(kind, id, key));
+}
+
+Result<void> VerifyPqPrekey(const Ed25519PublicKey& identity, PqPrekeyKind kind, uint32_t id,
+                            const MlKem768PublicKey& key, ByteView signature) {
+  if (!identity.Verify(PqPrekeyMessage(kind, id, key), signature).has_value()) {
+    return Error(Errc::kBadPrekeySignature, "ML-KEM prekey signature does not verify");
+  }
+  return Ok();
+}
+
 Result<X3dhInitiation> X3dhInitiate(RandomSource& rng, const Ed25519KeyPair& identity,
-                                    std::string_view account, const PrekeyBundle& bundle) {
-  // Order matters: the signature is checked before the prekey is used.
+                                    std::string_view account, const PrekeyBundle& bundle,
+                                    ClassicalFallback fallback) {
+  // Order matters: the signatures are checked before the prekeys are used.
   CANDOR_RETURN_IF_ERROR(VerifySignedPrekey(bundle.identity_key, bundle.signed_prekey_id,
                                             bundle.signed_prekey,
                                             bundle.signed_prekey_signature));
+  PqPrekeyKind pq_kind = PqPrekeyKind::kLastResort;
+  CANDOR_ASSIGN_OR_RETURN(const SignedPqPrekey* pq, ChoosePqPrekey(bundle, fallback, pq_kind));
   if (bundle.one_time_prekey_id.has_value() != bundle.one_time_prekey.has_value()) {
     return Error(Errc::kInvalidArgument, "one-time prekey id and key must come together");
   }
@@ -96,9 +158,15 @@ Result<X3dhInitiation> X3dhInitiate(RandomSource& rng, const Ed25519KeyPair& ide
   if (bundle.one_time_prekey) {
     CANDOR_RETURN_IF_ERROR(km.AddDh(ek, *bundle.one_time_prekey));  // DH4
   }
+  std::optional<PqPrekeyUse> pq_use;
+  if (pq != nullptr) {
+    MlKemEncapsulation enc = MlKem768Encapsulate(pq->key, rng);
+    km.AddKemSecret(enc.shared_secret);
+    pq_use = PqPrekeyUse{pq_kind, pq->id, std::move(enc.ciphertext)};
+  }
   CANDOR_ASSIGN_OR_RETURN(X3dhSecrets secrets, km.Derive(std::move(ad)));
   return X3dhInitiation{std::move(secrets), ek.public_key(), bundle.signed_prekey_id,
-                        bundle.one_time_prekey_id};
+                        bundle.one_time_prekey_id, std::move(pq_use)};
 }
 
 Result<X3dhSecrets> X3dhRespond(const Ed25519KeyPair& identity, std::string_view account,
@@ -106,7 +174,8 @@ Result<X3dhSecrets> X3dhRespond(const Ed25519KeyPair& identity, std::string_view
                                 const X25519KeyPair* one_time_prekey,
                                 const Ed25519PublicKey& initiator_identity,
                                 std::string_view initiator_account,
-                                const X25519PublicKey& initiator_ephemeral) {
+                                const X25519PublicKey& initiator_ephemeral,
+                                const MlKem768KeyPair* pq_prekey, ByteView pq_ciphertext) {
   CANDOR_ASSIGN_OR_RETURN(Bytes ad, X3dhAssociatedData(initiator_identity, identity.public_key(),
                                                    initiator_account, account));
   CANDOR_ASSIGN_OR_RETURN(X25519PublicKey ik_a, initiator_identity.ToX25519());
@@ -118,6 +187,10 @@ Result<X3dhSecrets> X3dhRespond(const Ed25519KeyPair& identity, std::string_view
   CANDOR_RETURN_IF_ERROR(km.AddDh(signed_prekey, initiator_ephemeral));  // DH3
   if (one_time_prekey != nullptr) {
     CANDOR_RETURN_IF_ERROR(km.AddDh(*one_time_prekey, initiator_ephemeral));  // DH4
+  }
+  if (pq_prekey != nullptr) {
+    CANDOR_ASSIGN_OR_RETURN(auto ss, pq_prekey->Decapsulate(pq_ciphertext));
+    km.AddKemSecret(ss);
   }
   return km.Derive(std::move(ad));
 }

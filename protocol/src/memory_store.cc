@@ -81,6 +81,94 @@ Result<void> MemoryStore::SaveOneTimePrekey(uint32_t id, const crypto::X25519Key
   return Ok();
 }
 
+Result<void> MemoryStore::RotatePqSignedPrekey(uint32_t id, const crypto::MlKem768KeyPair& key,
+                                               const crypto::Ed25519Signature& signature,
+                                               uint64_t now) {
+  if (!pq_.signed_prekeys.empty() && id <= pq_.signed_prekeys.rbegin()->first) {
+    return Error(Errc::kInvalidArgument,
+                 "a new signed ML-KEM prekey id must be above every stored one");
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto copy,
+                          crypto::MlKem768KeyPair::FromDecapsulationKey(
+                              key.decapsulation_key().Expose()));
+  for (auto& entry : pq_.signed_prekeys) {
+    if (!entry.second.retired_at) entry.second.retired_at = now;
+  }
+  pq_.signed_prekeys.emplace(
+      id, PqSignedPrekey{std::make_shared<const crypto::MlKem768KeyPair>(std::move(copy)),
+                         signature, std::nullopt});
+  pq_.required = true;
+  return Ok();
+}
+
+Result<std::optional<PqSignedPrekeyRecord>> MemoryStore::CurrentPqSignedPrekey() {
+  for (auto it = pq_.signed_prekeys.rbegin(); it != pq_.signed_prekeys.rend(); ++it) {
+    if (!it->second.retired_at) {
+      return std::optional<PqSignedPrekeyRecord>(
+          PqSignedPrekeyRecord{it->first, it->second.key->public_key(), it->second.signature});
+    }
+  }
+  return std::optional<PqSignedPrekeyRecord>();
+}
+
+Result<uint32_t> MemoryStore::AddPqOneTimePrekey(const crypto::MlKem768KeyPair& key) {
+  if (!identity_) return Error(Errc::kInvalidState, "no identity stored");
+  uint64_t id = pq_.next_one_time_prekey_id;
+  if (!pq_.one_time_prekeys.empty()) {
+    id = std::max<uint64_t>(id, pq_.one_time_prekeys.rbegin()->first + 1ull);
+  }
+  if (id > std::numeric_limits<uint32_t>::max()) {
+    return Error(Errc::kInvalidState, "one-time ML-KEM prekey ids exhausted");
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto copy, crypto::MlKem768KeyPair::FromDecapsulationKey(
+                                         key.decapsulation_key().Expose()));
+  pq_.one_time_prekeys.emplace(static_cast<uint32_t>(id),
+                               std::make_shared<const crypto::MlKem768KeyPair>(std::move(copy)));
+  pq_.next_one_time_prekey_id = id + 1;
+  return static_cast<uint32_t>(id);
+}
+
+Result<crypto::ClassicalFallback> MemoryStore::ClassicalFallbackFor(std::string_view peer) {
+  return pq_.classical_peers.contains(peer) ? crypto::ClassicalFallback::kAllow
+                                            : crypto::ClassicalFallback::kRefuse;
+}
+
+Result<void> MemoryStore::SetClassicalFallback(std::string_view peer,
+                                               crypto::ClassicalFallback fallback) {
+  CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(peer));
+  if (fallback == crypto::ClassicalFallback::kAllow) {
+    pq_.classical_peers.emplace(peer);
+  } else {
+    pq_.classical_peers.erase(std::string(peer));
+  }
+  return Ok();
+}
+
+const crypto::MlKem768KeyPair* MemoryStore::FindPqPrekey(crypto::PqPrekeyKind kind,
+                                                          uint32_t id) {
+  if (kind == crypto::PqPrekeyKind::kLastResort) {
+    auto it = pq_.signed_prekeys.find(id);
+    return it == pq_.signed_prekeys.end() ? nullptr : it->second.key.get();
+  }
+  auto it = pq_.one_time_prekeys.find(id);
+  return it == pq_.one_time_prekeys.end() ? nullptr : it->second.get();
+}
+
+Result<bool> MemoryStore::PqRequired() { return pq_.required; }
+
+namespace {
+std::array<uint8_t, 32> KeyBytes(const crypto::X25519PublicKey& k) {
+  std::array<uint8_t, 32> out;
+  std::copy(k.bytes().begin(), k.bytes().end(), out.begin());
+  return out;
+}
+}  // namespace
+
+Result<bool> MemoryStore::LastResortUsed(const LastResortUse& use) {
+  return pq_.last_resort_uses.contains(
+      LastResortKey{use.pq_prekey_id, use.signed_prekey_id, KeyBytes(use.ephemeral_key)});
+}
+
 const crypto::X25519KeyPair* MemoryStore::FindSignedPrekey(uint32_t id) {
   auto it = signed_prekeys_.find(id);
   return it == signed_prekeys_.end() ? nullptr : &it->second.key;
@@ -133,8 +221,21 @@ Result<int64_t> MemoryStore::CommitReceived(const Session& session, const Incomi
   if (session.remote_account() != m.sender) {
     return Error(Errc::kWrongPeer, "session and message are from different peers");
   }
+  std::optional<LastResortKey> last_resort;
+  if (m.last_resort_use) {
+    last_resort = LastResortKey{m.last_resort_use->pq_prekey_id,
+                                m.last_resort_use->signed_prekey_id,
+                                KeyBytes(m.last_resort_use->ephemeral_key)};
+    if (pq_.last_resort_uses.contains(*last_resort)) {
+      return Error(Errc::kDuplicateMessage,
+                   "this first message's setup was already received on the last-resort "
+                   "ML-KEM prekey");
+    }
+  }
   ConversationFor(m.sender).session = session.Serialize();
   if (m.consumed_one_time_prekey) one_time_prekeys_.erase(*m.consumed_one_time_prekey);
+  if (m.consumed_pq_one_time_prekey) pq_.one_time_prekeys.erase(*m.consumed_pq_one_time_prekey);
+  if (last_resort) pq_.last_resort_uses.insert(*last_resort);
   received_.emplace(digest, now);
   return Append(m.sender, Direction::kIncoming, m.sender, m.recipient, m.server_time, now,
                 m.content, m.franking_key, m.franking_commitment, m.relay_tag);
@@ -170,10 +271,12 @@ struct MemoryStore::State {
   std::map<EnvelopeDigest, uint64_t> received;
   int64_t next_id;
   std::vector<ReportRecord> reports;
+  PqState pq;
 };
 
 MemoryStore::State MemoryStore::Snapshot() const {
-  State s{std::nullopt, {}, {}, next_one_time_prekey_id_, {}, {}, received_, next_id_, reports_};
+  State s{std::nullopt, {},       {},       next_one_time_prekey_id_, {}, {}, received_,
+          next_id_,     reports_, pq_};
   if (identity_) s.identity.emplace(LocalIdentity{identity_->account, identity_->identity.Clone()});
   for (const auto& [id, k] : signed_prekeys_) {
     s.signed_prekeys.emplace(id, SignedPrekey{k.key.Clone(), k.signature, k.retired_at});
@@ -198,6 +301,7 @@ void MemoryStore::Restore(State&& s) {
   received_ = std::move(s.received);
   next_id_ = s.next_id;
   reports_ = std::move(s.reports);
+  pq_ = std::move(s.pq);
 }
 
 Result<int64_t> MemoryStore::SaveReport(const ReportRecord& record) {
@@ -268,6 +372,14 @@ Result<size_t> MemoryStore::PurgeExpired(uint64_t now) {
   std::erase_if(signed_prekeys_, [now](const auto& kv) {
     return kv.second.retired_at &&
            RetentionOver(*kv.second.retired_at, kRetiredSignedPrekeySeconds, now);
+  });
+  std::erase_if(pq_.signed_prekeys, [now](const auto& kv) {
+    return kv.second.retired_at &&
+           RetentionOver(*kv.second.retired_at, kRetiredSignedPrekeySeconds, now);
+  });
+  // A use is remembered while its key can still open first messages.
+  std::erase_if(pq_.last_resort_uses, [this](const LastResortKey& k) {
+    return !pq_.signed_prekeys.contains(std::get<0>(k));
   });
   std::erase_if(received_, [now](const auto& kv) {
     return RetentionOver(kv.second, kReplayMarkerSeconds, now);

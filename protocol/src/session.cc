@@ -1,21 +1,39 @@
 #include "candor/protocol/session.h"
 
 #include "candor/crypto/aead.h"
+#include "candor/crypto/hash.h"
 #include "candor/protocol/frame.h"
 #include "wire_internal.h"
 
 namespace candor::protocol {
+namespace {
+
+Bytes DigestPqCiphertext(ByteView ciphertext) {
+  auto h = crypto::Blake2b::Create(kPqCiphertextDigestBytes);  // no key: cannot fail
+  h->Update(ciphertext);
+  return h->Final();
+}
+
+}  // namespace
 
 Result<Session> Session::Initiate(const crypto::Ed25519KeyPair& identity,
                                   std::string_view local_account,
-                                  const crypto::PrekeyBundle& bundle, crypto::RandomSource& rng) {
-  CANDOR_ASSIGN_OR_RETURN(auto init, crypto::X3dhInitiate(rng, identity, local_account, bundle));
+                                  const crypto::PrekeyBundle& bundle, crypto::RandomSource& rng,
+                                  crypto::ClassicalFallback fallback) {
+  CANDOR_ASSIGN_OR_RETURN(auto init,
+                          crypto::X3dhInitiate(rng, identity, local_account, bundle, fallback));
   CANDOR_ASSIGN_OR_RETURN(auto ratchet, crypto::RatchetInitInitiator(std::move(init.secrets),
                                                                      bundle.signed_prekey, rng));
+  PendingPrekey pending{init.ephemeral_key, init.signed_prekey_id, init.one_time_prekey_id,
+                        std::nullopt, 0, {}};
+  if (init.pq) {
+    pending.pq_kind = init.pq->kind;
+    pending.pq_prekey_id = init.pq->id;
+    pending.pq_ciphertext = std::move(init.pq->ciphertext);
+  }
+  const bool post_quantum = pending.pq_kind.has_value();
   return Session(std::string(local_account), bundle.account, identity.public_key(),
-                 bundle.identity_key, std::move(ratchet),
-                 PendingPrekey{init.ephemeral_key, init.signed_prekey_id,
-                               init.one_time_prekey_id});
+                 bundle.identity_key, std::move(ratchet), post_quantum, std::move(pending));
 }
 
 Result<std::pair<Session, IncomingMessage>> Session::Accept(
@@ -38,15 +56,53 @@ Result<std::pair<Session, IncomingMessage>> Session::Accept(
       return Error(Errc::kInvalidKey, "one-time prekey unknown or already used");
     }
   }
-  CANDOR_ASSIGN_OR_RETURN(auto secrets,
-                          crypto::X3dhRespond(identity, local_account, *spk, opk,
-                                              msg.identity_key, env.sender, msg.ephemeral_key));
+  // No downgrade: once this device published an ML-KEM prekey, only the
+  // initiator's own explicit choice could make a classical first message,
+  // and a man in the middle stripping the ML-KEM fields must not succeed.
+  const crypto::MlKem768KeyPair* pq = nullptr;
+  std::optional<LastResortUse> last_resort;
+  if (!msg.pq) {
+    CANDOR_ASSIGN_OR_RETURN(bool required, prekeys.PqRequired());
+    if (required) {
+      return Error(Errc::kPqPrekeyMissing,
+                   "a classical (X3DH) first message to a device that publishes ML-KEM "
+                   "prekeys: refused");
+    }
+  } else {
+    pq = prekeys.FindPqPrekey(msg.pq->kind, msg.pq->id);
+    if (pq == nullptr) {
+      return Error(Errc::kInvalidKey, "ML-KEM prekey unknown, retired or already used");
+    }
+    if (msg.pq->kind == crypto::PqPrekeyKind::kLastResort) {
+      last_resort = LastResortUse{msg.signed_prekey_id, msg.pq->id, msg.ephemeral_key};
+      CANDOR_ASSIGN_OR_RETURN(bool used, prekeys.LastResortUsed(*last_resort));
+      if (used) {
+        return Error(Errc::kDuplicateMessage,
+                     "this first message's setup was already received on the last-resort "
+                     "ML-KEM prekey");
+      }
+    }
+  }
+  CANDOR_ASSIGN_OR_RETURN(
+      auto secrets,
+      crypto::X3dhRespond(identity, local_account, *spk, opk, msg.identity_key, env.sender,
+                          msg.ephemeral_key, pq, msg.pq ? ByteView(msg.pq->ciphertext) : ByteView()));
+  PendingPrekey accepted{msg.ephemeral_key, msg.signed_prekey_id, msg.one_time_prekey_id,
+                         std::nullopt, 0, {}};
+  if (msg.pq) {
+    accepted.pq_kind = msg.pq->kind;
+    accepted.pq_prekey_id = msg.pq->id;
+    accepted.pq_ciphertext = DigestPqCiphertext(msg.pq->ciphertext);
+  }
   Session session(std::string(local_account), env.sender, identity.public_key(),
                   msg.identity_key, crypto::RatchetInitResponder(std::move(secrets), spk->Clone()),
-                  std::nullopt,
-                  PendingPrekey{msg.ephemeral_key, msg.signed_prekey_id, msg.one_time_prekey_id});
+                  msg.pq.has_value(), std::nullopt, std::move(accepted));
   CANDOR_ASSIGN_OR_RETURN(IncomingMessage first, session.Decrypt(delivery, now, rng));
   first.consumed_one_time_prekey = msg.one_time_prekey_id;
+  if (msg.pq && msg.pq->kind == crypto::PqPrekeyKind::kOneTime) {
+    first.consumed_pq_one_time_prekey = msg.pq->id;
+  }
+  first.last_resort_use = last_resort;
   return std::pair<Session, IncomingMessage>(std::move(session), std::move(first));
 }
 
@@ -65,11 +121,16 @@ Result<OutgoingMessage> Session::Encrypt(std::string_view text, crypto::RandomSo
   Bytes envelope;
   if (pending_) {
     Envelope env{local_account_, remote_account_, commitment, ContentType::kPrekeyMessage, {}};
+    std::optional<crypto::PqPrekeyUse> pq;
+    if (pending_->pq_kind) {
+      pq = crypto::PqPrekeyUse{*pending_->pq_kind, pending_->pq_prekey_id,
+                               pending_->pq_ciphertext};
+    }
     CANDOR_ASSIGN_OR_RETURN(env.payload,
                             EncodePrekeyMessage(PrekeyMessage{
                                 local_identity_, pending_->ephemeral_key,
                                 pending_->signed_prekey_id, pending_->one_time_prekey_id,
-                                std::move(ct)}));
+                                std::move(ct), std::move(pq)}));
     CANDOR_ASSIGN_OR_RETURN(envelope, EncodeEnvelope(env));
   } else {
     CANDOR_ASSIGN_OR_RETURN(envelope, internal::EncodeRatchetEnvelope(
@@ -87,8 +148,13 @@ Result<crypto::RatchetCiphertext> Session::PrekeyInner(const Envelope& env) cons
   // authentication, so a copy with any of them changed would still decrypt.
   if (!accepted_ || !(msg.ephemeral_key == accepted_->ephemeral_key) ||
       msg.signed_prekey_id != accepted_->signed_prekey_id ||
-      msg.one_time_prekey_id != accepted_->one_time_prekey_id) {
+      msg.one_time_prekey_id != accepted_->one_time_prekey_id ||
+      msg.pq.has_value() != accepted_->pq_kind.has_value()) {
     return Error(Errc::kWrongPeer, "prekey message does not match this session's X3DH parameters");
+  }
+  if (msg.pq && (msg.pq->kind != *accepted_->pq_kind || msg.pq->id != accepted_->pq_prekey_id ||
+                 DigestPqCiphertext(msg.pq->ciphertext) != accepted_->pq_ciphertext)) {
+    return Error(Errc::kWrongPeer, "prekey message does not match this session's PQXDH parameters");
   }
   return std::move(msg.message);
 }
@@ -131,6 +197,8 @@ Result<IncomingMessage> Session::Decrypt(const Delivery& delivery, uint64_t now,
                          env.franking_commitment,
                          delivery.server_time,
                          delivery.relay_tag,
+                         std::nullopt,
+                         std::nullopt,
                          std::nullopt};
 }
 

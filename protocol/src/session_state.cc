@@ -159,9 +159,15 @@ SecretBytes Session::Serialize() const {
     to->set_ephemeral_key(ToString(from.ephemeral_key.bytes()));
     to->set_signed_prekey_id(from.signed_prekey_id);
     if (from.one_time_prekey_id) to->set_one_time_prekey_id(*from.one_time_prekey_id);
+    if (from.pq_kind) {
+      to->set_pq_kind(static_cast<uint32_t>(*from.pq_kind));
+      to->set_pq_prekey_id(from.pq_prekey_id);
+      to->set_pq_ciphertext(ToString(from.pq_ciphertext));
+    }
   };
   if (pending_) write_prekey(*pending_, pb.mutable_pending_prekey());
   if (accepted_) write_prekey(*accepted_, pb.mutable_accepted_prekey());
+  pb.set_post_quantum(post_quantum_);
   return internal::SerializeSecret(pb, kSessionStateVersion);
 }
 
@@ -221,19 +227,40 @@ Result<Session> Session::Deserialize(ByteView bytes) {
   }
   skipped.set_next_sequence(pb.skipped_next_sequence());
 
-  auto read_prekey = [](const local::PendingPrekey& p) -> Result<PendingPrekey> {
+  // `ciphertext_bytes`: the whole ciphertext (pending) or its digest (accepted).
+  auto read_prekey = [&](const local::PendingPrekey& p,
+                         size_t ciphertext_bytes) -> Result<PendingPrekey> {
     CANDOR_ASSIGN_OR_RETURN(auto ek, PublicField<crypto::X25519PublicKey>(
                                          p.ephemeral_key(), "prekey.ephemeral_key"));
     std::optional<uint32_t> opk_id;
     if (p.has_one_time_prekey_id()) opk_id = p.one_time_prekey_id();
-    return PendingPrekey{ek, p.signed_prekey_id(), opk_id};
+    PendingPrekey out{ek, p.signed_prekey_id(), opk_id, std::nullopt, 0, {}};
+    if (p.has_pq_kind() != pb.post_quantum()) {
+      return Error(Errc::kMissingField, "session.post_quantum disagrees with its PQXDH parameters");
+    }
+    if (p.has_pq_kind()) {
+      if (p.pq_kind() != static_cast<uint32_t>(crypto::PqPrekeyKind::kLastResort) &&
+          p.pq_kind() != static_cast<uint32_t>(crypto::PqPrekeyKind::kOneTime)) {
+        return Error(Errc::kFieldOutOfRange, "prekey.pq_kind must be 1 or 2");
+      }
+      if (p.pq_ciphertext().size() != ciphertext_bytes) {
+        return Error(Errc::kBadFieldLength, "prekey.pq_ciphertext has the wrong length");
+      }
+      out.pq_kind = static_cast<crypto::PqPrekeyKind>(p.pq_kind());
+      out.pq_prekey_id = p.pq_prekey_id();
+      out.pq_ciphertext = internal::ToBytes(p.pq_ciphertext());
+    } else if (!p.pq_ciphertext().empty() || p.pq_prekey_id() != 0) {
+      return Error(Errc::kMissingField, "prekey PQXDH fields without prekey.pq_kind");
+    }
+    return out;
   };
   std::optional<PendingPrekey> pending, accepted;
   if (pb.has_pending_prekey()) {
-    CANDOR_ASSIGN_OR_RETURN(pending, read_prekey(pb.pending_prekey()));
+    CANDOR_ASSIGN_OR_RETURN(pending,
+                            read_prekey(pb.pending_prekey(), crypto::kMlKem768CiphertextBytes));
   }
   if (pb.has_accepted_prekey()) {
-    CANDOR_ASSIGN_OR_RETURN(accepted, read_prekey(pb.accepted_prekey()));
+    CANDOR_ASSIGN_OR_RETURN(accepted, read_prekey(pb.accepted_prekey(), kPqCiphertextDigestBytes));
   }
 
   crypto::RatchetState ratchet{internal::ToBytes(pb.associated_data()),
@@ -252,7 +279,7 @@ Result<Session> Session::Deserialize(ByteView bytes) {
                                pb.prev_send_n(),
                                std::move(skipped)};
   return Session(pb.local_account(), pb.remote_account(), local_ik, remote_ik,
-                 std::move(ratchet), std::move(pending), std::move(accepted));
+                 std::move(ratchet), pb.post_quantum(), std::move(pending), std::move(accepted));
 }
 
 }  // namespace candor::protocol

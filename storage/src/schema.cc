@@ -141,6 +141,41 @@ const Migration kMigrations[] = {
     // Local search: the FTS5 index (search_index.h), filled from the stored
     // messages.
     {6, kSearchSchemaSql},
+    {7, R"sql(
+      -- PQXDH (DESIGN.md "Post-quantum session setup"): ML-KEM-768 prekeys,
+      -- decapsulation keys at rest (FIPS 203 dk: it embeds the public key
+      -- and its hash, checked when a key is loaded).
+      CREATE TABLE pq_signed_prekeys (
+        id                INTEGER PRIMARY KEY,
+        decapsulation_key BLOB NOT NULL CHECK (length(decapsulation_key) = 2400),
+        signature         BLOB NOT NULL CHECK (length(signature) = 64),
+        created_at        INTEGER NOT NULL,
+        retired_at        INTEGER
+      );
+      -- Deleted when consumed, in the transaction that stores the session.
+      CREATE TABLE pq_one_time_prekeys (
+        id                INTEGER PRIMARY KEY,
+        decapsulation_key BLOB NOT NULL CHECK (length(decapsulation_key) = 2400)
+      );
+      -- First messages accepted on a last-resort key, remembered until the
+      -- key is deleted, so a repeat is refused.
+      CREATE TABLE pq_last_resort_uses (
+        pq_prekey_id     INTEGER NOT NULL REFERENCES pq_signed_prekeys(id) ON DELETE CASCADE,
+        signed_prekey_id INTEGER NOT NULL,
+        ephemeral_key    BLOB NOT NULL CHECK (length(ephemeral_key) = 32),
+        PRIMARY KEY (pq_prekey_id, signed_prekey_id, ephemeral_key)
+      ) WITHOUT ROWID;
+      -- Peers the user allowed classical (X3DH) sessions with, when their
+      -- bundle has no ML-KEM prekey.
+      CREATE TABLE classical_peers (
+        peer TEXT PRIMARY KEY
+      ) WITHOUT ROWID;
+      ALTER TABLE identity ADD COLUMN next_pq_one_time_prekey_id INTEGER NOT NULL DEFAULT 1;
+      -- Set with the first ML-KEM prekey, never cleared: from then on a
+      -- classical first message is refused.
+      ALTER TABLE identity ADD COLUMN pq_required INTEGER NOT NULL DEFAULT 0
+        CHECK (pq_required IN (0, 1));
+    )sql"},
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "candor/crypto/limits.h"
 #include "conversation_rows.h"
+#include "pq_prekeys.h"
 #include "search_index.h"
 #include "store_impl.h"
 
@@ -293,7 +294,17 @@ Result<int64_t> Store::CommitReceived(const protocol::Session& session,
   }
   auto& db = impl_->db;
   CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
-  // The replay marker first: if the envelope is known, nothing has been
+  // Refusals come before any write, so a refused commit leaves an enclosing
+  // transaction (a batch) standing: a repeated last-resort setup...
+  if (m.last_resort_use) {
+    CANDOR_ASSIGN_OR_RETURN(bool used, LastResortUsed(*m.last_resort_use));
+    if (used) {
+      return Error(Errc::kDuplicateMessage,
+                   "this first message's setup was already received on the last-resort "
+                   "ML-KEM prekey");
+    }
+  }
+  // ...then the replay marker: if the envelope is known, nothing has been
   // written when we refuse it (one statement, where a lookup and an insert
   // were two).
   {
@@ -319,6 +330,7 @@ Result<int64_t> Store::CommitReceived(const protocol::Session& session,
     del->BindInt(1, *m.consumed_one_time_prekey);
     CANDOR_RETURN_IF_ERROR(del->Run());
   }
+  CANDOR_RETURN_IF_ERROR(internal::RecordPqPrekeyUse(db, m));
   CANDOR_RETURN_IF_ERROR(tx.Commit());
   if (m.consumed_one_time_prekey) impl_->one_time_prekeys.erase(*m.consumed_one_time_prekey);
   return id;
@@ -438,6 +450,9 @@ Result<size_t> Store::PurgeExpired(uint64_t now) {
   // every receive one more page write.
   CANDOR_RETURN_IF_ERROR(DeleteOlderThan(
       db, "DELETE FROM signed_prekeys WHERE retired_at <= ?", kRetiredSignedPrekeySeconds, now));
+  // The last-resort uses remembered for a key go with it (ON DELETE CASCADE).
+  CANDOR_RETURN_IF_ERROR(DeleteOlderThan(db, "DELETE FROM pq_signed_prekeys WHERE retired_at <= ?",
+                                         kRetiredSignedPrekeySeconds, now));
   CANDOR_RETURN_IF_ERROR(DeleteOlderThan(
       db, "DELETE FROM received_envelopes WHERE received_at <= ?", kReplayMarkerSeconds, now));
   // A report keeps its entry, not the plaintext of messages that are gone.

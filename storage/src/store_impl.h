@@ -3,6 +3,7 @@
 #define CANDOR_STORAGE_SRC_STORE_IMPL_H_
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "candor/storage/store.h"
@@ -20,6 +21,9 @@ struct Store::Impl {
   // (their ids are independent).
   std::map<uint32_t, crypto::X25519KeyPair> signed_prekeys;
   std::map<uint32_t, crypto::X25519KeyPair> one_time_prekeys;
+  // The ML-KEM prekey FindPqPrekey handed out last (loaded, and its hash
+  // checked, on every call: a consumed or purged key is gone then).
+  std::optional<crypto::MlKem768KeyPair> pq_prekey;
 };
 
 namespace internal {

@@ -15,7 +15,7 @@ void ExpectAgreement(bool with_opk) {
   InsecureDeterministicRandom rng(20);
   auto alice = MakeDevice(rng, "alice");
   auto bob = MakeResponder(rng, "bob");
-  auto init = X3dhInitiate(rng, alice.identity, "alice", bob.Bundle(with_opk));
+  auto init = X3dhInitiate(rng, alice.identity, "alice", bob.Bundle(with_opk), ClassicalFallback::kAllow);
   ASSERT_TRUE(init.has_value()) << init.error().message();
   EXPECT_EQ(init->signed_prekey_id, 7u);
   EXPECT_EQ(init->one_time_prekey_id.has_value(), with_opk);
@@ -38,7 +38,7 @@ TEST(X3dh, OneTimePrekeyChangesTheSecret) {
   InsecureDeterministicRandom rng(21);
   auto alice = MakeDevice(rng, "alice");
   auto bob = MakeResponder(rng, "bob");
-  auto init = X3dhInitiate(rng, alice.identity, "alice", bob.Bundle(true));
+  auto init = X3dhInitiate(rng, alice.identity, "alice", bob.Bundle(true), ClassicalFallback::kAllow);
   ASSERT_TRUE(init.has_value());
   // Bob answering without the OPK (e.g. already consumed) derives another key.
   auto without = X3dhRespond(bob.device.identity, "bob", bob.spk, nullptr,
@@ -54,19 +54,19 @@ TEST(X3dh, RejectsBadPrekeySignature) {
   {
     auto bundle = bob.Bundle(true);
     bundle.signed_prekey_signature[5] ^= 1;
-    EXPECT_EQ(X3dhInitiate(rng, alice.identity, "alice", bundle).error().code(),
+    EXPECT_EQ(X3dhInitiate(rng, alice.identity, "alice", bundle, ClassicalFallback::kAllow).error().code(),
               Errc::kBadPrekeySignature);
   }
   {
     auto bundle = bob.Bundle(true);
     bundle.signed_prekey_id += 1;  // the id is signed too
-    EXPECT_EQ(X3dhInitiate(rng, alice.identity, "alice", bundle).error().code(),
+    EXPECT_EQ(X3dhInitiate(rng, alice.identity, "alice", bundle, ClassicalFallback::kAllow).error().code(),
               Errc::kBadPrekeySignature);
   }
   {
     auto bundle = bob.Bundle(true);
     bundle.identity_key = alice.identity.public_key();  // someone else's identity
-    EXPECT_EQ(X3dhInitiate(rng, alice.identity, "alice", bundle).error().code(),
+    EXPECT_EQ(X3dhInitiate(rng, alice.identity, "alice", bundle, ClassicalFallback::kAllow).error().code(),
               Errc::kBadPrekeySignature);
   }
 }
@@ -81,12 +81,12 @@ TEST(X3dh, RejectsLowOrderAndZeroKeys) {
     auto bundle = bob.Bundle(false);
     bundle.signed_prekey = zero;
     bundle.signed_prekey_signature = SignSignedPrekey(bob.device.identity, bob.spk_id, zero);
-    EXPECT_EQ(X3dhInitiate(rng, alice.identity, "alice", bundle).error().code(), Errc::kWeakKey);
+    EXPECT_EQ(X3dhInitiate(rng, alice.identity, "alice", bundle, ClassicalFallback::kAllow).error().code(), Errc::kWeakKey);
   }
   {
     auto bundle = bob.Bundle(true);
     bundle.one_time_prekey = zero;
-    EXPECT_EQ(X3dhInitiate(rng, alice.identity, "alice", bundle).error().code(), Errc::kWeakKey);
+    EXPECT_EQ(X3dhInitiate(rng, alice.identity, "alice", bundle, ClassicalFallback::kAllow).error().code(), Errc::kWeakKey);
   }
   // Bob receiving a zero ephemeral key.
   EXPECT_EQ(X3dhRespond(bob.device.identity, "bob", bob.spk, &bob.opk,
@@ -109,15 +109,15 @@ TEST(X3dh, RejectsBadAccountsAndMismatchedOneTimePrekey) {
   InsecureDeterministicRandom rng(24);
   auto alice = MakeDevice(rng, "alice");
   auto bob = MakeResponder(rng, "bob");
-  EXPECT_EQ(X3dhInitiate(rng, alice.identity, "", bob.Bundle(true)).error().code(),
+  EXPECT_EQ(X3dhInitiate(rng, alice.identity, "", bob.Bundle(true), ClassicalFallback::kAllow).error().code(),
             Errc::kInvalidAccount);
-  EXPECT_EQ(X3dhInitiate(rng, alice.identity, std::string(129, 'a'), bob.Bundle(true))
+  EXPECT_EQ(X3dhInitiate(rng, alice.identity, std::string(129, 'a'), bob.Bundle(true), ClassicalFallback::kAllow)
                 .error()
                 .code(),
             Errc::kInvalidAccount);
   auto bundle = bob.Bundle(true);
   bundle.one_time_prekey.reset();
-  EXPECT_EQ(X3dhInitiate(rng, alice.identity, "alice", bundle).error().code(),
+  EXPECT_EQ(X3dhInitiate(rng, alice.identity, "alice", bundle, ClassicalFallback::kAllow).error().code(),
             Errc::kInvalidArgument);
 }
 
@@ -125,7 +125,7 @@ TEST(X3dh, AddressesAreBoundIntoAssociatedData) {
   InsecureDeterministicRandom rng(25);
   auto alice = MakeDevice(rng, "alice");
   auto bob = MakeResponder(rng, "bob");
-  auto init = X3dhInitiate(rng, alice.identity, "alice", bob.Bundle(true));
+  auto init = X3dhInitiate(rng, alice.identity, "alice", bob.Bundle(true), ClassicalFallback::kAllow);
   ASSERT_TRUE(init.has_value());
   auto resp = X3dhRespond(bob.device.identity, "bob", bob.spk, &bob.opk,
                           alice.identity.public_key(), "mallory", init->ephemeral_key);

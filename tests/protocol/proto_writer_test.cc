@@ -74,7 +74,8 @@ TEST(ProtoWriter, RatchetPrekeyAndEnvelopeMatchTheGeneratedSerializer) {
                                         std::optional<uint32_t>(300)}) {
       for (uint32_t spk_id : {0u, 1u, 4000000000u}) {
         const PrekeyMessage pm{crypto::Ed25519KeyPair::Generate(keys).public_key(),
-                               crypto::X25519KeyPair::Generate(keys).public_key(), spk_id, opk, m};
+                               crypto::X25519KeyPair::Generate(keys).public_key(), spk_id, opk, m,
+                               std::nullopt};
         wire::PrekeyMessage pb;
         pb.set_identity_key(Str(pm.identity_key.bytes()));
         pb.set_ephemeral_key(Str(pm.ephemeral_key.bytes()));

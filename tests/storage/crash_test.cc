@@ -55,8 +55,9 @@ class CrashTest : public ::testing::Test {
     auto alice = Session::Initiate(alice_id_, "alice",
                                    crypto::PrekeyBundle{"bob", bob_.public_key(), 1,
                                                         spk.public_key(), sig, 2,
-                                                        opk.public_key()},
-                                   rng_);
+                                                        opk.public_key(), std::nullopt,
+                                                        std::nullopt},
+                                   rng_, crypto::ClassicalFallback::kAllow);
     ASSERT_TRUE(alice.has_value());
     alice_.emplace(std::move(alice).value());
   }

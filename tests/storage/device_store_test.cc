@@ -43,21 +43,41 @@ struct Device {
   crypto::Ed25519KeyPair identity;
   crypto::X25519KeyPair spk;
   uint32_t next_opk = 10;
+  // The signed ML-KEM prekey MakeDevice stored (nullopt: a device from
+  // before PQXDH).
+  std::optional<crypto::SignedPqPrekey> pq_spk = std::nullopt;
 
-  crypto::PrekeyBundle Bundle(crypto::RandomSource& rng) {
+  // X25519 only, as a device from before PQXDH published it.
+  crypto::PrekeyBundle ClassicalBundle(crypto::RandomSource& rng) {
     const uint32_t id = next_opk++;
     auto opk = crypto::X25519KeyPair::Generate(rng);
     EXPECT_TRUE(store->SaveOneTimePrekey(id, opk).has_value());
-    return crypto::PrekeyBundle{account, identity.public_key(), 1, spk.public_key(),
-                                crypto::SignSignedPrekey(identity, 1, spk.public_key()), id,
-                                opk.public_key()};
+    return crypto::PrekeyBundle{account,      identity.public_key(),
+                                1,            spk.public_key(),
+                                crypto::SignSignedPrekey(identity, 1, spk.public_key()),
+                                id,           opk.public_key(),
+                                std::nullopt, std::nullopt};
+  }
+  // PQXDH: the signed ML-KEM prekey and a new one-time one, as
+  // Client::PublishBundle makes it.
+  crypto::PrekeyBundle Bundle(crypto::RandomSource& rng) {
+    crypto::PrekeyBundle b = ClassicalBundle(rng);
+    if (!pq_spk) return b;
+    b.pq_signed_prekey = pq_spk;
+    auto key = crypto::MlKem768KeyPair::Generate(rng);
+    auto id = store->AddPqOneTimePrekey(key);
+    EXPECT_TRUE(id.has_value());
+    b.pq_one_time_prekey = crypto::SignedPqPrekey{
+        *id, key.public_key(),
+        crypto::SignPqPrekey(identity, crypto::PqPrekeyKind::kOneTime, *id, key.public_key())};
+    return b;
   }
 };
 
 template <typename Factory>
 class DeviceStoreTest : public ::testing::Test {
  protected:
-  Device MakeDevice(const std::string& account) {
+  Device MakeDevice(const std::string& account, bool post_quantum = true) {
     Device d{account, Factory::Make(tmp_.File(account + ".db"), rng_),
              crypto::Ed25519KeyPair::Generate(rng_), crypto::X25519KeyPair::Generate(rng_)};
     EXPECT_TRUE(d.store->SaveIdentity(account, d.identity, kNow).has_value());
@@ -66,6 +86,13 @@ class DeviceStoreTest : public ::testing::Test {
                                        crypto::SignSignedPrekey(d.identity, 1, d.spk.public_key()),
                                        kNow)
                     .has_value());
+    if (post_quantum) {
+      auto key = crypto::MlKem768KeyPair::Generate(rng_);
+      const auto sig = crypto::SignPqPrekey(d.identity, crypto::PqPrekeyKind::kLastResort, 1,
+                                            key.public_key());
+      EXPECT_TRUE(d.store->RotatePqSignedPrekey(1, key, sig, kNow).has_value());
+      d.pq_spk = crypto::SignedPqPrekey{1, key.public_key(), sig};
+    }
     return d;
   }
 
@@ -206,12 +233,10 @@ TYPED_TEST(DeviceStoreTest, AddedOneTimePrekeyIdsAreNeverReused) {
   EXPECT_EQ(bob.store->FindOneTimePrekey(*id1)->public_key(), opk.public_key());
   // Alice uses it; Bob consumes it. The next id must still be new, even
   // though the highest stored id is gone.
-  auto s = protocol::Session::Initiate(
-      alice.identity, "alice",
-      crypto::PrekeyBundle{"bob", bob.identity.public_key(), 1, bob.spk.public_key(),
-                           crypto::SignSignedPrekey(bob.identity, 1, bob.spk.public_key()), *id1,
-                           opk.public_key()},
-      this->rng_);
+  crypto::PrekeyBundle bundle = bob.Bundle(this->rng_);
+  bundle.one_time_prekey_id = *id1;
+  bundle.one_time_prekey = opk.public_key();
+  auto s = protocol::Session::Initiate(alice.identity, "alice", bundle, this->rng_);
   ASSERT_TRUE(s.has_value());
   auto out = s->Encrypt("hi", this->rng_);
   ASSERT_TRUE(out.has_value());
@@ -277,7 +302,8 @@ TYPED_TEST(DeviceStoreTest, ADuplicateEnvelopeChangesNothing) {
   const SecretBytes state_before = (*session_before)->Serialize();
   // Straight to CommitReceived with the same digest (as if the caller raced).
   auto again = protocol::Session::Deserialize(state_before.Expose());
-  protocol::IncomingMessage fake{"alice", "bob", "x", {1}, crypto::FrankingKey{}, {}, kNow, {}, {}};
+  protocol::IncomingMessage fake{"alice", "bob", "x", {1}, crypto::FrankingKey{}, {}, kNow, {}, {},
+                                 {},      {}};
   auto r = bob.store->CommitReceived(*again, fake, protocol::DigestEnvelope(d.envelope_bytes), kNow);
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code(), Errc::kDuplicateMessage);

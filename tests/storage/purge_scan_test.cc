@@ -117,8 +117,8 @@ TEST(PurgeScan, APurgedMessageIsInNeitherTheDatabaseNorTheLog) {
   auto alice = Session::Initiate(
       alice_id, "alice",
       crypto::PrekeyBundle{"bob", bob.public_key(), 1, spk.public_key(), sig, std::nullopt,
-                           std::nullopt},
-      rng);
+                           std::nullopt, std::nullopt, std::nullopt},
+      rng, crypto::ClassicalFallback::kAllow);
   ASSERT_TRUE(alice.has_value());
   const crypto::RelayKey relay_key = crypto::GenerateRelayKey(rng);
   constexpr std::string_view kSecret = "purge-me-4f1c9a: the launch code is 0000";

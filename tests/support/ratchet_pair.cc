@@ -23,6 +23,8 @@ PrekeyBundle Responder::Bundle(bool with_one_time_prekey) const {
                  spk.public_key(),
                  SignSignedPrekey(device.identity, spk_id, spk.public_key()),
                  std::nullopt,
+                 std::nullopt,
+                 std::nullopt,
                  std::nullopt};
   if (with_one_time_prekey) {
     b.one_time_prekey_id = opk_id;
@@ -34,7 +36,7 @@ PrekeyBundle Responder::Bundle(bool with_one_time_prekey) const {
 RatchetPair MakeRatchetPair(RandomSource& rng, bool with_one_time_prekey) {
   Device alice = MakeDevice(rng, "alice");
   Responder bob = MakeResponder(rng, "bob");
-  auto init = X3dhInitiate(rng, alice.identity, alice.account, bob.Bundle(with_one_time_prekey));
+  auto init = X3dhInitiate(rng, alice.identity, alice.account, bob.Bundle(with_one_time_prekey), ClassicalFallback::kAllow);
   EXPECT_TRUE(init.has_value());
   auto bob_secrets = X3dhRespond(bob.device.identity, bob.device.account, bob.spk,
                                  with_one_time_prekey ? &bob.opk : nullptr,

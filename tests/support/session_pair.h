@@ -4,7 +4,10 @@
 #define CANDOR_TESTS_SUPPORT_SESSION_PAIR_H_
 
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
+#include <tuple>
 
 #include "candor/crypto/franking.h"
 #include "candor/protocol/session.h"
@@ -18,8 +21,17 @@ class TestDevice : public protocol::PrekeySource {
   TestDevice(crypto::RandomSource& rng, std::string account);
   const crypto::X25519KeyPair* FindSignedPrekey(uint32_t id) override;
   const crypto::X25519KeyPair* FindOneTimePrekey(uint32_t id) override;
-  // Hands out (and keeps until consumed) a fresh one-time prekey.
+  const crypto::MlKem768KeyPair* FindPqPrekey(crypto::PqPrekeyKind kind, uint32_t id) override;
+  Result<bool> PqRequired() override { return pq_spk_.has_value(); }
+  Result<bool> LastResortUsed(const protocol::LastResortUse& use) override;
+  // A PQXDH bundle: hands out (and keeps until consumed) a fresh one-time
+  // prekey of each kind; the signed ML-KEM prekey is made on the first call
+  // (from then on this device refuses classical first messages).
   crypto::PrekeyBundle Bundle(crypto::RandomSource& rng);
+  // A bundle as a device from before PQXDH published it (X25519 only).
+  crypto::PrekeyBundle ClassicalBundle(crypto::RandomSource& rng);
+  // What a store does in CommitReceived with a new session's first message.
+  void Consume(const protocol::IncomingMessage& first);
   void Consume(uint32_t one_time_prekey_id) { one_time_.erase(one_time_prekey_id); }
 
   std::string account;
@@ -28,6 +40,11 @@ class TestDevice : public protocol::PrekeySource {
   crypto::X25519KeyPair spk;
   std::map<uint32_t, crypto::X25519KeyPair> one_time_;
   uint32_t next_opk_id_ = 100;
+  uint32_t pq_spk_id = 7;
+  std::optional<crypto::MlKem768KeyPair> pq_spk_;
+  std::map<uint32_t, crypto::MlKem768KeyPair> pq_one_time_;
+  uint32_t next_pq_opk_id_ = 200;
+  std::set<std::tuple<uint32_t, uint32_t, Bytes>> last_resort_uses_;
 };
 
 // What the reference relay does with an envelope: validate, time-stamp, tag.

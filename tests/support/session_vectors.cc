@@ -24,7 +24,9 @@ VectorList GenerateSessionVectors() {
   VectorList v;
   const RelayKey relay_key = GenerateRelayKey(rng);
   TestDevice alice(rng, "alice"), bob(rng, "bob");
-  const PrekeyBundle bundle = bob.Bundle(rng);
+  // Frozen before PQXDH: a classical X3DH session (vectors for PQXDH are
+  // in pqxdh_vectors.cc).
+  const PrekeyBundle bundle = bob.ClassicalBundle(rng);
   v.emplace_back("relay_key", Hex(relay_key.Expose()));
   v.emplace_back("server_time", std::to_string(kServerTime));
   v.emplace_back("alice_identity_seed", Hex(alice.identity.Seed().Expose()));
@@ -38,7 +40,7 @@ VectorList GenerateSessionVectors() {
 
   // X3DH, seen from Alice (the responder's side must agree; the test checks).
   InsecureDeterministicRandom x3dh_rng(2027);
-  auto init = X3dhInitiate(x3dh_rng, alice.identity, "alice", bundle);
+  auto init = X3dhInitiate(x3dh_rng, alice.identity, "alice", bundle, ClassicalFallback::kAllow);
   EXPECT_TRUE(init.has_value());
   v.emplace_back("x3dh_ephemeral_public", Hex(init->ephemeral_key.bytes()));
   v.emplace_back("x3dh_shared_key", Hex(init->secrets.shared_key.Expose()));
@@ -49,7 +51,8 @@ VectorList GenerateSessionVectors() {
   // The same X3DH through Session (same RNG seed, so the same ephemeral key),
   // then: Alice -> Bob "hello bob", Bob -> Alice "hi alice".
   InsecureDeterministicRandom session_rng(2027);
-  auto a = Session::Initiate(alice.identity, "alice", bundle, session_rng);
+  auto a = Session::Initiate(alice.identity, "alice", bundle, session_rng,
+                             ClassicalFallback::kAllow);
   EXPECT_TRUE(a.has_value());
   v.emplace_back("alice_ratchet_private", Hex(a->ratchet().dh_self.private_key().Expose()));
   auto m1 = a->Encrypt("hello bob", session_rng);

@@ -55,9 +55,17 @@ struct OutgoingItem {
   Bytes bytes;
 };
 
+// How a session was set up (DESIGN.md): PQXDH, hybrid with ML-KEM-768, by
+// default; classical X3DH only for sessions from before PQXDH, or with a
+// peer the embedder allowed it with (Client::AllowClassicalSessions).
+enum class SessionSetup : uint8_t { kX3dh, kPqxdh };
+// "x3dh" / "pqxdh", for JSON and logs.
+const char* SessionSetupName(SessionSetup setup);
+
 struct SentMessage {
   int64_t message_id;
   OutgoingItem envelope;  // channel kRelay
+  SessionSetup setup;     // of the session the message was sent in
 };
 
 using protocol::ReceivedMessage;  // {message_id, from, text, server_time}
@@ -140,12 +148,17 @@ class Client {
   // This device's 30-digit half of every safety number it has.
   Result<std::string> IdentityFingerprint() const;
 
-  // A prekey bundle for the directory, with a one-time prekey that is
-  // generated, stored and never handed out again.
+  // A prekey bundle for the directory: the signed X25519 and ML-KEM-768
+  // prekeys, and a one-time prekey of each kind that is generated, stored
+  // and never handed out again. A store from before PQXDH gets its signed
+  // ML-KEM prekey here; from then on this device refuses classical (X3DH)
+  // first messages.
   Result<OutgoingItem> PublishBundle();
 
-  // A new signed prekey (DESIGN.md: rotate about weekly), signed by this
-  // device's identity under the next id; publish a bundle afterwards so
+  // A new signed prekey (DESIGN.md: rotate about weekly), and a new signed
+  // ML-KEM prekey with it (retiring the last-resort key and, after the
+  // grace period, what it remembered of first messages on it), each signed
+  // by this device's identity under its next id; publish a bundle afterwards so
   // peers fetch it. The one it replaces keeps opening first messages for
   // kRetiredSignedPrekeySeconds, then PurgeExpired deletes it and a first
   // message naming it is refused (kInvalidKey). Returns the new id;
@@ -153,7 +166,9 @@ class Client {
   Result<uint32_t> RotateSignedPrekey();
 
   // Encrypts `text` for `peer`. The first message to a peer needs the peer's
-  // bundle (kInvalidState without one). With a session in place a bundle is
+  // bundle (kInvalidState without one) and sets the session up with PQXDH;
+  // a bundle without a valid signed ML-KEM prekey is kPqPrekeyMissing
+  // unless classical sessions with `peer` were allowed. With a session in place a bundle is
   // not used, but it must carry the session's identity key (kWrongPeer
   // otherwise: compare fingerprints). kInvalidArgument for this device's own
   // account or empty text; kFieldOutOfRange for text that is not UTF-8 or
@@ -190,6 +205,15 @@ class Client {
   Result<std::vector<storage::SearchHit>> Search(std::string_view query,
                                                  std::optional<std::string_view> peer,
                                                  size_t limit);
+
+  // Lets this device start classical (X3DH) sessions with `peer` when the
+  // peer's bundle has no ML-KEM prekey (an older candor), or refuses them
+  // again (the default). Stored; it decides nothing else: a bundle with an
+  // ML-KEM prekey always gets PQXDH, and this device's own refusal of
+  // classical first messages does not change.
+  Result<void> AllowClassicalSessions(std::string_view peer, bool allow);
+  // How the session with `peer` was set up; nullopt without a session.
+  Result<std::optional<SessionSetup>> SessionSetupWith(std::string_view peer);
 
   // The 60-digit safety number with `peer`; kNotFound without a session.
   Result<std::string> Fingerprint(std::string_view peer);

@@ -39,6 +39,7 @@ enum class Errc : uint16_t {
   kFrankingMismatch = 306,     // franking commitment or relay tag does not match
   kPreviewMismatch = 307,      // a report preview differs from the stored messages it names
   kIdentityChanged = 310,      // the peer's identity key changed: held until the user accepts it
+  kPqPrekeyMissing = 311,      // no valid signed ML-KEM prekey (PQXDH) where one is required
 
   // Wire format (protocol/): one code per decoding layer.
   kMessageTooLarge = 400,     // input above the type's size cap

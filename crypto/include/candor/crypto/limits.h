@@ -70,11 +70,13 @@ inline constexpr size_t kMaxContentBytes = kMaxPaddedPlaintextBytes - 64;
 // Size caps, checked before anything is parsed. Each is the largest valid
 // encoding plus headroom for field headers, not a round guess.
 inline constexpr size_t kMaxRatchetMessageBytes = kMaxPaddedPlaintextBytes + 16 + 80 + 16;
-inline constexpr size_t kMaxPrekeyMessageBytes = kMaxRatchetMessageBytes + 128;
+// + the PQXDH fields: pq_kind, pq_prekey_id and the 1,088-byte ML-KEM ciphertext.
+inline constexpr size_t kMaxPrekeyMessageBytes = kMaxRatchetMessageBytes + 128 + 1104;
 inline constexpr size_t kMaxEnvelopeBytes = kMaxPrekeyMessageBytes + 2 * kMaxAccountBytes + 64;
 inline constexpr size_t kMaxDeliveryBytes = kMaxEnvelopeBytes + 64;
 inline constexpr size_t kMaxRelayAckBytes = kMaxAccountBytes + 96;
-inline constexpr size_t kMaxPrekeyBundleBytes = kMaxAccountBytes + 256;
+// Two ML-KEM-768 prekeys (1,184 bytes each) with their ids and signatures.
+inline constexpr size_t kMaxPrekeyBundleBytes = kMaxAccountBytes + 256 + 2 * (1184 + 64 + 16);
 // A session with the maximum of skipped keys (about 60 bytes each) fits.
 inline constexpr size_t kMaxSessionStateBytes = 256 * 1024;
 

@@ -6,6 +6,13 @@
 //   AD = "candor/ad/v1" || IK_A || IK_B || lp(account_A) || lp(account_B)
 // Identity keys are Ed25519; their X25519 forms do the DH. The signed
 // prekey's signature is checked before any DH uses it.
+//
+// PQXDH (DESIGN.md "Post-quantum session setup"): the bundle adds a signed
+// ML-KEM-768 prekey (last resort) and optionally a one-time one; the
+// initiator encapsulates to the one-time key if there is one, else to the
+// last-resort key, and the shared secret ss joins the HKDF input:
+//   ikm = 0xFF^32 || DH1 || DH2 || DH3 [|| DH4] || ss, info = "candor/pqxdh/v1"
+// Breaking a PQXDH session needs both X25519 and ML-KEM broken.
 #ifndef CANDOR_CRYPTO_X3DH_H_
 #define CANDOR_CRYPTO_X3DH_H_
 
@@ -16,6 +23,7 @@
 
 #include "candor/crypto/bytes.h"
 #include "candor/crypto/ed25519.h"
+#include "candor/crypto/mlkem.h"
 #include "candor/crypto/random.h"
 #include "candor/crypto/result.h"
 #include "candor/crypto/secret.h"
@@ -30,6 +38,25 @@ Ed25519Signature SignSignedPrekey(const Ed25519KeyPair& identity, uint32_t id,
 Result<void> VerifySignedPrekey(const Ed25519PublicKey& identity, uint32_t id,
                                 const X25519PublicKey& spk, ByteView signature);
 
+// Which ML-KEM prekey a first message used (its wire value).
+enum class PqPrekeyKind : uint8_t { kLastResort = 1, kOneTime = 2 };
+
+// An ML-KEM-768 prekey as a bundle publishes it. Signature = Ed25519(IK,
+// label || be32(id) || pk), label "candor/pqspk/v1" for the signed
+// last-resort key and "candor/pqopk/v1" for a one-time key, so one kind's
+// signature never passes for the other.
+struct SignedPqPrekey {
+  uint32_t id;
+  MlKem768PublicKey key;
+  Ed25519Signature signature;
+};
+
+Ed25519Signature SignPqPrekey(const Ed25519KeyPair& identity, PqPrekeyKind kind, uint32_t id,
+                              const MlKem768PublicKey& key);
+// kBadPrekeySignature unless the signature verifies.
+Result<void> VerifyPqPrekey(const Ed25519PublicKey& identity, PqPrekeyKind kind, uint32_t id,
+                            const MlKem768PublicKey& key, ByteView signature);
+
 // The public half of a device's prekeys, as fetched by an initiator.
 struct PrekeyBundle {
   std::string account;
@@ -39,6 +66,21 @@ struct PrekeyBundle {
   Ed25519Signature signed_prekey_signature;
   std::optional<uint32_t> one_time_prekey_id;
   std::optional<X25519PublicKey> one_time_prekey;
+  // PQXDH; a bundle from a device before PQXDH has neither.
+  std::optional<SignedPqPrekey> pq_signed_prekey;
+  std::optional<SignedPqPrekey> pq_one_time_prekey;  // only with pq_signed_prekey
+};
+
+// Whether an initiator may fall back to X3DH when a bundle has no ML-KEM
+// prekey. Only the embedder decides it, per peer; nothing in the bundle
+// does (a stripped bundle must not downgrade the session).
+enum class ClassicalFallback : uint8_t { kRefuse, kAllow };
+
+// The ML-KEM part of a first message: which prekey, and the ciphertext.
+struct PqPrekeyUse {
+  PqPrekeyKind kind;
+  uint32_t id;
+  Bytes ciphertext;  // kMlKem768CiphertextBytes
 };
 
 // What both sides derive. hk_ab: A's first sending header key; nhk_ba: B's
@@ -57,6 +99,7 @@ struct X3dhInitiation {
   X25519PublicKey ephemeral_key;
   uint32_t signed_prekey_id;
   std::optional<uint32_t> one_time_prekey_id;
+  std::optional<PqPrekeyUse> pq;  // set for PQXDH
 };
 
 // AD = "candor/ad/v1" || IK_A || IK_B || lp(account_A) || lp(account_B);
@@ -65,21 +108,29 @@ struct X3dhInitiation {
 Result<Bytes> X3dhAssociatedData(const Ed25519PublicKey& ik_a, const Ed25519PublicKey& ik_b,
                                  std::string_view account_a, std::string_view account_b);
 
-// Initiator A, from B's bundle. Fails with kBadPrekeySignature,
+// Initiator A, from B's bundle: PQXDH when the bundle has a signed ML-KEM
+// prekey (both ML-KEM signatures are checked first), else X3DH if
+// `fallback` allows it, else kPqPrekeyMissing. Also kBadPrekeySignature,
 // kInvalidAccount, kInvalidKey (identity key without X25519 form) or
 // kWeakKey (any DH all zero).
 Result<X3dhInitiation> X3dhInitiate(RandomSource& rng, const Ed25519KeyPair& identity,
-                                    std::string_view account, const PrekeyBundle& bundle);
+                                    std::string_view account, const PrekeyBundle& bundle,
+                                    ClassicalFallback fallback = ClassicalFallback::kRefuse);
 
 // Responder B, on A's prekey message. The caller looks up the signed and
 // one-time prekeys by the ids the message names, and deletes the one-time
-// prekey only once the first message has decrypted.
+// prekey only once the first message has decrypted. With `pq_prekey`
+// (PQXDH) the ciphertext is decapsulated into the derivation
+// (kInvalidArgument for a wrong length; a tampered ciphertext gives the
+// rejection key, so the first message fails to decrypt).
 Result<X3dhSecrets> X3dhRespond(const Ed25519KeyPair& identity, std::string_view account,
                                 const X25519KeyPair& signed_prekey,
                                 const X25519KeyPair* one_time_prekey,
                                 const Ed25519PublicKey& initiator_identity,
                                 std::string_view initiator_account,
-                                const X25519PublicKey& initiator_ephemeral);
+                                const X25519PublicKey& initiator_ephemeral,
+                                const MlKem768KeyPair* pq_prekey = nullptr,
+                                ByteView pq_ciphertext = {});
 
 }  // namespace candor::crypto
 

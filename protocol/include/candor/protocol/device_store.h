@@ -4,9 +4,11 @@
 //
 // The two operations that matter for crash safety are single transactions:
 //  - CommitReceived stores the advanced session, the history row, its
-//    franking opening and the envelope's replay marker (and deletes a
-//    one-time prekey the session consumed) — all or nothing. An envelope
-//    already received is kDuplicateMessage and changes nothing.
+//    franking opening and the envelope's replay marker (and deletes the
+//    one-time prekeys a new session consumed, and records its use of the
+//    last-resort ML-KEM prekey) — all or nothing. An envelope already
+//    received, or a last-resort use already recorded, is kDuplicateMessage
+//    and changes nothing.
 //  - CommitSent stores the advanced session and the outgoing message before
 //    the caller hands the envelope out; its commit is synced (Durability).
 // Loading a session and committing its successor are two calls: when other
@@ -59,6 +61,14 @@ struct LocalIdentity {
 struct SignedPrekeyRecord {
   uint32_t id;
   crypto::X25519KeyPair key;
+  crypto::Ed25519Signature signature;
+};
+
+// The signed ML-KEM prekey (PQXDH's last resort) a bundle publishes: only
+// its public half leaves the store this way.
+struct PqSignedPrekeyRecord {
+  uint32_t id;
+  crypto::MlKem768PublicKey key;
   crypto::Ed25519Signature signature;
 };
 
@@ -141,6 +151,27 @@ class DeviceStore : public PrekeySource {
   // bundle can never name a different key by the same id); returns the id.
   // kInvalidState without an identity, or once the u32 ids are exhausted.
   virtual Result<uint32_t> AddOneTimePrekey(const crypto::X25519KeyPair& key) = 0;
+  // PQXDH (DESIGN.md "Post-quantum session setup"). Makes `key` (signed
+  // under `id`, label "candor/pqspk/v1") the current signed ML-KEM prekey
+  // — the first one too — and retires the one before it at `now`, as
+  // RotateSignedPrekey does (a retired key opens first messages until
+  // PurgeExpired deletes it with the last-resort uses it remembers). From
+  // the first one on, PqRequired() is true for good. kInvalidArgument
+  // unless `id` is above every stored one; nothing changes then.
+  virtual Result<void> RotatePqSignedPrekey(uint32_t id, const crypto::MlKem768KeyPair& key,
+                                            const crypto::Ed25519Signature& signature,
+                                            uint64_t now) = 0;
+  // The newest signed ML-KEM prekey not retired; nullopt if none (a store
+  // from before PQXDH).
+  virtual Result<std::optional<PqSignedPrekeyRecord>> CurrentPqSignedPrekey() = 0;
+  // As AddOneTimePrekey, for a one-time ML-KEM prekey (ids of its own).
+  virtual Result<uint32_t> AddPqOneTimePrekey(const crypto::MlKem768KeyPair& key) = 0;
+  // Whether this device may start a classical (X3DH) session with `peer`
+  // when the peer's bundle has no ML-KEM prekey: kRefuse unless the
+  // embedder allowed it (SetClassicalFallback).
+  virtual Result<crypto::ClassicalFallback> ClassicalFallbackFor(std::string_view peer) = 0;
+  virtual Result<void> SetClassicalFallback(std::string_view peer,
+                                            crypto::ClassicalFallback fallback) = 0;
   // PrekeySource: pointers stay valid until the next call on the store.
 
   // --- Sessions and messages ------------------------------------------------------
@@ -230,7 +261,8 @@ class DeviceStore : public PrekeySource {
   // Deletes expired messages with their franking openings; returns how many.
   // Also empties the preview and sealed copy of report-log entries past
   // their content_expires_at, and deletes what has outlived its retention:
-  // signed prekeys retired
+  // signed prekeys (X25519 and ML-KEM, the latter with the last-resort uses
+  // remembered for it) retired
   // kRetiredSignedPrekeySeconds ago or more, and replay markers of envelopes
   // received kReplayMarkerSeconds ago or more (a replay of one is then
   // refused by the ratchet instead: the message key is gone).

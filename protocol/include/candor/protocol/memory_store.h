@@ -4,7 +4,10 @@
 #define CANDOR_PROTOCOL_MEMORY_STORE_H_
 
 #include <map>
+#include <memory>
+#include <set>
 #include <string>
+#include <tuple>
 
 #include "candor/protocol/device_store.h"
 
@@ -25,6 +28,17 @@ class MemoryStore final : public DeviceStore {
   Result<uint32_t> AddOneTimePrekey(const crypto::X25519KeyPair& key) override;
   const crypto::X25519KeyPair* FindSignedPrekey(uint32_t id) override;
   const crypto::X25519KeyPair* FindOneTimePrekey(uint32_t id) override;
+  Result<void> RotatePqSignedPrekey(uint32_t id, const crypto::MlKem768KeyPair& key,
+                                    const crypto::Ed25519Signature& signature,
+                                    uint64_t now) override;
+  Result<std::optional<PqSignedPrekeyRecord>> CurrentPqSignedPrekey() override;
+  Result<uint32_t> AddPqOneTimePrekey(const crypto::MlKem768KeyPair& key) override;
+  Result<crypto::ClassicalFallback> ClassicalFallbackFor(std::string_view peer) override;
+  Result<void> SetClassicalFallback(std::string_view peer,
+                                    crypto::ClassicalFallback fallback) override;
+  const crypto::MlKem768KeyPair* FindPqPrekey(crypto::PqPrekeyKind kind, uint32_t id) override;
+  Result<bool> PqRequired() override;
+  Result<bool> LastResortUsed(const LastResortUse& use) override;
 
   Result<std::optional<Session>> LoadSession(std::string_view peer) override;
   Result<bool> HasReceived(const EnvelopeDigest& digest) override;
@@ -95,6 +109,23 @@ class MemoryStore final : public DeviceStore {
   std::map<uint32_t, SignedPrekey> signed_prekeys_;
   std::map<uint32_t, crypto::X25519KeyPair> one_time_prekeys_;
   uint64_t next_one_time_prekey_id_ = 1;
+  // ML-KEM keys never change once stored: shared, so a snapshot for
+  // InTransaction copies pointers, not 2,400-byte keys.
+  struct PqSignedPrekey {
+    std::shared_ptr<const crypto::MlKem768KeyPair> key;
+    crypto::Ed25519Signature signature;
+    std::optional<uint64_t> retired_at;
+  };
+  using LastResortKey = std::tuple<uint32_t, uint32_t, std::array<uint8_t, 32>>;
+  struct PqState {
+    std::map<uint32_t, PqSignedPrekey> signed_prekeys;
+    std::map<uint32_t, std::shared_ptr<const crypto::MlKem768KeyPair>> one_time_prekeys;
+    uint64_t next_one_time_prekey_id = 1;
+    bool required = false;
+    std::set<LastResortKey> last_resort_uses;  // (pq id, signed prekey id, EK_A)
+    std::set<std::string, std::less<>> classical_peers;
+  };
+  PqState pq_;
   std::map<std::string, Conversation, std::less<>> conversations_;
   std::map<int64_t, StoredMessage> messages_;
   std::map<EnvelopeDigest, uint64_t> received_;  // replay marker -> receive time

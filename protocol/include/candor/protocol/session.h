@@ -24,13 +24,32 @@
 
 namespace candor::protocol {
 
+// The responder keeps a PQXDH ciphertext as its BLAKE2b-256.
+inline constexpr size_t kPqCiphertextDigestBytes = 32;
+
+// A PQXDH first message on the responder's last-resort ML-KEM key: what
+// the responder remembers, until that key is retired, to refuse a repeat.
+struct LastResortUse {
+  uint32_t signed_prekey_id;
+  uint32_t pq_prekey_id;
+  crypto::X25519PublicKey ephemeral_key;
+};
+
 // Where a responder finds its own prekeys by id (the store implements it).
-// Returns nullptr for an unknown id, or a one-time prekey already consumed.
+// The Find* return nullptr for an unknown id, or a one-time prekey already
+// consumed.
 class PrekeySource {
  public:
   virtual ~PrekeySource() = default;
   virtual const crypto::X25519KeyPair* FindSignedPrekey(uint32_t id) = 0;
   virtual const crypto::X25519KeyPair* FindOneTimePrekey(uint32_t id) = 0;
+  virtual const crypto::MlKem768KeyPair* FindPqPrekey(crypto::PqPrekeyKind kind, uint32_t id) = 0;
+  // Whether this device ever published an ML-KEM prekey: from then on a
+  // classical (X3DH) first message is refused, so an attacker who strips
+  // the ML-KEM fields cannot downgrade a session.
+  virtual Result<bool> PqRequired() = 0;
+  // Whether a first message with these parameters was already accepted.
+  virtual Result<bool> LastResortUsed(const LastResortUse& use) = 0;
 };
 
 struct OutgoingMessage {
@@ -49,23 +68,32 @@ struct IncomingMessage {
   crypto::FrankingCommitment franking_commitment;
   uint64_t server_time;
   crypto::RelayTag relay_tag;
-  // Set by Accept: the one-time prekey this session consumed; the caller
-  // deletes it in the same transaction that stores the session.
+  // Set by Accept: the one-time prekeys this session consumed, which the
+  // caller deletes, and the last-resort use it records, in the same
+  // transaction that stores the session.
   std::optional<uint32_t> consumed_one_time_prekey;
+  std::optional<uint32_t> consumed_pq_one_time_prekey;
+  std::optional<LastResortUse> last_resort_use;
 };
 
 class Session {
  public:
-  // Initiator: verifies the bundle's signed prekey, runs X3DH and the first
-  // ratchet step. Messages carry the X3DH parameters until the peer answers.
-  static Result<Session> Initiate(const crypto::Ed25519KeyPair& identity,
-                                  std::string_view local_account,
-                                  const crypto::PrekeyBundle& bundle, crypto::RandomSource& rng);
+  // Initiator: verifies the bundle's signed prekeys, runs PQXDH (X3DH only
+  // if the bundle has no ML-KEM prekey and `fallback` allows it, else
+  // kPqPrekeyMissing: crypto::X3dhInitiate) and the first ratchet step.
+  // Messages carry the setup parameters until the peer answers.
+  static Result<Session> Initiate(
+      const crypto::Ed25519KeyPair& identity, std::string_view local_account,
+      const crypto::PrekeyBundle& bundle, crypto::RandomSource& rng,
+      crypto::ClassicalFallback fallback = crypto::ClassicalFallback::kRefuse);
 
   // Responder: a new session from a delivery carrying a prekey message.
-  // Fails with kInvalidKey when the named prekeys are unknown (or the
-  // one-time prekey was already used), kWrongPeer when the envelope is not
-  // addressed to `local_account`, and any Decrypt error.
+  // Fails with kInvalidKey when the named prekeys are unknown (or a
+  // one-time prekey was already used), kPqPrekeyMissing for a classical
+  // first message to a device that published ML-KEM prekeys,
+  // kDuplicateMessage for a repeated first message on the last-resort
+  // ML-KEM key, kWrongPeer when the envelope is not addressed to
+  // `local_account`, and any Decrypt error.
   static Result<std::pair<Session, IncomingMessage>> Accept(
       const crypto::Ed25519KeyPair& identity, std::string_view local_account,
       PrekeySource& prekeys, const Delivery& delivery, uint64_t now, crypto::RandomSource& rng);
@@ -96,6 +124,8 @@ class Session {
   const crypto::Ed25519PublicKey& local_identity() const { return local_identity_; }
   const crypto::Ed25519PublicKey& remote_identity() const { return remote_identity_; }
   bool awaiting_reply() const { return pending_.has_value(); }
+  // Whether the session was set up with PQXDH (false: classical X3DH).
+  bool post_quantum() const { return post_quantum_; }
   const crypto::RatchetState& ratchet() const { return ratchet_; }
 
  private:
@@ -103,17 +133,24 @@ class Session {
     crypto::X25519PublicKey ephemeral_key;
     uint32_t signed_prekey_id;
     std::optional<uint32_t> one_time_prekey_id;
+    // PQXDH: which ML-KEM prekey, and the ciphertext — whole on the
+    // initiator, which resends it until answered; on the responder, which
+    // only compares it, its BLAKE2b-256 (kPqCiphertextDigestBytes).
+    std::optional<crypto::PqPrekeyKind> pq_kind;
+    uint32_t pq_prekey_id = 0;
+    Bytes pq_ciphertext;
   };
 
   Session(std::string local_account, std::string remote_account,
           crypto::Ed25519PublicKey local_identity, crypto::Ed25519PublicKey remote_identity,
-          crypto::RatchetState ratchet, std::optional<PendingPrekey> pending,
+          crypto::RatchetState ratchet, bool post_quantum, std::optional<PendingPrekey> pending,
           std::optional<PendingPrekey> accepted = std::nullopt)
       : local_account_(std::move(local_account)),
         remote_account_(std::move(remote_account)),
         local_identity_(local_identity),
         remote_identity_(remote_identity),
         ratchet_(std::move(ratchet)),
+        post_quantum_(post_quantum),
         pending_(std::move(pending)),
         accepted_(std::move(accepted)) {}
 
@@ -125,6 +162,7 @@ class Session {
   crypto::Ed25519PublicKey local_identity_;
   crypto::Ed25519PublicKey remote_identity_;
   crypto::RatchetState ratchet_;
+  bool post_quantum_;
   std::optional<PendingPrekey> pending_;   // initiator: sent until answered
   // Responder: the X3DH parameters this session was accepted from. Later
   // prekey messages must carry exactly these: their fields are not

@@ -68,6 +68,7 @@ struct PrekeyMessage {
   uint32_t signed_prekey_id;
   std::optional<uint32_t> one_time_prekey_id;
   crypto::RatchetCiphertext message;
+  std::optional<crypto::PqPrekeyUse> pq;  // PQXDH; absent for classical X3DH
 };
 
 Result<crypto::PrekeyBundle> DecodePrekeyBundle(ByteView bytes);

@@ -136,6 +136,17 @@ class Store final : public protocol::DeviceStore {
   Result<uint32_t> AddOneTimePrekey(const crypto::X25519KeyPair& key) override;
   const crypto::X25519KeyPair* FindSignedPrekey(uint32_t id) override;
   const crypto::X25519KeyPair* FindOneTimePrekey(uint32_t id) override;
+  Result<void> RotatePqSignedPrekey(uint32_t id, const crypto::MlKem768KeyPair& key,
+                                    const crypto::Ed25519Signature& signature,
+                                    uint64_t now) override;
+  Result<std::optional<protocol::PqSignedPrekeyRecord>> CurrentPqSignedPrekey() override;
+  Result<uint32_t> AddPqOneTimePrekey(const crypto::MlKem768KeyPair& key) override;
+  Result<crypto::ClassicalFallback> ClassicalFallbackFor(std::string_view peer) override;
+  Result<void> SetClassicalFallback(std::string_view peer,
+                                    crypto::ClassicalFallback fallback) override;
+  const crypto::MlKem768KeyPair* FindPqPrekey(crypto::PqPrekeyKind kind, uint32_t id) override;
+  Result<bool> PqRequired() override;
+  Result<bool> LastResortUsed(const protocol::LastResortUse& use) override;
   Result<std::optional<protocol::Session>> LoadSession(std::string_view peer) override;
   Result<bool> HasReceived(const protocol::EnvelopeDigest& digest) override;
   Result<int64_t> CommitReceived(const protocol::Session& session,
