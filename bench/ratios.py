@@ -45,6 +45,17 @@ def main(folder):
             ratio = mine / bare
             print("%-26s %8.2f us vs bare %8.2f us  %.3fx (<=1.05)%s" % (
                 "mlkem768_" + op, mine, bare, ratio, "" if ratio <= 1.05 else " MISSED"))
+    # Session setup, PQXDH against X3DH (bundle decode to the first message
+    # decrypted; sizes from the benchmarks' counters).
+    x, pq = c.get("candor/session_setup_x3dh"), c.get("candor/session_setup_pqxdh")
+    if x and pq:
+        size = {b["run_name"]: b for b in json.load(open(os.path.join(folder, "candor.json")))[
+            "benchmarks"] if b.get("aggregate_name") == "median"}
+        print("%-26s %8.2f us vs x3dh %8.2f us  %.2fx (+%.2f us)" % (
+            "session_setup_pqxdh", pq, x, pq / x, pq - x))
+        for counter in ("bundle_bytes", "first_envelope_bytes"):
+            print("  %-24s %6d -> %6d" % (counter, size["candor/session_setup_x3dh"][counter],
+                                          size["candor/session_setup_pqxdh"][counter]))
     for extra in ("candor/session_save", "candor/session_save_load"):
         if extra in c:
             print("%-26s %8.2f us" % (extra, c[extra]))

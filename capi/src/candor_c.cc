@@ -38,6 +38,7 @@ static_assert(CANDOR_ERR_POLICY_VIOLATION == static_cast<int>(Errc::kPolicyViola
 static_assert(CANDOR_ERR_STORAGE_FAILED == static_cast<int>(Errc::kStorageFailed));
 static_assert(CANDOR_ERR_ALREADY_OPEN == static_cast<int>(Errc::kAlreadyOpen));
 static_assert(CANDOR_ERR_IDENTITY_CHANGED == static_cast<int>(Errc::kIdentityChanged));
+static_assert(CANDOR_ERR_PQ_PREKEY_MISSING == static_cast<int>(Errc::kPqPrekeyMissing));
 static_assert(CANDOR_ERR_INVALID_STATE == static_cast<int>(Errc::kInvalidState));
 
 thread_local std::string last_error;
@@ -368,6 +369,14 @@ int candor_client_rotate_signed_prekey(candor_client* client, uint32_t* signed_p
     CANDOR_RETURN_IF_ERROR(Need(client && signed_prekey_id, "null argument"));
     CANDOR_ASSIGN_OR_RETURN(*signed_prekey_id, client->client.RotateSignedPrekey());
     return candor::Ok();
+  });
+}
+
+int candor_client_allow_classical_sessions(candor_client* client, const char* peer, int allow) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && peer, "null argument"));
+    CANDOR_RETURN_IF_ERROR(Need(allow == 0 || allow == 1, "allow must be 0 or 1"));
+    return client->client.AllowClassicalSessions(peer, allow == 1);
   });
 }
 

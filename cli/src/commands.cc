@@ -38,6 +38,8 @@ const std::vector<Command>& Commands() {
        "candor fingerprint --db DB --with ACCOUNT"},
       {{"rotate-prekey"}, {{"db", true, true}}, RunRotatePrekey,
        "candor rotate-prekey --db DB"},
+      {{"allow-classical"}, {{"db", true, true}, {"with", true, true}, {"off", false, false}},
+       RunAllowClassical, "candor allow-classical --db DB --with ACCOUNT [--off]"},
       {{"timer"}, {{"db", true, true}, {"with", true, true}, {"seconds", true, true}}, RunTimer,
        "candor timer --db DB --with ACCOUNT --seconds N (0: off)"},
       {{"purge"}, {{"db", true, true}}, RunPurge, "candor purge --db DB"},

@@ -82,6 +82,10 @@ Result<std::string> RunBundle(const Args& args) {
       .Str("identity_key", ToHex(bundle.identity_key.bytes()))
       .UInt("signed_prekey_id", bundle.signed_prekey_id)
       .UInt("one_time_prekey_id", bundle.one_time_prekey_id.value_or(0))
+      .UInt("pq_signed_prekey_id", bundle.pq_signed_prekey ? bundle.pq_signed_prekey->id : 0)
+      .UInt("pq_one_time_prekey_id",
+            bundle.pq_one_time_prekey ? bundle.pq_one_time_prekey->id : 0)
+      .UInt("bundle_bytes", item.bytes.size())
       .Finish();
 }
 
@@ -104,7 +108,15 @@ Result<std::string> RunSend(const Args& args) {
       .Int("message_id", sent.message_id)
       .Str("to", args.Get("to"))
       .UInt("envelope_bytes", sent.envelope.bytes.size())
+      .Str("session_setup", client::SessionSetupName(sent.setup))
       .Finish();
+}
+
+Result<std::string> RunAllowClassical(const Args& args) {
+  CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
+  const bool allow = !args.Has("off");
+  CANDOR_RETURN_IF_ERROR(device.AllowClassicalSessions(args.Get("with"), allow));
+  return JsonObject().Str("with", args.Get("with")).Bool("classical_allowed", allow).Finish();
 }
 
 Result<std::string> RunReceive(const Args& args) {

@@ -82,6 +82,7 @@ class Demo {
   int duplicates_refused_ = 0;
   bool fingerprints_match_ = false;
   int64_t search_hits_ = 0;
+  std::string session_setup_;  // of alice's session with bob, as bob stored it
   std::vector<std::string> verdicts_;
   std::string forged_copy_verdict_;
   std::string edited_preview_error_;
@@ -114,7 +115,12 @@ Result<Bytes> Demo::SendAndRelay(Device& from, Device& to, const std::string& te
   const std::string stem = "msg" + std::to_string(++envelope_count_);
   CANDOR_RETURN_IF_ERROR(WriteOutputFile(Path(stem + ".envelope"), sent.envelope.bytes));
   Say(from.name + " -> " + to.name + ": \"" + text + "\"" +
-      (bundle ? "  (first message: X3DH from " + to.name + "'s bundle)" : ""));
+      (bundle ? std::string("  (first message: ") +
+                    (sent.setup == client::SessionSetup::kPqxdh
+                         ? "PQXDH, X25519 + ML-KEM-768,"
+                         : "classical X3DH") +
+                    " from " + to.name + "'s bundle)"
+              : ""));
 
   clock_.Advance(1);
   CANDOR_ASSIGN_OR_RETURN(protocol::Relayed r, protocol::RelayEnvelope(relay_key_, sent.envelope.bytes,
@@ -243,10 +249,18 @@ Result<void> Demo::Run() {
   CANDOR_ASSIGN_OR_RETURN(client::OutgoingItem bundle, bob.client.PublishBundle());
   CANDOR_RETURN_IF_ERROR(WriteOutputFile(Path("bob.bundle"), bundle.bytes));
   Say("bob publishes a prekey bundle to the directory (" + std::to_string(bundle.bytes.size()) +
-      " bytes: account, identity key, signed prekey, one fresh one-time prekey)");
+      " bytes: account, identity key, signed X25519 prekey and signed ML-KEM-768 prekey, and a "
+      "fresh one-time prekey of each kind)");
   CANDOR_ASSIGN_OR_RETURN(Bytes d1, SendAndRelay(alice, bob, "Hi Bob, it's Alice.",
                                                  ByteView(bundle.bytes)));
   CANDOR_RETURN_IF_ERROR(Deliver(bob, d1));
+  CANDOR_ASSIGN_OR_RETURN(auto setup, bob.client.SessionSetupWith("alice"));
+  session_setup_ = setup ? client::SessionSetupName(*setup) : "none";
+  Say("    bob's session with alice: " +
+      std::string(setup == client::SessionSetup::kPqxdh
+                      ? "PQXDH (X25519 + ML-KEM-768: a quantum computer built later cannot "
+                        "decrypt recorded traffic unless ML-KEM is broken too)"
+                      : "classical X3DH"));
   CANDOR_ASSIGN_OR_RETURN(Bytes d2, SendAndRelay(bob, alice, "Hi Alice! Got it.", std::nullopt));
   CANDOR_RETURN_IF_ERROR(Deliver(alice, d2));
 
@@ -309,6 +323,7 @@ std::string Demo::Summary() const {
       .Int("duplicates_refused", duplicates_refused_)
       .Bool("fingerprints_match", fingerprints_match_)
       .Int("search_hits", search_hits_)
+      .Str("session_setup", session_setup_)
       .Raw("report", JsonObject()
                          .Raw("verdicts", JsonStringArray(verdicts_))
                          .Str("edited_preview", edited_preview_error_)

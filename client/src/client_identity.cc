@@ -154,6 +154,10 @@ Result<std::string> IdentityStatusJson(Client& client, std::string_view peer) {
   // No session right after an accepted change, until the first message.
   auto current = client.Fingerprint(peer);
   out.Raw("safety_number", current.has_value() ? protocol::JsonQuote(*current) : "null");
+  // How the session was set up: "pqxdh", "x3dh" (a session from before
+  // PQXDH, or an allowed classical one), or null without a session.
+  CANDOR_ASSIGN_OR_RETURN(std::optional<SessionSetup> setup, client.SessionSetupWith(peer));
+  out.Raw("session_setup", setup ? protocol::JsonQuote(SessionSetupName(*setup)) : "null");
   if (pending) {
     out.Raw("pending", protocol::JsonObject()
                            .Str("old_safety_number", pending->old_safety_number)

@@ -212,6 +212,12 @@ TEST_F(CapiTest, RotationTimersAndPurge) {
   EXPECT_EQ(id, 3u);
   EXPECT_EQ(candor_client_rotate_signed_prekey(c_.bob, nullptr), CANDOR_ERR_INVALID_ARGUMENT);
 
+  EXPECT_EQ(candor_client_allow_classical_sessions(c_.bob, "carol", 1), CANDOR_OK);
+  EXPECT_EQ(candor_client_allow_classical_sessions(c_.bob, "carol", 0), CANDOR_OK);
+  EXPECT_EQ(candor_client_allow_classical_sessions(c_.bob, "carol", 2), CANDOR_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(candor_client_allow_classical_sessions(c_.bob, nullptr, 1), CANDOR_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(candor_client_allow_classical_sessions(c_.bob, "", 1), CANDOR_ERR_INVALID_ACCOUNT);
+
   // Bob's messages from alice disappear one second after storing. (The C
   // ABI runs on the system clock, so this test waits for it.)
   ASSERT_EQ(candor_client_set_disappearing_timer(c_.bob, "alice", 1), CANDOR_OK);
@@ -223,6 +229,12 @@ TEST_F(CapiTest, RotationTimersAndPurge) {
   ASSERT_EQ(candor_client_receive(c_.bob, d.data(), d.size(), &r), CANDOR_OK)
       << candor_last_error_message();
   candor_received_free(&r);
+  // The session the bundle started is PQXDH.
+  char* identity = nullptr;
+  ASSERT_EQ(candor_client_identity_json(c_.bob, "alice", &identity), CANDOR_OK);
+  EXPECT_NE(std::string(identity).find("\"session_setup\":\"pqxdh\""), std::string::npos)
+      << identity;
+  candor_string_free(identity);
   uint64_t purged = 99;
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
   ASSERT_EQ(candor_client_purge_expired(c_.bob, &purged), CANDOR_OK);

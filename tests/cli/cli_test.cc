@@ -330,6 +330,7 @@ TEST_F(CliTest, DemoTellsTheStoryAndKeepsFilesOnRequest) {
   EXPECT_EQ(json.Num("delivered"), 7);
   EXPECT_EQ(json.Num("duplicates_refused"), 1);
   EXPECT_TRUE(json.json.fields().at("fingerprints_match").bool_value());
+  EXPECT_EQ(json.Str("session_setup"), "pqxdh");
   EXPECT_EQ(json.Num("search_hits"), 2);  // "At noon, the usual place.", "Noon works. See you!"
   for (const auto& seen : json.json.fields().at("relay_saw").list_value().values()) {
     const auto& f = seen.struct_value().fields();

@@ -90,5 +90,54 @@ TEST_F(CliUpgradeTest, SearchFindsMessagesStoredBeforeTheUpgrade) {
   EXPECT_EQ(limit.exit_code, 2);
 }
 
+// PQXDH after the upgrade: the sessions from before stay classical X3DH and
+// keep working; the device's next bundle carries its first ML-KEM prekeys,
+// and a new contact's session with it is post-quantum.
+TEST_F(CliUpgradeTest, OldSessionsStayClassicalAndNewOnesArePostQuantum) {
+  Outcome old = As(bob_key_.c_str(), {"identity", "--db", F("bob.db"), "--with", "alice"});
+  ASSERT_EQ(old.exit_code, 0) << old.err;
+  EXPECT_EQ(old.Str("session_setup"), "x3dh");
+  Outcome talk = Talk(alice_key_, "alice.db", "bob", bob_key_, "bob.db", "Still classical.");
+  ASSERT_EQ(talk.exit_code, 0) << talk.err;
+
+  Outcome bundle =
+      As(bob_key_.c_str(), {"bundle", "--db", F("bob.db"), "--out", F("bob.bundle")});
+  ASSERT_EQ(bundle.exit_code, 0) << bundle.err;
+  EXPECT_EQ(bundle.Num("pq_signed_prekey_id"), 1);
+  EXPECT_GE(bundle.Num("pq_one_time_prekey_id"), 1);
+
+  const std::string dave_key(64, 'd');
+  ASSERT_EQ(As(dave_key.c_str(), {"init", "--db", F("dave.db"), "--account", "dave"}).exit_code, 0);
+  Outcome sent = As(dave_key.c_str(), {"send", "--db", F("dave.db"), "--to", "bob", "--bundle",
+                                       F("bob.bundle"), "--text", "New here.", "--out",
+                                       F("dave.envelope")});
+  ASSERT_EQ(sent.exit_code, 0) << sent.err;
+  EXPECT_EQ(sent.Str("session_setup"), "pqxdh");
+  ASSERT_EQ(Run({"relay", "--key", F("relay.key"), "--in", F("dave.envelope"), "--out",
+                 F("dave.delivery"), "--ack-out", F("dave.ack"), "--time", "1796400001"})
+                .exit_code,
+            0);
+  Outcome got = As(bob_key_.c_str(), {"receive", "--db", F("bob.db"), "--in", F("dave.delivery")});
+  ASSERT_EQ(got.exit_code, 0) << got.err;
+  EXPECT_EQ(got.Str("text"), "New here.");
+  Outcome now = As(bob_key_.c_str(), {"identity", "--db", F("bob.db"), "--with", "dave"});
+  EXPECT_EQ(now.Str("session_setup"), "pqxdh");
+  // The old session is untouched by the new keys.
+  Outcome back = Talk(bob_key_, "bob.db", "alice", alice_key_, "alice.db", "Both work.");
+  ASSERT_EQ(back.exit_code, 0) << back.err;
+
+  // The per-peer allowance of classical sessions is a stored choice.
+  Outcome allow = As(alice_key_.c_str(), {"allow-classical", "--db", F("alice.db"), "--with", "carol"});
+  ASSERT_EQ(allow.exit_code, 0) << allow.err;
+  EXPECT_TRUE(allow.json.fields().at("classical_allowed").bool_value());
+  Outcome off = As(alice_key_.c_str(),
+                   {"allow-classical", "--db", F("alice.db"), "--with", "carol", "--off"});
+  ASSERT_EQ(off.exit_code, 0) << off.err;
+  EXPECT_FALSE(off.json.fields().at("classical_allowed").bool_value());
+  EXPECT_NE(As(alice_key_.c_str(), {"allow-classical", "--db", F("alice.db"), "--with", ""})
+                .exit_code,
+            0);
+}
+
 }  // namespace
 }  // namespace candor::cli_testing

@@ -41,6 +41,17 @@ TEST(SessionVectors, MatchTheFrozenFile) {
   }
 }
 
+TEST(SessionVectors, PqxdhMatchesTheFrozenFile) {
+  const google::protobuf::Struct frozen = ReadFrozen(CANDOR_PQXDH_VECTORS);
+  const VectorList now = GeneratePqxdhVectors();
+  EXPECT_EQ(static_cast<size_t>(frozen.fields().size()), now.size());
+  for (const auto& [name, value] : now) {
+    auto it = frozen.fields().find(name);
+    ASSERT_NE(it, frozen.fields().end()) << name << " missing from the frozen file";
+    EXPECT_EQ(it->second.string_value(), value) << name << " changed";
+  }
+}
+
 TEST(SessionVectors, VersionOneMessagesAreRefusedWithAClearError) {
   const google::protobuf::Struct v1 = ReadFrozen(CANDOR_SESSION_VECTORS_V1);
   for (const char* name : {"m1_envelope", "m2_envelope", "bundle"}) {

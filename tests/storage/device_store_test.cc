@@ -598,5 +598,103 @@ TYPED_TEST(DeviceStoreTest, ReceiveBatchStoresEachDeliveryOnItsOwnMerits) {
   EXPECT_EQ(bob.store->LatestMessages("alice", 10, kNow)->size(), 6u);
 }
 
+// PQXDH prekeys, in both stores: ids only grow, a one-time ML-KEM prekey
+// goes with the session it opened, a last-resort use is refused twice and
+// forgotten with its key, and PqRequired never goes back.
+TYPED_TEST(DeviceStoreTest, MlKemPrekeysAreUsedOnceRememberedAndRetired) {
+  auto bare = TypeParam::Make(this->tmp_.File("bare.db"), this->rng_);
+  EXPECT_FALSE(*bare->PqRequired());
+  EXPECT_FALSE(bare->CurrentPqSignedPrekey()->has_value());
+  EXPECT_EQ(bare->AddPqOneTimePrekey(crypto::MlKem768KeyPair::Generate(this->rng_)).error().code(),
+            Errc::kInvalidState)
+      << "no identity yet";
+
+  Device alice = this->MakeDevice("alice");
+  Device bob = this->MakeDevice("bob");
+  EXPECT_TRUE(*bob.store->PqRequired());
+  auto current = bob.store->CurrentPqSignedPrekey();
+  ASSERT_TRUE(current.has_value() && current->has_value());
+  EXPECT_EQ((*current)->key, bob.pq_spk->key);
+  EXPECT_EQ((*current)->signature, bob.pq_spk->signature);
+  const auto again = crypto::MlKem768KeyPair::Generate(this->rng_);
+  EXPECT_EQ(bob.store->RotatePqSignedPrekey(1, again, {}, kNow).error().code(),
+            Errc::kInvalidArgument);
+
+  // A first message through the one-time ML-KEM prekey consumes it.
+  const protocol::Delivery first = this->Send(alice, bob, "hello", kNow);
+  auto pm = protocol::DecodePrekeyMessage(first.envelope.payload);
+  ASSERT_TRUE(pm.has_value() && pm->pq.has_value());
+  ASSERT_EQ(pm->pq->kind, crypto::PqPrekeyKind::kOneTime);
+  EXPECT_NE(bob.store->FindPqPrekey(crypto::PqPrekeyKind::kOneTime, pm->pq->id), nullptr);
+  ASSERT_TRUE(this->Receive(bob, first, kNow).has_value());
+  EXPECT_EQ(bob.store->FindPqPrekey(crypto::PqPrekeyKind::kOneTime, pm->pq->id), nullptr);
+  EXPECT_TRUE((*bob.store->LoadSession("alice"))->post_quantum());
+  auto next = bob.store->AddPqOneTimePrekey(crypto::MlKem768KeyPair::Generate(this->rng_));
+  ASSERT_TRUE(next.has_value());
+  EXPECT_GT(*next, pm->pq->id) << "ids are never reused";
+
+  // A last-resort use is recorded with the session, and a second commit of
+  // the same use is refused before anything changes.
+  auto session = bob.store->LoadSession("alice");
+  ASSERT_TRUE(session.has_value() && session->has_value());
+  const protocol::LastResortUse use{1, 1, crypto::X25519KeyPair::Generate(this->rng_).public_key()};
+  EXPECT_FALSE(*bob.store->LastResortUsed(use));
+  auto commit = [&](uint8_t digest_byte) {
+    protocol::IncomingMessage m{"alice", "bob", "x", {1}, crypto::FrankingKey{}, {}, kNow, {}, {},
+                                {},      use};
+    protocol::EnvelopeDigest digest{};
+    digest[0] = digest_byte;
+    return bob.store->CommitReceived(**session, m, digest, kNow);
+  };
+  ASSERT_TRUE(commit(1).has_value());
+  EXPECT_TRUE(*bob.store->LastResortUsed(use));
+  const size_t stored = bob.store->LatestMessages("alice", 100, kNow)->size();
+  auto repeated = commit(2);
+  ASSERT_FALSE(repeated.has_value());
+  EXPECT_EQ(repeated.error().code(), Errc::kDuplicateMessage);
+  EXPECT_EQ(bob.store->LatestMessages("alice", 100, kNow)->size(), stored);
+  EXPECT_FALSE(*bob.store->HasReceived(protocol::EnvelopeDigest{2}));
+
+  // Rotation: the retired key opens first messages for its retention, then
+  // goes with the uses remembered for it; PqRequired stays.
+  ASSERT_TRUE(bob.store->RotatePqSignedPrekey(2, again, {}, kNow).has_value());
+  EXPECT_EQ((*bob.store->CurrentPqSignedPrekey())->key, again.public_key());
+  EXPECT_NE(bob.store->FindPqPrekey(crypto::PqPrekeyKind::kLastResort, 1), nullptr);
+  ASSERT_TRUE(bob.store->PurgeExpired(kNow + kRetiredSignedPrekeySeconds).has_value());
+  EXPECT_EQ(bob.store->FindPqPrekey(crypto::PqPrekeyKind::kLastResort, 1), nullptr);
+  EXPECT_NE(bob.store->FindPqPrekey(crypto::PqPrekeyKind::kLastResort, 2), nullptr);
+  EXPECT_FALSE(*bob.store->LastResortUsed(use));
+  EXPECT_TRUE(*bob.store->PqRequired());
+}
+
+TYPED_TEST(DeviceStoreTest, ClassicalSessionsAreAllowedPerPeerOnlyWhenSaidSo) {
+  Device alice = this->MakeDevice("alice");
+  EXPECT_EQ(*alice.store->ClassicalFallbackFor("bob"), crypto::ClassicalFallback::kRefuse);
+  ASSERT_TRUE(alice.store->SetClassicalFallback("bob", crypto::ClassicalFallback::kAllow).has_value());
+  ASSERT_TRUE(alice.store->SetClassicalFallback("bob", crypto::ClassicalFallback::kAllow).has_value());
+  EXPECT_EQ(*alice.store->ClassicalFallbackFor("bob"), crypto::ClassicalFallback::kAllow);
+  EXPECT_EQ(*alice.store->ClassicalFallbackFor("carol"), crypto::ClassicalFallback::kRefuse);
+  ASSERT_TRUE(alice.store->SetClassicalFallback("bob", crypto::ClassicalFallback::kRefuse).has_value());
+  EXPECT_EQ(*alice.store->ClassicalFallbackFor("bob"), crypto::ClassicalFallback::kRefuse);
+  EXPECT_EQ(alice.store->SetClassicalFallback("", crypto::ClassicalFallback::kAllow).error().code(),
+            Errc::kInvalidAccount);
+
+  // A device from before PQXDH: a classical session, where allowed.
+  Device old = this->MakeDevice("old", /*post_quantum=*/false);
+  EXPECT_FALSE(*old.store->PqRequired());
+  auto refused = protocol::Session::Initiate(alice.identity, "alice", old.Bundle(this->rng_),
+                                             this->rng_);
+  EXPECT_EQ(refused.error().code(), Errc::kPqPrekeyMissing);
+  auto s = protocol::Session::Initiate(alice.identity, "alice", old.Bundle(this->rng_), this->rng_,
+                                       crypto::ClassicalFallback::kAllow);
+  ASSERT_TRUE(s.has_value());
+  auto out = s->Encrypt("hello", this->rng_);
+  ASSERT_TRUE(out.has_value());
+  auto d = testing::Relay(this->relay_key_, out->envelope, kNow);
+  ASSERT_TRUE(d.has_value());
+  ASSERT_TRUE(this->Receive(old, *d, kNow).has_value());
+  EXPECT_FALSE((*old.store->LoadSession("alice"))->post_quantum());
+}
+
 }  // namespace
 }  // namespace candor

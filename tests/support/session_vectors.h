@@ -17,6 +17,9 @@ namespace candor::testing {
 using VectorList = std::vector<std::pair<std::string, std::string>>;
 
 VectorList GenerateSessionVectors();
+// The same conversation set up with PQXDH (pqxdh_vectors.cc,
+// tests/vectors/pqxdh_v1.json, checked by verify_pqxdh_vectors.py).
+VectorList GeneratePqxdhVectors();
 std::string ToJson(const VectorList& vectors);
 
 }  // namespace candor::testing

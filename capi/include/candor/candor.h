@@ -47,6 +47,7 @@ extern "C" {
 #define CANDOR_ERR_FRANKING_MISMATCH 306
 #define CANDOR_ERR_PREVIEW_MISMATCH 307
 #define CANDOR_ERR_IDENTITY_CHANGED 310
+#define CANDOR_ERR_PQ_PREKEY_MISSING 311
 #define CANDOR_ERR_MESSAGE_TOO_LARGE 400
 #define CANDOR_ERR_MALFORMED 402
 #define CANDOR_ERR_WRONG_PEER 408
@@ -172,6 +173,7 @@ CANDOR_API int candor_client_fingerprint(candor_client* client, const char* peer
 /* A peer who reinstalled comes with a new identity key: receive and send then
  * fail with CANDOR_ERR_IDENTITY_CHANGED, its messages are held, and nothing is
  * sent to it until the user decides. JSON: {"with","verified","safety_number",
+ * "session_setup":"pqxdh"|"x3dh"|null,
  * "pending":{"old_safety_number","new_safety_number","detected_at"}|null}. */
 CANDOR_API int candor_client_identity_json(candor_client* client, const char* peer, char** json);
 /* The user accepts the new key (a contact whose safety number was verified
@@ -194,11 +196,19 @@ CANDOR_API int candor_client_reject_identity_change(candor_client* client, const
 
 /* --- Keys, timers and clean-up ------------------------------------------------- */
 
-/* A new signed prekey under the next id; publish a bundle afterwards. Rotate
- * about weekly: the key it replaces still opens first messages for 30 days,
- * then candor_client_purge_expired deletes it. */
+/* A new signed prekey under the next id, and a new signed ML-KEM prekey with
+ * it; publish a bundle afterwards. Rotate about weekly: the keys they
+ * replace still open first messages for 30 days, then
+ * candor_client_purge_expired deletes them. */
 CANDOR_API int candor_client_rotate_signed_prekey(candor_client* client,
                                                   uint32_t* signed_prekey_id);
+/* New sessions are PQXDH (X25519 + ML-KEM-768): a first message to a peer
+ * whose bundle has no ML-KEM prekey (an older candor) fails with
+ * CANDOR_ERR_PQ_PREKEY_MISSING unless classical X3DH sessions with that peer
+ * were allowed here (`allow` 1; 0 refuses them again, the default). Stored
+ * on the device; a bundle with an ML-KEM prekey always gets PQXDH. */
+CANDOR_API int candor_client_allow_classical_sessions(candor_client* client, const char* peer,
+                                                      int allow);
 /* Disappearing messages with `peer`: messages stored from now on expire
  * `seconds` after they were stored; 0 turns the timer off. At most ten
  * years (315360000); CANDOR_ERR_INVALID_ARGUMENT above. */

@@ -117,6 +117,10 @@ class Client {
   Status RotateSignedPrekey(uint32_t& signed_prekey_id) {
     return Check(candor_client_rotate_signed_prekey(handle_.get(), &signed_prekey_id));
   }
+  // Classical X3DH sessions with `peer` when its bundle has no ML-KEM prekey.
+  Status AllowClassicalSessions(const std::string& peer, bool allow) {
+    return Check(candor_client_allow_classical_sessions(handle_.get(), peer.c_str(), allow ? 1 : 0));
+  }
   // 0 turns the timer off.
   Status SetDisappearingTimer(const std::string& peer, uint64_t seconds) {
     return Check(candor_client_set_disappearing_timer(handle_.get(), peer.c_str(), seconds));
