@@ -22,7 +22,7 @@ class Prekeys : public protocol::PrekeySource {
   const crypto::X25519KeyPair* FindOneTimePrekey(uint32_t id) override {
     return id == 2 ? &opk_ : nullptr;
   }
-  const crypto::MlKem768KeyPair* FindPqPrekey(crypto::PqPrekeyKind, uint32_t) override {
+  Result<const crypto::MlKem768KeyPair*> FindPqPrekey(crypto::PqPrekeyKind, uint32_t) override {
     return nullptr;
   }
   Result<bool> PqRequired() override { return false; }

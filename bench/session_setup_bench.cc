@@ -52,11 +52,15 @@ class Responder : public protocol::PrekeySource {
   const crypto::X25519KeyPair* FindOneTimePrekey(uint32_t id) override {
     return id == kOpkId ? &opk_ : nullptr;
   }
-  const crypto::MlKem768KeyPair* FindPqPrekey(crypto::PqPrekeyKind kind, uint32_t id) override {
+  Result<const crypto::MlKem768KeyPair*> FindPqPrekey(crypto::PqPrekeyKind kind,
+                                                      uint32_t id) override {
+    const crypto::MlKem768KeyPair* found = nullptr;
     if (kind == crypto::PqPrekeyKind::kLastResort) {
-      return id == kPqSpkId && pq_spk_ ? &*pq_spk_ : nullptr;
+      if (id == kPqSpkId && pq_spk_) found = &*pq_spk_;
+    } else if (id == kPqOpkId && pq_opk_) {
+      found = &*pq_opk_;
     }
-    return id == kPqOpkId && pq_opk_ ? &*pq_opk_ : nullptr;
+    return found;
   }
   Result<bool> PqRequired() override { return pq_spk_.has_value(); }
   // Only reached for a first message on the last-resort key, which the

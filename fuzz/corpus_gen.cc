@@ -90,7 +90,8 @@ int main(int argc, char** argv) {
     const crypto::MlKem768KeyPair* pq_opk;
     const crypto::X25519KeyPair* FindSignedPrekey(uint32_t id) override { return id == 1 ? spk : nullptr; }
     const crypto::X25519KeyPair* FindOneTimePrekey(uint32_t id) override { return id == 7 ? opk : nullptr; }
-    const crypto::MlKem768KeyPair* FindPqPrekey(crypto::PqPrekeyKind kind, uint32_t id) override {
+    Result<const crypto::MlKem768KeyPair*> FindPqPrekey(crypto::PqPrekeyKind kind,
+                                                        uint32_t id) override {
       if (kind == crypto::PqPrekeyKind::kLastResort) return id == 3 ? pq_spk : nullptr;
       return id == 9 ? pq_opk : nullptr;
     }

@@ -30,7 +30,6 @@ Result<std::string> RunInit(const Args& args);
 Result<std::string> RunBundle(const Args& args);
 Result<std::string> RunSend(const Args& args);
 Result<std::string> RunAllowClassical(const Args& args);
-Result<std::string> RunAllowClassical(const Args& args);
 Result<std::string> RunReceive(const Args& args);
 Result<std::string> RunAck(const Args& args);
 Result<std::string> RunHistory(const Args& args);

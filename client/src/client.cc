@@ -268,10 +268,9 @@ Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
                        "accepts (or verifies) the new one");
         }
         if (bundle && known && bundle->identity_key != known->identity_key) {
-          // Held as a pending change only if the bundle is the new key's own.
-          CANDOR_RETURN_IF_ERROR(crypto::VerifySignedPrekey(
-              bundle->identity_key, bundle->signed_prekey_id, bundle->signed_prekey,
-              bundle->signed_prekey_signature));
+          // Held as a pending change only if the bundle is the new key's
+          // own, checked as a session would check it.
+          CANDOR_RETURN_IF_ERROR(crypto::VerifyPrekeyBundle(*bundle));
           // A store from before identities were recorded keeps the old key first.
           CANDOR_RETURN_IF_ERROR(store.TrustFirstIdentity(peer, known->identity_key));
           CANDOR_RETURN_IF_ERROR(store.RecordIdentityChange(peer, bundle->identity_key,
@@ -290,6 +289,13 @@ Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
           CANDOR_ASSIGN_OR_RETURN(session, protocol::Session::Initiate(
                                                state_->identity.identity, account(), *bundle,
                                                state_->rng, fallback));
+          // The peer publishes ML-KEM prekeys now: a classical session with
+          // it is no longer needed, and a bundle stripped of them later must
+          // not start one.
+          if (session->post_quantum() && fallback == crypto::ClassicalFallback::kAllow) {
+            CANDOR_RETURN_IF_ERROR(
+                store.SetClassicalFallback(peer, crypto::ClassicalFallback::kRefuse));
+          }
           if (!known) CANDOR_RETURN_IF_ERROR(store.TrustFirstIdentity(peer, bundle->identity_key));
         }
         CANDOR_ASSIGN_OR_RETURN(protocol::OutgoingMessage out, session->Encrypt(text, state_->rng));
@@ -440,6 +446,7 @@ Result<std::vector<HistoryEntry>> Client::History(std::string_view peer, size_t 
 
 Result<void> Client::AllowClassicalSessions(std::string_view peer, bool allow) {
   CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(peer));
+  if (peer == account()) return Error(Errc::kInvalidArgument, "a device has no session with itself");
   auto& store = state_->store;
   return store.InTransaction([&]() {
     return store.SetClassicalFallback(

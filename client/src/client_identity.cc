@@ -78,6 +78,9 @@ Result<std::vector<Result<ReceivedMessage>>> Client::AcceptIdentityChange(
     }
     CANDOR_ASSIGN_OR_RETURN(std::vector<Bytes> held,
                             state_->store.AcceptIdentityChange(peer, state_->clock.NowSeconds()));
+    // An allowance of classical sessions was given for the old device.
+    CANDOR_RETURN_IF_ERROR(
+        state_->store.SetClassicalFallback(peer, crypto::ClassicalFallback::kRefuse));
     results = ReceiveHeld(held);
     return Ok();
   });
@@ -105,6 +108,8 @@ Result<std::vector<Result<ReceivedMessage>>> Client::VerifyIdentity(std::string_
     if (known->pending) {
       CANDOR_ASSIGN_OR_RETURN(std::vector<Bytes> held, state_->store.AcceptIdentityChange(
                                                            peer, state_->clock.NowSeconds()));
+      CANDOR_RETURN_IF_ERROR(
+          state_->store.SetClassicalFallback(peer, crypto::ClassicalFallback::kRefuse));
       results = ReceiveHeld(held);
     }
     return state_->store.SetIdentityVerified(peer, true);

@@ -65,31 +65,22 @@ class KeyMaterial {
   bool post_quantum_ = false;
 };
 
-// The ML-KEM prekey the initiator encapsulates to, after checking both
-// signatures; nullptr for X3DH (if allowed).
+// The ML-KEM prekey the initiator encapsulates to, in a bundle whose
+// signatures VerifyPrekeyBundle checked; nullptr for X3DH (if allowed).
 Result<const SignedPqPrekey*> ChoosePqPrekey(const PrekeyBundle& bundle,
                                              ClassicalFallback fallback, PqPrekeyKind& kind) {
   if (!bundle.pq_signed_prekey) {
-    if (bundle.pq_one_time_prekey) {
-      return Error(Errc::kPqPrekeyMissing, "a one-time ML-KEM prekey without a signed one");
-    }
     if (fallback == ClassicalFallback::kAllow) return nullptr;
     return Error(Errc::kPqPrekeyMissing,
                  "the bundle has no signed ML-KEM prekey (PQXDH), and classical sessions with "
                  "this peer were not allowed");
   }
-  const SignedPqPrekey& spk = *bundle.pq_signed_prekey;
-  CANDOR_RETURN_IF_ERROR(VerifyPqPrekey(bundle.identity_key, PqPrekeyKind::kLastResort, spk.id,
-                                        spk.key, spk.signature));
   if (bundle.pq_one_time_prekey) {
-    const SignedPqPrekey& opk = *bundle.pq_one_time_prekey;
-    CANDOR_RETURN_IF_ERROR(VerifyPqPrekey(bundle.identity_key, PqPrekeyKind::kOneTime, opk.id,
-                                          opk.key, opk.signature));
     kind = PqPrekeyKind::kOneTime;
-    return &opk;
+    return &*bundle.pq_one_time_prekey;
   }
   kind = PqPrekeyKind::kLastResort;
-  return &spk;
+  return &*bundle.pq_signed_prekey;
 }
 
 }  // namespace
@@ -133,13 +124,31 @@ Result<void> VerifyPqPrekey(const Ed25519PublicKey& identity, PqPrekeyKind kind,
   return Ok();
 }
 
+Result<void> VerifyPrekeyBundle(const PrekeyBundle& bundle) {
+  CANDOR_RETURN_IF_ERROR(VerifySignedPrekey(bundle.identity_key, bundle.signed_prekey_id,
+                                            bundle.signed_prekey,
+                                            bundle.signed_prekey_signature));
+  if (bundle.pq_one_time_prekey && !bundle.pq_signed_prekey) {
+    return Error(Errc::kPqPrekeyMissing, "a one-time ML-KEM prekey without a signed one");
+  }
+  if (bundle.pq_signed_prekey) {
+    const SignedPqPrekey& k = *bundle.pq_signed_prekey;
+    CANDOR_RETURN_IF_ERROR(
+        VerifyPqPrekey(bundle.identity_key, PqPrekeyKind::kLastResort, k.id, k.key, k.signature));
+  }
+  if (bundle.pq_one_time_prekey) {
+    const SignedPqPrekey& k = *bundle.pq_one_time_prekey;
+    CANDOR_RETURN_IF_ERROR(
+        VerifyPqPrekey(bundle.identity_key, PqPrekeyKind::kOneTime, k.id, k.key, k.signature));
+  }
+  return Ok();
+}
+
 Result<X3dhInitiation> X3dhInitiate(RandomSource& rng, const Ed25519KeyPair& identity,
                                     std::string_view account, const PrekeyBundle& bundle,
                                     ClassicalFallback fallback) {
   // Order matters: the signatures are checked before the prekeys are used.
-  CANDOR_RETURN_IF_ERROR(VerifySignedPrekey(bundle.identity_key, bundle.signed_prekey_id,
-                                            bundle.signed_prekey,
-                                            bundle.signed_prekey_signature));
+  CANDOR_RETURN_IF_ERROR(VerifyPrekeyBundle(bundle));
   PqPrekeyKind pq_kind = PqPrekeyKind::kLastResort;
   CANDOR_ASSIGN_OR_RETURN(const SignedPqPrekey* pq, ChoosePqPrekey(bundle, fallback, pq_kind));
   if (bundle.one_time_prekey_id.has_value() != bundle.one_time_prekey.has_value()) {
@@ -176,6 +185,9 @@ Result<X3dhSecrets> X3dhRespond(const Ed25519KeyPair& identity, std::string_view
                                 std::string_view initiator_account,
                                 const X25519PublicKey& initiator_ephemeral,
                                 const MlKem768KeyPair* pq_prekey, ByteView pq_ciphertext) {
+  if ((pq_prekey == nullptr) != pq_ciphertext.empty()) {
+    return Error(Errc::kInvalidArgument, "an ML-KEM prekey and a ciphertext come together");
+  }
   CANDOR_ASSIGN_OR_RETURN(Bytes ad, X3dhAssociatedData(initiator_identity, identity.public_key(),
                                                    initiator_account, account));
   CANDOR_ASSIGN_OR_RETURN(X25519PublicKey ik_a, initiator_identity.ToX25519());

@@ -84,6 +84,8 @@ Result<void> MemoryStore::SaveOneTimePrekey(uint32_t id, const crypto::X25519Key
 Result<void> MemoryStore::RotatePqSignedPrekey(uint32_t id, const crypto::MlKem768KeyPair& key,
                                                const crypto::Ed25519Signature& signature,
                                                uint64_t now) {
+  // As the SQLCipher store: pq_required lives with the identity.
+  if (!identity_) return Error(Errc::kInvalidState, "no identity stored");
   if (!pq_.signed_prekeys.empty() && id <= pq_.signed_prekeys.rbegin()->first) {
     return Error(Errc::kInvalidArgument,
                  "a new signed ML-KEM prekey id must be above every stored one");
@@ -144,14 +146,17 @@ Result<void> MemoryStore::SetClassicalFallback(std::string_view peer,
   return Ok();
 }
 
-const crypto::MlKem768KeyPair* MemoryStore::FindPqPrekey(crypto::PqPrekeyKind kind,
-                                                          uint32_t id) {
+Result<const crypto::MlKem768KeyPair*> MemoryStore::FindPqPrekey(crypto::PqPrekeyKind kind,
+                                                                  uint32_t id) {
+  const crypto::MlKem768KeyPair* found = nullptr;
   if (kind == crypto::PqPrekeyKind::kLastResort) {
     auto it = pq_.signed_prekeys.find(id);
-    return it == pq_.signed_prekeys.end() ? nullptr : it->second.key.get();
+    if (it != pq_.signed_prekeys.end()) found = it->second.key.get();
+  } else {
+    auto it = pq_.one_time_prekeys.find(id);
+    if (it != pq_.one_time_prekeys.end()) found = it->second.get();
   }
-  auto it = pq_.one_time_prekeys.find(id);
-  return it == pq_.one_time_prekeys.end() ? nullptr : it->second.get();
+  return found;
 }
 
 Result<bool> MemoryStore::PqRequired() { return pq_.required; }
@@ -220,6 +225,11 @@ Result<int64_t> MemoryStore::CommitReceived(const Session& session, const Incomi
   }
   if (session.remote_account() != m.sender) {
     return Error(Errc::kWrongPeer, "session and message are from different peers");
+  }
+  if ((m.consumed_one_time_prekey && !one_time_prekeys_.contains(*m.consumed_one_time_prekey)) ||
+      (m.consumed_pq_one_time_prekey &&
+       !pq_.one_time_prekeys.contains(*m.consumed_pq_one_time_prekey))) {
+    return Error(Errc::kInvalidKey, "one-time prekey already used");
   }
   std::optional<LastResortKey> last_resort;
   if (m.last_resort_use) {

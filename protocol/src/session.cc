@@ -69,7 +69,7 @@ Result<std::pair<Session, IncomingMessage>> Session::Accept(
                    "prekeys: refused");
     }
   } else {
-    pq = prekeys.FindPqPrekey(msg.pq->kind, msg.pq->id);
+    CANDOR_ASSIGN_OR_RETURN(pq, prekeys.FindPqPrekey(msg.pq->kind, msg.pq->id));
     if (pq == nullptr) {
       return Error(Errc::kInvalidKey, "ML-KEM prekey unknown, retired or already used");
     }

@@ -90,7 +90,7 @@ struct StoreFactory {
           KeyConnection(db, k, key.is_passphrase() ? ByteView(salt) : ByteView(), options));
       CANDOR_RETURN_IF_ERROR(Configure(db, options));
       CANDOR_RETURN_IF_ERROR(Migrate(db, version));
-      return Make(Store::Impl{path, std::move(claim), std::move(db), {}, {}});
+      return Make(Store::Impl{path, std::move(claim), std::move(db), {}, {}, {}});
     };
     auto store = build();
     if (!store.has_value()) RemoveDatabaseFiles(path);  // nothing half-made stays behind
@@ -161,7 +161,7 @@ struct StoreFactory {
     if (version < CurrentSchemaVersion()) {
       CANDOR_RETURN_IF_ERROR(Migrate(db, CurrentSchemaVersion(), options.migration_progress));
     }
-    return Make(Store::Impl{path, std::move(claim), std::move(db), {}, {}});
+    return Make(Store::Impl{path, std::move(claim), std::move(db), {}, {}, {}});
   }
 };
 

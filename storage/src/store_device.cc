@@ -329,10 +329,17 @@ Result<int64_t> Store::CommitReceived(const protocol::Session& session,
     CANDOR_ASSIGN_OR_RETURN(auto del, db.Cached("DELETE FROM one_time_prekeys WHERE id = ?"));
     del->BindInt(1, *m.consumed_one_time_prekey);
     CANDOR_RETURN_IF_ERROR(del->Run());
+    // Under the write lock from Accept to here this cannot happen; a caller
+    // without one (two handles) must not open two sessions with one key.
+    // Refused after writing: the transaction rolls back whole.
+    if (db.Changes() != 1) {
+      return Error(Errc::kInvalidKey, "one-time prekey already used");
+    }
   }
   CANDOR_RETURN_IF_ERROR(internal::RecordPqPrekeyUse(db, m));
   CANDOR_RETURN_IF_ERROR(tx.Commit());
   if (m.consumed_one_time_prekey) impl_->one_time_prekeys.erase(*m.consumed_one_time_prekey);
+  if (m.consumed_pq_one_time_prekey) impl_->pq_prekey.reset();
   return id;
 }
 
@@ -376,6 +383,15 @@ Result<void> Store::InTransaction(const std::function<Result<void>()>& work,
                                   protocol::Durability durability) {
   CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(
                                               impl_->db, durability == protocol::Durability::kSynced));
+  // One-time prekeys loaded by the work (a receive) are wiped when it ends,
+  // whatever its outcome: a used key must not stay in memory after its row.
+  struct WipeLoadedKeys {
+    Impl& impl;
+    ~WipeLoadedKeys() {
+      impl.one_time_prekeys.clear();
+      impl.pq_prekey.reset();
+    }
+  } wipe{*impl_};
   CANDOR_RETURN_IF_ERROR(work());
   return tx.Commit();
 }

@@ -108,22 +108,24 @@ Result<void> Store::SetClassicalFallback(std::string_view peer,
 }
 
 // Loaded and checked on every call (a consumed or purged key is gone from
-// the table); the pointer stays valid until the next call.
-const crypto::MlKem768KeyPair* Store::FindPqPrekey(crypto::PqPrekeyKind kind, uint32_t id) {
+// the table). The pointer stays valid until the next call or the end of the
+// transaction, when the key is wiped (Store::InTransaction): a used
+// one-time key must not outlive its row in memory.
+Result<const crypto::MlKem768KeyPair*> Store::FindPqPrekey(crypto::PqPrekeyKind kind,
+                                                           uint32_t id) {
   impl_->pq_prekey.reset();
-  auto q = impl_->db.Cached(kind == crypto::PqPrekeyKind::kLastResort
-                                ? "SELECT decapsulation_key FROM pq_signed_prekeys WHERE id = ?"
-                                : "SELECT decapsulation_key FROM pq_one_time_prekeys WHERE id = ?");
-  if (!q.has_value()) return nullptr;
-  (*q)->BindInt(1, id);
-  auto row = (*q)->Step();
-  if (!row.has_value() || !*row) {
-    (*q)->Reset();
-    return nullptr;
+  CANDOR_ASSIGN_OR_RETURN(
+      auto q, impl_->db.Cached(kind == crypto::PqPrekeyKind::kLastResort
+                                   ? "SELECT decapsulation_key FROM pq_signed_prekeys WHERE id = ?"
+                                   : "SELECT decapsulation_key FROM pq_one_time_prekeys WHERE id = ?"));
+  q->BindInt(1, id);
+  CANDOR_ASSIGN_OR_RETURN(bool row, q->Step());
+  if (!row) return static_cast<const crypto::MlKem768KeyPair*>(nullptr);
+  auto key = crypto::MlKem768KeyPair::FromDecapsulationKey(q->ColumnBlob(0));
+  q->Reset();
+  if (!key.has_value()) {
+    return Error(Errc::kStorageFailed, "a stored ML-KEM prekey fails its checks");
   }
-  auto key = crypto::MlKem768KeyPair::FromDecapsulationKey((*q)->ColumnBlob(0));
-  (*q)->Reset();
-  if (!key.has_value()) return nullptr;
   impl_->pq_prekey.emplace(std::move(*key));
   return &*impl_->pq_prekey;
 }
@@ -150,6 +152,9 @@ Result<void> internal::RecordPqPrekeyUse(Database& db, const protocol::IncomingM
     CANDOR_ASSIGN_OR_RETURN(auto del, db.Cached("DELETE FROM pq_one_time_prekeys WHERE id = ?"));
     del->BindInt(1, *m.consumed_pq_one_time_prekey);
     CANDOR_RETURN_IF_ERROR(del->Run());
+    if (db.Changes() != 1) {  // as for the X25519 one-time prekey (CommitReceived)
+      return Error(Errc::kInvalidKey, "one-time ML-KEM prekey already used");
+    }
   }
   if (m.last_resort_use) {
     CANDOR_ASSIGN_OR_RETURN(auto insert, db.Cached(

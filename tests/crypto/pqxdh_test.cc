@@ -101,6 +101,10 @@ TEST_F(Pqxdh, TheKeyDependsOnTheMlKemSecretAndItsLabel) {
   // A ciphertext of the wrong length is refused outright.
   Bytes short_ct(init->pq->ciphertext.begin(), init->pq->ciphertext.end() - 1);
   EXPECT_EQ(Respond(*init, &bob.one_time, short_ct).error().code(), Errc::kInvalidArgument);
+  // A key without a ciphertext, or a ciphertext without a key: refused, not
+  // silently classical.
+  EXPECT_EQ(Respond(*init, &bob.one_time, {}).error().code(), Errc::kInvalidArgument);
+  EXPECT_EQ(Respond(*init, nullptr, init->pq->ciphertext).error().code(), Errc::kInvalidArgument);
 }
 
 TEST_F(Pqxdh, ABundleWithoutMlKemPrekeyIsRefusedUnlessClassicalWasAllowed) {

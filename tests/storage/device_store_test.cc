@@ -608,6 +608,11 @@ TYPED_TEST(DeviceStoreTest, MlKemPrekeysAreUsedOnceRememberedAndRetired) {
   EXPECT_EQ(bare->AddPqOneTimePrekey(crypto::MlKem768KeyPair::Generate(this->rng_)).error().code(),
             Errc::kInvalidState)
       << "no identity yet";
+  EXPECT_EQ(bare->RotatePqSignedPrekey(1, crypto::MlKem768KeyPair::Generate(this->rng_), {}, kNow)
+                .error()
+                .code(),
+            Errc::kInvalidState);
+  EXPECT_FALSE(*bare->PqRequired());
 
   Device alice = this->MakeDevice("alice");
   Device bob = this->MakeDevice("bob");
@@ -625,9 +630,9 @@ TYPED_TEST(DeviceStoreTest, MlKemPrekeysAreUsedOnceRememberedAndRetired) {
   auto pm = protocol::DecodePrekeyMessage(first.envelope.payload);
   ASSERT_TRUE(pm.has_value() && pm->pq.has_value());
   ASSERT_EQ(pm->pq->kind, crypto::PqPrekeyKind::kOneTime);
-  EXPECT_NE(bob.store->FindPqPrekey(crypto::PqPrekeyKind::kOneTime, pm->pq->id), nullptr);
+  EXPECT_NE(*bob.store->FindPqPrekey(crypto::PqPrekeyKind::kOneTime, pm->pq->id), nullptr);
   ASSERT_TRUE(this->Receive(bob, first, kNow).has_value());
-  EXPECT_EQ(bob.store->FindPqPrekey(crypto::PqPrekeyKind::kOneTime, pm->pq->id), nullptr);
+  EXPECT_EQ(*bob.store->FindPqPrekey(crypto::PqPrekeyKind::kOneTime, pm->pq->id), nullptr);
   EXPECT_TRUE((*bob.store->LoadSession("alice"))->post_quantum());
   auto next = bob.store->AddPqOneTimePrekey(crypto::MlKem768KeyPair::Generate(this->rng_));
   ASSERT_TRUE(next.has_value());
@@ -659,10 +664,10 @@ TYPED_TEST(DeviceStoreTest, MlKemPrekeysAreUsedOnceRememberedAndRetired) {
   // goes with the uses remembered for it; PqRequired stays.
   ASSERT_TRUE(bob.store->RotatePqSignedPrekey(2, again, {}, kNow).has_value());
   EXPECT_EQ((*bob.store->CurrentPqSignedPrekey())->key, again.public_key());
-  EXPECT_NE(bob.store->FindPqPrekey(crypto::PqPrekeyKind::kLastResort, 1), nullptr);
+  EXPECT_NE(*bob.store->FindPqPrekey(crypto::PqPrekeyKind::kLastResort, 1), nullptr);
   ASSERT_TRUE(bob.store->PurgeExpired(kNow + kRetiredSignedPrekeySeconds).has_value());
-  EXPECT_EQ(bob.store->FindPqPrekey(crypto::PqPrekeyKind::kLastResort, 1), nullptr);
-  EXPECT_NE(bob.store->FindPqPrekey(crypto::PqPrekeyKind::kLastResort, 2), nullptr);
+  EXPECT_EQ(*bob.store->FindPqPrekey(crypto::PqPrekeyKind::kLastResort, 1), nullptr);
+  EXPECT_NE(*bob.store->FindPqPrekey(crypto::PqPrekeyKind::kLastResort, 2), nullptr);
   EXPECT_FALSE(*bob.store->LastResortUsed(use));
   EXPECT_TRUE(*bob.store->PqRequired());
 }

@@ -21,12 +21,14 @@ const X25519KeyPair* TestDevice::FindOneTimePrekey(uint32_t id) {
   return it == one_time_.end() ? nullptr : &it->second;
 }
 
-const MlKem768KeyPair* TestDevice::FindPqPrekey(PqPrekeyKind kind, uint32_t id) {
+Result<const MlKem768KeyPair*> TestDevice::FindPqPrekey(PqPrekeyKind kind, uint32_t id) {
+  const MlKem768KeyPair* found = nullptr;
   if (kind == PqPrekeyKind::kLastResort) {
-    return id == pq_spk_id && pq_spk_ ? &*pq_spk_ : nullptr;
+    if (id == pq_spk_id && pq_spk_) found = &*pq_spk_;
+  } else if (auto it = pq_one_time_.find(id); it != pq_one_time_.end()) {
+    found = &it->second;
   }
-  auto it = pq_one_time_.find(id);
-  return it == pq_one_time_.end() ? nullptr : &it->second;
+  return found;
 }
 
 Result<bool> TestDevice::LastResortUsed(const protocol::LastResortUse& use) {

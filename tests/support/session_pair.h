@@ -21,7 +21,8 @@ class TestDevice : public protocol::PrekeySource {
   TestDevice(crypto::RandomSource& rng, std::string account);
   const crypto::X25519KeyPair* FindSignedPrekey(uint32_t id) override;
   const crypto::X25519KeyPair* FindOneTimePrekey(uint32_t id) override;
-  const crypto::MlKem768KeyPair* FindPqPrekey(crypto::PqPrekeyKind kind, uint32_t id) override;
+  Result<const crypto::MlKem768KeyPair*> FindPqPrekey(crypto::PqPrekeyKind kind,
+                                                      uint32_t id) override;
   Result<bool> PqRequired() override { return pq_spk_.has_value(); }
   Result<bool> LastResortUsed(const protocol::LastResortUse& use) override;
   // A PQXDH bundle: hands out (and keeps until consumed) a fresh one-time

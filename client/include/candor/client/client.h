@@ -167,8 +167,9 @@ class Client {
 
   // Encrypts `text` for `peer`. The first message to a peer needs the peer's
   // bundle (kInvalidState without one) and sets the session up with PQXDH;
-  // a bundle without a valid signed ML-KEM prekey is kPqPrekeyMissing
-  // unless classical sessions with `peer` were allowed. With a session in place a bundle is
+  // a bundle without a signed ML-KEM prekey is kPqPrekeyMissing unless
+  // classical sessions with `peer` were allowed, and one whose ML-KEM
+  // prekey is badly signed is kBadPrekeySignature. With a session in place a bundle is
   // not used, but it must carry the session's identity key (kWrongPeer
   // otherwise: compare fingerprints). kInvalidArgument for this device's own
   // account or empty text; kFieldOutOfRange for text that is not UTF-8 or
@@ -210,7 +211,10 @@ class Client {
   // peer's bundle has no ML-KEM prekey (an older candor), or refuses them
   // again (the default). Stored; it decides nothing else: a bundle with an
   // ML-KEM prekey always gets PQXDH, and this device's own refusal of
-  // classical first messages does not change.
+  // classical first messages does not change. It lapses by itself once a
+  // PQXDH session with the peer is set up from its bundle (the peer has
+  // upgraded: a stripped bundle must not get a classical session from then
+  // on) and when the peer's identity key changes (another device).
   Result<void> AllowClassicalSessions(std::string_view peer, bool allow);
   // How the session with `peer` was set up; nullopt without a session.
   Result<std::optional<SessionSetup>> SessionSetupWith(std::string_view peer);

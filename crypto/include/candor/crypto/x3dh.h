@@ -71,6 +71,13 @@ struct PrekeyBundle {
   std::optional<SignedPqPrekey> pq_one_time_prekey;  // only with pq_signed_prekey
 };
 
+// Every signature a bundle carries (the signed prekey's, and each ML-KEM
+// prekey's under its own label), and that a one-time ML-KEM prekey comes
+// only with the signed one: kBadPrekeySignature / kPqPrekeyMissing. What
+// X3dhInitiate checks first; also for a bundle that only records a changed
+// identity key.
+Result<void> VerifyPrekeyBundle(const PrekeyBundle& bundle);
+
 // Whether an initiator may fall back to X3DH when a bundle has no ML-KEM
 // prekey. Only the embedder decides it, per peer; nothing in the bundle
 // does (a stripped bundle must not downgrade the session).
@@ -109,9 +116,10 @@ Result<Bytes> X3dhAssociatedData(const Ed25519PublicKey& ik_a, const Ed25519Publ
                                  std::string_view account_a, std::string_view account_b);
 
 // Initiator A, from B's bundle: PQXDH when the bundle has a signed ML-KEM
-// prekey (both ML-KEM signatures are checked first), else X3DH if
-// `fallback` allows it, else kPqPrekeyMissing. Also kBadPrekeySignature,
-// kInvalidAccount, kInvalidKey (identity key without X25519 form) or
+// prekey, else X3DH if `fallback` allows it, else kPqPrekeyMissing. Every
+// signature is checked first (VerifyPrekeyBundle): an ML-KEM prekey that is
+// there but badly signed is kBadPrekeySignature, whatever `fallback` says.
+// Also kInvalidAccount, kInvalidKey (identity key without X25519 form) or
 // kWeakKey (any DH all zero).
 Result<X3dhInitiation> X3dhInitiate(RandomSource& rng, const Ed25519KeyPair& identity,
                                     std::string_view account, const PrekeyBundle& bundle,
@@ -121,8 +129,9 @@ Result<X3dhInitiation> X3dhInitiate(RandomSource& rng, const Ed25519KeyPair& ide
 // one-time prekeys by the ids the message names, and deletes the one-time
 // prekey only once the first message has decrypted. With `pq_prekey`
 // (PQXDH) the ciphertext is decapsulated into the derivation
-// (kInvalidArgument for a wrong length; a tampered ciphertext gives the
-// rejection key, so the first message fails to decrypt).
+// (kInvalidArgument for a wrong length, or for a key without a ciphertext
+// or the other way round; a tampered ciphertext gives the rejection key,
+// so the first message fails to decrypt).
 Result<X3dhSecrets> X3dhRespond(const Ed25519KeyPair& identity, std::string_view account,
                                 const X25519KeyPair& signed_prekey,
                                 const X25519KeyPair* one_time_prekey,

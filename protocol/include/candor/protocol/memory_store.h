@@ -36,7 +36,8 @@ class MemoryStore final : public DeviceStore {
   Result<crypto::ClassicalFallback> ClassicalFallbackFor(std::string_view peer) override;
   Result<void> SetClassicalFallback(std::string_view peer,
                                     crypto::ClassicalFallback fallback) override;
-  const crypto::MlKem768KeyPair* FindPqPrekey(crypto::PqPrekeyKind kind, uint32_t id) override;
+  Result<const crypto::MlKem768KeyPair*> FindPqPrekey(crypto::PqPrekeyKind kind,
+                                                      uint32_t id) override;
   Result<bool> PqRequired() override;
   Result<bool> LastResortUsed(const LastResortUse& use) override;
 

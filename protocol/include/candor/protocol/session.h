@@ -28,7 +28,8 @@ namespace candor::protocol {
 inline constexpr size_t kPqCiphertextDigestBytes = 32;
 
 // A PQXDH first message on the responder's last-resort ML-KEM key: what
-// the responder remembers, until that key is retired, to refuse a repeat.
+// the responder remembers to refuse a repeat, as long as the key can open
+// first messages (until PurgeExpired deletes it after its retirement).
 struct LastResortUse {
   uint32_t signed_prekey_id;
   uint32_t pq_prekey_id;
@@ -37,16 +38,20 @@ struct LastResortUse {
 
 // Where a responder finds its own prekeys by id (the store implements it).
 // The Find* return nullptr for an unknown id, or a one-time prekey already
-// consumed.
+// consumed; a pointer stays valid until the next call of the same Find*
+// (each kind has its own slot) or the end of the store's transaction.
 class PrekeySource {
  public:
   virtual ~PrekeySource() = default;
   virtual const crypto::X25519KeyPair* FindSignedPrekey(uint32_t id) = 0;
   virtual const crypto::X25519KeyPair* FindOneTimePrekey(uint32_t id) = 0;
-  virtual const crypto::MlKem768KeyPair* FindPqPrekey(crypto::PqPrekeyKind kind, uint32_t id) = 0;
-  // Whether this device ever published an ML-KEM prekey: from then on a
-  // classical (X3DH) first message is refused, so an attacker who strips
-  // the ML-KEM fields cannot downgrade a session.
+  // An error (kStorageFailed) when the key cannot be read or a stored key
+  // fails its checks: not the peer's fault, so not kInvalidKey.
+  virtual Result<const crypto::MlKem768KeyPair*> FindPqPrekey(crypto::PqPrekeyKind kind,
+                                                              uint32_t id) = 0;
+  // Whether this device ever made (and so may have published) an ML-KEM
+  // prekey: from then on a classical (X3DH) first message is refused, so an
+  // attacker who strips the ML-KEM fields cannot downgrade a session.
   virtual Result<bool> PqRequired() = 0;
   // Whether a first message with these parameters was already accepted.
   virtual Result<bool> LastResortUsed(const LastResortUse& use) = 0;

@@ -144,7 +144,8 @@ class Store final : public protocol::DeviceStore {
   Result<crypto::ClassicalFallback> ClassicalFallbackFor(std::string_view peer) override;
   Result<void> SetClassicalFallback(std::string_view peer,
                                     crypto::ClassicalFallback fallback) override;
-  const crypto::MlKem768KeyPair* FindPqPrekey(crypto::PqPrekeyKind kind, uint32_t id) override;
+  Result<const crypto::MlKem768KeyPair*> FindPqPrekey(crypto::PqPrekeyKind kind,
+                                                      uint32_t id) override;
   Result<bool> PqRequired() override;
   Result<bool> LastResortUsed(const protocol::LastResortUse& use) override;
   Result<std::optional<protocol::Session>> LoadSession(std::string_view peer) override;
