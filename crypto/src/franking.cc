@@ -10,6 +10,8 @@ namespace {
 
 constexpr std::string_view kCommitLabel = "candor/frank/v1";
 constexpr std::string_view kRelayLabel = "candor/relay/v1";
+constexpr std::string_view kGroupCommitLabel = "candor/gfrank/v1";
+constexpr size_t kGroupIdBytes = 32;
 
 // lp(sender) || lp(recipient), after checking both names, in a fixed
 // buffer (no allocation: this runs twice per message).
@@ -87,6 +89,27 @@ Result<void> VerifyFrankingCommitment(const FrankingKey& fk, std::string_view se
   CANDOR_ASSIGN_OR_RETURN(auto expected,
                           ComputeFrankingCommitment(fk, sender, recipient, content));
   return CompareTag(expected, commitment, "franking commitment");
+}
+
+Result<FrankingCommitment> ComputeGroupFrankingCommitment(const FrankingKey& fk,
+                                                          std::string_view sender,
+                                                          ByteView group_id, ByteView content) {
+  CANDOR_RETURN_IF_ERROR(CheckAccount(sender));
+  if (group_id.size() != kGroupIdBytes) {
+    return Error(Errc::kInvalidArgument, "a group id is 32 bytes");
+  }
+  const std::array<uint8_t, 2> length{static_cast<uint8_t>(sender.size() >> 8),
+                                      static_cast<uint8_t>(sender.size())};
+  return Blake2b256Keyed(fk.Expose(),
+                         {AsBytes(kGroupCommitLabel), length, AsBytes(sender), group_id, content});
+}
+
+Result<void> VerifyGroupFrankingCommitment(const FrankingKey& fk, std::string_view sender,
+                                           ByteView group_id, ByteView content,
+                                           ByteView commitment) {
+  CANDOR_ASSIGN_OR_RETURN(auto expected,
+                          ComputeGroupFrankingCommitment(fk, sender, group_id, content));
+  return CompareTag(expected, commitment, "group franking commitment");
 }
 
 RelayKey GenerateRelayKey(RandomSource& rng) {

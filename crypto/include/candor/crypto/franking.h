@@ -44,6 +44,18 @@ Result<void> VerifyFrankingCommitment(const FrankingKey& fk, std::string_view se
                                       std::string_view recipient, ByteView content,
                                       ByteView commitment);
 
+// Groups: c = BLAKE2b-256 keyed with fk over "candor/gfrank/v1" ||
+// lp(sender) || G || content. The group id, not the recipients, is inside:
+// one ciphertext goes to every member, and the relay tags each copy for its
+// recipient as for a one-to-one message.
+Result<FrankingCommitment> ComputeGroupFrankingCommitment(const FrankingKey& fk,
+                                                          std::string_view sender,
+                                                          ByteView group_id, ByteView content);
+// kFrankingMismatch unless `commitment` is the group commitment for these inputs.
+Result<void> VerifyGroupFrankingCommitment(const FrankingKey& fk, std::string_view sender,
+                                           ByteView group_id, ByteView content,
+                                           ByteView commitment);
+
 RelayKey GenerateRelayKey(RandomSource& rng);
 
 Result<RelayTag> ComputeRelayTag(const RelayKey& key, ByteView commitment,

@@ -38,6 +38,14 @@ inline constexpr size_t kMaxAccountBytes = 128;
 inline constexpr uint32_t kMaxSkip = 1000;
 // Skipped message keys kept per session; the oldest is evicted beyond this.
 inline constexpr size_t kMaxSkippedKeys = 2000;
+
+// --- Groups (DESIGN.md "Groups (Sender Keys)") ---------------------------------
+// Devices in one group, the creator included.
+inline constexpr size_t kMaxGroupMembers = 1024;
+// Iterations one group message may skip in its sender's chain; a larger jump
+// is refused without changing state. Skipped group keys are bounded and
+// expire as a session's are (kMaxSkippedKeys, kSkippedKeyTtlSeconds).
+inline constexpr uint32_t kMaxGroupSkip = 2000;
 // Skipped keys older than this (caller-supplied clock) are discarded.
 inline constexpr uint64_t kSkippedKeyTtlSeconds = 30ull * 24 * 60 * 60;
 
