@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include "candor/crypto/random.h"
+#include "candor/crypto/sender_key.h"
 #include "candor/protocol/egress.h"
+#include "candor/protocol/group_wire.h"
+#include "candor/report/report.pb.h"
 #include "candor/protocol/policy.h"
 #include "candor/test/guard_test.pb.h"
 #include "policy_model.h"
@@ -95,6 +98,34 @@ TEST_F(GuardTest, ACarriedPayloadMustBeADeclaredMessage) {
   ASSERT_TRUE(bytes.has_value());
   EXPECT_EQ(CheckEgress(EgressChannel::kRelay, protocol::kEnvelopeType, *bytes).error().code(),
             Errc::kPolicyViolation);
+}
+
+// Group control messages (sender keys!) travel only inside end-to-end
+// encryption: not on any channel, and not inside a report in a message's
+// place, where only a Content may be.
+TEST_F(GuardTest, GroupControlNeverLeavesTheEncryption) {
+  crypto::GroupId group{};
+  crypto::OwnSenderKey key = crypto::GenerateSenderKey(group, rng_);
+  auto control = protocol::EncodeSenderKeyDistribution(protocol::SenderKeyDistribution{
+      1, key.chain.Clone(), key.signing.public_key(), std::nullopt, std::nullopt});
+  ASSERT_TRUE(control.has_value());
+  for (EgressChannel c : {EgressChannel::kRelay, EgressChannel::kDirectory,
+                          EgressChannel::kModeration}) {
+    EXPECT_EQ(CheckEgress(c, "candor.wire.GroupControl", *control).error().code(),
+              Errc::kPolicyViolation);
+  }
+  candor::report::ReportBundle bundle;
+  bundle.set_reporter("bob");
+  bundle.set_reported("alice");
+  auto* m = bundle.add_messages();
+  m->set_sender("alice");
+  m->set_recipient("bob");
+  m->set_content(std::string(control->begin(), control->end()));
+  EXPECT_FALSE(protocol::internal::CheckMessageForChannel(bundle, EgressChannel::kModeration)
+                   .has_value());
+  m->set_content("\x0a\x02hi");  // a Content { text: "hi" } passes
+  EXPECT_TRUE(protocol::internal::CheckMessageForChannel(bundle, EgressChannel::kModeration)
+                  .has_value());
 }
 
 TEST_F(GuardTest, AuditAcceptsWhatTheGuardRecordedAndCatchesForgedLines) {

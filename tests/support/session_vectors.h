@@ -20,6 +20,9 @@ VectorList GenerateSessionVectors();
 // The same conversation set up with PQXDH (pqxdh_vectors.cc,
 // tests/vectors/pqxdh_v1.json, checked by verify_pqxdh_vectors.py).
 VectorList GeneratePqxdhVectors();
+// Sender Keys: a distribution and two group messages (group_vectors.cc,
+// tests/vectors/group_v1.json, checked by verify_group_vectors.py).
+VectorList GenerateGroupVectors();
 std::string ToJson(const VectorList& vectors);
 
 }  // namespace candor::testing
