@@ -27,6 +27,8 @@ def main(folder):
          s.get("signal/one_way_msg"), 0.4, o.get("olm/one_way_msg")),
         ("ping_pong", c.get("candor/ping_pong"), c.get("candor/floor_ping_pong"), 1.2,
          s.get("signal/ping_pong_msg"), 0.3, o.get("olm/ping_pong_msg")),
+        ("group", c.get("candor/group_one_way"), c.get("candor/floor_group_one_way"), 1.2,
+         s.get("signal/group_one_way_msg"), 0.6, o.get("olm/group_one_way_msg")),
     ]
     print("%-10s %10s %10s %16s %14s %18s %10s" % ("per msg", "candor us", "floor us",
                                                   "vs floor (tgt)", "signal us", "vs signal (tgt)",

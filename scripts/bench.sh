@@ -36,9 +36,9 @@ if [[ "${1:-}" == "--peers" ]]; then
   fi
   cmake -S "$peers_src" -B "$peers_build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build "$peers_build" --target bench_signal bench_olm
-  "$peers_build/bench_signal" --benchmark_filter='signal/(one_way_msg|ping_pong_msg)$' "${reps[@]}" \
+  "$peers_build/bench_signal" --benchmark_filter='signal/(one_way_msg|ping_pong_msg|group_one_way_msg)$' "${reps[@]}" \
     --benchmark_out="$out/signal.json" --benchmark_out_format=json
-  "$peers_build/bench_olm" --benchmark_filter='olm/(one_way_msg|ping_pong_msg)$' "${reps[@]}" \
+  "$peers_build/bench_olm" --benchmark_filter='olm/(one_way_msg|ping_pong_msg|group_one_way_msg)$' "${reps[@]}" \
     --benchmark_out="$out/olm.json" --benchmark_out_format=json || true
 fi
 
