@@ -16,6 +16,7 @@
 #include "candor/protocol/egress.h"
 #include "candor/protocol/report_wire.h"
 #include "candor/protocol/wire.h"
+#include "group_fuzzers.h"
 #include "wire_fuzzers.h"
 
 namespace {
@@ -163,6 +164,8 @@ int main(int argc, char** argv) {
   Write(root, "prekey_message", Must(DecodeEnvelope(Must(old.Encrypt("hi", rng)).envelope)).payload);
 
   for (const auto& seed : candor::fuzz::RatchetSeeds()) Write(root, "ratchet_message", seed);
+  for (const auto& seed : candor::fuzz::GroupControlSeeds()) Write(root, "group_control", seed);
+  for (const auto& seed : candor::fuzz::GroupMessageSeeds()) Write(root, "group_message", seed);
 
   // Reports: real windows of that conversation as both ends would send them
   // (padded bundles for the moderator's target) and show them (previews).

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "group_fuzzers.h"
 #include "policy_fuzzers.h"
 #include "report_fuzzers.h"
 #include "search_fuzzers.h"

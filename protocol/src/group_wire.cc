@@ -1,9 +1,15 @@
 // Codec for SenderKeyDistribution, inside GroupControl.
 #include "candor/protocol/group_wire.h"
 
+#include <set>
+
+#include "candor/crypto/franking.h"
+#include "candor/crypto/hash.h"
+
 #include "candor/crypto/limits.h"
 #include "candor/wire/content.pb.h"
 #include "strict_parse.h"
+#include "utf8.h"
 #include "wire_internal.h"
 
 namespace candor::protocol {
@@ -98,6 +104,175 @@ Result<SenderKeyDistribution> DecodeSenderKeyDistribution(ByteView content) {
   if (!canonical) {
     return Error(Errc::kMalformed, "sender key distribution is not in its canonical encoding");
   }
+  return out;
+}
+
+namespace {
+
+Result<void> CheckName(std::string_view name) {
+  if (name.empty() || name.size() > kMaxGroupNameBytes) {
+    return Error(Errc::kFieldOutOfRange,
+                 "a group name is 1.." + std::to_string(kMaxGroupNameBytes) + " bytes");
+  }
+  if (!internal::IsValidUtf8(name) || internal::HasForbiddenControl(name) ||
+      name.find_first_of("\t\n") != std::string_view::npos) {
+    return Error(Errc::kFieldOutOfRange,
+                 "a group name is UTF-8 on one line, without control characters");
+  }
+  return Ok();
+}
+
+Result<void> CheckAccounts(const std::vector<std::string>& accounts, bool may_be_empty) {
+  if (accounts.empty() && !may_be_empty) {
+    return Error(Errc::kMissingField, "the change names no account");
+  }
+  if (accounts.size() > kMaxGroupChangeAccounts) {
+    return Error(Errc::kFieldOutOfRange, "one change names at most " +
+                                             std::to_string(kMaxGroupChangeAccounts) +
+                                             " accounts");
+  }
+  std::set<std::string_view> seen;
+  for (const std::string& a : accounts) {
+    CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(a));
+    if (!seen.insert(a).second) {
+      return Error(Errc::kFieldOutOfRange, "an account is named twice in one change");
+    }
+  }
+  return Ok();
+}
+
+Result<void> CheckChange(const GroupChange& c) {
+  const bool create = c.kind == GroupChangeKind::kCreate;
+  const bool zero = c.previous_change == GroupChangeDigest{};
+  if (c.epoch == 0 || (create != (c.epoch == 1)) || create != zero) {
+    return Error(Errc::kFieldOutOfRange,
+                 "epoch 1 with no previous change is a group's creation, and only that");
+  }
+  if (c.avatar.size() > kMaxGroupAvatarBytes || (!create && !c.avatar.empty())) {
+    return Error(Errc::kFieldOutOfRange, "a group picture is at most " +
+                                             std::to_string(kMaxGroupAvatarBytes) +
+                                             " bytes, and only in a creation");
+  }
+  switch (c.kind) {
+    case GroupChangeKind::kCreate:
+      CANDOR_RETURN_IF_ERROR(CheckName(c.name));
+      return CheckAccounts(c.accounts, /*may_be_empty=*/true);
+    case GroupChangeKind::kRename:
+      CANDOR_RETURN_IF_ERROR(CheckName(c.name));
+      break;
+    case GroupChangeKind::kLeave:
+      break;
+    case GroupChangeKind::kAdd:
+    case GroupChangeKind::kRemove:
+    case GroupChangeKind::kMakeAdmin:
+      if (!c.name.empty()) return Error(Errc::kFieldOutOfRange, "only a rename carries a name");
+      return CheckAccounts(c.accounts, /*may_be_empty=*/false);
+  }
+  if (!c.accounts.empty()) {
+    return Error(Errc::kFieldOutOfRange, "a leave or a rename names no account");
+  }
+  if (c.kind == GroupChangeKind::kLeave && !c.name.empty()) {
+    return Error(Errc::kFieldOutOfRange, "only a rename carries a name");
+  }
+  return Ok();
+}
+
+void SetAccounts(wire::GroupAccounts* out, const std::vector<std::string>& accounts) {
+  for (const std::string& a : accounts) out->add_accounts(a);
+}
+
+}  // namespace
+
+Result<Bytes> EncodeGroupChange(const GroupChange& c) {
+  CANDOR_RETURN_IF_ERROR(CheckChange(c));
+  wire::GroupControl control;
+  auto* pb = control.mutable_change();
+  pb->set_group_id(internal::ToString(c.group));
+  pb->set_epoch(c.epoch);
+  pb->set_previous_change(internal::ToString(c.previous_change));
+  switch (c.kind) {
+    case GroupChangeKind::kCreate: {
+      auto* create = pb->mutable_create();
+      create->set_name(c.name);
+      create->set_avatar(internal::ToString(c.avatar));
+      for (const std::string& a : c.accounts) create->add_members(a);
+      break;
+    }
+    case GroupChangeKind::kAdd: SetAccounts(pb->mutable_add(), c.accounts); break;
+    case GroupChangeKind::kRemove: SetAccounts(pb->mutable_remove(), c.accounts); break;
+    case GroupChangeKind::kLeave: pb->set_leave(true); break;
+    case GroupChangeKind::kRename: pb->set_rename(c.name); break;
+    case GroupChangeKind::kMakeAdmin: SetAccounts(pb->mutable_make_admin(), c.accounts); break;
+  }
+  std::string out;
+  if (!control.SerializeToString(&out)) {
+    return Error(Errc::kInternal, "cannot serialize a group change");
+  }
+  return Bytes(out.begin(), out.end());
+}
+
+Result<GroupChange> DecodeGroupChange(ByteView bytes) {
+  wire::GroupControl control;
+  CANDOR_RETURN_IF_ERROR(
+      internal::ParseStrict(bytes, kMaxContentBytes, internal::kUnversioned, control));
+  if (!control.has_change() || control.has_sender_key_distribution()) {
+    return Error(Errc::kMissingField, "group control message without exactly a change");
+  }
+  const wire::GroupChange& pb = control.change();
+  CANDOR_ASSIGN_OR_RETURN(auto group, FixedBytes<crypto::kGroupIdBytes>(pb.group_id(),
+                                                                       "group_change.group_id"));
+  CANDOR_ASSIGN_OR_RETURN(auto previous, FixedBytes<32>(pb.previous_change(),
+                                                        "group_change.previous_change"));
+  GroupChange c{group, pb.epoch(), previous, GroupChangeKind::kLeave, {}, {}, {}};
+  auto accounts = [](const auto& list) {
+    return std::vector<std::string>(list.begin(), list.end());
+  };
+  switch (pb.change_case()) {
+    case wire::GroupChange::kCreate:
+      c.kind = GroupChangeKind::kCreate;
+      c.name = pb.create().name();
+      c.avatar = internal::ToBytes(pb.create().avatar());
+      c.accounts = accounts(pb.create().members());
+      break;
+    case wire::GroupChange::kAdd:
+      c.kind = GroupChangeKind::kAdd;
+      c.accounts = accounts(pb.add().accounts());
+      break;
+    case wire::GroupChange::kRemove:
+      c.kind = GroupChangeKind::kRemove;
+      c.accounts = accounts(pb.remove().accounts());
+      break;
+    case wire::GroupChange::kLeave:
+      if (!pb.leave()) return Error(Errc::kMalformed, "group_change.leave must be true");
+      c.kind = GroupChangeKind::kLeave;
+      break;
+    case wire::GroupChange::kRename:
+      c.kind = GroupChangeKind::kRename;
+      c.name = pb.rename();
+      break;
+    case wire::GroupChange::kMakeAdmin:
+      c.kind = GroupChangeKind::kMakeAdmin;
+      c.accounts = accounts(pb.make_admin().accounts());
+      break;
+    default:
+      return Error(Errc::kMissingField, "group_change names no change");
+  }
+  CANDOR_RETURN_IF_ERROR(CheckChange(c));
+  // One encoding only: the digest that orders changes must be the same at
+  // every member, so no two encodings of one change may both be accepted.
+  CANDOR_ASSIGN_OR_RETURN(Bytes again, EncodeGroupChange(c));
+  if (again.size() != bytes.size() || !std::equal(again.begin(), again.end(), bytes.begin())) {
+    return Error(Errc::kMalformed, "group change is not in its canonical encoding");
+  }
+  return c;
+}
+
+GroupChangeDigest DigestGroupChange(ByteView encoded) {
+  auto h = crypto::Blake2b::Create(32);  // no key: cannot fail
+  h->Update(encoded);
+  const Bytes d = h->Final();
+  GroupChangeDigest out;
+  std::copy(d.begin(), d.end(), out.begin());
   return out;
 }
 

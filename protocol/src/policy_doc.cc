@@ -40,6 +40,7 @@ std::string_view StatusText(privacy::Status s) {
     case privacy::CONNECTION_ONLY: return "in no message; the connection reveals it";
     case privacy::ONLY_IN_REPORT: return "only inside a report the user submits";
     case privacy::LOCAL_ONLY_DATA: return "kept on the device only";
+    case privacy::PEERS_ONLY: return "only inside end-to-end encryption, to peers";
     default: return "?";
   }
 }
@@ -50,6 +51,7 @@ std::string_view StatusName(privacy::Status s) {
     case privacy::CONNECTION_ONLY: return "connection_only";
     case privacy::ONLY_IN_REPORT: return "only_in_report";
     case privacy::LOCAL_ONLY_DATA: return "local_only";
+    case privacy::PEERS_ONLY: return "peers_only";
     default: return "unspecified";
   }
 }

@@ -155,6 +155,12 @@ TEST(Policy, NeverSentCategoriesAreInNoMessageThatLeavesTheDevice) {
             EXPECT_FALSE(internal::Allows(e, privacy::RELAY) || internal::Allows(e, privacy::DIRECTORY))
                 << c.name() << ": " << f->full_name() << " reaches the relay or directory";
             break;
+          case privacy::PEERS_ONLY:
+            EXPECT_FALSE(internal::Allows(e, privacy::RELAY) ||
+                         internal::Allows(e, privacy::DIRECTORY) ||
+                         internal::Allows(e, privacy::MODERATION))
+                << c.name() << ": " << f->full_name() << " reaches beyond the peers";
+            break;
           default:
             ADD_FAILURE() << c.name() << " has no status";
         }

@@ -87,5 +87,59 @@ TEST_F(GroupWireTest, RefusesWhatItCannotTrust) {
   EXPECT_EQ(DecodeSenderKeyDistribution({}).error().code(), Errc::kMissingField);
 }
 
+TEST_F(GroupWireTest, GroupChangesRoundTripAndBreakNoRule) {
+  GroupChangeDigest prev{};
+  prev[3] = 9;
+  const std::vector<GroupChange> good = {
+      {group_, 1, {}, GroupChangeKind::kCreate, "Book club", Bytes{1, 2}, {"bob", "carol"}},
+      {group_, 2, prev, GroupChangeKind::kAdd, {}, {}, {"dave"}},
+      {group_, 3, prev, GroupChangeKind::kRemove, {}, {}, {"dave", "carol"}},
+      {group_, 4, prev, GroupChangeKind::kLeave, {}, {}, {}},
+      {group_, 5, prev, GroupChangeKind::kRename, "Reading group", {}, {}},
+      {group_, 6, prev, GroupChangeKind::kMakeAdmin, {}, {}, {"bob"}},
+  };
+  for (const GroupChange& c : good) {
+    auto bytes = EncodeGroupChange(c);
+    ASSERT_TRUE(bytes.has_value()) << bytes.error().message();
+    auto back = DecodeGroupChange(*bytes);
+    ASSERT_TRUE(back.has_value()) << back.error().message();
+    EXPECT_EQ(back->kind, c.kind);
+    EXPECT_EQ(back->epoch, c.epoch);
+    EXPECT_EQ(back->accounts, c.accounts);
+    EXPECT_EQ(back->name, c.name);
+    EXPECT_EQ(back->avatar, c.avatar);
+    EXPECT_EQ(DigestGroupChange(*bytes), DigestGroupChange(*EncodeGroupChange(*back)));
+    // A group change is no distribution, and no text.
+    EXPECT_FALSE(DecodeSenderKeyDistribution(*bytes).has_value());
+    EXPECT_FALSE(DecodeContentText(*bytes).has_value());
+  }
+  auto refused = [](GroupChange c) { return EncodeGroupChange(c).error().code(); };
+  EXPECT_EQ(refused({group_, 2, {}, GroupChangeKind::kCreate, "x", {}, {}}), Errc::kFieldOutOfRange);
+  EXPECT_EQ(refused({group_, 1, {}, GroupChangeKind::kRename, "x", {}, {}}), Errc::kFieldOutOfRange);
+  EXPECT_EQ(refused({group_, 0, prev, GroupChangeKind::kLeave, {}, {}, {}}), Errc::kFieldOutOfRange);
+  EXPECT_EQ(refused({group_, 2, prev, GroupChangeKind::kAdd, {}, {}, {}}), Errc::kMissingField);
+  EXPECT_EQ(refused({group_, 2, prev, GroupChangeKind::kAdd, {}, {}, {"bob", "bob"}}),
+            Errc::kFieldOutOfRange);
+  EXPECT_EQ(refused({group_, 2, prev, GroupChangeKind::kAdd, {}, {}, {std::string("b\0b", 3)}}),
+            Errc::kInvalidAccount);
+  EXPECT_EQ(refused({group_, 2, prev, GroupChangeKind::kRename, "line\nbreak", {}, {}}),
+            Errc::kFieldOutOfRange);
+  EXPECT_EQ(refused({group_, 2, prev, GroupChangeKind::kRename, std::string(257, 'n'), {}, {}}),
+            Errc::kFieldOutOfRange);
+  EXPECT_EQ(refused({group_, 1, {}, GroupChangeKind::kCreate, "x", Bytes(16 * 1024 + 1), {}}),
+            Errc::kFieldOutOfRange);
+  std::vector<std::string> many;
+  for (int i = 0; i < 257; ++i) many.push_back("m" + std::to_string(i));
+  EXPECT_EQ(refused({group_, 2, prev, GroupChangeKind::kAdd, {}, {}, many}),
+            Errc::kFieldOutOfRange);
+  // Both control fields at once, and a leave that says false.
+  wire::GroupControl both = Parse(*EncodeGroupChange(good[3]));
+  both.mutable_sender_key_distribution()->set_epoch(1);
+  EXPECT_EQ(DecodeGroupChange(Serialize(both)).error().code(), Errc::kMissingField);
+  wire::GroupControl no_leave = Parse(*EncodeGroupChange(good[3]));
+  no_leave.mutable_change()->set_leave(false);
+  EXPECT_FALSE(DecodeGroupChange(Serialize(no_leave)).has_value());
+}
+
 }  // namespace
 }  // namespace candor::protocol

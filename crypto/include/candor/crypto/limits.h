@@ -46,6 +46,12 @@ inline constexpr size_t kMaxGroupMembers = 1024;
 // is refused without changing state. Skipped group keys are bounded and
 // expire as a session's are (kMaxSkippedKeys, kSkippedKeyTtlSeconds).
 inline constexpr uint32_t kMaxGroupSkip = 2000;
+// A group's name (UTF-8, no control character) and avatar, and the accounts
+// one membership change may name: a change travels in one pairwise message
+// (kMaxContentBytes), so a group of kMaxGroupMembers is made in steps.
+inline constexpr size_t kMaxGroupNameBytes = 256;
+inline constexpr size_t kMaxGroupAvatarBytes = 16 * 1024;
+inline constexpr size_t kMaxGroupChangeAccounts = 256;
 // Skipped keys older than this (caller-supplied clock) are discarded.
 inline constexpr uint64_t kSkippedKeyTtlSeconds = 30ull * 24 * 60 * 60;
 

@@ -6,8 +6,11 @@
 #ifndef CANDOR_PROTOCOL_GROUP_WIRE_H_
 #define CANDOR_PROTOCOL_GROUP_WIRE_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "candor/crypto/bytes.h"
 #include "candor/crypto/ed25519.h"
@@ -35,6 +38,35 @@ Result<Bytes> EncodeSenderKeyDistribution(const SenderKeyDistribution& distribut
 // and the canonical encoding (kMalformed). Key material is wiped from the
 // parse buffers.
 Result<SenderKeyDistribution> DecodeSenderKeyDistribution(ByteView control);
+
+// A membership change (DESIGN.md "Groups"). `accounts`: for kCreate the
+// members besides the creator, for kAdd / kRemove / kMakeAdmin the accounts
+// named (1..kMaxGroupChangeAccounts, distinct); empty for kLeave and
+// kRename. `name` for kCreate and kRename; `avatar` for kCreate.
+enum class GroupChangeKind : uint8_t { kCreate, kAdd, kRemove, kLeave, kRename, kMakeAdmin };
+using GroupChangeDigest = std::array<uint8_t, 32>;
+
+struct GroupChange {
+  crypto::GroupId group;
+  uint32_t epoch;                      // the epoch it creates; 1 for kCreate
+  GroupChangeDigest previous_change;   // zeros for kCreate
+  GroupChangeKind kind;
+  std::string name;
+  Bytes avatar;
+  std::vector<std::string> accounts;
+};
+
+// The serialized GroupControl. Encoder and decoder check the same rules:
+// epoch >= 1, and 1 with a zero previous change exactly for kCreate; names
+// 1..kMaxGroupNameBytes of UTF-8 without a control character
+// (kFieldOutOfRange); avatar at most kMaxGroupAvatarBytes; every account
+// valid (kInvalidAccount) and listed once (kFieldOutOfRange); the canonical
+// encoding (kMalformed).
+Result<Bytes> EncodeGroupChange(const GroupChange& change);
+Result<GroupChange> DecodeGroupChange(ByteView control);
+// BLAKE2b-256 of an encoded change: what the next change names as its
+// previous one, and the tie-break between two changes for one epoch.
+GroupChangeDigest DigestGroupChange(ByteView encoded);
 
 }  // namespace candor::protocol
 

@@ -1,0 +1,205 @@
+#include "candor/group/group_state.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "candor/crypto/franking.h"
+#include "candor/crypto/limits.h"
+
+namespace candor::group {
+namespace {
+
+using protocol::GroupChange;
+using protocol::GroupChangeKind;
+
+Error Refuse(std::string why) { return Error(Errc::kInvalidState, std::move(why)); }
+
+const GroupMember* Find(const GroupSnapshot& s, std::string_view account) {
+  auto it = std::lower_bound(s.members.begin(), s.members.end(), account,
+                             [](const GroupMember& m, std::string_view a) { return m.account < a; });
+  return it != s.members.end() && it->account == account ? &*it : nullptr;
+}
+
+size_t AdminCount(const GroupSnapshot& s) {
+  return static_cast<size_t>(
+      std::count_if(s.members.begin(), s.members.end(), [](const GroupMember& m) { return m.admin; }));
+}
+
+void Sort(std::vector<GroupMember>& members) {
+  std::sort(members.begin(), members.end(),
+            [](const GroupMember& a, const GroupMember& b) { return a.account < b.account; });
+}
+
+// Accounts in `before` and not in `after`.
+std::vector<std::string> Departed(const GroupSnapshot& before, const GroupSnapshot& after) {
+  std::vector<std::string> out;
+  for (const GroupMember& m : before.members) {
+    if (Find(after, m.account) == nullptr) out.push_back(m.account);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<GroupSnapshot> ApplyChange(const GroupSnapshot& from, std::string_view author,
+                                  const GroupChange& change,
+                                  const protocol::GroupChangeDigest& digest) {
+  const GroupMember* by = Find(from, author);
+  if (by == nullptr) return Refuse(std::string(author) + " is not a member of the group");
+  const bool needs_admin = change.kind != GroupChangeKind::kLeave;
+  if (needs_admin && !by->admin) {
+    return Refuse(std::string(author) + " is not an admin: only admins change the group");
+  }
+  GroupSnapshot next = from;
+  switch (change.kind) {
+    case GroupChangeKind::kCreate:
+      return Refuse("a group is created once");
+    case GroupChangeKind::kAdd:
+      for (const std::string& a : change.accounts) {
+        if (Find(from, a) != nullptr) return Refuse(a + " is already a member");
+        next.members.push_back(GroupMember{a, false});
+      }
+      if (next.members.size() > kMaxGroupMembers) {
+        return Refuse("a group has at most " + std::to_string(kMaxGroupMembers) + " members");
+      }
+      Sort(next.members);
+      break;
+    case GroupChangeKind::kRemove:
+      for (const std::string& a : change.accounts) {
+        if (a == author) return Refuse("an admin leaves with a leave, not by removing itself");
+        if (Find(from, a) == nullptr) return Refuse(a + " is not a member");
+      }
+      std::erase_if(next.members, [&](const GroupMember& m) {
+        return std::find(change.accounts.begin(), change.accounts.end(), m.account) !=
+               change.accounts.end();
+      });
+      break;
+    case GroupChangeKind::kLeave:
+      if (by->admin && AdminCount(from) == 1 && from.members.size() > 1) {
+        return Refuse("the last admin makes another member admin before leaving");
+      }
+      std::erase_if(next.members, [&](const GroupMember& m) { return m.account == author; });
+      break;
+    case GroupChangeKind::kRename:
+      next.name = change.name;
+      break;
+    case GroupChangeKind::kMakeAdmin:
+      for (const std::string& a : change.accounts) {
+        const GroupMember* m = Find(from, a);
+        if (m == nullptr) return Refuse(a + " is not a member");
+        if (m->admin) return Refuse(a + " is already an admin");
+      }
+      for (GroupMember& m : next.members) {
+        if (std::find(change.accounts.begin(), change.accounts.end(), m.account) !=
+            change.accounts.end()) {
+          m.admin = true;
+        }
+      }
+      break;
+  }
+  next.epoch = change.epoch;
+  next.last_change = digest;
+  next.last_author = std::string(author);
+  return next;
+}
+
+Result<std::pair<GroupState, Bytes>> GroupState::Create(std::string_view self,
+                                                        const crypto::GroupId& id,
+                                                        std::string_view name, ByteView avatar,
+                                                        std::vector<std::string> members) {
+  CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(self));
+  if (std::find(members.begin(), members.end(), self) != members.end()) {
+    return Error(Errc::kInvalidArgument, "the creator is a member already; name the others");
+  }
+  if (members.size() + 1 > kMaxGroupMembers) {
+    return Error(Errc::kInvalidArgument,
+                 "a group has at most " + std::to_string(kMaxGroupMembers) + " members");
+  }
+  const GroupChange change{id, 1, {}, GroupChangeKind::kCreate, std::string(name),
+                           Bytes(avatar.begin(), avatar.end()), members};
+  CANDOR_ASSIGN_OR_RETURN(Bytes encoded, protocol::EncodeGroupChange(change));
+  CANDOR_ASSIGN_OR_RETURN(GroupState state, Join(self, self, encoded));
+  return std::pair<GroupState, Bytes>(std::move(state), std::move(encoded));
+}
+
+Result<GroupState> GroupState::Join(std::string_view self, std::string_view author,
+                                    ByteView bytes) {
+  CANDOR_ASSIGN_OR_RETURN(GroupChange change, protocol::DecodeGroupChange(bytes));
+  if (change.kind != GroupChangeKind::kCreate) {
+    return Error(Errc::kInvalidArgument, "a group is joined from its creation");
+  }
+  CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(author));
+  if (std::find(change.accounts.begin(), change.accounts.end(), author) != change.accounts.end()) {
+    return Error(Errc::kInvalidArgument, "the creator is named among the other members");
+  }
+  if (self != author &&
+      std::find(change.accounts.begin(), change.accounts.end(), self) == change.accounts.end()) {
+    return Error(Errc::kInvalidArgument, "this device is not a member of that group");
+  }
+  GroupSnapshot s{change.group, 1,  std::move(change.name), std::move(change.avatar), {},
+                  protocol::DigestGroupChange(bytes), std::string(author)};
+  s.members.push_back(GroupMember{std::string(author), true});
+  for (std::string& a : change.accounts) s.members.push_back(GroupMember{std::move(a), false});
+  Sort(s.members);
+  return GroupState(std::string(self), std::move(s));
+}
+
+Result<Bytes> GroupState::Issue(protocol::GroupChangeKind kind, std::vector<std::string> accounts,
+                                std::string_view name) {
+  if (current_.epoch == std::numeric_limits<uint32_t>::max()) {
+    return Refuse("the group's epochs are used up");
+  }
+  const GroupChange change{current_.id,     current_.epoch + 1, current_.last_change, kind,
+                           std::string(name), {},                 std::move(accounts)};
+  CANDOR_ASSIGN_OR_RETURN(Bytes encoded, protocol::EncodeGroupChange(change));
+  const auto digest = protocol::DigestGroupChange(encoded);
+  CANDOR_ASSIGN_OR_RETURN(GroupSnapshot next, ApplyChange(current_, self_, change, digest));
+  prior_ = std::move(current_);
+  current_ = std::move(next);
+  return encoded;
+}
+
+Result<ChangeOutcome> GroupState::Apply(std::string_view author, ByteView bytes) {
+  CANDOR_ASSIGN_OR_RETURN(GroupChange change, protocol::DecodeGroupChange(bytes));
+  if (change.group != current_.id) {
+    return Error(Errc::kInvalidArgument, "the change is for another group");
+  }
+  const auto digest = protocol::DigestGroupChange(bytes);
+  if (change.epoch == current_.epoch && digest == current_.last_change) {
+    return ChangeOutcome{ChangeOutcome::Kind::kAlreadyApplied, std::nullopt, {}};
+  }
+  if (change.epoch == current_.epoch + 1) {
+    if (change.previous_change != current_.last_change) {
+      return Refuse("the change builds on a change this device does not have");
+    }
+    CANDOR_ASSIGN_OR_RETURN(GroupSnapshot next, ApplyChange(current_, author, change, digest));
+    ChangeOutcome out{ChangeOutcome::Kind::kApplied, std::nullopt, Departed(current_, next)};
+    prior_ = std::move(current_);
+    current_ = std::move(next);
+    return out;
+  }
+  if (change.epoch == current_.epoch && prior_ && change.previous_change == prior_->last_change) {
+    // Two changes for one epoch: the smaller digest stands, at every member.
+    CANDOR_ASSIGN_OR_RETURN(GroupSnapshot candidate, ApplyChange(*prior_, author, change, digest));
+    if (digest < current_.last_change) {
+      ChangeOutcome out{ChangeOutcome::Kind::kReplaced, current_.last_author,
+                        Departed(current_, candidate)};
+      current_ = std::move(candidate);
+      return out;
+    }
+    return ChangeOutcome{ChangeOutcome::Kind::kLostTieBreak, std::string(author), {}};
+  }
+  return Refuse("a change for epoch " + std::to_string(change.epoch) + ", the group is at epoch " +
+                std::to_string(current_.epoch));
+}
+
+bool GroupState::IsMember(std::string_view account) const {
+  return Find(current_, account) != nullptr;
+}
+
+bool GroupState::IsAdmin(std::string_view account) const {
+  const GroupMember* m = Find(current_, account);
+  return m != nullptr && m->admin;
+}
+
+}  // namespace candor::group

@@ -1,0 +1,181 @@
+// Group membership as every member applies it: creation and joining, who
+// may change what, epochs (a change for another epoch is refused whole),
+// and two admins' concurrent changes converging at every member in both
+// delivery orders.
+#include <gtest/gtest.h>
+
+#include "candor/crypto/random.h"
+#include "candor/group/group_state.h"
+
+namespace candor::group {
+namespace {
+
+using Kind = protocol::GroupChangeKind;
+using Outcome = ChangeOutcome::Kind;
+
+class GroupStateTest : public ::testing::Test {
+ protected:
+  GroupStateTest() {
+    rng_.Fill(id_);
+    auto created = GroupState::Create("alice", id_, "Book club", Bytes{1, 2, 3}, {"bob", "carol"});
+    EXPECT_TRUE(created.has_value()) << created.error().message();
+    alice_.emplace(std::move(created->first));
+    creation_ = std::move(created->second);
+    bob_.emplace(*GroupState::Join("bob", "alice", creation_));
+    carol_.emplace(*GroupState::Join("carol", "alice", creation_));
+  }
+  crypto::InsecureDeterministicRandom rng_{97};
+  crypto::GroupId id_{};
+  Bytes creation_;
+  std::optional<GroupState> alice_, bob_, carol_;
+};
+
+TEST_F(GroupStateTest, EveryMemberStartsFromTheSameCreation) {
+  EXPECT_EQ(alice_->current(), bob_->current());
+  EXPECT_EQ(alice_->current(), carol_->current());
+  EXPECT_EQ(alice_->current().epoch, 1u);
+  EXPECT_EQ(alice_->current().name, "Book club");
+  EXPECT_TRUE(alice_->IsAdmin("alice"));
+  EXPECT_FALSE(alice_->IsAdmin("bob"));
+  EXPECT_TRUE(carol_->active());
+  EXPECT_EQ(GroupState::Join("dave", "alice", creation_).error().code(), Errc::kInvalidArgument);
+  EXPECT_EQ(GroupState::Create("alice", id_, "x", {}, {"alice"}).error().code(),
+            Errc::kInvalidArgument);
+  EXPECT_FALSE(GroupState::Create("alice", id_, "", {}, {"bob"}).has_value()) << "no name";
+  EXPECT_FALSE(GroupState::Create("alice", id_, "x", {}, {"bob", "bob"}).has_value());
+}
+
+TEST_F(GroupStateTest, OnlyAdminsChangeTheGroupAndARefusalChangesNothing) {
+  const GroupSnapshot before = carol_->current();
+  // bob, not an admin, tries: his own state refuses, and so would carol's.
+  auto refused = bob_->Issue(Kind::kAdd, {"mallory"});
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), Errc::kInvalidState);
+  protocol::GroupChange forged{id_, 2, carol_->current().last_change, Kind::kRemove, {}, {},
+                               {"alice"}};
+  auto bytes = protocol::EncodeGroupChange(forged);
+  ASSERT_TRUE(bytes.has_value());
+  EXPECT_EQ(carol_->Apply("bob", *bytes).error().code(), Errc::kInvalidState);
+  EXPECT_EQ(carol_->current(), before);
+  // A non-member cannot change anything either.
+  EXPECT_EQ(carol_->Apply("mallory", *bytes).error().code(), Errc::kInvalidState);
+  EXPECT_EQ(carol_->current(), before);
+
+  // alice makes bob admin; then bob can rename.
+  auto admin = alice_->Issue(Kind::kMakeAdmin, {"bob"});
+  ASSERT_TRUE(admin.has_value());
+  ASSERT_EQ(bob_->Apply("alice", *admin)->kind, Outcome::kApplied);
+  ASSERT_EQ(carol_->Apply("alice", *admin)->kind, Outcome::kApplied);
+  auto rename = bob_->Issue(Kind::kRename, {}, "Reading group");
+  ASSERT_TRUE(rename.has_value()) << rename.error().message();
+  ASSERT_EQ(alice_->Apply("bob", *rename)->kind, Outcome::kApplied);
+  ASSERT_EQ(carol_->Apply("bob", *rename)->kind, Outcome::kApplied);
+  EXPECT_EQ(carol_->current().name, "Reading group");
+  EXPECT_EQ(alice_->current(), carol_->current());
+  // The same change again changes nothing.
+  EXPECT_EQ(carol_->Apply("bob", *rename)->kind, Outcome::kAlreadyApplied);
+}
+
+TEST_F(GroupStateTest, RemovalAndLeavingAreReportedAndTheLastAdminStays) {
+  auto removal = alice_->Issue(Kind::kRemove, {"carol"});
+  ASSERT_TRUE(removal.has_value());
+  auto at_bob = bob_->Apply("alice", *removal);
+  ASSERT_TRUE(at_bob.has_value());
+  EXPECT_EQ(at_bob->departed, std::vector<std::string>{"carol"});
+  auto at_carol = carol_->Apply("alice", *removal);
+  ASSERT_TRUE(at_carol.has_value());
+  EXPECT_FALSE(carol_->active());
+  // The last admin cannot leave while bob stays; bob can leave.
+  EXPECT_EQ(alice_->Issue(Kind::kLeave, {}).error().code(), Errc::kInvalidState);
+  auto leave = bob_->Issue(Kind::kLeave, {});
+  ASSERT_TRUE(leave.has_value());
+  auto at_alice = alice_->Apply("bob", *leave);
+  ASSERT_TRUE(at_alice.has_value());
+  EXPECT_EQ(at_alice->departed, std::vector<std::string>{"bob"});
+  EXPECT_EQ(alice_->current(), bob_->current());
+  EXPECT_FALSE(bob_->active());
+  // A leave is the author's own: alice cannot "leave" for bob.
+  auto dave = alice_->Issue(Kind::kAdd, {"dave"});
+  ASSERT_TRUE(dave.has_value());
+  EXPECT_EQ(alice_->current().members.size(), 2u);
+}
+
+TEST_F(GroupStateTest, AChangeForAnotherEpochIsRefusedWhole) {
+  auto first = alice_->Issue(Kind::kRename, {}, "one");
+  auto second = alice_->Issue(Kind::kRename, {}, "two");
+  ASSERT_TRUE(first.has_value() && second.has_value());
+  const GroupSnapshot before = carol_->current();
+  auto early = carol_->Apply("alice", *second);  // epoch 3 at epoch 1
+  ASSERT_FALSE(early.has_value());
+  EXPECT_EQ(early.error().code(), Errc::kInvalidState);
+  EXPECT_NE(early.error().message().find("epoch 3"), std::string::npos) << early.error().message();
+  EXPECT_EQ(carol_->current(), before);
+  ASSERT_EQ(carol_->Apply("alice", *first)->kind, Outcome::kApplied);
+  ASSERT_EQ(carol_->Apply("alice", *second)->kind, Outcome::kApplied);
+  EXPECT_EQ(carol_->current(), alice_->current());
+  // Another group's change.
+  crypto::GroupId other{};
+  other[0] = 1;
+  auto foreign = GroupState::Create("alice", other, "other", {}, {"carol"});
+  ASSERT_TRUE(foreign.has_value());
+  auto change = foreign->first.Issue(Kind::kRename, {}, "x");
+  EXPECT_EQ(carol_->Apply("alice", *change).error().code(), Errc::kInvalidArgument);
+}
+
+// alice and bob, both admins, change the group for the same epoch at once.
+// Every member ends with the change whose encoding has the smaller digest,
+// whatever order the two arrive in, and the other's author is told.
+TEST_F(GroupStateTest, ConcurrentChangesConvergeInBothOrders) {
+  auto admin = alice_->Issue(Kind::kMakeAdmin, {"bob"});
+  ASSERT_TRUE(admin.has_value());
+  ASSERT_TRUE(bob_->Apply("alice", *admin).has_value());
+  ASSERT_TRUE(carol_->Apply("alice", *admin).has_value());
+  GroupState carol_other_order = *carol_;
+
+  auto x = alice_->Issue(Kind::kRename, {}, "Alice's name");
+  auto y = bob_->Issue(Kind::kAdd, {"dave"});
+  ASSERT_TRUE(x.has_value() && y.has_value());
+  const bool x_wins = protocol::DigestGroupChange(*x) < protocol::DigestGroupChange(*y);
+  const std::string loser = x_wins ? "bob" : "alice";
+
+  auto c1 = carol_->Apply("alice", *x);
+  auto c2 = carol_->Apply("bob", *y);
+  ASSERT_TRUE(c1.has_value() && c2.has_value());
+  EXPECT_EQ(c2->kind, x_wins ? Outcome::kLostTieBreak : Outcome::kReplaced);
+  EXPECT_EQ(c2->displaced_author, loser);
+
+  auto d1 = carol_other_order.Apply("bob", *y);
+  auto d2 = carol_other_order.Apply("alice", *x);
+  ASSERT_TRUE(d1.has_value() && d2.has_value());
+  EXPECT_EQ(d2->displaced_author, loser);
+
+  auto a = alice_->Apply("bob", *y);
+  auto b = bob_->Apply("alice", *x);
+  ASSERT_TRUE(a.has_value() && b.has_value());
+  EXPECT_EQ(a->displaced_author, loser);
+  EXPECT_EQ(b->displaced_author, loser);
+
+  EXPECT_EQ(carol_->current(), carol_other_order.current());
+  EXPECT_EQ(carol_->current(), alice_->current());
+  EXPECT_EQ(carol_->current(), bob_->current());
+  EXPECT_EQ(carol_->current().epoch, 3u);
+  EXPECT_EQ(carol_->current().name, x_wins ? "Alice's name" : "Book club");
+  EXPECT_EQ(carol_->IsMember("dave"), !x_wins);
+
+  // The loser re-issues on top, and everyone follows.
+  GroupState& author = x_wins ? *bob_ : *alice_;
+  auto again = x_wins ? author.Issue(Kind::kAdd, {"dave"})
+                      : author.Issue(Kind::kRename, {}, "Alice's name");
+  ASSERT_TRUE(again.has_value()) << again.error().message();
+  for (GroupState* s : {&*carol_, &carol_other_order, x_wins ? &*alice_ : &*bob_}) {
+    auto r = s->Apply(loser, *again);
+    ASSERT_TRUE(r.has_value()) << r.error().message();
+    EXPECT_EQ(r->kind, Outcome::kApplied);
+    EXPECT_EQ(s->current(), author.current());
+  }
+  EXPECT_TRUE(carol_->IsMember("dave"));
+  EXPECT_EQ(carol_->current().name, "Alice's name");
+}
+
+}  // namespace
+}  // namespace candor::group
