@@ -1,0 +1,79 @@
+// The sender keys one device holds for one group (DESIGN.md "Groups (Sender
+// Keys)"): its own current key, and each member's keys, looked up by
+// (sender, kid). The rules every member applies:
+//  - a distribution is accepted only from its owner (the caller passes the
+//    pairwise session's peer), only from a current member, only for this
+//    group, and never with a kid or signing key already registered for
+//    another member;
+//  - a distribution that names the key it replaces ends that key at the
+//    given iteration: a late message on it is accepted only below it;
+//  - when members depart, every key of theirs is deleted (their messages
+//    are refused from then on), and this device's own key is retired, so
+//    the next send draws a new one and distributes it to the remaining
+//    members only.
+// Pure, as GroupState: the caller stores it and sends what it returns.
+#ifndef CANDOR_GROUP_SENDER_KEY_RING_H_
+#define CANDOR_GROUP_SENDER_KEY_RING_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "candor/crypto/random.h"
+#include "candor/crypto/result.h"
+#include "candor/crypto/sender_key.h"
+#include "candor/group/group_state.h"
+#include "candor/protocol/group_wire.h"
+
+namespace candor::group {
+
+class SenderKeyRing {
+ public:
+  explicit SenderKeyRing(crypto::GroupId group) : group_(group) {}
+
+  // This device's key for the next send. When it has none (first send, or
+  // after a departure) a new one is drawn; `distribution` is then set: the
+  // SenderKeyDistribution to send to every current member before the
+  // message (it names the key it replaces and where that key ended).
+  struct SendingKey {
+    crypto::OwnSenderKey* key;
+    std::optional<protocol::SenderKeyDistribution> distribution;
+  };
+  SendingKey KeyForSending(uint32_t epoch, crypto::RandomSource& rng);
+  // The distribution of the current key at its current iteration, for a
+  // member added since (it cannot derive earlier message keys from it).
+  std::optional<protocol::SenderKeyDistribution> CurrentDistribution(uint32_t epoch) const;
+
+  // A distribution received over `from`'s pairwise session.
+  // kInvalidArgument for another group; kInvalidState, naming the rule, for
+  // a non-member, or a kid or signing key another member already uses.
+  Result<void> Accept(const GroupState& group, std::string_view from,
+                      const protocol::SenderKeyDistribution& distribution);
+
+  // The key a group message from `sender` names (nullptr if none: unknown,
+  // or deleted with its departed owner).
+  const crypto::MemberSenderKey* Find(std::string_view sender, uint32_t kid) const;
+  // Stores the successor a decryption returned (transactional receive).
+  Result<void> Commit(std::string_view sender, crypto::MemberSenderKey next);
+
+  // After a change: deletes every key of `departed`, and retires this
+  // device's own key if anyone departed.
+  void Depart(const std::vector<std::string>& departed);
+
+  bool has_own_key() const { return own_.has_value(); }
+  size_t member_key_count() const { return members_.size(); }
+
+ private:
+  crypto::GroupId group_;
+  std::optional<crypto::OwnSenderKey> own_;
+  // The own key's id and the iteration it ended at, once retired: named in
+  // the next distribution.
+  std::optional<std::pair<uint32_t, uint32_t>> retired_;
+  std::map<std::pair<std::string, uint32_t>, crypto::MemberSenderKey> members_;
+};
+
+}  // namespace candor::group
+
+#endif  // CANDOR_GROUP_SENDER_KEY_RING_H_

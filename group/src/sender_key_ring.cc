@@ -1,0 +1,88 @@
+#include "candor/group/sender_key_ring.h"
+
+#include <algorithm>
+
+namespace candor::group {
+
+SenderKeyRing::SendingKey SenderKeyRing::KeyForSending(uint32_t epoch, crypto::RandomSource& rng) {
+  if (own_) return SendingKey{&*own_, std::nullopt};
+  own_.emplace(crypto::GenerateSenderKey(group_, rng));
+  protocol::SenderKeyDistribution d{epoch, own_->chain.Clone(), own_->signing.public_key(),
+                                    std::nullopt, std::nullopt};
+  if (retired_) {
+    d.previous_key_id = retired_->first;
+    d.previous_final_iteration = retired_->second;
+    retired_.reset();
+  }
+  return SendingKey{&*own_, std::move(d)};
+}
+
+std::optional<protocol::SenderKeyDistribution> SenderKeyRing::CurrentDistribution(
+    uint32_t epoch) const {
+  if (!own_) return std::nullopt;
+  return protocol::SenderKeyDistribution{epoch, own_->chain.Clone(), own_->signing.public_key(),
+                                         std::nullopt, std::nullopt};
+}
+
+Result<void> SenderKeyRing::Accept(const GroupState& group, std::string_view from,
+                                   const protocol::SenderKeyDistribution& d) {
+  if (d.chain.group != group_ || group.current().id != group_) {
+    return Error(Errc::kInvalidArgument, "the sender key is for another group");
+  }
+  if (from == group.self()) return Error(Errc::kInvalidState, "a device's own key is not received");
+  if (!group.IsMember(from)) {
+    return Error(Errc::kInvalidState, std::string(from) + " is not a member of the group");
+  }
+  if (d.epoch > group.current().epoch) {
+    return Error(Errc::kInvalidState, "a sender key for an epoch this device has not reached");
+  }
+  const std::pair<std::string, uint32_t> id{std::string(from), d.chain.kid};
+  for (const auto& [owner, key] : members_) {
+    const bool same_owner = owner.first == from;
+    if (!same_owner && (owner.second == d.chain.kid || key.signing_public == d.signing_public)) {
+      return Error(Errc::kInvalidState,
+                   "that sender key id or signing key is another member's: refused");
+    }
+    if (same_owner && owner.second == d.chain.kid && !(key.signing_public == d.signing_public)) {
+      return Error(Errc::kInvalidState, "a known sender key id with another signing key");
+    }
+  }
+  if (d.previous_key_id) {
+    auto prev = members_.find({std::string(from), *d.previous_key_id});
+    if (prev != members_.end()) {
+      auto& final_iteration = prev->second.final_iteration;
+      final_iteration = final_iteration ? std::min(*final_iteration, *d.previous_final_iteration)
+                                        : *d.previous_final_iteration;
+    }
+  }
+  // The same key again (e.g. the distribution an added member gets, seen by
+  // an old one) changes nothing: the stored chain knows its skipped keys.
+  if (members_.contains(id)) return Ok();
+  members_.emplace(id, crypto::MemberSenderKey{d.chain.Clone(), d.signing_public, std::nullopt, {}});
+  return Ok();
+}
+
+const crypto::MemberSenderKey* SenderKeyRing::Find(std::string_view sender, uint32_t kid) const {
+  auto it = members_.find({std::string(sender), kid});
+  return it == members_.end() ? nullptr : &it->second;
+}
+
+Result<void> SenderKeyRing::Commit(std::string_view sender, crypto::MemberSenderKey next) {
+  auto it = members_.find({std::string(sender), next.chain.kid});
+  if (it == members_.end()) return Error(Errc::kNotFound, "no such sender key");
+  it->second = std::move(next);
+  return Ok();
+}
+
+void SenderKeyRing::Depart(const std::vector<std::string>& departed) {
+  if (departed.empty()) return;
+  std::erase_if(members_, [&](const auto& entry) {
+    return std::find(departed.begin(), departed.end(), entry.first.first) != departed.end();
+  });
+  if (own_) {
+    retired_ = std::pair<uint32_t, uint32_t>(own_->chain.kid, own_->chain.iteration);
+    own_.reset();
+  }
+}
+
+}  // namespace candor::group
