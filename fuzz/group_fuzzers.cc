@@ -6,6 +6,8 @@
 #include "candor/group/group_message.h"
 #include "candor/group/group_state.h"
 #include "candor/protocol/group_wire.h"
+#include "candor/protocol/relay.h"
+#include "candor/protocol/wire.h"
 #include "fuzz_check.h"
 
 namespace candor::fuzz {
@@ -80,6 +82,46 @@ std::vector<std::vector<uint8_t>> GroupMessageSeeds() {
     seeds.push_back(std::move(seed));
   }
   return seeds;
+}
+
+std::vector<std::vector<uint8_t>> GroupEnvelopeSeeds() {
+  std::vector<std::vector<uint8_t>> seeds;
+  std::vector<std::string> recipients = {"bob"};
+  for (const auto& seed : GroupMessageSeeds()) {
+    crypto::FrankingCommitment c;
+    std::copy(seed.begin(), seed.begin() + c.size(), c.begin());
+    auto payload = protocol::EncodeGroupMessage(ByteView(seed).subspan(c.size()));
+    CANDOR_FUZZ_CHECK(payload.has_value());
+    auto env = protocol::EncodeGroupEnvelope(protocol::GroupEnvelope{"alice", recipients, c, *payload});
+    CANDOR_FUZZ_CHECK(env.has_value());
+    seeds.push_back(*env);
+    recipients.push_back("member" + std::to_string(recipients.size()));
+  }
+  return seeds;
+}
+
+void FuzzGroupEnvelope(const uint8_t* data, size_t size) {
+  const ByteView input(data, size);
+  auto env = protocol::DecodeGroupEnvelope(input);
+  if (!env) return;
+  auto again = protocol::EncodeGroupEnvelope(*env);
+  CANDOR_FUZZ_CHECK(again.has_value());
+  auto back = protocol::DecodeGroupEnvelope(*again);
+  CANDOR_FUZZ_CHECK(back.has_value() && back->sender == env->sender &&
+                    back->recipients == env->recipients && back->payload == env->payload &&
+                    back->franking_commitment == env->franking_commitment);
+  static const crypto::RelayKey key = [] {
+    crypto::InsecureDeterministicRandom rng(14);
+    return crypto::GenerateRelayKey(rng);
+  }();
+  auto relayed = protocol::RelayGroupEnvelope(key, input, 1'750'000'000);
+  CANDOR_FUZZ_CHECK(relayed.has_value());
+  CANDOR_FUZZ_CHECK(relayed->deliveries.size() == env->recipients.size());
+  for (size_t i = 0; i < relayed->deliveries.size(); ++i) {
+    auto d = protocol::DecodeDelivery(relayed->deliveries[i].second);
+    CANDOR_FUZZ_CHECK(d.has_value() && d->envelope.recipient == env->recipients[i] &&
+                      d->envelope.sender == env->sender && d->envelope.payload == env->payload);
+  }
 }
 
 void FuzzGroupControl(const uint8_t* data, size_t size) {

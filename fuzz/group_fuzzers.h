@@ -19,10 +19,16 @@ void FuzzGroupControl(const uint8_t* data, size_t size);
 // the member's key never changes (decryption returns the successor).
 void FuzzGroupMessage(const uint8_t* data, size_t size);
 
+// A GroupEnvelope: what decodes re-encodes to an equal value, and the
+// reference relay fans it out to exactly its recipients, each delivery
+// decoding as an Envelope for that recipient with the same payload.
+void FuzzGroupEnvelope(const uint8_t* data, size_t size);
+
 // Seeds: real control messages of the fixed group, and real messages of its
 // fixed sender key (commitment || message).
 std::vector<std::vector<uint8_t>> GroupControlSeeds();
 std::vector<std::vector<uint8_t>> GroupMessageSeeds();
+std::vector<std::vector<uint8_t>> GroupEnvelopeSeeds();
 
 }  // namespace candor::fuzz
 

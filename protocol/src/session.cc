@@ -169,6 +169,9 @@ Result<IncomingMessage> Session::Decrypt(const Delivery& delivery, uint64_t now,
   // on this thread); prekey messages, rarer, are decoded into their own copy.
   std::optional<crypto::RatchetCiphertext> prekey_inner;
   internal::RatchetMessageView inner;
+  if (env.content_type == ContentType::kGroupMessage) {
+    return Error(Errc::kInvalidState, "a group message is not for a pairwise session");
+  }
   if (env.content_type == ContentType::kRatchetMessage) {
     CANDOR_ASSIGN_OR_RETURN(inner, internal::DecodeRatchetMessageView(env.payload));
   } else {

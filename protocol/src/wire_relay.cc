@@ -1,7 +1,13 @@
-// Codecs for what the relay handles: Envelope, Delivery, RelayAck.
+// Codecs for what the relay handles: Envelope, GroupEnvelope (with the
+// GroupMessage it carries), Delivery, RelayAck.
+#include <algorithm>
+
+#include "candor/crypto/aead.h"
 #include "candor/crypto/limits.h"
+#include "candor/crypto/sender_key.h"
 #include "candor/protocol/wire.h"
 #include "candor/wire/envelope.pb.h"
+#include "candor/wire/message.pb.h"
 #include "candor/protocol/frame.h"
 #include "proto_writer.h"
 #include "wire_internal.h"
@@ -19,6 +25,7 @@ Result<ContentType> ToContentType(wire::ContentType t) {
   switch (t) {
     case wire::CONTENT_TYPE_PREKEY_MESSAGE: return ContentType::kPrekeyMessage;
     case wire::CONTENT_TYPE_RATCHET_MESSAGE: return ContentType::kRatchetMessage;
+    case wire::CONTENT_TYPE_GROUP_MESSAGE: return ContentType::kGroupMessage;
     default: return Error(Errc::kFieldOutOfRange, "envelope.content_type is not a known type");
   }
 }
@@ -64,8 +71,9 @@ Result<Bytes> WriteEnvelope(std::string_view sender, std::string_view recipient,
   CANDOR_RETURN_IF_ERROR(CheckAccountField(sender, "envelope.sender"));
   CANDOR_RETURN_IF_ERROR(CheckAccountField(recipient, "envelope.recipient"));
   CANDOR_RETURN_IF_ERROR(CheckPayload(payload_size));
-  const uint64_t type_value = type == ContentType::kPrekeyMessage
-                                  ? wire::CONTENT_TYPE_PREKEY_MESSAGE
+  const uint64_t type_value = type == ContentType::kPrekeyMessage ? wire::CONTENT_TYPE_PREKEY_MESSAGE
+                              : type == ContentType::kGroupMessage
+                                  ? wire::CONTENT_TYPE_GROUP_MESSAGE
                                   : wire::CONTENT_TYPE_RATCHET_MESSAGE;
   Bytes out(1 + internal::BytesFieldSize(1, sender.size()) +
             internal::BytesFieldSize(2, recipient.size()) +
@@ -103,6 +111,83 @@ Result<Bytes> internal::EncodeRatchetEnvelope(std::string_view sender, std::stri
                          w.BytesField(1, m.header);
                          w.BytesField(2, m.body);
                        });
+}
+
+Result<Bytes> EncodeGroupMessage(ByteView sealed) {
+  if (sealed.size() < crypto::kGroupMessageOverheadBytes) {
+    return Error(Errc::kBadFieldLength, "group_message.sealed is too short");
+  }
+  // kid || header || ciphertext || signature: the ciphertext is a padding
+  // bucket + tag, as a ratchet message's.
+  CANDOR_RETURN_IF_ERROR(internal::CheckCiphertextSize(
+      sealed.size() - crypto::kGroupMessageOverheadBytes + crypto::kAeadTagBytes));
+  wire::GroupMessage pb;
+  CANDOR_SET_BYTES(pb, sealed, sealed);
+  return internal::Serialize(pb, internal::kUnversioned);
+}
+
+Result<Bytes> DecodeGroupMessage(ByteView bytes) {
+  wire::GroupMessage pb;
+  CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxGroupMessageBytes, internal::kUnversioned, pb));
+  const ByteView sealed = AsBytes(pb.sealed());
+  if (sealed.size() < crypto::kGroupMessageOverheadBytes) {
+    return Error(Errc::kBadFieldLength, "group_message.sealed is too short");
+  }
+  CANDOR_RETURN_IF_ERROR(internal::CheckCiphertextSize(
+      sealed.size() - crypto::kGroupMessageOverheadBytes + crypto::kAeadTagBytes));
+  return internal::ToBytes(pb.sealed());
+}
+
+namespace {
+
+Result<void> CheckRecipients(std::string_view sender, const std::vector<std::string>& recipients) {
+  if (recipients.empty()) return Error(Errc::kMissingField, "group_envelope.recipients is empty");
+  if (recipients.size() > kMaxGroupMembers - 1) {
+    return Error(Errc::kFieldOutOfRange, "a group message has at most " +
+                                             std::to_string(kMaxGroupMembers - 1) +
+                                             " recipients");
+  }
+  std::vector<std::string_view> sorted(recipients.begin(), recipients.end());
+  std::sort(sorted.begin(), sorted.end());
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    CANDOR_RETURN_IF_ERROR(CheckAccountField(sorted[i], "group_envelope.recipients"));
+    if (sorted[i] == sender) {
+      return Error(Errc::kFieldOutOfRange, "a group message is not sent to its sender");
+    }
+    if (i > 0 && sorted[i] == sorted[i - 1]) {
+      return Error(Errc::kFieldOutOfRange, "a recipient is named twice");
+    }
+  }
+  return Ok();
+}
+
+}  // namespace
+
+Result<GroupEnvelope> DecodeGroupEnvelope(ByteView bytes) {
+  wire::GroupEnvelope pb;
+  CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxGroupEnvelopeBytes, kWireVersion, pb));
+  CANDOR_RETURN_IF_ERROR(CheckAccountField(pb.sender(), "group_envelope.sender"));
+  std::vector<std::string> recipients(pb.recipients().begin(), pb.recipients().end());
+  CANDOR_RETURN_IF_ERROR(CheckRecipients(pb.sender(), recipients));
+  CANDOR_ASSIGN_OR_RETURN(auto commitment, FixedBytes<crypto::kFrankingCommitmentBytes>(
+                                               pb.franking_commitment(),
+                                               "group_envelope.franking_commitment"));
+  if (pb.payload().empty()) return Error(Errc::kMissingField, "group_envelope.payload is empty");
+  CANDOR_RETURN_IF_ERROR(DecodeGroupMessage(AsBytes(pb.payload())));
+  return GroupEnvelope{pb.sender(), std::move(recipients), commitment,
+                       internal::ToBytes(pb.payload())};
+}
+
+Result<Bytes> EncodeGroupEnvelope(const GroupEnvelope& e) {
+  CANDOR_RETURN_IF_ERROR(CheckAccountField(e.sender, "group_envelope.sender"));
+  CANDOR_RETURN_IF_ERROR(CheckRecipients(e.sender, e.recipients));
+  CANDOR_RETURN_IF_ERROR(DecodeGroupMessage(e.payload));
+  wire::GroupEnvelope pb;
+  pb.set_sender(e.sender);
+  for (const std::string& r : e.recipients) pb.add_recipients(r);
+  CANDOR_SET_BYTES(pb, franking_commitment, e.franking_commitment);
+  CANDOR_SET_BYTES(pb, payload, e.payload);
+  return internal::Serialize(pb, kWireVersion);
 }
 
 Result<Delivery> DecodeDelivery(ByteView bytes) {

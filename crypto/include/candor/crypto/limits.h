@@ -90,6 +90,11 @@ inline constexpr size_t kMaxEnvelopeBytes = kMaxPrekeyMessageBytes + 2 * kMaxAcc
 inline constexpr size_t kMaxDeliveryBytes = kMaxEnvelopeBytes + 64;
 inline constexpr size_t kMaxRelayAckBytes = kMaxAccountBytes + 96;
 // Two ML-KEM-768 prekeys (1,184 bytes each) with their ids and signatures.
+// A GroupMessage: kid, hidden header, the largest bucket + tag, signature,
+// field header; a GroupEnvelope adds every recipient's name.
+inline constexpr size_t kMaxGroupMessageBytes = kMaxPaddedPlaintextBytes + 4 + 76 + 16 + 64 + 8;
+inline constexpr size_t kMaxGroupEnvelopeBytes =
+    kMaxGroupMessageBytes + 8 + kMaxGroupMembers * (kMaxAccountBytes + 3) + 64;
 inline constexpr size_t kMaxPrekeyBundleBytes = kMaxAccountBytes + 256 + 2 * (1184 + 64 + 16);
 // A session with the maximum of skipped keys (about 60 bytes each) fits.
 inline constexpr size_t kMaxSessionStateBytes = 256 * 1024;

@@ -34,6 +34,7 @@ Result<EgressChannel> ParseEgressChannel(std::string_view name);
 inline constexpr std::string_view kEnvelopeType = "candor.wire.Envelope";
 inline constexpr std::string_view kDeliveryType = "candor.wire.Delivery";
 inline constexpr std::string_view kRelayAckType = "candor.wire.RelayAck";
+inline constexpr std::string_view kGroupEnvelopeType = "candor.wire.GroupEnvelope";
 inline constexpr std::string_view kPrekeyBundleType = "candor.wire.PrekeyBundle";
 inline constexpr std::string_view kReportBundleType = "candor.report.ReportBundle";
 

@@ -12,6 +12,9 @@
 #define CANDOR_PROTOCOL_RELAY_H_
 
 #include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "candor/crypto/bytes.h"
 #include "candor/crypto/franking.h"
@@ -32,9 +35,26 @@ struct Relayed {
 };
 
 // Refuses (with the decoder's code) an envelope that does not decode, whose
-// payload does not decode as the type it claims, or a zero server time.
+// payload does not decode as the type it claims, or a zero server time. A
+// group message comes in a GroupEnvelope (RelayGroupEnvelope), never in an
+// Envelope from a device: kFieldOutOfRange.
 Result<Relayed> RelayEnvelope(const crypto::RelayKey& key, ByteView envelope_bytes,
                               uint64_t server_time);
+
+// A group message's fan-out: for each recipient an Envelope (sender, that
+// recipient, the commitment, content type 3, the same GroupMessage) in a
+// Delivery tagged for that recipient; and one acknowledgement to the
+// sender, tagged with the sender as recipient (so the sender's copy is
+// reportable as any member's, DESIGN.md "Groups").
+struct GroupRelayed {
+  GroupEnvelope envelope;
+  uint64_t server_time;
+  std::vector<std::pair<std::string, Bytes>> deliveries;  // (recipient, delivery)
+  Bytes ack;
+  std::vector<EgressRecord> egress;  // every delivery's, then the ack's
+};
+Result<GroupRelayed> RelayGroupEnvelope(const crypto::RelayKey& key, ByteView envelope_bytes,
+                                        uint64_t server_time);
 
 }  // namespace candor::protocol
 

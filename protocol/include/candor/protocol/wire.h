@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "candor/crypto/bytes.h"
 #include "candor/crypto/ed25519.h"
@@ -35,7 +36,9 @@ inline constexpr uint8_t kWireVersion = 2;
 inline constexpr uint8_t kReportBundleVersion = 1;
 inline constexpr uint8_t kSessionStateVersion = 1;
 
-enum class ContentType : uint8_t { kPrekeyMessage = 1, kRatchetMessage = 2 };
+// kGroupMessage: a GroupMessage, in the Envelope the relay makes for each
+// recipient of a GroupEnvelope (never sent by a device as an Envelope).
+enum class ContentType : uint8_t { kPrekeyMessage = 1, kRatchetMessage = 2, kGroupMessage = 3 };
 
 // Sender -> relay.
 struct Envelope {
@@ -44,6 +47,16 @@ struct Envelope {
   crypto::FrankingCommitment franking_commitment;
   ContentType content_type;
   Bytes payload;  // encoded PrekeyMessage or RatchetMessage
+};
+
+// Sender -> relay, for a group message: `payload` is an encoded
+// GroupMessage; `recipients` the other members (1..kMaxGroupMembers - 1,
+// distinct, not the sender).
+struct GroupEnvelope {
+  std::string sender;
+  std::vector<std::string> recipients;
+  crypto::FrankingCommitment franking_commitment;
+  Bytes payload;
 };
 
 // Relay -> recipient. `envelope_bytes` are the sender's bytes, verbatim.
@@ -78,6 +91,14 @@ Result<Envelope> DecodeEnvelope(ByteView bytes);
 Result<Bytes> EncodeEnvelope(const Envelope& envelope);
 
 // Decodes the inner envelope as well.
+Result<GroupEnvelope> DecodeGroupEnvelope(ByteView bytes);
+Result<Bytes> EncodeGroupEnvelope(const GroupEnvelope& envelope);
+
+// GroupMessage { sealed }: crypto::GroupEncrypt's bytes, its sizes checked
+// (kid, header, a padding bucket + tag, signature).
+Result<Bytes> EncodeGroupMessage(ByteView sealed);
+Result<Bytes> DecodeGroupMessage(ByteView bytes);
+
 Result<Delivery> DecodeDelivery(ByteView bytes);
 Result<Bytes> EncodeDelivery(ByteView envelope_bytes, uint64_t server_time,
                              const crypto::RelayTag& relay_tag);
