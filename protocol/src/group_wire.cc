@@ -267,6 +267,20 @@ Result<GroupChange> DecodeGroupChange(ByteView bytes) {
   return c;
 }
 
+bool IsGroupControl(ByteView content) {
+  // Tags of fields 16 and 17, length-delimited: 0x82 0x01 and 0x8A 0x01.
+  return content.size() >= 2 && (content[0] == 0x82 || content[0] == 0x8A) && content[1] == 0x01;
+}
+
+Result<void> CheckGroupControl(ByteView content) {
+  if (content.size() >= 1 && content[0] == 0x82) {
+    CANDOR_RETURN_IF_ERROR(DecodeSenderKeyDistribution(content));
+    return Ok();
+  }
+  CANDOR_RETURN_IF_ERROR(DecodeGroupChange(content));
+  return Ok();
+}
+
 GroupChangeDigest DigestGroupChange(ByteView encoded) {
   auto h = crypto::Blake2b::Create(32);  // no key: cannot fail
   h->Update(encoded);

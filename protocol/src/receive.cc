@@ -72,6 +72,14 @@ Result<ReceivedMessage> HoldIdentityChange(DeviceStore& store,
                       "held until the user accepts the new safety number");
 }
 
+// A group control message over a pairwise session is the group layer's
+// (group/): the store does not keep groups yet, so it is refused here, and
+// nothing is stored.
+Error RefuseGroupControl() {
+  return Error(Errc::kInvalidState,
+               "a group control message: this store does not keep groups yet; nothing stored");
+}
+
 // One delivery: the replay marker first (cheaper than a decryption, and it
 // still knows envelopes whose messages have expired since), then `session`
 // if the caller holds one, else the stored one, else a new one from a prekey
@@ -102,6 +110,7 @@ Result<ReceivedMessage> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyP
   if (!session) {
     CANDOR_ASSIGN_OR_RETURN(auto accepted,
                             Session::Accept(identity, account, store, delivery, now, rng));
+    if (accepted.second.group_control) return RefuseGroupControl();
     CANDOR_ASSIGN_OR_RETURN(int64_t id,
                             store.CommitReceived(accepted.first, accepted.second, digest, now));
     // Trust on first use: the key of the first session with this peer.
@@ -113,8 +122,13 @@ Result<ReceivedMessage> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyP
     IncomingMessage& in = accepted.second;
     return ReceivedMessage{id, std::move(in.sender), std::move(in.text), in.server_time};
   }
-  // Decrypt changes the session only on success.
+  // Decrypt changes the session only on success; a refused group control
+  // message leaves the loaded copy ahead of the store, so it is dropped.
   CANDOR_ASSIGN_OR_RETURN(IncomingMessage in, session->Decrypt(delivery, now, rng));
+  if (in.group_control) {
+    session.reset();
+    return RefuseGroupControl();
+  }
   auto id = store.CommitReceived(*session, in, digest, now);
   if (!id.has_value()) {
     session.reset();

@@ -3,6 +3,7 @@
 #include "candor/crypto/aead.h"
 #include "candor/crypto/hash.h"
 #include "candor/protocol/frame.h"
+#include "candor/protocol/group_wire.h"
 #include "wire_internal.h"
 
 namespace candor::protocol {
@@ -108,6 +109,19 @@ Result<std::pair<Session, IncomingMessage>> Session::Accept(
 
 Result<OutgoingMessage> Session::Encrypt(std::string_view text, crypto::RandomSource& source) {
   CANDOR_ASSIGN_OR_RETURN(Bytes content, EncodeContent(text));
+  return EncryptContent(std::move(content), source);
+}
+
+Result<OutgoingMessage> Session::EncryptGroupControl(ByteView control,
+                                                     crypto::RandomSource& source) {
+  if (!IsGroupControl(control)) {
+    return Error(Errc::kMalformed, "not a group control message");
+  }
+  CANDOR_RETURN_IF_ERROR(CheckGroupControl(control));
+  return EncryptContent(Bytes(control.begin(), control.end()), source);
+}
+
+Result<OutgoingMessage> Session::EncryptContent(Bytes content, crypto::RandomSource& source) {
   // The message's randomness (franking key, then the header nonce) in one
   // draw: one system call per message instead of two.
   crypto::PrefetchedRandom rng(source, crypto::kFrankingKeyBytes + crypto::kAeadNonceBytes);
@@ -188,7 +202,15 @@ Result<IncomingMessage> Session::Decrypt(const Delivery& delivery, uint64_t now,
   // be reported, so it is refused outright.
   CANDOR_RETURN_IF_ERROR(crypto::VerifyFrankingCommitment(
       frame.franking_key, env.sender, env.recipient, frame.content, env.franking_commitment));
-  CANDOR_ASSIGN_OR_RETURN(std::string text, DecodeContentText(frame.content));
+  // A Content (text), or a group control message: both are checked whole
+  // before the session advances.
+  std::string text;
+  const bool group_control = IsGroupControl(frame.content);
+  if (group_control) {
+    CANDOR_RETURN_IF_ERROR(CheckGroupControl(frame.content));
+  } else {
+    CANDOR_ASSIGN_OR_RETURN(text, DecodeContentText(frame.content));
+  }
 
   ratchet_ = std::move(decrypted.next);  // the commit point
   pending_.reset();                      // the peer has a session with us now
@@ -202,7 +224,8 @@ Result<IncomingMessage> Session::Decrypt(const Delivery& delivery, uint64_t now,
                          delivery.relay_tag,
                          std::nullopt,
                          std::nullopt,
-                         std::nullopt};
+                         std::nullopt,
+                         group_control};
 }
 
 }  // namespace candor::protocol

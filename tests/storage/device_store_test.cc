@@ -303,7 +303,7 @@ TYPED_TEST(DeviceStoreTest, ADuplicateEnvelopeChangesNothing) {
   // Straight to CommitReceived with the same digest (as if the caller raced).
   auto again = protocol::Session::Deserialize(state_before.Expose());
   protocol::IncomingMessage fake{"alice", "bob", "x", {1}, crypto::FrankingKey{}, {}, kNow, {}, {},
-                                 {},      {}};
+                                 {},      {},  false};
   auto r = bob.store->CommitReceived(*again, fake, protocol::DigestEnvelope(d.envelope_bytes), kNow);
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code(), Errc::kDuplicateMessage);
@@ -646,7 +646,7 @@ TYPED_TEST(DeviceStoreTest, MlKemPrekeysAreUsedOnceRememberedAndRetired) {
   EXPECT_FALSE(*bob.store->LastResortUsed(use));
   auto commit = [&](uint8_t digest_byte) {
     protocol::IncomingMessage m{"alice", "bob", "x", {1}, crypto::FrankingKey{}, {}, kNow, {}, {},
-                                {},      use};
+                                {},      use, false};
     protocol::EnvelopeDigest digest{};
     digest[0] = digest_byte;
     return bob.store->CommitReceived(**session, m, digest, kNow);

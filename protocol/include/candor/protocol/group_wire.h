@@ -64,6 +64,12 @@ struct GroupChange {
 // encoding (kMalformed).
 Result<Bytes> EncodeGroupChange(const GroupChange& change);
 Result<GroupChange> DecodeGroupChange(ByteView control);
+// Whether a Frame's content is a GroupControl rather than a Content (its
+// first field is 16 or 17, never Content's 1), and the check that it is a
+// valid one (either decoder accepts it).
+bool IsGroupControl(ByteView content);
+Result<void> CheckGroupControl(ByteView content);
+
 // BLAKE2b-256 of an encoded change: what the next change names as its
 // previous one, and the tie-break between two changes for one epoch.
 GroupChangeDigest DigestGroupChange(ByteView encoded);

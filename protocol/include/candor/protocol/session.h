@@ -79,6 +79,9 @@ struct IncomingMessage {
   std::optional<uint32_t> consumed_one_time_prekey;
   std::optional<uint32_t> consumed_pq_one_time_prekey;
   std::optional<LastResortUse> last_resort_use;
+  // The content is a GroupControl (group/, protocol/group_wire.h), not a
+  // text message: `text` is empty, and it is no message of the history.
+  bool group_control = false;
 };
 
 class Session {
@@ -111,6 +114,10 @@ class Session {
   // control character other than tab and newline; kMessageTooLarge above
   // kMaxContentBytes. On any of these the session does not advance.
   Result<OutgoingMessage> Encrypt(std::string_view text, crypto::RandomSource& rng);
+  // A group control message (a sender key distribution, a membership
+  // change: protocol/group_wire.h) to the peer, franked as any message.
+  // kMalformed (and no advance) unless `control` is a valid GroupControl.
+  Result<OutgoingMessage> EncryptGroupControl(ByteView control, crypto::RandomSource& rng);
 
   // `now` (Unix seconds) times skipped keys. kWrongPeer, any wire decoding
   // error, ratchet errors, kBadPadding, kFrankingMismatch, and
@@ -159,6 +166,7 @@ class Session {
         pending_(std::move(pending)),
         accepted_(std::move(accepted)) {}
 
+  Result<OutgoingMessage> EncryptContent(Bytes content, crypto::RandomSource& rng);
   // The ratchet message inside a prekey message, from this session's peer.
   Result<crypto::RatchetCiphertext> PrekeyInner(const Envelope& envelope) const;
 
