@@ -58,6 +58,15 @@ def main(folder):
         for counter in ("bundle_bytes", "first_envelope_bytes"):
             print("  %-24s %6d -> %6d" % (counter, size["candor/session_setup_x3dh"][counter],
                                           size["candor/session_setup_pqxdh"][counter]))
+    # Groups of 1,024 devices: one send, and the rekey after a removal
+    # against 1,022 one-to-one encryptions of the distribution's size.
+    send, rekey, unit = (c.get("candor/group_send_1024"), c.get("candor/group_rekey_1024"),
+                         c.get("candor/encrypt_only"))
+    if send:
+        print("%-26s %8.2f us" % ("group_send_1024", send))
+    if rekey and unit:
+        print("%-26s %8.2f us vs 1022 x encrypt_only %8.2f us  %.2fx (<=1.3)" % (
+            "group_rekey_1024", rekey, 1022 * unit, rekey / (1022 * unit)))
     for extra in ("candor/session_save", "candor/session_save_load"):
         if extra in c:
             print("%-26s %8.2f us" % (extra, c[extra]))

@@ -281,6 +281,12 @@ Result<void> CheckGroupControl(ByteView content) {
   return Ok();
 }
 
+Result<CheckedGroupControl> CheckedGroupControl::From(Bytes control) {
+  if (!IsGroupControl(control)) return Error(Errc::kMalformed, "not a group control message");
+  CANDOR_RETURN_IF_ERROR(CheckGroupControl(control));
+  return CheckedGroupControl(std::move(control));
+}
+
 GroupChangeDigest DigestGroupChange(ByteView encoded) {
   auto h = crypto::Blake2b::Create(32);  // no key: cannot fail
   h->Update(encoded);

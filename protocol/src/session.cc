@@ -112,13 +112,9 @@ Result<OutgoingMessage> Session::Encrypt(std::string_view text, crypto::RandomSo
   return EncryptContent(std::move(content), source);
 }
 
-Result<OutgoingMessage> Session::EncryptGroupControl(ByteView control,
+Result<OutgoingMessage> Session::EncryptGroupControl(const CheckedGroupControl& control,
                                                      crypto::RandomSource& source) {
-  if (!IsGroupControl(control)) {
-    return Error(Errc::kMalformed, "not a group control message");
-  }
-  CANDOR_RETURN_IF_ERROR(CheckGroupControl(control));
-  return EncryptContent(Bytes(control.begin(), control.end()), source);
+  return EncryptContent(Bytes(control.bytes().begin(), control.bytes().end()), source);
 }
 
 Result<OutgoingMessage> Session::EncryptContent(Bytes content, crypto::RandomSource& source) {

@@ -36,7 +36,7 @@ class GroupControlSessionTest : public ::testing::Test {
 };
 
 TEST_F(GroupControlSessionTest, ATextAndAControlMessageAreToldApart) {
-  auto out = alice_session_->EncryptGroupControl(control_, rng_);
+  auto out = alice_session_->EncryptGroupControl(*protocol::CheckedGroupControl::From(control_), rng_);
   ASSERT_TRUE(out.has_value()) << out.error().message();
   EXPECT_EQ(out->content, control_);
   auto d = testing::Relay(relay_key_, out->envelope, kTime);
@@ -56,13 +56,11 @@ TEST_F(GroupControlSessionTest, ATextAndAControlMessageAreToldApart) {
 
 TEST_F(GroupControlSessionTest, OnlyValidControlMessagesAreSent) {
   const SecretBytes before = alice_session_->Serialize();
-  EXPECT_EQ(alice_session_->EncryptGroupControl(*protocol::EncodeContent("text"), rng_)
-                .error()
-                .code(),
+  EXPECT_EQ(protocol::CheckedGroupControl::From(*protocol::EncodeContent("text")).error().code(),
             Errc::kMalformed);
   Bytes broken = control_;
   broken.pop_back();
-  EXPECT_FALSE(alice_session_->EncryptGroupControl(broken, rng_).has_value());
+  EXPECT_FALSE(protocol::CheckedGroupControl::From(broken).has_value());
   EXPECT_TRUE(alice_session_->Serialize() == before) << "nothing sent, nothing advanced";
 }
 
@@ -77,7 +75,7 @@ TEST_F(GroupControlSessionTest, TheReceivePathRefusesThemUntilTheStoreKeepsGroup
   auto s = protocol::Session::Initiate(carol.identity, "carol", bundle, rng_,
                                        crypto::ClassicalFallback::kAllow);
   ASSERT_TRUE(s.has_value());
-  auto out = s->EncryptGroupControl(control_, rng_);
+  auto out = s->EncryptGroupControl(*protocol::CheckedGroupControl::From(control_), rng_);
   auto d = testing::Relay(relay_key_, out->envelope, kTime);
   auto r = protocol::ReceiveAndStore(store, bob_.identity, "bob", *d, kTime, rng_);
   ASSERT_FALSE(r.has_value());

@@ -70,6 +70,19 @@ Result<GroupChange> DecodeGroupChange(ByteView control);
 bool IsGroupControl(ByteView content);
 Result<void> CheckGroupControl(ByteView content);
 
+// A GroupControl checked once (kMalformed unless IsGroupControl, then
+// CheckGroupControl's errors), to send to many members: a rekey sends one
+// distribution over up to 1,022 pairwise sessions.
+class CheckedGroupControl {
+ public:
+  static Result<CheckedGroupControl> From(Bytes control);
+  ByteView bytes() const { return bytes_; }
+
+ private:
+  explicit CheckedGroupControl(Bytes b) : bytes_(std::move(b)) {}
+  Bytes bytes_;
+};
+
 // BLAKE2b-256 of an encoded change: what the next change names as its
 // previous one, and the tie-break between two changes for one epoch.
 GroupChangeDigest DigestGroupChange(ByteView encoded);

@@ -20,6 +20,7 @@
 #include "candor/crypto/ratchet.h"
 #include "candor/crypto/result.h"
 #include "candor/crypto/x3dh.h"
+#include "candor/protocol/group_wire.h"
 #include "candor/protocol/wire.h"
 
 namespace candor::protocol {
@@ -115,9 +116,10 @@ class Session {
   // kMaxContentBytes. On any of these the session does not advance.
   Result<OutgoingMessage> Encrypt(std::string_view text, crypto::RandomSource& rng);
   // A group control message (a sender key distribution, a membership
-  // change: protocol/group_wire.h) to the peer, franked as any message.
-  // kMalformed (and no advance) unless `control` is a valid GroupControl.
-  Result<OutgoingMessage> EncryptGroupControl(ByteView control, crypto::RandomSource& rng);
+  // change: protocol/group_wire.h), checked once by its maker, to the peer,
+  // franked as any message.
+  Result<OutgoingMessage> EncryptGroupControl(const CheckedGroupControl& control,
+                                              crypto::RandomSource& rng);
 
   // `now` (Unix seconds) times skipped keys. kWrongPeer, any wire decoding
   // error, ratchet errors, kBadPadding, kFrankingMismatch, and
