@@ -235,6 +235,35 @@ int main(int argc, char** argv) {
   act(0, 0, 2);  // and the conversation goes on
   act(4, 0, 2);
   Write(root, "two_party", walk);
+
+  // The group target (group_party.cc): random scripts, and a walk — every
+  // member sends, deliveries in several orders, a tampered copy, a
+  // redelivery, carol removed, dave leaving, sends by both afterwards.
+  for (int i = 0; i < 4; ++i) {
+    Bytes script(120 + 60 * static_cast<size_t>(i));
+    rng.Fill(script);
+    Write(root, "group_party", script);
+  }
+  Bytes group_walk;
+  auto gact = [&](uint8_t action, uint8_t arg, int times) {
+    for (int t = 0; t < times; ++t) {
+      group_walk.insert(group_walk.end(), {action, static_cast<uint8_t>(arg + t)});
+    }
+  };
+  gact(0, 0, 4);   // alice, bob, carol, dave send
+  gact(2, 3, 6);   // deliveries in some order
+  gact(5, 1, 2);   // tampered copies
+  gact(6, 0, 2);   // redeliveries
+  gact(0, 0, 2);   // alice and bob again
+  gact(7, 2, 1);   // alice removes carol
+  gact(0, 2, 1);   // carol sends anyway
+  gact(0, 0, 2);   // alice (a new key) and bob
+  gact(2, 0, 12);  // everything delivered, the departed included
+  gact(7, 0x83, 1);  // dave leaves
+  gact(0, 3, 1);   // dave sends anyway
+  gact(0, 1, 1);
+  gact(2, 0, 8);
+  Write(root, "group_party", group_walk);
   std::printf("%d seed files written under %s\n", written, root.c_str());
   return 0;
 }

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "group_fuzzers.h"
+#include "group_party.h"
 #include "policy_fuzzers.h"
 #include "report_fuzzers.h"
 #include "search_fuzzers.h"
