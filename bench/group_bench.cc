@@ -93,9 +93,9 @@ void BM_GroupRekey1024(benchmark::State& state) {
   for (auto _ : state) {
     ring.Depart({"removed"});  // the removal: the own key is retired
     auto key = ring.KeyForSending(2, rng);
-    Bytes encoded = Must(protocol::EncodeSenderKeyDistribution(*key.distribution));
-    distribution_bytes = encoded.size();
-    const auto control = Must(protocol::CheckedGroupControl::From(std::move(encoded)));
+    SecretBytes encoded = Must(protocol::EncodeSenderKeyDistribution(*key.distribution));
+    distribution_bytes = encoded.Expose().size();
+    const auto control = Must(protocol::CheckedGroupControl::From(encoded.Expose()));
     for (EstablishedPair& p : pairs) {
       auto out = Must(p.alice->EncryptGroupControl(control, rng));
       SecretBytes saved = p.alice->Serialize();
@@ -118,6 +118,7 @@ void BM_EncryptOnly(benchmark::State& state) {
   crypto::OwnSenderKey key = crypto::GenerateSenderKey(group, pair.setup_rng);
   const size_t size = Must(protocol::EncodeSenderKeyDistribution(protocol::SenderKeyDistribution{
                                2, key.chain.Clone(), key.signing.public_key(), 1, 1}))
+                          .Expose()
                           .size();
   const std::string text(size - 3, 'x');  // Content: tag + 2-byte length + text
   for (auto _ : state) {

@@ -147,16 +147,16 @@ Result<GroupDecryption> GroupDecrypt(const MemberSenderKey& key,
   MemberSenderKey next = key.Clone();
   next.skipped.Expire(now);
   SecretArray<32> mk;
+  if (next.final_iteration && n >= *next.final_iteration) {
+    return Error(Errc::kInvalidState,
+                 "the sender replaced this key before that iteration: refused");
+  }
   if (n < next.chain.iteration) {
     std::optional<SecretArray<32>> skipped;
     if (!next.skipped.chains().empty()) skipped = next.skipped.Take(0, n);
     if (!skipped) return Error(Errc::kDuplicateMessage, "group message already received");
     mk = std::move(*skipped);
   } else {
-    if (next.final_iteration && n >= *next.final_iteration) {
-      return Error(Errc::kInvalidState,
-                   "the sender replaced this key before that iteration: refused");
-    }
     if (n - next.chain.iteration > kMaxGroupSkip) {
       return Error(Errc::kTooManySkipped, "group message skips too many iterations");
     }

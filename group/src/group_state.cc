@@ -44,6 +44,10 @@ std::vector<std::string> Departed(const GroupSnapshot& before, const GroupSnapsh
 Result<GroupSnapshot> ApplyChange(const GroupSnapshot& from, std::string_view author,
                                   const GroupChange& change,
                                   const protocol::GroupChangeDigest& digest) {
+  if (change.author != author) {
+    return Refuse("the change names " + change.author + " as its author, not " +
+                  std::string(author));
+  }
   const GroupMember* by = Find(from, author);
   if (by == nullptr) return Refuse(std::string(author) + " is not a member of the group");
   const bool needs_admin = change.kind != GroupChangeKind::kLeave;
@@ -115,8 +119,9 @@ Result<std::pair<GroupState, Bytes>> GroupState::Create(std::string_view self,
     return Error(Errc::kInvalidArgument,
                  "a group has at most " + std::to_string(kMaxGroupMembers) + " members");
   }
-  const GroupChange change{id, 1, {}, GroupChangeKind::kCreate, std::string(name),
-                           Bytes(avatar.begin(), avatar.end()), members};
+  std::sort(members.begin(), members.end());
+  const GroupChange change{id,   std::string(self), 1, {}, GroupChangeKind::kCreate,
+                           std::string(name), Bytes(avatar.begin(), avatar.end()), members};
   CANDOR_ASSIGN_OR_RETURN(Bytes encoded, protocol::EncodeGroupChange(change));
   CANDOR_ASSIGN_OR_RETURN(GroupState state, Join(self, self, encoded));
   return std::pair<GroupState, Bytes>(std::move(state), std::move(encoded));
@@ -129,6 +134,9 @@ Result<GroupState> GroupState::Join(std::string_view self, std::string_view auth
     return Error(Errc::kInvalidArgument, "a group is joined from its creation");
   }
   CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(author));
+  if (change.author != author) {
+    return Error(Errc::kInvalidArgument, "the creation names another author than its sender");
+  }
   if (std::find(change.accounts.begin(), change.accounts.end(), author) != change.accounts.end()) {
     return Error(Errc::kInvalidArgument, "the creator is named among the other members");
   }
@@ -149,8 +157,9 @@ Result<Bytes> GroupState::Issue(protocol::GroupChangeKind kind, std::vector<std:
   if (current_.epoch == std::numeric_limits<uint32_t>::max()) {
     return Refuse("the group's epochs are used up");
   }
-  const GroupChange change{current_.id,     current_.epoch + 1, current_.last_change, kind,
-                           std::string(name), {},                 std::move(accounts)};
+  std::sort(accounts.begin(), accounts.end());
+  const GroupChange change{current_.id, self_, current_.epoch + 1, current_.last_change, kind,
+                           std::string(name), {}, std::move(accounts)};
   CANDOR_ASSIGN_OR_RETURN(Bytes encoded, protocol::EncodeGroupChange(change));
   const auto digest = protocol::DigestGroupChange(encoded);
   CANDOR_ASSIGN_OR_RETURN(GroupSnapshot next, ApplyChange(current_, self_, change, digest));
@@ -179,9 +188,18 @@ Result<ChangeOutcome> GroupState::Apply(std::string_view author, ByteView bytes)
     return out;
   }
   if (change.epoch == current_.epoch && prior_ && change.previous_change == prior_->last_change) {
-    // Two changes for one epoch: the smaller digest stands, at every member.
+    // Two changes for one epoch. Every member must pick the same one
+    // whichever arrived first, and no author may undo its own removal by
+    // racing it: a change that removes the other's author wins; between
+    // two that remove each other's authors, or neither, the smaller digest.
     CANDOR_ASSIGN_OR_RETURN(GroupSnapshot candidate, ApplyChange(*prior_, author, change, digest));
-    if (digest < current_.last_change) {
+    const bool candidate_removes_current = Find(candidate, current_.last_author) == nullptr;
+    const bool current_removes_candidate = Find(current_, author) == nullptr;
+    const bool candidate_wins =
+        candidate_removes_current != current_removes_candidate
+            ? candidate_removes_current
+            : digest < current_.last_change;
+    if (candidate_wins) {
       ChangeOutcome out{ChangeOutcome::Kind::kReplaced, current_.last_author,
                         Departed(current_, candidate)};
       current_ = std::move(candidate);

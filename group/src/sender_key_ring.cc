@@ -33,7 +33,10 @@ Result<void> SenderKeyRing::Accept(const GroupState& group, std::string_view fro
   if (!group.IsMember(from)) {
     return Error(Errc::kInvalidState, std::string(from) + " is not a member of the group");
   }
-  if (d.epoch > group.current().epoch) {
+  // A member who applied a change before this device may send its new key
+  // before the change arrives here (they travel over different sessions):
+  // one epoch ahead is accepted, further is not.
+  if (d.epoch > uint64_t{group.current().epoch} + 1) {
     return Error(Errc::kInvalidState, "a sender key for an epoch this device has not reached");
   }
   const std::pair<std::string, uint32_t> id{std::string(from), d.chain.kid};

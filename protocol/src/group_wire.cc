@@ -1,8 +1,6 @@
 // Codec for SenderKeyDistribution, inside GroupControl.
 #include "candor/protocol/group_wire.h"
 
-#include <set>
-
 #include "candor/crypto/franking.h"
 #include "candor/crypto/hash.h"
 
@@ -39,7 +37,10 @@ Result<SecretArray<32>> SecretField(std::string& value, std::string_view name) {
 
 }  // namespace
 
-Result<Bytes> EncodeSenderKeyDistribution(const SenderKeyDistribution& d) {
+Result<SecretBytes> EncodeSenderKeyDistribution(const SenderKeyDistribution& d) {
+  if (d.epoch == 0) {
+    return Error(Errc::kFieldOutOfRange, "sender_key_distribution.epoch starts at 1");
+  }
   if (d.previous_key_id.has_value() != d.previous_final_iteration.has_value()) {
     return Error(Errc::kMissingField,
                  "the previous key's id and final iteration must come together");
@@ -61,7 +62,7 @@ Result<Bytes> EncodeSenderKeyDistribution(const SenderKeyDistribution& d) {
   if (!content.pb.SerializeToString(&out)) {
     return Error(Errc::kInternal, "cannot serialize a sender key distribution");
   }
-  Bytes bytes(out.begin(), out.end());
+  SecretBytes bytes = SecretBytes::CopyFrom(AsBytes(out));
   internal::WipeStringCapacity(out);
   return bytes;
 }
@@ -80,6 +81,9 @@ Result<SenderKeyDistribution> DecodeSenderKeyDistribution(ByteView content) {
                           FixedBytes<crypto::kEd25519PublicKeyBytes>(
                               pb->signing_key(), "sender_key_distribution.signing_key"));
   CANDOR_ASSIGN_OR_RETURN(auto signing, crypto::Ed25519PublicKey::FromBytes(signing_bytes));
+  if (pb->epoch() == 0) {
+    return Error(Errc::kFieldOutOfRange, "sender_key_distribution.epoch starts at 1");
+  }
   if (pb->has_previous_key_id() != pb->has_previous_final_iteration()) {
     return Error(Errc::kMissingField,
                  "sender_key_distribution: the previous key's id and final iteration must come "
@@ -97,10 +101,10 @@ Result<SenderKeyDistribution> DecodeSenderKeyDistribution(ByteView content) {
   }
   // One encoding only, as for text content: what a member re-encodes (to
   // forward nothing, but to compare) is what it received.
-  CANDOR_ASSIGN_OR_RETURN(Bytes again, EncodeSenderKeyDistribution(out));
-  const bool canonical = ByteView(again).size() == content.size() &&
-                         std::equal(again.begin(), again.end(), content.begin());
-  candor::internal::SecureWipe(again.data(), again.size());
+  CANDOR_ASSIGN_OR_RETURN(SecretBytes again, EncodeSenderKeyDistribution(out));
+  const ByteView a = again.Expose();
+  const bool canonical =
+      a.size() == content.size() && std::equal(a.begin(), a.end(), content.begin());
   if (!canonical) {
     return Error(Errc::kMalformed, "sender key distribution is not in its canonical encoding");
   }
@@ -131,17 +135,20 @@ Result<void> CheckAccounts(const std::vector<std::string>& accounts, bool may_be
                                              std::to_string(kMaxGroupChangeAccounts) +
                                              " accounts");
   }
-  std::set<std::string_view> seen;
-  for (const std::string& a : accounts) {
-    CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(a));
-    if (!seen.insert(a).second) {
-      return Error(Errc::kFieldOutOfRange, "an account is named twice in one change");
+  // Sorted, each once: one set of accounts has one encoding, so an author
+  // cannot try orders to steer the digest that breaks ties.
+  for (size_t i = 0; i < accounts.size(); ++i) {
+    CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(accounts[i]));
+    if (i > 0 && accounts[i] <= accounts[i - 1]) {
+      return Error(Errc::kFieldOutOfRange,
+                   "a change names its accounts once each, in sorted order");
     }
   }
   return Ok();
 }
 
 Result<void> CheckChange(const GroupChange& c) {
+  CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(c.author));
   const bool create = c.kind == GroupChangeKind::kCreate;
   const bool zero = c.previous_change == GroupChangeDigest{};
   if (c.epoch == 0 || (create != (c.epoch == 1)) || create != zero) {
@@ -188,6 +195,7 @@ Result<Bytes> EncodeGroupChange(const GroupChange& c) {
   wire::GroupControl control;
   auto* pb = control.mutable_change();
   pb->set_group_id(internal::ToString(c.group));
+  pb->set_author(c.author);
   pb->set_epoch(c.epoch);
   pb->set_previous_change(internal::ToString(c.previous_change));
   switch (c.kind) {
@@ -223,7 +231,7 @@ Result<GroupChange> DecodeGroupChange(ByteView bytes) {
                                                                        "group_change.group_id"));
   CANDOR_ASSIGN_OR_RETURN(auto previous, FixedBytes<32>(pb.previous_change(),
                                                         "group_change.previous_change"));
-  GroupChange c{group, pb.epoch(), previous, GroupChangeKind::kLeave, {}, {}, {}};
+  GroupChange c{group, pb.author(), pb.epoch(), previous, GroupChangeKind::kLeave, {}, {}, {}};
   auto accounts = [](const auto& list) {
     return std::vector<std::string>(list.begin(), list.end());
   };
@@ -281,10 +289,10 @@ Result<void> CheckGroupControl(ByteView content) {
   return Ok();
 }
 
-Result<CheckedGroupControl> CheckedGroupControl::From(Bytes control) {
+Result<CheckedGroupControl> CheckedGroupControl::From(ByteView control) {
   if (!IsGroupControl(control)) return Error(Errc::kMalformed, "not a group control message");
   CANDOR_RETURN_IF_ERROR(CheckGroupControl(control));
-  return CheckedGroupControl(std::move(control));
+  return CheckedGroupControl(SecretBytes::CopyFrom(control));
 }
 
 GroupChangeDigest DigestGroupChange(ByteView encoded) {

@@ -75,7 +75,8 @@ Result<ReceivedMessage> HoldIdentityChange(DeviceStore& store,
 // A group control message over a pairwise session is the group layer's
 // (group/): the store does not keep groups yet, so it is refused here, and
 // nothing is stored.
-Error RefuseGroupControl() {
+Error RefuseGroupControl(IncomingMessage& in) {
+  candor::internal::SecureWipe(in.content.data(), in.content.size());  // it may hold keys
   return Error(Errc::kInvalidState,
                "a group control message: this store does not keep groups yet; nothing stored");
 }
@@ -110,7 +111,7 @@ Result<ReceivedMessage> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyP
   if (!session) {
     CANDOR_ASSIGN_OR_RETURN(auto accepted,
                             Session::Accept(identity, account, store, delivery, now, rng));
-    if (accepted.second.group_control) return RefuseGroupControl();
+    if (accepted.second.group_control) return RefuseGroupControl(accepted.second);
     CANDOR_ASSIGN_OR_RETURN(int64_t id,
                             store.CommitReceived(accepted.first, accepted.second, digest, now));
     // Trust on first use: the key of the first session with this peer.
@@ -127,7 +128,7 @@ Result<ReceivedMessage> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyP
   CANDOR_ASSIGN_OR_RETURN(IncomingMessage in, session->Decrypt(delivery, now, rng));
   if (in.group_control) {
     session.reset();
-    return RefuseGroupControl();
+    return RefuseGroupControl(in);
   }
   auto id = store.CommitReceived(*session, in, digest, now);
   if (!id.has_value()) {

@@ -114,7 +114,14 @@ Result<OutgoingMessage> Session::Encrypt(std::string_view text, crypto::RandomSo
 
 Result<OutgoingMessage> Session::EncryptGroupControl(const CheckedGroupControl& control,
                                                      crypto::RandomSource& source) {
-  return EncryptContent(Bytes(control.bytes().begin(), control.bytes().end()), source);
+  CANDOR_ASSIGN_OR_RETURN(OutgoingMessage out,
+                          EncryptContent(Bytes(control.bytes().begin(), control.bytes().end()),
+                                         source));
+  // A control message is no message of the history, and a distribution
+  // holds keys: its plaintext is not handed back.
+  candor::internal::SecureWipe(out.content.data(), out.content.size());
+  out.content.clear();
+  return out;
 }
 
 Result<OutgoingMessage> Session::EncryptContent(Bytes content, crypto::RandomSource& source) {

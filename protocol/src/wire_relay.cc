@@ -135,6 +135,12 @@ Result<Bytes> DecodeGroupMessage(ByteView bytes) {
   }
   CANDOR_RETURN_IF_ERROR(internal::CheckCiphertextSize(
       sealed.size() - crypto::kGroupMessageOverheadBytes + crypto::kAeadTagBytes));
+  // One field, once: a repeated `sealed` would let a sender pass more bytes
+  // than the size it claims (the relay forwards the payload as it came).
+  CANDOR_ASSIGN_OR_RETURN(Bytes again, EncodeGroupMessage(sealed));
+  if (again.size() != bytes.size() || !std::equal(again.begin(), again.end(), bytes.begin())) {
+    return Error(Errc::kMalformed, "group message is not in its canonical encoding");
+  }
   return internal::ToBytes(pb.sealed());
 }
 

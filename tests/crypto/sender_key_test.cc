@@ -95,7 +95,8 @@ TEST_F(SenderKeyTest, EveryAlteredByteOrBindingIsRefused) {
   other[0] ^= 1;
   EXPECT_EQ(GroupDecrypt(bob, alice_.public_key(), "alice", other, m, kNow).error().code(),
             Errc::kBadSignature);
-  // The same chain registered for another group: the header names the group.
+  // The same chain registered for another group: refused (the signature
+  // covers G before the header, which names it too, is even opened).
   MemberSenderKey elsewhere = Member();
   elsewhere.chain.group[0] ^= 1;
   EXPECT_FALSE(Open(elsewhere, m).has_value());
@@ -133,6 +134,16 @@ TEST_F(SenderKeyTest, JumpsBeyondTheSkipLimitAreRefused) {
 TEST_F(SenderKeyTest, AReplacedKeyOpensOnlyBelowItsFinalIteration) {
   MemberSenderKey bob = Member();
   const Bytes m0 = Send("zero"), m1 = Send("one"), m2 = Send("two");
+  // A key skipped past n = 1 and 2, then replaced at 2: the skipped key of
+  // n = 2 does not open either.
+  {
+    auto three = Send("three");
+    auto ahead = Open(bob, three);  // bob's key from n = 0: skips 0, 1 and 2
+    ASSERT_TRUE(ahead.has_value());
+    ahead->next.final_iteration = 2;
+    EXPECT_EQ(Open(ahead->next, m2).error().code(), Errc::kInvalidState);
+    EXPECT_TRUE(Open(ahead->next, m1).has_value());
+  }
   bob.final_iteration = 2;  // the owner replaced the key after n = 1
   EXPECT_EQ(Open(bob, m2).error().code(), Errc::kInvalidState);
   auto late = Open(bob, m1);

@@ -51,8 +51,8 @@ TEST_F(GroupStateTest, OnlyAdminsChangeTheGroupAndARefusalChangesNothing) {
   auto refused = bob_->Issue(Kind::kAdd, {"mallory"});
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().code(), Errc::kInvalidState);
-  protocol::GroupChange forged{id_, 2, carol_->current().last_change, Kind::kRemove, {}, {},
-                               {"alice"}};
+  protocol::GroupChange forged{id_,      "bob", 2, carol_->current().last_change, Kind::kRemove,
+                               {},       {},    {"alice"}};
   auto bytes = protocol::EncodeGroupChange(forged);
   ASSERT_TRUE(bytes.has_value());
   EXPECT_EQ(carol_->Apply("bob", *bytes).error().code(), Errc::kInvalidState);
@@ -175,6 +175,66 @@ TEST_F(GroupStateTest, ConcurrentChangesConvergeInBothOrders) {
   }
   EXPECT_TRUE(carol_->IsMember("dave"));
   EXPECT_EQ(carol_->current().name, "Alice's name");
+}
+
+// Two members leave at once: two changes (each names its author), so both
+// leave in the end, whatever the order, and every member agrees.
+TEST_F(GroupStateTest, TwoConcurrentLeavesAreTwoChanges) {
+  auto add = alice_->Issue(Kind::kAdd, {"dave"});
+  ASSERT_TRUE(add.has_value());
+  ASSERT_TRUE(bob_->Apply("alice", *add).has_value());
+  ASSERT_TRUE(carol_->Apply("alice", *add).has_value());
+  auto bob_leaves = bob_->Issue(Kind::kLeave, {});
+  auto carol_leaves = carol_->Issue(Kind::kLeave, {});
+  ASSERT_TRUE(bob_leaves.has_value() && carol_leaves.has_value());
+  EXPECT_NE(*bob_leaves, *carol_leaves);
+  GroupState alice_other_order = *alice_;
+  auto a1 = alice_->Apply("bob", *bob_leaves);
+  auto a2 = alice_->Apply("carol", *carol_leaves);
+  auto b1 = alice_other_order.Apply("carol", *carol_leaves);
+  auto b2 = alice_other_order.Apply("bob", *bob_leaves);
+  ASSERT_TRUE(a1.has_value() && a2.has_value() && b1.has_value() && b2.has_value());
+  EXPECT_EQ(alice_->current(), alice_other_order.current());
+  // One of the two left; the other is named, to leave again on top.
+  const std::string loser = *a2->displaced_author;
+  EXPECT_EQ(b2->displaced_author, loser);
+  EXPECT_TRUE(alice_->IsMember(loser));
+  EXPECT_FALSE(alice_->IsMember(loser == "bob" ? "carol" : "bob"));
+}
+
+// An admin cannot undo its own removal by racing it with another change:
+// a change that removes the other change's author wins, in both orders.
+TEST_F(GroupStateTest, ARemovedAdminCannotRaceItsRemoval) {
+  auto admin = alice_->Issue(Kind::kMakeAdmin, {"bob"});
+  ASSERT_TRUE(admin.has_value());
+  ASSERT_TRUE(bob_->Apply("alice", *admin).has_value());
+  ASSERT_TRUE(carol_->Apply("alice", *admin).has_value());
+  GroupState carol_other_order = *carol_;
+  auto removal = alice_->Issue(Kind::kRemove, {"bob"});
+  ASSERT_TRUE(removal.has_value());
+  // bob tries renames until one has a smaller digest than the removal.
+  Bytes veto;
+  for (int i = 0; i < 64 && veto.empty(); ++i) {
+    GroupState try_bob = *bob_;
+    auto r = try_bob.Issue(Kind::kRename, {}, "mine " + std::to_string(i));
+    ASSERT_TRUE(r.has_value());
+    if (protocol::DigestGroupChange(*r) < protocol::DigestGroupChange(*removal)) veto = *r;
+  }
+  ASSERT_FALSE(veto.empty());
+  auto c1 = carol_->Apply("alice", *removal);
+  auto c2 = carol_->Apply("bob", veto);
+  ASSERT_TRUE(c1.has_value() && c2.has_value());
+  EXPECT_EQ(c2->kind, ChangeOutcome::Kind::kLostTieBreak);
+  auto d1 = carol_other_order.Apply("bob", veto);
+  auto d2 = carol_other_order.Apply("alice", *removal);
+  ASSERT_TRUE(d1.has_value() && d2.has_value());
+  EXPECT_EQ(d2->kind, ChangeOutcome::Kind::kReplaced);
+  EXPECT_EQ(d2->displaced_author, "bob");
+  EXPECT_EQ(carol_->current(), carol_other_order.current());
+  EXPECT_FALSE(carol_->IsMember("bob"));
+  // A change naming another author than the member it came from.
+  auto by_alice = alice_->Issue(Kind::kRename, {}, "x");
+  EXPECT_EQ(carol_->Apply("bob", *by_alice).error().code(), Errc::kInvalidState);
 }
 
 }  // namespace

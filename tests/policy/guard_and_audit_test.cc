@@ -111,7 +111,7 @@ TEST_F(GuardTest, GroupControlNeverLeavesTheEncryption) {
   ASSERT_TRUE(control.has_value());
   for (EgressChannel c : {EgressChannel::kRelay, EgressChannel::kDirectory,
                           EgressChannel::kModeration}) {
-    EXPECT_EQ(CheckEgress(c, "candor.wire.GroupControl", *control).error().code(),
+    EXPECT_EQ(CheckEgress(c, "candor.wire.GroupControl", control->Expose()).error().code(),
               Errc::kPolicyViolation);
   }
   candor::report::ReportBundle bundle;
@@ -120,7 +120,7 @@ TEST_F(GuardTest, GroupControlNeverLeavesTheEncryption) {
   auto* m = bundle.add_messages();
   m->set_sender("alice");
   m->set_recipient("bob");
-  m->set_content(std::string(control->begin(), control->end()));
+  m->set_content(std::string(control->Expose().begin(), control->Expose().end()));
   EXPECT_FALSE(protocol::internal::CheckMessageForChannel(bundle, EgressChannel::kModeration)
                    .has_value());
   m->set_content("\x0a\x02hi");  // a Content { text: "hi" } passes

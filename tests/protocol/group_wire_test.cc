@@ -37,8 +37,10 @@ TEST_F(GroupWireTest, RoundTrips) {
   d.chain.iteration = 41;
   d.previous_key_id = 7;
   d.previous_final_iteration = 0;  // a key replaced before it sent anything
-  auto bytes = EncodeSenderKeyDistribution(d);
-  ASSERT_TRUE(bytes.has_value());
+  auto encoded = EncodeSenderKeyDistribution(d);
+  ASSERT_TRUE(encoded.has_value());
+  const Bytes bytes_value(encoded->Expose().begin(), encoded->Expose().end());
+  const Bytes* bytes = &bytes_value;
   auto back = DecodeSenderKeyDistribution(*bytes);
   ASSERT_TRUE(back.has_value()) << back.error().message();
   EXPECT_EQ(back->epoch, 2u);
@@ -57,7 +59,8 @@ TEST_F(GroupWireTest, RoundTrips) {
 }
 
 TEST_F(GroupWireTest, RefusesWhatItCannotTrust) {
-  const Bytes good = *EncodeSenderKeyDistribution(Sample());
+  const SecretBytes encoded = *EncodeSenderKeyDistribution(Sample());
+  const Bytes good(encoded.Expose().begin(), encoded.Expose().end());
   for (int field : {1, 5, 6, 7}) {
     wire::GroupControl pb = Parse(good);
     auto* d = pb.mutable_sender_key_distribution();
@@ -91,12 +94,12 @@ TEST_F(GroupWireTest, GroupChangesRoundTripAndBreakNoRule) {
   GroupChangeDigest prev{};
   prev[3] = 9;
   const std::vector<GroupChange> good = {
-      {group_, 1, {}, GroupChangeKind::kCreate, "Book club", Bytes{1, 2}, {"bob", "carol"}},
-      {group_, 2, prev, GroupChangeKind::kAdd, {}, {}, {"dave"}},
-      {group_, 3, prev, GroupChangeKind::kRemove, {}, {}, {"dave", "carol"}},
-      {group_, 4, prev, GroupChangeKind::kLeave, {}, {}, {}},
-      {group_, 5, prev, GroupChangeKind::kRename, "Reading group", {}, {}},
-      {group_, 6, prev, GroupChangeKind::kMakeAdmin, {}, {}, {"bob"}},
+      {group_, "alice", 1, {}, GroupChangeKind::kCreate, "Book club", Bytes{1, 2}, {"bob", "carol"}},
+      {group_, "alice", 2, prev, GroupChangeKind::kAdd, {}, {}, {"dave"}},
+      {group_, "alice", 3, prev, GroupChangeKind::kRemove, {}, {}, {"carol", "dave"}},
+      {group_, "alice", 4, prev, GroupChangeKind::kLeave, {}, {}, {}},
+      {group_, "alice", 5, prev, GroupChangeKind::kRename, "Reading group", {}, {}},
+      {group_, "alice", 6, prev, GroupChangeKind::kMakeAdmin, {}, {}, {"bob"}},
   };
   for (const GroupChange& c : good) {
     auto bytes = EncodeGroupChange(c);
@@ -114,23 +117,28 @@ TEST_F(GroupWireTest, GroupChangesRoundTripAndBreakNoRule) {
     EXPECT_FALSE(DecodeContentText(*bytes).has_value());
   }
   auto refused = [](GroupChange c) { return EncodeGroupChange(c).error().code(); };
-  EXPECT_EQ(refused({group_, 2, {}, GroupChangeKind::kCreate, "x", {}, {}}), Errc::kFieldOutOfRange);
-  EXPECT_EQ(refused({group_, 1, {}, GroupChangeKind::kRename, "x", {}, {}}), Errc::kFieldOutOfRange);
-  EXPECT_EQ(refused({group_, 0, prev, GroupChangeKind::kLeave, {}, {}, {}}), Errc::kFieldOutOfRange);
-  EXPECT_EQ(refused({group_, 2, prev, GroupChangeKind::kAdd, {}, {}, {}}), Errc::kMissingField);
-  EXPECT_EQ(refused({group_, 2, prev, GroupChangeKind::kAdd, {}, {}, {"bob", "bob"}}),
+  EXPECT_EQ(refused({group_, "alice", 2, {}, GroupChangeKind::kCreate, "x", {}, {}}), Errc::kFieldOutOfRange);
+  EXPECT_EQ(refused({group_, "alice", 1, {}, GroupChangeKind::kRename, "x", {}, {}}), Errc::kFieldOutOfRange);
+  EXPECT_EQ(refused({group_, "alice", 0, prev, GroupChangeKind::kLeave, {}, {}, {}}), Errc::kFieldOutOfRange);
+  EXPECT_EQ(refused({group_, "alice", 2, prev, GroupChangeKind::kAdd, {}, {}, {}}), Errc::kMissingField);
+  EXPECT_EQ(refused({group_, "alice", 2, prev, GroupChangeKind::kAdd, {}, {}, {"bob", "bob"}}),
             Errc::kFieldOutOfRange);
-  EXPECT_EQ(refused({group_, 2, prev, GroupChangeKind::kAdd, {}, {}, {std::string("b\0b", 3)}}),
+  EXPECT_EQ(refused({group_, "alice", 2, prev, GroupChangeKind::kAdd, {}, {}, {"dave", "bob"}}),
+            Errc::kFieldOutOfRange)
+      << "one order only: an author cannot try orders to steer the tie-break";
+  EXPECT_EQ(refused({group_, "", 2, prev, GroupChangeKind::kLeave, {}, {}, {}}),
             Errc::kInvalidAccount);
-  EXPECT_EQ(refused({group_, 2, prev, GroupChangeKind::kRename, "line\nbreak", {}, {}}),
+  EXPECT_EQ(refused({group_, "alice", 2, prev, GroupChangeKind::kAdd, {}, {}, {std::string("b\0b", 3)}}),
+            Errc::kInvalidAccount);
+  EXPECT_EQ(refused({group_, "alice", 2, prev, GroupChangeKind::kRename, "line\nbreak", {}, {}}),
             Errc::kFieldOutOfRange);
-  EXPECT_EQ(refused({group_, 2, prev, GroupChangeKind::kRename, std::string(257, 'n'), {}, {}}),
+  EXPECT_EQ(refused({group_, "alice", 2, prev, GroupChangeKind::kRename, std::string(257, 'n'), {}, {}}),
             Errc::kFieldOutOfRange);
-  EXPECT_EQ(refused({group_, 1, {}, GroupChangeKind::kCreate, "x", Bytes(16 * 1024 + 1), {}}),
+  EXPECT_EQ(refused({group_, "alice", 1, {}, GroupChangeKind::kCreate, "x", Bytes(16 * 1024 + 1), {}}),
             Errc::kFieldOutOfRange);
   std::vector<std::string> many;
-  for (int i = 0; i < 257; ++i) many.push_back("m" + std::to_string(i));
-  EXPECT_EQ(refused({group_, 2, prev, GroupChangeKind::kAdd, {}, {}, many}),
+  for (int i = 0; i < 257; ++i) many.push_back("m" + std::to_string(1000 + i));
+  EXPECT_EQ(refused({group_, "alice", 2, prev, GroupChangeKind::kAdd, {}, {}, many}),
             Errc::kFieldOutOfRange);
   // Both control fields at once, and a leave that says false.
   wire::GroupControl both = Parse(*EncodeGroupChange(good[3]));

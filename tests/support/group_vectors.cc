@@ -44,8 +44,8 @@ VectorList GenerateGroupVectors() {
   v.emplace_back("distribution_epoch", "3");
   v.emplace_back("distribution_previous_key_id", "77");
   v.emplace_back("distribution_previous_final_iteration", "12");
-  v.emplace_back("distribution_control", Hex(*distribution_control));
-  auto received = DecodeSenderKeyDistribution(*distribution_control);
+  v.emplace_back("distribution_control", Hex(distribution_control->Expose()));
+  auto received = DecodeSenderKeyDistribution(distribution_control->Expose());
   EXPECT_TRUE(received.has_value());
   MemberSenderKey bob{std::move(received->chain), received->signing_public, std::nullopt, {}};
 

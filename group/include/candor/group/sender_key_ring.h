@@ -3,8 +3,9 @@
 // (sender, kid). The rules every member applies:
 //  - a distribution is accepted only from its owner (the caller passes the
 //    pairwise session's peer), only from a current member, only for this
-//    group, and never with a kid or signing key already registered for
-//    another member;
+//    group and an epoch at most one ahead, and never with a kid or signing
+//    key already registered for another member (DESIGN.md; a member who
+//    forwards another's key first can block it — docs/groups.md);
 //  - a distribution that names the key it replaces ends that key at the
 //    given iteration: a late message on it is accepted only below it;
 //  - when members depart, every key of theirs is deleted (their messages

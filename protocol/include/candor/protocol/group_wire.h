@@ -28,10 +28,11 @@ struct SenderKeyDistribution {
   std::optional<uint32_t> previous_final_iteration;
 };
 
-// The serialized GroupControl (what the pairwise message's franking covers).
+// The serialized GroupControl (what the pairwise message's franking covers),
+// in wiped memory: it holds the chain and header keys.
 // kMissingField unless the previous key's id and final iteration come
 // together.
-Result<Bytes> EncodeSenderKeyDistribution(const SenderKeyDistribution& distribution);
+Result<SecretBytes> EncodeSenderKeyDistribution(const SenderKeyDistribution& distribution);
 // The strict layers (size cap, parse, no unknown fields: a Content is
 // kUnknownField), then: the distribution present (kMissingField), every key 32 bytes
 // (kBadFieldLength), the previous key's fields together (kMissingField),
@@ -48,6 +49,7 @@ using GroupChangeDigest = std::array<uint8_t, 32>;
 
 struct GroupChange {
   crypto::GroupId group;
+  std::string author;                  // the member making it (checked by every member)
   uint32_t epoch;                      // the epoch it creates; 1 for kCreate
   GroupChangeDigest previous_change;   // zeros for kCreate
   GroupChangeKind kind;
@@ -75,12 +77,12 @@ Result<void> CheckGroupControl(ByteView content);
 // distribution over up to 1,022 pairwise sessions.
 class CheckedGroupControl {
  public:
-  static Result<CheckedGroupControl> From(Bytes control);
-  ByteView bytes() const { return bytes_; }
+  static Result<CheckedGroupControl> From(ByteView control);
+  ByteView bytes() const { return bytes_.Expose(); }
 
  private:
-  explicit CheckedGroupControl(Bytes b) : bytes_(std::move(b)) {}
-  Bytes bytes_;
+  explicit CheckedGroupControl(SecretBytes b) : bytes_(std::move(b)) {}
+  SecretBytes bytes_;  // a distribution holds keys
 };
 
 // BLAKE2b-256 of an encoded change: what the next change names as its

@@ -117,7 +117,8 @@ class Session {
   Result<OutgoingMessage> Encrypt(std::string_view text, crypto::RandomSource& rng);
   // A group control message (a sender key distribution, a membership
   // change: protocol/group_wire.h), checked once by its maker, to the peer,
-  // franked as any message.
+  // franked as any message. The result's `content` is empty: a control
+  // message is not kept as history, and a distribution holds keys.
   Result<OutgoingMessage> EncryptGroupControl(const CheckedGroupControl& control,
                                               crypto::RandomSource& rng);
 
