@@ -86,13 +86,14 @@ void BM_GroupRekey1024(benchmark::State& state) {
   crypto::GroupId group{};
   setup.Fill(group);
   group::SenderKeyRing ring(group);
+  const auto alice = crypto::Ed25519KeyPair::Generate(setup);
   auto& pairs = Pairs();
   crypto::RandomSource& rng = crypto::SystemRandom();
-  (void)ring.KeyForSending(1, rng);
+  (void)Must(ring.KeyForSending(1, "alice", alice.public_key(), rng));
   size_t distribution_bytes = 0;
   for (auto _ : state) {
     ring.Depart({"removed"});  // the removal: the own key is retired
-    auto key = ring.KeyForSending(2, rng);
+    auto key = Must(ring.KeyForSending(2, "alice", alice.public_key(), rng));
     SecretBytes encoded = Must(protocol::EncodeSenderKeyDistribution(*key.distribution));
     distribution_bytes = encoded.Expose().size();
     const auto control = Must(protocol::CheckedGroupControl::From(encoded.Expose()));
@@ -117,7 +118,7 @@ void BM_EncryptOnly(benchmark::State& state) {
   crypto::GroupId group{};
   crypto::OwnSenderKey key = crypto::GenerateSenderKey(group, pair.setup_rng);
   const size_t size = Must(protocol::EncodeSenderKeyDistribution(protocol::SenderKeyDistribution{
-                               2, key.chain.Clone(), key.signing.public_key(), 1, 1}))
+                               2, key.chain.Clone(), key.signing.public_key(), 1, 1, {}}))
                           .Expose()
                           .size();
   const std::string text(size - 3, 'x');  // Content: tag + 2-byte length + text

@@ -62,8 +62,11 @@ std::vector<std::vector<uint8_t>> GroupControlSeeds() {
   auto rename = s.Issue(protocol::GroupChangeKind::kRename, {}, "renamed");
   CANDOR_FUZZ_CHECK(rename.has_value());
   seeds.push_back(*rename);
+  auto proof = crypto::SignSenderKeyOwnership(*f.alice_key, "alice",
+                                              f.alice_identity.public_key(), 2);
+  CANDOR_FUZZ_CHECK(proof.has_value());
   auto distribution = protocol::EncodeSenderKeyDistribution(protocol::SenderKeyDistribution{
-      2, f.alice_key->chain.Clone(), f.alice_key->signing.public_key(), 5, 9});
+      2, f.alice_key->chain.Clone(), f.alice_key->signing.public_key(), 5, 9, *proof});
   CANDOR_FUZZ_CHECK(distribution.has_value());
   seeds.emplace_back(distribution->Expose().begin(), distribution->Expose().end());
   return seeds;

@@ -74,10 +74,14 @@ class Run {
   void Send(const std::string& from) {
     Device& s = D(from);
     const std::vector<std::string> to = Others(s);
-    auto key = s.ring->KeyForSending(s.state->current().epoch, rng_);
+    auto sending = s.ring->KeyForSending(s.state->current().epoch, from, s.identity.public_key(),
+                                         rng_);
+    CANDOR_FUZZ_CHECK(sending.has_value());
+    auto& key = *sending;
     if (key.distribution && !s.departed) {
       for (const std::string& r : to) {
-        auto accepted = D(r).ring->Accept(*D(r).state, from, *key.distribution);
+        auto accepted = D(r).ring->Accept(*D(r).state, from, s.identity.public_key(),
+                                          *key.distribution);
         CANDOR_FUZZ_CHECK(accepted.has_value());
       }
     }

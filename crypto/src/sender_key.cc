@@ -14,6 +14,7 @@ namespace {
 constexpr std::string_view kHeaderAd = "candor/ghdr/v1";
 constexpr std::string_view kGadLabel = "candor/gad/v1";
 constexpr std::string_view kSigLabel = "candor/gsig/v1";
+constexpr std::string_view kOwnershipLabel = "candor/skd/v1";
 constexpr char kChainContext[] = "candorGK";
 constexpr size_t kKidBytes = 4;
 constexpr size_t kSignatureBytes = 64;
@@ -55,7 +56,40 @@ Bytes SignedPart(ByteView gad, ByteView ciphertext) {
   return std::move(w).Take();
 }
 
+Result<Bytes> OwnershipMessage(const SenderChain& chain, std::string_view owner,
+                               const Ed25519PublicKey& owner_identity, uint32_t epoch) {
+  CANDOR_RETURN_IF_ERROR(CheckAccount(owner));
+  ByteWriter w(kOwnershipLabel.size() + kGroupIdBytes + 2 + owner.size() + 32 + 8);
+  w.PutBytes(AsBytes(kOwnershipLabel));
+  w.PutBytes(chain.group);
+  (void)w.PutLengthPrefixed(AsBytes(owner));  // bounded by CheckAccount
+  w.PutBytes(owner_identity.bytes());
+  w.PutBe32(chain.kid);
+  w.PutBe32(epoch);
+  return std::move(w).Take();
+}
+
 }  // namespace
+
+Result<Ed25519Signature> SignSenderKeyOwnership(const OwnSenderKey& key, std::string_view owner,
+                                                const Ed25519PublicKey& owner_identity,
+                                                uint32_t epoch) {
+  CANDOR_ASSIGN_OR_RETURN(Bytes m, OwnershipMessage(key.chain, owner, owner_identity, epoch));
+  return key.signing.Sign(m);
+}
+
+Result<void> VerifySenderKeyOwnership(const SenderChain& chain,
+                                      const Ed25519PublicKey& signing_public,
+                                      std::string_view owner,
+                                      const Ed25519PublicKey& owner_identity, uint32_t epoch,
+                                      ByteView signature) {
+  CANDOR_ASSIGN_OR_RETURN(Bytes m, OwnershipMessage(chain, owner, owner_identity, epoch));
+  if (!signing_public.Verify(m, signature).has_value()) {
+    return Error(Errc::kBadSignature,
+                 "the sender key's ownership proof does not verify for that owner");
+  }
+  return Ok();
+}
 
 OwnSenderKey GenerateSenderKey(const GroupId& group, RandomSource& rng) {
   std::array<uint8_t, 4> kid;

@@ -4,27 +4,33 @@
 
 namespace candor::group {
 
-SenderKeyRing::SendingKey SenderKeyRing::KeyForSending(uint32_t epoch, crypto::RandomSource& rng) {
+Result<SenderKeyRing::SendingKey> SenderKeyRing::KeyForSending(
+    uint32_t epoch, std::string_view self, const crypto::Ed25519PublicKey& identity,
+    crypto::RandomSource& rng) {
   if (own_) return SendingKey{&*own_, std::nullopt};
-  own_.emplace(crypto::GenerateSenderKey(group_, rng));
-  protocol::SenderKeyDistribution d{epoch, own_->chain.Clone(), own_->signing.public_key(),
-                                    std::nullopt, std::nullopt};
+  crypto::OwnSenderKey key = crypto::GenerateSenderKey(group_, rng);
+  CANDOR_ASSIGN_OR_RETURN(auto proof, crypto::SignSenderKeyOwnership(key, self, identity, epoch));
+  protocol::SenderKeyDistribution d{epoch,        key.chain.Clone(), key.signing.public_key(),
+                                    std::nullopt, std::nullopt,      proof};
   if (retired_) {
     d.previous_key_id = retired_->first;
     d.previous_final_iteration = retired_->second;
     retired_.reset();
   }
+  own_.emplace(std::move(key));
   return SendingKey{&*own_, std::move(d)};
 }
 
-std::optional<protocol::SenderKeyDistribution> SenderKeyRing::CurrentDistribution(
-    uint32_t epoch) const {
-  if (!own_) return std::nullopt;
-  return protocol::SenderKeyDistribution{epoch, own_->chain.Clone(), own_->signing.public_key(),
-                                         std::nullopt, std::nullopt};
+Result<std::optional<protocol::SenderKeyDistribution>> SenderKeyRing::CurrentDistribution(
+    uint32_t epoch, std::string_view self, const crypto::Ed25519PublicKey& identity) const {
+  if (!own_) return std::optional<protocol::SenderKeyDistribution>();
+  CANDOR_ASSIGN_OR_RETURN(auto proof, crypto::SignSenderKeyOwnership(*own_, self, identity, epoch));
+  return std::optional<protocol::SenderKeyDistribution>(protocol::SenderKeyDistribution{
+      epoch, own_->chain.Clone(), own_->signing.public_key(), std::nullopt, std::nullopt, proof});
 }
 
 Result<void> SenderKeyRing::Accept(const GroupState& group, std::string_view from,
+                                   const crypto::Ed25519PublicKey& from_identity,
                                    const protocol::SenderKeyDistribution& d) {
   if (d.chain.group != group_ || group.current().id != group_) {
     return Error(Errc::kInvalidArgument, "the sender key is for another group");
@@ -39,6 +45,8 @@ Result<void> SenderKeyRing::Accept(const GroupState& group, std::string_view fro
   if (d.epoch > uint64_t{group.current().epoch} + 1) {
     return Error(Errc::kInvalidState, "a sender key for an epoch this device has not reached");
   }
+  CANDOR_RETURN_IF_ERROR(crypto::VerifySenderKeyOwnership(d.chain, d.signing_public, from,
+                                                          from_identity, d.epoch, d.ownership));
   const std::pair<std::string, uint32_t> id{std::string(from), d.chain.kid};
   for (const auto& [owner, key] : members_) {
     const bool same_owner = owner.first == from;

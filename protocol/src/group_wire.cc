@@ -58,6 +58,7 @@ Result<SecretBytes> EncodeSenderKeyDistribution(const SenderKeyDistribution& d) 
     pb->set_previous_key_id(*d.previous_key_id);
     pb->set_previous_final_iteration(*d.previous_final_iteration);
   }
+  pb->set_ownership(internal::ToString(d.ownership));
   std::string out;
   if (!content.pb.SerializeToString(&out)) {
     return Error(Errc::kInternal, "cannot serialize a sender key distribution");
@@ -89,12 +90,14 @@ Result<SenderKeyDistribution> DecodeSenderKeyDistribution(ByteView content) {
                  "sender_key_distribution: the previous key's id and final iteration must come "
                  "together");
   }
+  CANDOR_ASSIGN_OR_RETURN(auto ownership, FixedBytes<crypto::kEd25519SignatureBytes>(
+                                              pb->ownership(), "sender_key_distribution.ownership"));
   CANDOR_ASSIGN_OR_RETURN(auto ck, SecretField(*pb->mutable_chain_key(), "chain_key"));
   CANDOR_ASSIGN_OR_RETURN(auto hk, SecretField(*pb->mutable_header_key(), "header_key"));
   SenderKeyDistribution out{
       pb->epoch(),
       crypto::SenderChain{group, pb->key_id(), pb->iteration(), std::move(ck), std::move(hk)},
-      signing, std::nullopt, std::nullopt};
+      signing, std::nullopt, std::nullopt, ownership};
   if (pb->has_previous_key_id()) {
     out.previous_key_id = pb->previous_key_id();
     out.previous_final_iteration = pb->previous_final_iteration();

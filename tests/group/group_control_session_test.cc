@@ -22,7 +22,7 @@ class GroupControlSessionTest : public ::testing::Test {
     rng_.Fill(id);
     crypto::OwnSenderKey key = crypto::GenerateSenderKey(id, rng_);
     auto encoded = protocol::EncodeSenderKeyDistribution(protocol::SenderKeyDistribution{
-        1, key.chain.Clone(), key.signing.public_key(), std::nullopt, std::nullopt});
+        1, key.chain.Clone(), key.signing.public_key(), std::nullopt, std::nullopt, {}});
     control_.assign(encoded->Expose().begin(), encoded->Expose().end());
     auto s = protocol::Session::Initiate(alice_.identity, "alice", bob_.Bundle(rng_), rng_);
     EXPECT_TRUE(s.has_value());

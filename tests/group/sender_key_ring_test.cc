@@ -47,10 +47,14 @@ class SenderKeyRingTest : public ::testing::Test {
   OutgoingGroupMessage Send(const std::string& from, const std::string& text,
                             const std::vector<std::string>& to) {
     Member& s = M(from);
-    auto key = s.ring->KeyForSending(s.state->current().epoch, rng_);
+    auto key = *s.ring->KeyForSending(s.state->current().epoch, from, s.identity.public_key(),
+                                      rng_);
     if (key.distribution) {
       for (const std::string& r : to) {
-        EXPECT_TRUE(M(r).ring->Accept(*M(r).state, from, *key.distribution).has_value()) << r;
+        EXPECT_TRUE(M(r).ring->Accept(*M(r).state, from, s.identity.public_key(),
+                                      *key.distribution)
+                        .has_value())
+            << r;
       }
     }
     auto out = EncryptGroupText(*key.key, s.identity.public_key(), from, text, rng_);
@@ -95,21 +99,26 @@ TEST_F(SenderKeyRingTest, MembersReadEachOther) {
 }
 
 TEST_F(SenderKeyRingTest, AKeyIsTakenOnlyFromItsOwner) {
+  const auto& bob_id = M("bob").identity.public_key();
+  const auto& carol_id = M("carol").identity.public_key();
   auto m = Send("carol", "carol's first", {"alice", "bob"});
-  // bob forwards carol's key as his own to alice: the kid is carol's.
-  auto carols = M("carol").ring->CurrentDistribution(1);
+  auto carols = *M("carol").ring->CurrentDistribution(1, "carol", carol_id);
   ASSERT_TRUE(carols.has_value());
-  EXPECT_EQ(M("alice").ring->Accept(*M("alice").state, "bob", *carols).error().code(),
-            Errc::kInvalidState);
+  // A device that has not got carol's key yet (alice's, started afresh):
+  // bob forwards carol's distribution as his own first. Its ownership proof
+  // is carol's, so it is refused, and carol's own is then accepted.
+  SenderKeyRing fresh(M("alice").state->current().id);
+  EXPECT_EQ(fresh.Accept(*M("alice").state, "bob", bob_id, *carols).error().code(),
+            Errc::kBadSignature);
+  EXPECT_TRUE(fresh.Accept(*M("alice").state, "carol", carol_id, *carols).has_value());
+  // Already registered for carol: refused as bob's, whatever the proof.
+  EXPECT_FALSE(M("alice").ring->Accept(*M("alice").state, "bob", bob_id, *carols).has_value());
   // A stranger's distribution, and one for an epoch not reached.
-  EXPECT_EQ(M("alice").ring->Accept(*M("alice").state, "mallory", *carols).error().code(),
+  EXPECT_EQ(M("alice").ring->Accept(*M("alice").state, "mallory", bob_id, *carols).error().code(),
             Errc::kInvalidState);
-  auto future = M("carol").ring->CurrentDistribution(9);
-  EXPECT_EQ(M("alice").ring->Accept(*M("alice").state, "carol", *future).error().code(),
+  auto future = *M("carol").ring->CurrentDistribution(9, "carol", carol_id);
+  EXPECT_EQ(M("alice").ring->Accept(*M("alice").state, "carol", carol_id, *future).error().code(),
             Errc::kInvalidState);
-  // And a member who never got carol's key from carol cannot be fooled by
-  // bob: dave's ring has no key, bob's "own" key under carol's signing key
-  // opens nothing bob sends as bob.
   EXPECT_EQ(*Receive("alice", "carol", m), "carol's first");
 }
 
@@ -146,7 +155,9 @@ TEST_F(SenderKeyRingTest, TheReplacedKeyEndsWhereItsOwnerSaid) {
   auto m1 = Send("alice", "one", {"bob", "carol"});
   // A forged continuation on the old key (alice's device rolled back, or a
   // copy of her old key): n = 2 after she announced the key ended at 2.
-  crypto::OwnSenderKey old_copy = M("alice").ring->KeyForSending(1, rng_).key->Clone();
+  crypto::OwnSenderKey old_copy =
+      (*M("alice").ring->KeyForSending(1, "alice", M("alice").identity.public_key(), rng_))
+          .key->Clone();
   auto removal = M("alice").state->Issue(Kind::kRemove, {"carol"});
   M("alice").ring->Depart({"carol"});
   ApplyEverywhere("alice", *removal, {"bob"});
@@ -171,9 +182,11 @@ TEST_F(SenderKeyRingTest, AnAddedMemberCannotReadWhatCameBefore) {
   Member& dave = M("dave");
   dave.state.emplace(*M("bob").state);
   dave.ring.emplace(M("alice").state->current().id);
-  auto current = M("alice").ring->CurrentDistribution(M("alice").state->current().epoch);
+  auto current = *M("alice").ring->CurrentDistribution(
+      M("alice").state->current().epoch, "alice", M("alice").identity.public_key());
   ASSERT_TRUE(current.has_value());
-  ASSERT_TRUE(dave.ring->Accept(*dave.state, "alice", *current).has_value());
+  ASSERT_TRUE(dave.ring->Accept(*dave.state, "alice", M("alice").identity.public_key(), *current)
+                  .has_value());
   auto later = Send("alice", "welcome dave", {"bob", "carol"});
   EXPECT_EQ(Receive("dave", "alice", early).error().code(), Errc::kDuplicateMessage);
   EXPECT_EQ(*Receive("dave", "alice", later), "welcome dave");

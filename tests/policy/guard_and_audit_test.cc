@@ -107,7 +107,7 @@ TEST_F(GuardTest, GroupControlNeverLeavesTheEncryption) {
   crypto::GroupId group{};
   crypto::OwnSenderKey key = crypto::GenerateSenderKey(group, rng_);
   auto control = protocol::EncodeSenderKeyDistribution(protocol::SenderKeyDistribution{
-      1, key.chain.Clone(), key.signing.public_key(), std::nullopt, std::nullopt});
+      1, key.chain.Clone(), key.signing.public_key(), std::nullopt, std::nullopt, {}});
   ASSERT_TRUE(control.has_value());
   for (EgressChannel c : {EgressChannel::kRelay, EgressChannel::kDirectory,
                           EgressChannel::kModeration}) {

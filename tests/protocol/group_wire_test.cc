@@ -16,7 +16,7 @@ class GroupWireTest : public ::testing::Test {
   SenderKeyDistribution Sample() {
     crypto::OwnSenderKey key = crypto::GenerateSenderKey(group_, rng_);
     return SenderKeyDistribution{2, std::move(key.chain), key.signing.public_key(), std::nullopt,
-                                 std::nullopt};
+                                 std::nullopt, {}};
   }
   static wire::GroupControl Parse(const Bytes& b) {
     wire::GroupControl pb;

@@ -38,7 +38,10 @@ VectorList GenerateGroupVectors() {
   v.emplace_back("signing_seed", Hex(key.signing.Seed().Expose()));
   v.emplace_back("signing_public", Hex(key.signing.public_key().bytes()));
 
-  const SenderKeyDistribution distribution{3, key.chain.Clone(), key.signing.public_key(), 77, 12};
+  auto proof = SignSenderKeyOwnership(key, "alice", alice.public_key(), 3);
+  EXPECT_TRUE(proof.has_value());
+  const SenderKeyDistribution distribution{3,  key.chain.Clone(), key.signing.public_key(),
+                                           77, 12,                *proof};
   auto distribution_control = EncodeSenderKeyDistribution(distribution);
   EXPECT_TRUE(distribution_control.has_value());
   v.emplace_back("distribution_epoch", "3");

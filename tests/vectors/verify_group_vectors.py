@@ -6,7 +6,9 @@ nothing on import), nothing here uses libsodium or candor: Ed25519 and
 XChaCha20-Poly1305's parts come from OpenSSL through the `cryptography`
 package, BLAKE2b (crypto_kdf, franking) from hashlib, protobuf is read by
 hand. It parses the sender key distribution (a GroupControl whose field 16
-is the SenderKeyDistribution), checks each field against the sender key, then for
+is the SenderKeyDistribution), checks each field against the sender key and
+its ownership proof ("candor/skd/v1" || G || lp(owner) || IK_owner ||
+be32(kid) || be32(epoch), signed by the sender key), then for
 both group messages: the kid, the signature by the sender key over
 "candor/gsig/v1" || gad || ciphertext, the header G || be32(n) under HK_G,
 the message key from the chain (crypto_kdf, context "candorGK"), the body
@@ -69,6 +71,13 @@ def run(v):
     check("distribution previous_key_id", d[8][0], int(v["distribution_previous_key_id"]))
     check("distribution previous_final_iteration", d[9][0],
           int(v["distribution_previous_final_iteration"]))
+    ownership = (b"candor/skd/v1" + group + lp(sender) + ik + struct.pack(">I", kid) +
+                 struct.pack(">I", int(v["distribution_epoch"])))
+    check("distribution ownership proof by the sender key, for its owner",
+          ed_verifies(signing_public, d[10][0], ownership), True)
+    check("the proof does not pass for another owner",
+          ed_verifies(signing_public, d[10][0],
+                      ownership.replace(lp(sender), lp(b"mallory"), 1)), False)
 
     ck, hk = h(v["chain_key_0"]), h(v["header_key"])
     for n, name in enumerate(("m1", "m2")):

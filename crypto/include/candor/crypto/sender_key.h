@@ -79,6 +79,22 @@ struct MemberSenderKey {
   }
 };
 
+// Proof that whoever distributes a sender key holds its signing key, bound
+// to its owner: Ed25519 by the sender key's signing key over
+//   "candor/skd/v1" || G || lp(owner) || IK_owner || be32(kid) || be32(epoch).
+// Without it a member could register another's kid and signing key as its
+// own first (it receives them in the owner's distribution) and so block the
+// owner's. kInvalidAccount for a bad owner name.
+Result<Ed25519Signature> SignSenderKeyOwnership(const OwnSenderKey& key, std::string_view owner,
+                                                const Ed25519PublicKey& owner_identity,
+                                                uint32_t epoch);
+// kBadSignature unless `signature` is that proof for this chain's G and kid.
+Result<void> VerifySenderKeyOwnership(const SenderChain& chain,
+                                      const Ed25519PublicKey& signing_public,
+                                      std::string_view owner,
+                                      const Ed25519PublicKey& owner_identity, uint32_t epoch,
+                                      ByteView signature);
+
 // A fresh sender key for group `group`: random kid, chain key, header key
 // and signing key, iteration 0.
 OwnSenderKey GenerateSenderKey(const GroupId& group, RandomSource& rng);

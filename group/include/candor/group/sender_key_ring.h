@@ -3,9 +3,10 @@
 // (sender, kid). The rules every member applies:
 //  - a distribution is accepted only from its owner (the caller passes the
 //    pairwise session's peer), only from a current member, only for this
-//    group and an epoch at most one ahead, and never with a kid or signing
-//    key already registered for another member (DESIGN.md; a member who
-//    forwards another's key first can block it — docs/groups.md);
+//    group and an epoch at most one ahead, with a proof that the owner
+//    holds its signing key (so no member can register another's key as its
+//    own), and never with a kid or signing key already registered for
+//    another member;
 //  - a distribution that names the key it replaces ends that key at the
 //    given iteration: a late message on it is accepted only below it;
 //  - when members depart, every key of theirs is deleted (their messages
@@ -42,15 +43,23 @@ class SenderKeyRing {
     crypto::OwnSenderKey* key;
     std::optional<protocol::SenderKeyDistribution> distribution;
   };
-  SendingKey KeyForSending(uint32_t epoch, crypto::RandomSource& rng);
+  // `self` / `identity`: this device's account and identity key, which the
+  // distribution's ownership proof binds.
+  Result<SendingKey> KeyForSending(uint32_t epoch, std::string_view self,
+                                   const crypto::Ed25519PublicKey& identity,
+                                   crypto::RandomSource& rng);
   // The distribution of the current key at its current iteration, for a
   // member added since (it cannot derive earlier message keys from it).
-  std::optional<protocol::SenderKeyDistribution> CurrentDistribution(uint32_t epoch) const;
+  Result<std::optional<protocol::SenderKeyDistribution>> CurrentDistribution(
+      uint32_t epoch, std::string_view self, const crypto::Ed25519PublicKey& identity) const;
 
-  // A distribution received over `from`'s pairwise session.
-  // kInvalidArgument for another group; kInvalidState, naming the rule, for
-  // a non-member, or a kid or signing key another member already uses.
+  // A distribution received over `from`'s pairwise session, whose peer
+  // identity key is `from_identity`. kInvalidArgument for another group;
+  // kBadSignature unless its ownership proof is `from`'s; kInvalidState,
+  // naming the rule, for a non-member, or a kid or signing key another
+  // member already uses.
   Result<void> Accept(const GroupState& group, std::string_view from,
+                      const crypto::Ed25519PublicKey& from_identity,
                       const protocol::SenderKeyDistribution& distribution);
 
   // The key a group message from `sender` names (nullptr if none: unknown,

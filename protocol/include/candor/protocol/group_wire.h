@@ -26,6 +26,9 @@ struct SenderKeyDistribution {
   // The key this one replaces and the first iteration it never used.
   std::optional<uint32_t> previous_key_id;
   std::optional<uint32_t> previous_final_iteration;
+  // crypto::SignSenderKeyOwnership's proof (checked by the receiving ring,
+  // which knows the owner's identity key).
+  crypto::Ed25519Signature ownership;
 };
 
 // The serialized GroupControl (what the pairwise message's franking covers),
