@@ -33,6 +33,13 @@ Blake2b::Blake2b(Blake2b&&) noexcept = default;
 Blake2b& Blake2b::operator=(Blake2b&&) noexcept = default;
 Blake2b::~Blake2b() = default;
 
+std::array<uint8_t, kBlake2b256Bytes> Blake2b256(ByteView message) {
+  internal::EnsureSodium();
+  std::array<uint8_t, kBlake2b256Bytes> out;
+  crypto_generichash(out.data(), out.size(), internal::Ptr(message), message.size(), nullptr, 0);
+  return out;
+}
+
 Result<Blake2b> Blake2b::Create(size_t output_bytes, ByteView key) {
   if (output_bytes < kBlake2bMinOutputBytes || output_bytes > kBlake2bMaxOutputBytes) {
     return Error(Errc::kInvalidArgument, "BLAKE2b output must be 16..64 bytes");

@@ -298,13 +298,6 @@ Result<CheckedGroupControl> CheckedGroupControl::From(ByteView control) {
   return CheckedGroupControl(SecretBytes::CopyFrom(control));
 }
 
-GroupChangeDigest DigestGroupChange(ByteView encoded) {
-  auto h = crypto::Blake2b::Create(32);  // no key: cannot fail
-  h->Update(encoded);
-  const Bytes d = h->Final();
-  GroupChangeDigest out;
-  std::copy(d.begin(), d.end(), out.begin());
-  return out;
-}
+GroupChangeDigest DigestGroupChange(ByteView encoded) { return crypto::Blake2b256(encoded); }
 
 }  // namespace candor::protocol

@@ -10,12 +10,7 @@
 namespace candor::protocol {
 
 EnvelopeDigest DigestEnvelope(ByteView envelope_bytes) {
-  auto h = crypto::Blake2b::Create(32);  // 32 bytes, no key: cannot fail
-  h->Update(envelope_bytes);
-  const Bytes d = h->Final();
-  EnvelopeDigest out;
-  std::copy(d.begin(), d.end(), out.begin());
-  return out;
+  return crypto::Blake2b256(envelope_bytes);
 }
 
 Result<void> CheckDisappearingTimer(std::optional<uint64_t> seconds) {

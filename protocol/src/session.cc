@@ -10,9 +10,9 @@ namespace candor::protocol {
 namespace {
 
 Bytes DigestPqCiphertext(ByteView ciphertext) {
-  auto h = crypto::Blake2b::Create(kPqCiphertextDigestBytes);  // no key: cannot fail
-  h->Update(ciphertext);
-  return h->Final();
+  static_assert(kPqCiphertextDigestBytes == crypto::kBlake2b256Bytes);
+  const auto digest = crypto::Blake2b256(ciphertext);
+  return Bytes(digest.begin(), digest.end());
 }
 
 }  // namespace

@@ -22,6 +22,9 @@ inline constexpr size_t kBlake2bMinKeyBytes = 16;
 inline constexpr size_t kBlake2bMaxKeyBytes = 64;
 
 std::array<uint8_t, kSha256Bytes> Sha256(ByteView message);
+// One-shot unkeyed BLAKE2b-256 (replay markers, digests of ciphertexts and
+// group changes).
+std::array<uint8_t, kBlake2b256Bytes> Blake2b256(ByteView message);
 
 // Incremental BLAKE2b. The key is empty (unkeyed) or 16..64 bytes; the output
 // 16..64 bytes. Both are checked by Create.
