@@ -18,10 +18,6 @@ namespace candor::testing {
 using namespace candor::crypto;
 using namespace candor::protocol;
 
-namespace {
-std::string Hex(ByteView b) { return ToHex(b); }
-}  // namespace
-
 VectorList GenerateGroupVectors() {
   InsecureDeterministicRandom rng(2030);
   VectorList v;
@@ -29,14 +25,14 @@ VectorList GenerateGroupVectors() {
   GroupId group{};
   rng.Fill(group);
   OwnSenderKey key = GenerateSenderKey(group, rng);
-  v.emplace_back("group_id", Hex(group));
+  v.emplace_back("group_id", ToHex(group));
   v.emplace_back("sender", "alice");
-  v.emplace_back("sender_identity_public", Hex(alice.public_key().bytes()));
+  v.emplace_back("sender_identity_public", ToHex(alice.public_key().bytes()));
   v.emplace_back("key_id", std::to_string(key.chain.kid));
-  v.emplace_back("chain_key_0", Hex(key.chain.chain_key.Expose()));
-  v.emplace_back("header_key", Hex(key.chain.header_key.Expose()));
-  v.emplace_back("signing_seed", Hex(key.signing.Seed().Expose()));
-  v.emplace_back("signing_public", Hex(key.signing.public_key().bytes()));
+  v.emplace_back("chain_key_0", ToHex(key.chain.chain_key.Expose()));
+  v.emplace_back("header_key", ToHex(key.chain.header_key.Expose()));
+  v.emplace_back("signing_seed", ToHex(key.signing.Seed().Expose()));
+  v.emplace_back("signing_public", ToHex(key.signing.public_key().bytes()));
 
   auto proof = SignSenderKeyOwnership(key, "alice", alice.public_key(), 3);
   EXPECT_TRUE(proof.has_value());
@@ -47,7 +43,7 @@ VectorList GenerateGroupVectors() {
   v.emplace_back("distribution_epoch", "3");
   v.emplace_back("distribution_previous_key_id", "77");
   v.emplace_back("distribution_previous_final_iteration", "12");
-  v.emplace_back("distribution_control", Hex(distribution_control->Expose()));
+  v.emplace_back("distribution_control", ToHex(distribution_control->Expose()));
   auto received = DecodeSenderKeyDistribution(distribution_control->Expose());
   EXPECT_TRUE(received.has_value());
   MemberSenderKey bob{std::move(received->chain), received->signing_public, std::nullopt, {}};
@@ -63,9 +59,9 @@ VectorList GenerateGroupVectors() {
     auto message = GroupEncrypt(key, alice.public_key(), "alice", *c, padded->Expose(), rng);
     EXPECT_TRUE(message.has_value());
     v.emplace_back(name + "_text", texts[i]);
-    v.emplace_back(name + "_franking_key", Hex(fk.Expose()));
-    v.emplace_back(name + "_commitment", Hex(*c));
-    v.emplace_back(name + "_message", Hex(*message));
+    v.emplace_back(name + "_franking_key", ToHex(fk.Expose()));
+    v.emplace_back(name + "_commitment", ToHex(*c));
+    v.emplace_back(name + "_message", ToHex(*message));
     auto opened = GroupDecrypt(bob, alice.public_key(), "alice", *c, *message, 1'767'225'600);
     EXPECT_TRUE(opened.has_value());
     if (!opened) break;

@@ -19,7 +19,6 @@ using namespace candor::protocol;
 
 namespace {
 constexpr uint64_t kServerTime = 1'767'225'600;  // 2026-01-01T00:00:00Z
-std::string Hex(ByteView b) { return ToHex(b); }
 }  // namespace
 
 VectorList GeneratePqxdhVectors() {
@@ -30,64 +29,64 @@ VectorList GeneratePqxdhVectors() {
   const PrekeyBundle bundle = bob.Bundle(rng);
   EXPECT_TRUE(bundle.pq_signed_prekey && bundle.pq_one_time_prekey);
   const uint32_t pq_opk_id = bundle.pq_one_time_prekey->id;
-  v.emplace_back("relay_key", Hex(relay_key.Expose()));
+  v.emplace_back("relay_key", ToHex(relay_key.Expose()));
   v.emplace_back("server_time", std::to_string(kServerTime));
-  v.emplace_back("alice_identity_seed", Hex(alice.identity.Seed().Expose()));
-  v.emplace_back("alice_identity_public", Hex(alice.identity.public_key().bytes()));
-  v.emplace_back("bob_identity_seed", Hex(bob.identity.Seed().Expose()));
-  v.emplace_back("bob_identity_public", Hex(bob.identity.public_key().bytes()));
-  v.emplace_back("bob_signed_prekey_private", Hex(bob.spk.private_key().Expose()));
+  v.emplace_back("alice_identity_seed", ToHex(alice.identity.Seed().Expose()));
+  v.emplace_back("alice_identity_public", ToHex(alice.identity.public_key().bytes()));
+  v.emplace_back("bob_identity_seed", ToHex(bob.identity.Seed().Expose()));
+  v.emplace_back("bob_identity_public", ToHex(bob.identity.public_key().bytes()));
+  v.emplace_back("bob_signed_prekey_private", ToHex(bob.spk.private_key().Expose()));
   v.emplace_back("bob_one_time_prekey_private",
-                 Hex(bob.one_time_.at(*bundle.one_time_prekey_id).private_key().Expose()));
-  v.emplace_back("bob_pq_signed_prekey_dk", Hex(bob.pq_spk_->decapsulation_key().Expose()));
+                 ToHex(bob.one_time_.at(*bundle.one_time_prekey_id).private_key().Expose()));
+  v.emplace_back("bob_pq_signed_prekey_dk", ToHex(bob.pq_spk_->decapsulation_key().Expose()));
   v.emplace_back("bob_pq_one_time_prekey_dk",
-                 Hex(bob.pq_one_time_.at(pq_opk_id).decapsulation_key().Expose()));
-  v.emplace_back("bundle", Hex(*EncodePrekeyBundle(bundle)));
+                 ToHex(bob.pq_one_time_.at(pq_opk_id).decapsulation_key().Expose()));
+  v.emplace_back("bundle", ToHex(*EncodePrekeyBundle(bundle)));
 
   // PQXDH seen from alice; bob's side must agree (Accept below).
   InsecureDeterministicRandom setup_rng(2029);
   auto init = X3dhInitiate(setup_rng, alice.identity, "alice", bundle);
   EXPECT_TRUE(init.has_value() && init->pq.has_value());
-  v.emplace_back("ephemeral_public", Hex(init->ephemeral_key.bytes()));
+  v.emplace_back("ephemeral_public", ToHex(init->ephemeral_key.bytes()));
   v.emplace_back("pq_kind", std::to_string(static_cast<int>(init->pq->kind)));
   v.emplace_back("pq_prekey_id", std::to_string(init->pq->id));
-  v.emplace_back("pq_ciphertext", Hex(init->pq->ciphertext));
+  v.emplace_back("pq_ciphertext", ToHex(init->pq->ciphertext));
   auto ss = bob.pq_one_time_.at(pq_opk_id).Decapsulate(init->pq->ciphertext);
   EXPECT_TRUE(ss.has_value());
-  v.emplace_back("pq_shared_secret", Hex(ss->Expose()));
-  v.emplace_back("pqxdh_shared_key", Hex(init->secrets.shared_key.Expose()));
-  v.emplace_back("pqxdh_hk_ab", Hex(init->secrets.hk_ab.Expose()));
-  v.emplace_back("pqxdh_nhk_ba", Hex(init->secrets.nhk_ba.Expose()));
-  v.emplace_back("pqxdh_associated_data", Hex(init->secrets.associated_data));
+  v.emplace_back("pq_shared_secret", ToHex(ss->Expose()));
+  v.emplace_back("pqxdh_shared_key", ToHex(init->secrets.shared_key.Expose()));
+  v.emplace_back("pqxdh_hk_ab", ToHex(init->secrets.hk_ab.Expose()));
+  v.emplace_back("pqxdh_nhk_ba", ToHex(init->secrets.nhk_ba.Expose()));
+  v.emplace_back("pqxdh_associated_data", ToHex(init->secrets.associated_data));
 
   // The same setup through Session (same seed: same ephemeral key and
   // ciphertext), then alice -> bob "hello bob", bob -> alice "hi alice".
   InsecureDeterministicRandom session_rng(2029);
   auto a = Session::Initiate(alice.identity, "alice", bundle, session_rng);
   EXPECT_TRUE(a.has_value() && a->post_quantum());
-  v.emplace_back("alice_ratchet_private", Hex(a->ratchet().dh_self.private_key().Expose()));
+  v.emplace_back("alice_ratchet_private", ToHex(a->ratchet().dh_self.private_key().Expose()));
   auto m1 = a->Encrypt("hello bob", session_rng);
   EXPECT_TRUE(m1.has_value());
   auto d1 = Relay(relay_key, m1->envelope, kServerTime);
   EXPECT_TRUE(d1.has_value());
-  v.emplace_back("m1_envelope", Hex(m1->envelope));
-  v.emplace_back("m1_franking_key", Hex(m1->franking_key.Expose()));
-  v.emplace_back("m1_commitment", Hex(m1->franking_commitment));
-  v.emplace_back("m1_relay_tag", Hex(d1->relay_tag));
+  v.emplace_back("m1_envelope", ToHex(m1->envelope));
+  v.emplace_back("m1_franking_key", ToHex(m1->franking_key.Expose()));
+  v.emplace_back("m1_commitment", ToHex(m1->franking_commitment));
+  v.emplace_back("m1_relay_tag", ToHex(d1->relay_tag));
 
   auto accepted = Session::Accept(bob.identity, "bob", bob, *d1, kServerTime, session_rng);
   EXPECT_TRUE(accepted.has_value());
   Session& b = accepted->first;
   EXPECT_TRUE(b.post_quantum());
-  v.emplace_back("bob_ratchet_private", Hex(b.ratchet().dh_self.private_key().Expose()));
+  v.emplace_back("bob_ratchet_private", ToHex(b.ratchet().dh_self.private_key().Expose()));
   auto m2 = b.Encrypt("hi alice", session_rng);
   EXPECT_TRUE(m2.has_value());
   auto d2 = Relay(relay_key, m2->envelope, kServerTime + 1);
   EXPECT_TRUE(d2.has_value());
-  v.emplace_back("m2_envelope", Hex(m2->envelope));
-  v.emplace_back("m2_franking_key", Hex(m2->franking_key.Expose()));
-  v.emplace_back("m2_commitment", Hex(m2->franking_commitment));
-  v.emplace_back("m2_relay_tag", Hex(d2->relay_tag));
+  v.emplace_back("m2_envelope", ToHex(m2->envelope));
+  v.emplace_back("m2_franking_key", ToHex(m2->franking_key.Expose()));
+  v.emplace_back("m2_commitment", ToHex(m2->franking_commitment));
+  v.emplace_back("m2_relay_tag", ToHex(d2->relay_tag));
   auto got = a->Decrypt(*d2, kServerTime + 1, session_rng);
   EXPECT_TRUE(got.has_value());
   EXPECT_EQ(got->text, "hi alice");

@@ -18,6 +18,7 @@ import json
 import struct
 import sys
 
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
@@ -62,11 +63,34 @@ def hkdf(salt, ikm, info, length):
     return HKDF(algorithm=hashes.SHA256(), length=length, salt=salt, info=info).derive(ikm)
 
 
-def kdf_ck(ck):
+def kdf_ck(ck, context=b"candorCK"):
+    # crypto_kdf_derive_from_key(32, id, context, ck): BLAKE2b-256 keyed
+    # with ck, salt = le64(id) || 0^8, personal = context || 0^8. The
+    # ratchet's chains use "candorCK", Sender Keys "candorGK".
     def sub(i):
         return hashlib.blake2b(b"", digest_size=32, key=ck, salt=struct.pack("<Q", i) + bytes(8),
-                               person=b"candorCK" + bytes(8)).digest()
+                               person=context + bytes(8)).digest()
     return sub(1), sub(2)  # message key, next chain key
+
+
+def ed_verifies(public, signature, message):
+    try:
+        Ed25519PublicKey.from_public_bytes(public).verify(signature, message)
+        return True
+    except InvalidSignature:
+        return False
+
+
+def run_and_report(run, path):
+    # For the scripts that check other vector files with these helpers: a
+    # step that raises (a failed AEAD open, a missing field) is one more
+    # failure, then the summary line and the exit status.
+    try:
+        run(json.load(open(path)))
+    except Exception as e:
+        check("no step raised (%s)" % ": ".join(filter(None, (type(e).__name__, str(e)))), False, True)
+    print("%d passed, %d failed" % (checks["passed"], checks["failed"]))
+    return 0 if checks["failed"] == 0 else 1
 
 
 def kdf_rk(rk, dh):
