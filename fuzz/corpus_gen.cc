@@ -167,6 +167,7 @@ int main(int argc, char** argv) {
   for (const auto& seed : candor::fuzz::GroupControlSeeds()) Write(root, "group_control", seed);
   for (const auto& seed : candor::fuzz::GroupMessageSeeds()) Write(root, "group_message", seed);
   for (const auto& seed : candor::fuzz::GroupEnvelopeSeeds()) Write(root, "group_envelope", seed);
+  for (const auto& seed : candor::fuzz::GroupRecordSeeds()) Write(root, "group_record", seed);
 
   // Reports: real windows of that conversation as both ends would send them
   // (padded bundles for the moderator's target) and show them (previews).

@@ -24,11 +24,16 @@ void FuzzGroupMessage(const uint8_t* data, size_t size);
 // decoding as an Envelope for that recipient with the same payload.
 void FuzzGroupEnvelope(const uint8_t* data, size_t size);
 
+// The store's group records (group/group_record.h), the first byte picking
+// which: what parses round-trips, a corrupt record is an error.
+void FuzzGroupRecord(const uint8_t* data, size_t size);
+
 // Seeds: real control messages of the fixed group, and real messages of its
 // fixed sender key (commitment || message).
 std::vector<std::vector<uint8_t>> GroupControlSeeds();
 std::vector<std::vector<uint8_t>> GroupMessageSeeds();
 std::vector<std::vector<uint8_t>> GroupEnvelopeSeeds();
+std::vector<std::vector<uint8_t>> GroupRecordSeeds();
 
 }  // namespace candor::fuzz
 

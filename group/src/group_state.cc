@@ -152,6 +152,69 @@ Result<GroupState> GroupState::Join(std::string_view self, std::string_view auth
   return GroupState(std::string(self), std::move(s));
 }
 
+Result<GroupState> GroupState::FromWelcome(std::string_view self, std::string_view author,
+                                           ByteView bytes) {
+  CANDOR_ASSIGN_OR_RETURN(protocol::GroupWelcome w, protocol::DecodeGroupWelcome(bytes));
+  if (w.author != author) {
+    return Error(Errc::kInvalidArgument, "the welcome names another author than its sender");
+  }
+  GroupSnapshot s{w.group, w.epoch, std::move(w.name), std::move(w.avatar), {}, w.last_change,
+                  std::move(w.author)};
+  for (auto& m : w.members) s.members.push_back(GroupMember{std::move(m.account), m.admin});
+  if (Find(s, self) == nullptr) {
+    return Error(Errc::kInvalidArgument, "the welcome does not name this device as a member");
+  }
+  return GroupState(std::string(self), std::move(s));
+}
+
+Result<Bytes> GroupState::Welcome() const {
+  if (!IsAdmin(self_)) return Refuse("only an admin welcomes the members it adds");
+  protocol::GroupWelcome w{current_.id,   self_,           current_.epoch, current_.last_change,
+                           current_.name, current_.avatar, {}};
+  for (const GroupMember& m : current_.members) w.members.push_back({m.account, m.admin});
+  return protocol::EncodeGroupWelcome(w);
+}
+
+namespace {
+
+Error Corrupt(std::string why) {
+  return Error(Errc::kStorageFailed, "stored group state: " + std::move(why));
+}
+
+Result<void> CheckSnapshot(const GroupSnapshot& s) {
+  if (s.epoch == 0) return Corrupt("epoch 0");
+  if (s.name.empty() || s.name.size() > kMaxGroupNameBytes) return Corrupt("bad name length");
+  if (s.avatar.size() > kMaxGroupAvatarBytes) return Corrupt("picture too large");
+  if (s.members.size() > kMaxGroupMembers) return Corrupt("too many members");
+  if (!s.last_author.empty() && !crypto::CheckAccount(s.last_author).has_value()) {
+    return Corrupt("bad author");
+  }
+  for (size_t i = 0; i < s.members.size(); ++i) {
+    if (!crypto::CheckAccount(s.members[i].account).has_value()) return Corrupt("bad account");
+    if (i > 0 && s.members[i].account <= s.members[i - 1].account) {
+      return Corrupt("members not sorted");
+    }
+  }
+  return Ok();
+}
+
+}  // namespace
+
+Result<GroupState> GroupState::Restore(std::string self, GroupSnapshot current,
+                                       std::optional<GroupSnapshot> prior) {
+  if (!crypto::CheckAccount(self).has_value()) return Corrupt("bad account");
+  CANDOR_RETURN_IF_ERROR(CheckSnapshot(current));
+  if (prior) {
+    CANDOR_RETURN_IF_ERROR(CheckSnapshot(*prior));
+    if (prior->id != current.id || prior->epoch + 1 != current.epoch) {
+      return Corrupt("the prior epoch is not the one before");
+    }
+  }
+  GroupState state(std::move(self), std::move(current));
+  state.prior_ = std::move(prior);
+  return state;
+}
+
 Result<Bytes> GroupState::Issue(protocol::GroupChangeKind kind, std::vector<std::string> accounts,
                                 std::string_view name) {
   if (current_.epoch == std::numeric_limits<uint32_t>::max()) {

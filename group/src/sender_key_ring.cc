@@ -18,6 +18,7 @@ Result<SenderKeyRing::SendingKey> SenderKeyRing::KeyForSending(
     retired_.reset();
   }
   own_.emplace(std::move(key));
+  holders_.clear();
   return SendingKey{&*own_, std::move(d)};
 }
 
@@ -94,6 +95,34 @@ void SenderKeyRing::Depart(const std::vector<std::string>& departed) {
     retired_ = std::pair<uint32_t, uint32_t>(own_->chain.kid, own_->chain.iteration);
     own_.reset();
   }
+  holders_.clear();
+}
+
+void SenderKeyRing::MarkHolders(const std::vector<std::string>& accounts) {
+  holders_.insert(accounts.begin(), accounts.end());
+}
+
+std::vector<std::string> SenderKeyRing::MissingHolders(const GroupState& group) const {
+  std::vector<std::string> out;
+  for (const GroupMember& m : group.current().members) {
+    if (m.account != group.self() && !holders_.contains(m.account)) out.push_back(m.account);
+  }
+  return out;
+}
+
+SenderKeyRing::OwnPart SenderKeyRing::CloneOwnPart() const {
+  OwnPart part{std::nullopt, retired_, holders_};
+  if (own_) part.own = own_->Clone();
+  return part;
+}
+
+SenderKeyRing SenderKeyRing::Restore(crypto::GroupId group, OwnPart own, MemberKeys members) {
+  SenderKeyRing ring(group);
+  ring.own_ = std::move(own.own);
+  ring.retired_ = own.retired;
+  ring.holders_ = std::move(own.holders);
+  ring.members_ = std::move(members);
+  return ring;
 }
 
 }  // namespace candor::group

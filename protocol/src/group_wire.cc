@@ -1,4 +1,5 @@
-// Codec for SenderKeyDistribution, inside GroupControl.
+// Codecs of GroupControl: sender key distributions, membership changes and
+// welcomes.
 #include "candor/protocol/group_wire.h"
 
 #include "candor/crypto/franking.h"
@@ -278,17 +279,107 @@ Result<GroupChange> DecodeGroupChange(ByteView bytes) {
   return c;
 }
 
-bool IsGroupControl(ByteView content) {
-  // Tags of fields 16 and 17, length-delimited: 0x82 0x01 and 0x8A 0x01.
-  return content.size() >= 2 && (content[0] == 0x82 || content[0] == 0x8A) && content[1] == 0x01;
+namespace {
+
+Result<void> CheckWelcome(const GroupWelcome& w) {
+  CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(w.author));
+  if (w.epoch < 2) return Error(Errc::kFieldOutOfRange, "a welcome follows an add: epoch >= 2");
+  CANDOR_RETURN_IF_ERROR(CheckName(w.name));
+  if (w.avatar.size() > kMaxGroupAvatarBytes) {
+    return Error(Errc::kFieldOutOfRange, "a group picture is at most " +
+                                             std::to_string(kMaxGroupAvatarBytes) + " bytes");
+  }
+  if (w.members.size() < 2 || w.members.size() > kMaxGroupMembers) {
+    return Error(Errc::kFieldOutOfRange, "a welcome lists 2.." +
+                                             std::to_string(kMaxGroupMembers) + " members");
+  }
+  bool author_is_admin = false;
+  for (size_t i = 0; i < w.members.size(); ++i) {
+    CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(w.members[i].account));
+    if (i > 0 && w.members[i].account <= w.members[i - 1].account) {
+      return Error(Errc::kFieldOutOfRange, "a welcome lists its members once each, sorted");
+    }
+    author_is_admin |= w.members[i].account == w.author && w.members[i].admin;
+  }
+  if (!author_is_admin) {
+    return Error(Errc::kFieldOutOfRange, "a welcome comes from an admin of the group");
+  }
+  return Ok();
 }
 
-Result<void> CheckGroupControl(ByteView content) {
-  if (content.size() >= 1 && content[0] == 0x82) {
-    CANDOR_RETURN_IF_ERROR(DecodeSenderKeyDistribution(content));
-    return Ok();
+}  // namespace
+
+Result<Bytes> EncodeGroupWelcome(const GroupWelcome& w) {
+  CANDOR_RETURN_IF_ERROR(CheckWelcome(w));
+  wire::GroupControl control;
+  auto* pb = control.mutable_welcome();
+  pb->set_group_id(internal::ToString(w.group));
+  pb->set_author(w.author);
+  pb->set_epoch(w.epoch);
+  pb->set_last_change(internal::ToString(w.last_change));
+  pb->set_name(w.name);
+  pb->set_avatar(internal::ToString(w.avatar));
+  for (const GroupWelcomeMember& m : w.members) {
+    auto* member = pb->add_members();
+    member->set_account(m.account);
+    member->set_admin(m.admin);
   }
-  CANDOR_RETURN_IF_ERROR(DecodeGroupChange(content));
+  if (control.ByteSizeLong() > kMaxContentBytes) {
+    return Error(Errc::kMessageTooLarge,
+                 "the group's welcome does not fit one message (too many long account names)");
+  }
+  std::string out;
+  if (!control.SerializeToString(&out)) {
+    return Error(Errc::kInternal, "cannot serialize a group welcome");
+  }
+  return Bytes(out.begin(), out.end());
+}
+
+Result<GroupWelcome> DecodeGroupWelcome(ByteView bytes) {
+  wire::GroupControl control;
+  CANDOR_RETURN_IF_ERROR(
+      internal::ParseStrict(bytes, kMaxContentBytes, internal::kUnversioned, control));
+  if (!control.has_welcome() || control.has_change() || control.has_sender_key_distribution()) {
+    return Error(Errc::kMissingField, "group control message without exactly a welcome");
+  }
+  const wire::GroupWelcome& pb = control.welcome();
+  CANDOR_ASSIGN_OR_RETURN(auto group, FixedBytes<crypto::kGroupIdBytes>(pb.group_id(),
+                                                                       "group_welcome.group_id"));
+  CANDOR_ASSIGN_OR_RETURN(auto last, FixedBytes<32>(pb.last_change(), "group_welcome.last_change"));
+  GroupWelcome w{group, pb.author(), pb.epoch(), last, pb.name(), internal::ToBytes(pb.avatar()),
+                 {}};
+  w.members.reserve(static_cast<size_t>(pb.members_size()));
+  for (const auto& m : pb.members()) w.members.push_back({m.account(), m.admin()});
+  CANDOR_RETURN_IF_ERROR(CheckWelcome(w));
+  CANDOR_ASSIGN_OR_RETURN(Bytes again, EncodeGroupWelcome(w));
+  if (again.size() != bytes.size() || !std::equal(again.begin(), again.end(), bytes.begin())) {
+    return Error(Errc::kMalformed, "group welcome is not in its canonical encoding");
+  }
+  return w;
+}
+
+std::optional<GroupControlKind> GroupControlKindOf(ByteView content) {
+  // Tags of fields 16, 17 and 18, length-delimited: 0x82, 0x8A, 0x92, then 0x01.
+  if (content.size() < 2 || content[1] != 0x01) return std::nullopt;
+  switch (content[0]) {
+    case 0x82: return GroupControlKind::kSenderKeyDistribution;
+    case 0x8A: return GroupControlKind::kChange;
+    case 0x92: return GroupControlKind::kWelcome;
+    default: return std::nullopt;
+  }
+}
+
+bool IsGroupControl(ByteView content) { return GroupControlKindOf(content).has_value(); }
+
+Result<void> CheckGroupControl(ByteView content) {
+  const auto kind = GroupControlKindOf(content);
+  if (kind == GroupControlKind::kSenderKeyDistribution) {
+    CANDOR_RETURN_IF_ERROR(DecodeSenderKeyDistribution(content));
+  } else if (kind == GroupControlKind::kWelcome) {
+    CANDOR_RETURN_IF_ERROR(DecodeGroupWelcome(content));
+  } else {
+    CANDOR_RETURN_IF_ERROR(DecodeGroupChange(content));
+  }
   return Ok();
 }
 

@@ -247,6 +247,7 @@ Result<int64_t> MemoryStore::CommitReceived(const Session& session, const Incomi
   if (m.consumed_pq_one_time_prekey) pq_.one_time_prekeys.erase(*m.consumed_pq_one_time_prekey);
   if (last_resort) pq_.last_resort_uses.insert(*last_resort);
   received_.emplace(digest, now);
+  if (m.group_control) return int64_t{0};  // no message of the history
   return Append(m.sender, Direction::kIncoming, m.sender, m.recipient, m.server_time, now,
                 m.content, m.franking_key, m.franking_commitment, m.relay_tag);
 }
@@ -254,6 +255,7 @@ Result<int64_t> MemoryStore::CommitReceived(const Session& session, const Incomi
 Result<int64_t> MemoryStore::CommitSent(const Session& session, const OutgoingMessage& m,
                                         uint64_t now) {
   ConversationFor(session.remote_account()).session = session.Serialize();
+  if (m.content.empty()) return int64_t{0};  // a group control message: no history
   return Append(session.remote_account(), Direction::kOutgoing, session.local_account(),
                 session.remote_account(), std::nullopt, now, m.content, m.franking_key,
                 m.franking_commitment, std::nullopt);

@@ -7,6 +7,7 @@
 
 // The generated files must be linked for their descriptors to be in the pool.
 #include "candor/audit/audit.pb.h"
+#include "candor/local/group_state.pb.h"
 #include "candor/local/session_state.pb.h"
 #include "candor/report/report.pb.h"
 #include "candor/wire/bundle.pb.h"
@@ -41,6 +42,7 @@ const std::vector<std::string>& PolicyFiles() {
   // Touch one message per file so the linker keeps every generated file.
   (void)audit::EgressLogRecord::descriptor();
   (void)local::SessionState::descriptor();
+  (void)local::GroupStateRecord::descriptor();
   (void)report::ReportBundle::descriptor();
   (void)wire::PrekeyBundle::descriptor();
   (void)wire::Content::descriptor();
@@ -48,7 +50,7 @@ const std::vector<std::string>& PolicyFiles() {
   (void)wire::RatchetMessage::descriptor();
   static const std::vector<std::string> kFiles = {
       "audit.proto",  "bundle.proto",  "content.proto",      "envelope.proto",
-      "message.proto", "report.proto", "session_state.proto"};
+      "message.proto", "report.proto", "session_state.proto", "group_state.proto"};
   return kFiles;
 }
 

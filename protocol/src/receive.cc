@@ -67,13 +67,31 @@ Result<ReceivedMessage> HoldIdentityChange(DeviceStore& store,
                       "held until the user accepts the new safety number");
 }
 
-// A group control message over a pairwise session is the group layer's
-// (group/): the store does not keep groups yet, so it is refused here, and
-// nothing is stored.
+// A group control message over a pairwise session is the group layer's:
+// without it (`groups`), it is refused here, and nothing is stored.
 Error RefuseGroupControl(IncomingMessage& in) {
   candor::internal::SecureWipe(in.content.data(), in.content.size());  // it may hold keys
   return Error(Errc::kInvalidState,
-               "a group control message: this store does not keep groups yet; nothing stored");
+               "a group control message, and no group layer to take it: nothing stored");
+}
+
+using GroupWrites = std::function<Result<ReceivedMessage>()>;
+
+// The group layer's check of a control message (before any write).
+Result<GroupWrites> PrepareGroupControl(IncomingMessage& in, const crypto::Ed25519PublicKey& from,
+                                        uint64_t now, const GroupReceiveHooks* groups) {
+  if (groups == nullptr || !groups->control) return RefuseGroupControl(in);
+  auto writes = groups->control(in, from, now);
+  candor::internal::SecureWipe(in.content.data(), in.content.size());
+  return writes;
+}
+
+// The session's commit, then the group layer's writes.
+Result<ReceivedMessage> FinishGroupControl(GroupWrites& writes, const IncomingMessage& in) {
+  CANDOR_ASSIGN_OR_RETURN(ReceivedMessage r, writes());
+  r.from = in.sender;
+  r.server_time = in.server_time;
+  return r;
 }
 
 // One delivery: the replay marker first (cheaper than a decryption, and it
@@ -84,7 +102,14 @@ Error RefuseGroupControl(IncomingMessage& in) {
 // ahead of the store.
 Result<ReceivedMessage> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyPair& identity,
                            std::string_view account, const Delivery& delivery, uint64_t now,
-                           crypto::RandomSource& rng, std::optional<Session>& session) {
+                           crypto::RandomSource& rng, std::optional<Session>& session,
+                           const GroupReceiveHooks* groups) {
+  if (delivery.envelope.content_type == ContentType::kGroupMessage) {
+    if (groups == nullptr || !groups->message) {
+      return Error(Errc::kInvalidState, "a group message, and no group layer to take it");
+    }
+    return groups->message(delivery, now);
+  }
   const EnvelopeDigest digest = DigestEnvelope(delivery.envelope_bytes);
   CANDOR_ASSIGN_OR_RETURN(bool seen, store.HasReceived(digest));
   if (seen) return Error(Errc::kDuplicateMessage, "envelope already received");
@@ -106,7 +131,12 @@ Result<ReceivedMessage> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyP
   if (!session) {
     CANDOR_ASSIGN_OR_RETURN(auto accepted,
                             Session::Accept(identity, account, store, delivery, now, rng));
-    if (accepted.second.group_control) return RefuseGroupControl(accepted.second);
+    GroupWrites group_writes;
+    if (accepted.second.group_control) {
+      CANDOR_ASSIGN_OR_RETURN(group_writes,
+                              PrepareGroupControl(accepted.second,
+                                                  accepted.first.remote_identity(), now, groups));
+    }
     CANDOR_ASSIGN_OR_RETURN(int64_t id,
                             store.CommitReceived(accepted.first, accepted.second, digest, now));
     // Trust on first use: the key of the first session with this peer.
@@ -116,20 +146,30 @@ Result<ReceivedMessage> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyP
     }
     session.emplace(std::move(accepted.first));
     IncomingMessage& in = accepted.second;
+    if (group_writes) return FinishGroupControl(group_writes, in);
     return ReceivedMessage{id, std::move(in.sender), std::move(in.text), in.server_time};
   }
   // Decrypt changes the session only on success; a refused group control
   // message leaves the loaded copy ahead of the store, so it is dropped.
-  CANDOR_ASSIGN_OR_RETURN(IncomingMessage in, session->Decrypt(delivery, now, rng));
+  const crypto::Ed25519PublicKey peer_identity = session->remote_identity();
+  auto decrypted = session->Decrypt(delivery, now, rng);
+  if (!decrypted.has_value()) return decrypted.error();
+  IncomingMessage& in = *decrypted;
+  GroupWrites group_writes;
   if (in.group_control) {
-    session.reset();
-    return RefuseGroupControl(in);
+    auto prepared = PrepareGroupControl(in, peer_identity, now, groups);
+    if (!prepared.has_value()) {
+      session.reset();
+      return prepared.error();
+    }
+    group_writes = std::move(*prepared);
   }
   auto id = store.CommitReceived(*session, in, digest, now);
   if (!id.has_value()) {
     session.reset();
     return id.error();
   }
+  if (group_writes) return FinishGroupControl(group_writes, in);
   return ReceivedMessage{*id, std::move(in.sender), std::move(in.text), in.server_time};
 }
 
@@ -137,15 +177,15 @@ Result<ReceivedMessage> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyP
 
 Result<ReceivedMessage> ReceiveAndStore(DeviceStore& store, const crypto::Ed25519KeyPair& identity,
                                 std::string_view account, const Delivery& delivery, uint64_t now,
-                                crypto::RandomSource& rng) {
+                                crypto::RandomSource& rng, const GroupReceiveHooks* groups) {
   std::optional<Session> session;
-  return ReceiveOne(store, identity, account, delivery, now, rng, session);
+  return ReceiveOne(store, identity, account, delivery, now, rng, session, groups);
 }
 
 Result<std::vector<Result<ReceivedMessage>>> ReceiveBatchAndStore(
     DeviceStore& store, const crypto::Ed25519KeyPair& identity, std::string_view account,
     std::span<const Delivery> deliveries, uint64_t now, crypto::RandomSource& rng,
-    const std::function<void(uint64_t, uint64_t)>& progress) {
+    const std::function<void(uint64_t, uint64_t)>& progress, const GroupReceiveHooks* groups) {
   std::vector<Result<ReceivedMessage>> results;
   results.reserve(deliveries.size());
   // Each sender's session, loaded once and advanced in step with the store.
@@ -153,7 +193,7 @@ Result<std::vector<Result<ReceivedMessage>>> ReceiveBatchAndStore(
   CANDOR_RETURN_IF_ERROR(store.InTransaction([&]() -> Result<void> {
     for (const Delivery& d : deliveries) {
       results.push_back(
-          ReceiveOne(store, identity, account, d, now, rng, sessions[d.envelope.sender]));
+          ReceiveOne(store, identity, account, d, now, rng, sessions[d.envelope.sender], groups));
       if (progress) progress(results.size(), deliveries.size());
     }
     return Ok();

@@ -81,6 +81,22 @@ class GroupState {
   static Result<GroupState> Join(std::string_view self, std::string_view author,
                                  ByteView change);
 
+  // A member's group from a welcome (protocol::GroupWelcome) received from
+  // `author`, the admin who added it. kInvalidArgument unless it names
+  // `self` as a member and `author` as an admin; the codec's rules.
+  static Result<GroupState> FromWelcome(std::string_view self, std::string_view author,
+                                        ByteView welcome);
+  // The welcome this device (an admin: kInvalidState otherwise) sends a
+  // member it added: the current epoch.
+  Result<Bytes> Welcome() const;
+
+  // The state as the store keeps it. Restore checks what the decoders of
+  // the wire check (accounts, name, sizes, sorted members, the prior epoch
+  // one below): kStorageFailed for a record that breaks them.
+  static Result<GroupState> Restore(std::string self, GroupSnapshot current,
+                                    std::optional<GroupSnapshot> prior);
+  const std::optional<GroupSnapshot>& prior() const { return prior_; }
+
   // A change by this device: checked as every member will check it,
   // applied here, and returned encoded for the other members (kLeave and
   // kRename take no accounts; kRename takes `name`).

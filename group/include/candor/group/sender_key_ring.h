@@ -19,6 +19,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -75,13 +76,35 @@ class SenderKeyRing {
   bool has_own_key() const { return own_.has_value(); }
   size_t member_key_count() const { return members_.size(); }
 
+  // Who was sent this device's current key. A member added since gets the
+  // current distribution (CurrentDistribution) before this device's next
+  // group message; a new key starts with nobody, and is sent to everyone.
+  const std::set<std::string>& holders() const { return holders_; }
+  void MarkHolders(const std::vector<std::string>& accounts);
+  // The current members other than this device that do not hold its key.
+  std::vector<std::string> MissingHolders(const GroupState& group) const;
+
+  // What the store keeps: this device's part (its key, the retired one's
+  // end, the holders) in one record, each member key in a row of its own.
+  struct OwnPart {
+    std::optional<crypto::OwnSenderKey> own;
+    std::optional<std::pair<uint32_t, uint32_t>> retired;
+    std::set<std::string> holders;
+  };
+  OwnPart CloneOwnPart() const;
+  using MemberKeys = std::map<std::pair<std::string, uint32_t>, crypto::MemberSenderKey>;
+  const MemberKeys& members() const { return members_; }
+  const crypto::GroupId& group() const { return group_; }
+  static SenderKeyRing Restore(crypto::GroupId group, OwnPart own, MemberKeys members);
+
  private:
   crypto::GroupId group_;
   std::optional<crypto::OwnSenderKey> own_;
   // The own key's id and the iteration it ended at, once retired: named in
   // the next distribution.
   std::optional<std::pair<uint32_t, uint32_t>> retired_;
-  std::map<std::pair<std::string, uint32_t>, crypto::MemberSenderKey> members_;
+  std::set<std::string> holders_;
+  MemberKeys members_;
 };
 
 }  // namespace candor::group

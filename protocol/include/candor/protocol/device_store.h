@@ -6,11 +6,13 @@
 //  - CommitReceived stores the advanced session, the history row, its
 //    franking opening and the envelope's replay marker (and deletes the
 //    one-time prekeys a new session consumed, and records its use of the
-//    last-resort ML-KEM prekey) — all or nothing. An envelope already
+//    last-resort ML-KEM prekey) — all or nothing; a group control message
+//    stores no history row (its id is 0). An envelope already
 //    received, or a last-resort use already recorded, is kDuplicateMessage
 //    and changes nothing.
 //  - CommitSent stores the advanced session and the outgoing message before
 //    the caller hands the envelope out; its commit is synced (Durability).
+//    A group control message (empty content) stores no history row.
 // Loading a session and committing its successor are two calls: when other
 // handles may write the same store (another process), run both inside one
 // InTransaction, which holds the store's write lock throughout (Client does).
@@ -279,10 +281,31 @@ Result<std::optional<PeerIdentity>> TrustedIdentity(DeviceStore& store, std::str
 
 // What a receive stored, as the application shows it.
 struct ReceivedMessage {
-  int64_t message_id;
+  int64_t message_id;  // 0 for a group control message (no history entry)
   std::string from;
-  std::string text;
+  std::string text;    // empty for a group control message
   uint64_t server_time;
+  // A group message, or a group control message: its group.
+  std::optional<crypto::GroupId> group = std::nullopt;
+  // A group control message: what it did ("joined", "changed", "sender_key"...:
+  // docs/groups.md); empty for a message.
+  std::string group_event = {};
+};
+
+// The group layer's part of a receive (the client supplies it; protocol/
+// knows no group state). Both run inside the receive's transaction.
+struct GroupReceiveHooks {
+  // A GroupControl over the pairwise session with `control.sender`, whose
+  // identity key is `sender_identity`: checked first (an error refuses the
+  // delivery and nothing is stored), then the returned writes run once the
+  // session's commit is in, and say what the control message did.
+  std::function<Result<std::function<Result<ReceivedMessage>()>>(
+      const IncomingMessage& control, const crypto::Ed25519PublicKey& sender_identity,
+      uint64_t now)>
+      control;
+  // A group message (content type 3), received whole: replay check,
+  // decryption and commit.
+  std::function<Result<ReceivedMessage>(const Delivery& delivery, uint64_t now)> message;
 };
 
 // The receive path over a store: the replay check, the stored session (or a
@@ -294,9 +317,13 @@ struct ReceivedMessage {
 // key as trusted. Returns the stored message (its id, sender, text
 // and server time, straight from the decryption); an envelope already
 // stored is kDuplicateMessage; any failure changes nothing.
+//
+// Without `groups`, a group message or group control message is refused
+// (kInvalidState) and nothing is stored.
 Result<ReceivedMessage> ReceiveAndStore(DeviceStore& store, const crypto::Ed25519KeyPair& identity,
                                 std::string_view account, const Delivery& delivery, uint64_t now,
-                                crypto::RandomSource& rng);
+                                crypto::RandomSource& rng,
+                                const GroupReceiveHooks* groups = nullptr);
 
 // A catch-up: `deliveries` received in one transaction (one durable commit
 // for all of them), each sender's session loaded once and kept in memory
@@ -308,7 +335,8 @@ Result<ReceivedMessage> ReceiveAndStore(DeviceStore& store, const crypto::Ed2551
 Result<std::vector<Result<ReceivedMessage>>> ReceiveBatchAndStore(
     DeviceStore& store, const crypto::Ed25519KeyPair& identity, std::string_view account,
     std::span<const Delivery> deliveries, uint64_t now, crypto::RandomSource& rng,
-    const std::function<void(uint64_t done, uint64_t total)>& progress = {});
+    const std::function<void(uint64_t done, uint64_t total)>& progress = {},
+    const GroupReceiveHooks* groups = nullptr);
 
 }  // namespace candor::protocol
 

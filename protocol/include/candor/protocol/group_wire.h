@@ -69,9 +69,36 @@ struct GroupChange {
 // encoding (kMalformed).
 Result<Bytes> EncodeGroupChange(const GroupChange& change);
 Result<GroupChange> DecodeGroupChange(ByteView control);
-// Whether a Frame's content is a GroupControl rather than a Content (its
-// first field is 16 or 17, never Content's 1), and the check that it is a
-// valid one (either decoder accepts it).
+// What an admin sends a member it added (and only it): the group as of the
+// add. `members` sorted by account, each once, 2..kMaxGroupMembers, the
+// author an admin among them.
+struct GroupWelcomeMember {
+  std::string account;
+  bool admin;
+  friend bool operator==(const GroupWelcomeMember&, const GroupWelcomeMember&) = default;
+};
+struct GroupWelcome {
+  crypto::GroupId group;
+  std::string author;
+  uint32_t epoch;  // >= 2: a welcome follows an add
+  GroupChangeDigest last_change;
+  std::string name;
+  Bytes avatar;
+  std::vector<GroupWelcomeMember> members;
+};
+// The serialized GroupControl; the rules above, a name and picture as in a
+// creation, and kMessageTooLarge if it does not fit one pairwise message
+// (kMaxContentBytes: about a thousand members with short names).
+Result<Bytes> EncodeGroupWelcome(const GroupWelcome& welcome);
+Result<GroupWelcome> DecodeGroupWelcome(ByteView control);
+
+// Which GroupControl a Frame's content is: a GroupControl's first field is
+// 16, 17 or 18, never Content's 1.
+enum class GroupControlKind : uint8_t { kSenderKeyDistribution, kChange, kWelcome };
+std::optional<GroupControlKind> GroupControlKindOf(ByteView content);
+
+// Whether a Frame's content is a GroupControl rather than a Content, and
+// the check that it is a valid one (its decoder accepts it).
 bool IsGroupControl(ByteView content);
 Result<void> CheckGroupControl(ByteView content);
 
