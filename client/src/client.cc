@@ -236,6 +236,55 @@ Result<uint32_t> Client::RotateSignedPrekey() {
   return id;
 }
 
+// The session to send to `peer` in (the caller holds the transaction): the
+// stored one, or a new one from `bundle`; nullopt when the bundle carries a
+// new identity key (recorded as pending; nothing may be sent).
+Result<std::optional<protocol::Session>> Client::SendingSession(
+    std::string_view peer, const std::optional<crypto::PrekeyBundle>& bundle,
+    bool& identity_changed) {
+  auto& store = state_->store;
+    CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::Session> session, store.LoadSession(peer));
+    CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::PeerIdentity> known,
+                            protocol::TrustedIdentity(store, peer, &session));
+    if (known && known->pending) {
+      return Error(Errc::kIdentityChanged,
+                   "this peer's safety number changed: nothing is sent until the user "
+                   "accepts (or verifies) the new one");
+    }
+    if (bundle && known && bundle->identity_key != known->identity_key) {
+      // Held as a pending change only if the bundle is the new key's
+      // own, checked as a session would check it.
+      CANDOR_RETURN_IF_ERROR(crypto::VerifyPrekeyBundle(*bundle));
+      // A store from before identities were recorded keeps the old key first.
+      CANDOR_RETURN_IF_ERROR(store.TrustFirstIdentity(peer, known->identity_key));
+      CANDOR_RETURN_IF_ERROR(store.RecordIdentityChange(peer, bundle->identity_key,
+                                                        state_->clock.NowSeconds(),
+                                                        std::nullopt));
+      identity_changed = true;
+      return std::optional<protocol::Session>();  // the pending change is kept
+    }
+    if (!session) {
+      if (!bundle) {
+        return Error(Errc::kInvalidState,
+                     "no session with this peer: the first message needs the peer's bundle");
+      }
+      CANDOR_ASSIGN_OR_RETURN(crypto::ClassicalFallback fallback,
+                              store.ClassicalFallbackFor(peer));
+      CANDOR_ASSIGN_OR_RETURN(session, protocol::Session::Initiate(
+                                           state_->identity.identity, account(), *bundle,
+                                           state_->rng, fallback));
+      // The peer publishes ML-KEM prekeys now: a classical session with
+      // it is no longer needed, and a bundle stripped of them later must
+      // not start one.
+      if (session->post_quantum() && fallback == crypto::ClassicalFallback::kAllow) {
+        CANDOR_RETURN_IF_ERROR(
+            store.SetClassicalFallback(peer, crypto::ClassicalFallback::kRefuse));
+      }
+      if (!known) CANDOR_RETURN_IF_ERROR(store.TrustFirstIdentity(peer, bundle->identity_key));
+    }
+  return session;
+}
+
 Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
                                  std::optional<ByteView> bundle_bytes) {
   CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(peer));
@@ -259,45 +308,9 @@ Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
   // under an envelope that already left.
   const Result<void> committed = store.InTransaction(
       [&]() -> Result<void> {
-        CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::Session> session, store.LoadSession(peer));
-        CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::PeerIdentity> known,
-                                protocol::TrustedIdentity(store, peer, &session));
-        if (known && known->pending) {
-          return Error(Errc::kIdentityChanged,
-                       "this peer's safety number changed: nothing is sent until the user "
-                       "accepts (or verifies) the new one");
-        }
-        if (bundle && known && bundle->identity_key != known->identity_key) {
-          // Held as a pending change only if the bundle is the new key's
-          // own, checked as a session would check it.
-          CANDOR_RETURN_IF_ERROR(crypto::VerifyPrekeyBundle(*bundle));
-          // A store from before identities were recorded keeps the old key first.
-          CANDOR_RETURN_IF_ERROR(store.TrustFirstIdentity(peer, known->identity_key));
-          CANDOR_RETURN_IF_ERROR(store.RecordIdentityChange(peer, bundle->identity_key,
-                                                            state_->clock.NowSeconds(),
-                                                            std::nullopt));
-          identity_changed = true;
-          return Ok();  // the pending change is kept; nothing is sent
-        }
-        if (!session) {
-          if (!bundle) {
-            return Error(Errc::kInvalidState,
-                         "no session with this peer: the first message needs the peer's bundle");
-          }
-          CANDOR_ASSIGN_OR_RETURN(crypto::ClassicalFallback fallback,
-                                  store.ClassicalFallbackFor(peer));
-          CANDOR_ASSIGN_OR_RETURN(session, protocol::Session::Initiate(
-                                               state_->identity.identity, account(), *bundle,
-                                               state_->rng, fallback));
-          // The peer publishes ML-KEM prekeys now: a classical session with
-          // it is no longer needed, and a bundle stripped of them later must
-          // not start one.
-          if (session->post_quantum() && fallback == crypto::ClassicalFallback::kAllow) {
-            CANDOR_RETURN_IF_ERROR(
-                store.SetClassicalFallback(peer, crypto::ClassicalFallback::kRefuse));
-          }
-          if (!known) CANDOR_RETURN_IF_ERROR(store.TrustFirstIdentity(peer, bundle->identity_key));
-        }
+        CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::Session> session,
+                                SendingSession(peer, bundle, identity_changed));
+        if (!session) return Ok();  // the pending change is kept; nothing is sent
         CANDOR_ASSIGN_OR_RETURN(protocol::OutgoingMessage out, session->Encrypt(text, state_->rng));
         // The guard runs before the commit: a refused envelope leaves no trace.
         CANDOR_ASSIGN_OR_RETURN(record, protocol::CheckEgress(Channel::kRelay,
@@ -324,9 +337,11 @@ Result<ReceivedMessage> Client::Receive(ByteView delivery_bytes) {
   // process cannot receive the same envelope, consume the same one-time
   // prekey or advance the same session in between.
   Result<ReceivedMessage> received = Error(Errc::kInternal, "not received");
+  const protocol::GroupReceiveHooks hooks = GroupHooks();
   const Result<void> committed = state_->store.InTransaction([&]() -> Result<void> {
     received = protocol::ReceiveAndStore(state_->store, state_->identity.identity, account(),
-                                         delivery, state_->clock.NowSeconds(), state_->rng);
+                                         delivery, state_->clock.NowSeconds(), state_->rng,
+                                         &hooks);
     // A changed identity key keeps its pending record and held delivery.
     if (!received.has_value() && received.error().code() != Errc::kIdentityChanged) {
       return received.error();
@@ -365,9 +380,10 @@ Result<std::vector<Result<ReceivedMessage>>> Client::ReceiveBatch(
   if (progress) {
     step = [&](uint64_t done, uint64_t) { progress(refused + done, deliveries.size()); };
   }
+  const protocol::GroupReceiveHooks hooks = GroupHooks();
   CANDOR_ASSIGN_OR_RETURN(auto received, protocol::ReceiveBatchAndStore(
                                              state_->store, state_->identity.identity, account(),
-                                             decoded, now, state_->rng, step));
+                                             decoded, now, state_->rng, step, &hooks));
   std::set<std::string> changed;
   for (size_t k = 0; k < received.size(); ++k) {
     if (!received[k].has_value() && received[k].error().code() == Errc::kIdentityChanged) {

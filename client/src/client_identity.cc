@@ -40,6 +40,7 @@ void Client::NotifyIdentityChange(std::string_view peer) {
 
 std::vector<Result<ReceivedMessage>> Client::ReceiveHeld(const std::vector<Bytes>& held) {
   std::vector<Result<ReceivedMessage>> results;
+  const protocol::GroupReceiveHooks hooks = GroupHooks();
   for (const Bytes& bytes : held) {
     auto delivery = protocol::DecodeDelivery(bytes);
     if (!delivery.has_value()) {
@@ -48,7 +49,7 @@ std::vector<Result<ReceivedMessage>> Client::ReceiveHeld(const std::vector<Bytes
     }
     results.push_back(protocol::ReceiveAndStore(state_->store, state_->identity.identity,
                                                 account(), *delivery, state_->clock.NowSeconds(),
-                                                state_->rng));
+                                                state_->rng, &hooks));
   }
   return results;
 }

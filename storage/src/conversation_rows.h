@@ -9,7 +9,9 @@
 #include <string_view>
 
 #include "candor/crypto/bytes.h"
+#include "candor/crypto/franking.h"
 #include "candor/crypto/result.h"
+#include "candor/protocol/device_store.h"
 #include "sqlite.h"
 
 namespace candor::storage::internal {
@@ -35,6 +37,28 @@ struct ConversationRow {
 // The row for `peer`, created when missing.
 Result<ConversationRow> EnsureConversation(Database& db, std::string_view peer);
 Result<std::optional<int64_t>> FindConversation(Database& db, std::string_view peer);
+
+// A message row to insert (its direction and the parts a history entry
+// and a report need).
+struct NewMessage {
+  protocol::Direction direction;
+  std::string_view sender, recipient;
+  std::optional<uint64_t> server_time;
+  ByteView content;
+  const crypto::FrankingKey& franking_key;
+  const crypto::FrankingCommitment& commitment;
+  std::optional<crypto::RelayTag> relay_tag;
+};
+
+// Inserts the message and its franking opening at the conversation's next
+// order, and indexes its text for search; the caller holds the transaction.
+Result<int64_t> InsertMessage(Database& db, const ConversationRow& c, const NewMessage& m,
+                              uint64_t now);
+
+// The envelope's replay marker, in one statement: kDuplicateMessage, with
+// nothing written, if the envelope was received before (so a caller that
+// inserts it first refuses a duplicate before any other write).
+Result<void> InsertReplayMarker(Database& db, const protocol::EnvelopeDigest& digest, uint64_t now);
 
 // A fixed-length blob column; kStorageFailed (naming `what`) otherwise.
 template <size_t N>

@@ -176,6 +176,30 @@ const Migration kMigrations[] = {
       ALTER TABLE identity ADD COLUMN pq_required INTEGER NOT NULL DEFAULT 0
         CHECK (pq_required IN (0, 1));
     )sql"},
+    {8, R"sql(
+      -- Groups (DESIGN.md "Groups (Sender Keys)"): the membership as this
+      -- device holds it, and its own sender key; the group's history is the
+      -- conversation whose peer is the group's key (an account can never be
+      -- one: it starts with a control character).
+      CREATE TABLE groups (
+        id              BLOB PRIMARY KEY CHECK (length(id) = 32),
+        conversation_id INTEGER NOT NULL UNIQUE REFERENCES conversations(id),
+        state           BLOB NOT NULL,      -- candor.local.GroupStateRecord
+        own_key         BLOB NOT NULL,      -- candor.local.OwnSenderKeyRecord
+        updated_at      INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      -- Members' sender keys, one row each: a group message reads and
+      -- writes one row, whatever the group's size. Looked up by the
+      -- envelope's sender and the message's key id.
+      CREATE TABLE group_sender_keys (
+        sender   TEXT NOT NULL,
+        key_id   INTEGER NOT NULL,
+        group_id BLOB NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+        key      BLOB NOT NULL,             -- candor.local.MemberSenderKeyRecord
+        PRIMARY KEY (sender, key_id, group_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX group_sender_keys_group ON group_sender_keys(group_id, sender);
+    )sql"},
 };
 
 }  // namespace

@@ -14,6 +14,8 @@ using internal::ConversationRow;
 using internal::EnsureConversation;
 using internal::FindConversation;
 using internal::FixedColumn;
+using internal::InsertMessage;
+using internal::NewMessage;
 using internal::Statement;
 using internal::Transaction;
 using protocol::Direction;
@@ -43,41 +45,6 @@ Result<void> SaveSession(internal::Database& db, int64_t conversation,
       "INSERT INTO sessions(conversation_id, state, updated_at) VALUES (?, ?, ?)"));
   insert->BindInt(1, conversation).BindBlob(2, state.Expose()).BindInt(3, static_cast<int64_t>(now));
   return insert->Run();
-}
-
-struct NewMessage {
-  Direction direction;
-  std::string_view sender, recipient;
-  std::optional<uint64_t> server_time;
-  ByteView content;
-  const crypto::FrankingKey& franking_key;
-  const crypto::FrankingCommitment& commitment;
-  std::optional<crypto::RelayTag> relay_tag;
-};
-
-// Inserts the message and its franking opening at the conversation's next
-// order; the caller holds the transaction.
-Result<int64_t> InsertMessage(internal::Database& db, const ConversationRow& c,
-                              const NewMessage& m, uint64_t now) {
-  CANDOR_ASSIGN_OR_RETURN(auto msg, db.Cached(
-      "INSERT INTO messages(conversation_id, local_order, direction, sender, recipient, "
-      "server_time, stored_at, content, expires_at, franking_key, commitment, relay_tag) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  msg->BindInt(1, c.id).BindInt(2, c.next_order)
-      .BindInt(3, m.direction == Direction::kIncoming ? 0 : 1)
-      .BindText(4, m.sender).BindText(5, m.recipient).BindInt(7, static_cast<int64_t>(now))
-      .BindBlob(8, m.content).BindBlob(10, m.franking_key.Expose()).BindBlob(11, m.commitment);
-  if (m.server_time) msg->BindInt(6, static_cast<int64_t>(*m.server_time)); else msg->BindNull(6);
-  if (c.disappear_after) {
-    msg->BindInt(9, static_cast<int64_t>(now + *c.disappear_after));
-  } else {
-    msg->BindNull(9);
-  }
-  if (m.relay_tag) msg->BindBlob(12, *m.relay_tag); else msg->BindNull(12);
-  CANDOR_RETURN_IF_ERROR(msg->Run());
-  const int64_t id = db.LastInsertRowId();
-  CANDOR_RETURN_IF_ERROR(internal::IndexMessage(db, id, m.content));
-  return id;
 }
 
 #define CANDOR_SELECT_MESSAGES                                                              \
@@ -307,24 +274,19 @@ Result<int64_t> Store::CommitReceived(const protocol::Session& session,
   // ...then the replay marker: if the envelope is known, nothing has been
   // written when we refuse it (one statement, where a lookup and an insert
   // were two).
-  {
-    CANDOR_ASSIGN_OR_RETURN(auto marker, db.Cached(
-        "INSERT INTO received_envelopes(digest, received_at) VALUES (?, ?) "
-        "ON CONFLICT (digest) DO NOTHING"));
-    marker->BindBlob(1, digest).BindInt(2, static_cast<int64_t>(now));
-    CANDOR_RETURN_IF_ERROR(marker->Run());
-    if (db.Changes() == 0) {
-      return Error(Errc::kDuplicateMessage, "this envelope was already received");
-    }
-  }
+  CANDOR_RETURN_IF_ERROR(internal::InsertReplayMarker(db, digest, now));
   CANDOR_ASSIGN_OR_RETURN(ConversationRow c, EnsureConversation(db, m.sender));
   CANDOR_RETURN_IF_ERROR(SaveSession(db, c.id, session, now));
-  CANDOR_ASSIGN_OR_RETURN(int64_t id,
-                          InsertMessage(db, c,
-                                        NewMessage{Direction::kIncoming, m.sender, m.recipient,
-                                                   m.server_time, m.content, m.franking_key,
-                                                   m.franking_commitment, m.relay_tag},
-                                        now));
+  // A group control message is no message of the history (it may hold keys).
+  int64_t id = 0;
+  if (!m.group_control) {
+    CANDOR_ASSIGN_OR_RETURN(id, InsertMessage(db, c,
+                                              NewMessage{Direction::kIncoming, m.sender,
+                                                         m.recipient, m.server_time, m.content,
+                                                         m.franking_key, m.franking_commitment,
+                                                         m.relay_tag},
+                                              now));
+  }
   if (m.consumed_one_time_prekey) {
     CANDOR_ASSIGN_OR_RETURN(auto del, db.Cached("DELETE FROM one_time_prekeys WHERE id = ?"));
     del->BindInt(1, *m.consumed_one_time_prekey);
@@ -350,13 +312,18 @@ Result<int64_t> Store::CommitSent(const protocol::Session& session,
   CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db, /*synced=*/true));
   CANDOR_ASSIGN_OR_RETURN(ConversationRow c, EnsureConversation(db, session.remote_account()));
   CANDOR_RETURN_IF_ERROR(SaveSession(db, c.id, session, now));
-  CANDOR_ASSIGN_OR_RETURN(int64_t id,
-                          InsertMessage(db, c,
-                                        NewMessage{Direction::kOutgoing, session.local_account(),
-                                                   session.remote_account(), std::nullopt,
-                                                   m.content, m.franking_key,
-                                                   m.franking_commitment, std::nullopt},
-                                        now));
+  // A group control message (Session::EncryptGroupControl) hands back no
+  // content: it is no message of the history.
+  int64_t id = 0;
+  if (!m.content.empty()) {
+    CANDOR_ASSIGN_OR_RETURN(id, InsertMessage(db, c,
+                                              NewMessage{Direction::kOutgoing,
+                                                         session.local_account(),
+                                                         session.remote_account(), std::nullopt,
+                                                         m.content, m.franking_key,
+                                                         m.franking_commitment, std::nullopt},
+                                              now));
+  }
   CANDOR_RETURN_IF_ERROR(tx.Commit());
   return id;
 }

@@ -356,7 +356,13 @@ TEST_F(CliTest, DemoTellsTheStoryAndKeepsFilesOnRequest) {
   EXPECT_EQ(Run({"demo", "--keep", F("kept")}).exit_code, 4) << "a non-empty directory is refused";
   Outcome audit = Run({"audit", "--log", F("demo.log")});
   ASSERT_EQ(audit.exit_code, 0) << audit.err;
-  EXPECT_EQ(audit.Num("records"), 9) << "a bundle, seven envelopes, a report";
+  EXPECT_EQ(audit.Num("records"), 23)
+      << "a bundle, seven envelopes, a report; then the group: two bundles, eleven pairwise "
+         "envelopes (creation, sender keys, removal) and three group envelopes";
+  const auto& group = json.json.fields().at("group").struct_value().fields();
+  EXPECT_EQ(group.at("messages_read").number_value(), 5) << "2 + 2 + 1 (carol removed)";
+  EXPECT_EQ(group.at("removed_member").string_value(), "invalid_state")
+      << "a copy of the message after her removal is not read";
 }
 
 }  // namespace

@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -37,6 +38,7 @@
 #include "candor/crypto/random.h"
 #include "candor/crypto/result.h"
 #include "candor/crypto/x25519.h"
+#include "candor/group/group_state.h"
 #include "candor/protocol/device_store.h"
 #include "candor/protocol/egress.h"
 #include "candor/protocol/report_wire.h"
@@ -124,6 +126,35 @@ struct ClientOptions {
   // numbers.
   std::function<void(const IdentityChange&)> identity_change_observer;
 };
+
+// A group as this device holds it (docs/groups.md).
+struct GroupInfo {
+  crypto::GroupId id;
+  std::string name;
+  uint32_t epoch;
+  std::vector<group::GroupMember> members;  // sorted by account
+  bool active;  // this device is a member (not removed, not left)
+};
+// {"groups":[{"id" (hex),"name","epoch","active","members":[{"account","admin"}]}]}
+std::string GroupsToJson(const std::vector<GroupInfo>& groups);
+// A group id in hex (64 digits), and back (kInvalidArgument otherwise).
+std::string GroupIdToHex(const crypto::GroupId& id);
+Result<crypto::GroupId> GroupIdFromHex(std::string_view hex);
+
+// What a group operation hands out, to transmit in this order: envelopes
+// over the pairwise sessions (changes, welcomes, sender keys; channel
+// kRelay, as Send's), then, for a group message, its group envelope
+// (channel kRelay, for the relay's fan-out). Everything is committed before
+// it is returned.
+struct GroupOperation {
+  crypto::GroupId group;
+  int64_t message_id = 0;  // SendGroup: the message's history entry
+  std::vector<OutgoingItem> envelopes;
+  std::optional<OutgoingItem> group_envelope;  // SendGroup
+};
+
+// Prekey bundles of members this device has no session with yet, by account.
+using Bundles = std::map<std::string, Bytes, std::less<>>;
 
 class Client {
  public:
@@ -270,6 +301,41 @@ class Client {
   // Deletes one entry of the log; kNotFound if there is none.
   Result<void> DeleteReport(int64_t report_id);
 
+  // Groups (docs/groups.md). Membership changes and sender keys travel over
+  // the pairwise sessions (a member without one needs its bundle in
+  // `bundles`: kInvalidState otherwise); group messages travel once, in a
+  // group envelope the relay fans out. Each operation is one transaction:
+  // on any error nothing is stored and nothing handed out.
+  //
+  // A new group: this device its only admin, `members` the others
+  // (1..kMaxGroupMembers - 1; kMaxGroupChangeAccounts per change). `name`
+  // 1..kMaxGroupNameBytes of UTF-8 on one line, `avatar` <= kMaxGroupAvatarBytes.
+  Result<GroupOperation> CreateGroup(std::string_view name, ByteView avatar,
+                                     std::vector<std::string> members, const Bundles& bundles = {});
+  // Admin changes; the members named get the change, an added member also
+  // the group as it is now (a welcome). kInvalidState, naming the rule, for
+  // a change this device may not make; kNotFound for an unknown group.
+  Result<GroupOperation> AddGroupMembers(const crypto::GroupId& group,
+                                         std::vector<std::string> accounts,
+                                         const Bundles& bundles = {});
+  Result<GroupOperation> RemoveGroupMembers(const crypto::GroupId& group,
+                                            std::vector<std::string> accounts);
+  Result<GroupOperation> RenameGroup(const crypto::GroupId& group, std::string_view name);
+  Result<GroupOperation> MakeGroupAdmins(const crypto::GroupId& group,
+                                         std::vector<std::string> accounts);
+  // Any member; the last admin first makes another admin (kInvalidState).
+  Result<GroupOperation> LeaveGroup(const crypto::GroupId& group);
+  // A group message. After a member departed, this device draws a new
+  // sender key first and sends it to the remaining members only; a member
+  // added since gets the current key (it cannot read earlier messages).
+  // Send's content rules; kInvalidState once this device is no member.
+  Result<GroupOperation> SendGroup(const crypto::GroupId& group, std::string_view text,
+                                   const Bundles& bundles = {});
+  Result<std::vector<GroupInfo>> Groups();
+  Result<GroupInfo> Group(const crypto::GroupId& group);
+  // The group's newest `limit` messages, oldest first (as History).
+  Result<std::vector<HistoryEntry>> GroupHistory(const crypto::GroupId& group, size_t limit);
+
   // Disappearing messages (see protocol::DeviceStore).
   Result<void> SetDisappearingTimer(std::string_view peer, std::optional<uint64_t> seconds);
   // Deletes expired messages (returns how many), and signed prekeys and
@@ -286,9 +352,26 @@ class Client {
                                         uint64_t detected_at, std::optional<uint64_t> accepted_at,
                                         bool was_verified) const;
   void NotifyIdentityChange(std::string_view peer);
+  Result<std::optional<protocol::Session>> SendingSession(
+      std::string_view peer, const std::optional<crypto::PrekeyBundle>& bundle,
+      bool& identity_changed);
   // The held deliveries of an accepted change, received in the caller's
   // transaction.
   std::vector<Result<ReceivedMessage>> ReceiveHeld(const std::vector<Bytes>& held);
+  // Groups (client_groups.cc): a change made here, sent to `recipients`
+  // (and a welcome to `welcomed`), and the hooks a receive runs.
+  Result<GroupOperation> IssueGroupChange(const crypto::GroupId& group,
+                                          protocol::GroupChangeKind kind,
+                                          std::vector<std::string> accounts,
+                                          std::string_view name, const Bundles& bundles);
+  using Outgoing = std::vector<std::pair<protocol::EgressRecord, Bytes>>;
+  Result<void> SendControl(const std::vector<std::string>& peers,
+                           const protocol::CheckedGroupControl& control, const Bundles& bundles,
+                           Outgoing& out);
+  Result<std::pair<protocol::EgressRecord, Bytes>> SendControlTo(
+      std::string_view peer, const protocol::CheckedGroupControl& control, const Bundles& bundles);
+  std::vector<OutgoingItem> HandAll(Outgoing out);
+  protocol::GroupReceiveHooks GroupHooks();
   // The single exit: every OutgoingItem is made by Hand, from a record of
   // the egress guard (Emit runs the guard; Send and SubmitReport run it
   // before they commit, and pass the record).

@@ -37,6 +37,9 @@
 #include "candor/crypto/random.h"
 #include "candor/crypto/result.h"
 #include "candor/crypto/secret.h"
+#include "candor/group/group_message.h"
+#include "candor/group/group_state.h"
+#include "candor/group/sender_key_ring.h"
 #include "candor/protocol/device_store.h"
 
 namespace candor::storage {
@@ -192,6 +195,46 @@ class Store final : public protocol::DeviceStore {
   Result<std::vector<SearchHit>> Search(std::string_view query,
                                         std::optional<std::string_view> peer, size_t limit,
                                         uint64_t now);
+
+  // --- Groups (docs/groups.md) ---------------------------------------------------
+  // A group's history is the conversation whose peer is GroupConversation(G)
+  // (LatestMessages, MessagesBefore, MessageById and reports read it as any
+  // other): a control character and the group id in hex, which no account
+  // can be.
+  static std::string GroupConversation(const crypto::GroupId& group);
+  // The group a conversation key names, if it is one.
+  static std::optional<crypto::GroupId> GroupOfConversation(std::string_view peer);
+
+  struct StoredGroup {
+    group::GroupState state;
+    group::SenderKeyRing ring;  // every member key
+  };
+  // Every group this device is or was in (a group it left stays, inactive,
+  // with its history), by group id.
+  Result<std::vector<group::GroupState>> ListGroups();
+  Result<std::optional<StoredGroup>> LoadGroup(const crypto::GroupId& group);
+  // Stores the group's state and this device's part of `ring`, and replaces
+  // the stored keys of `senders` by the ring's (none left: deleted). One
+  // transaction; the caller runs it in the transaction of the pairwise
+  // message that carried the change, so both land or neither.
+  Result<void> SaveGroup(const group::GroupState& state, const group::SenderKeyRing& ring,
+                         const std::vector<std::string>& senders, uint64_t now);
+  // The keys a group message from `sender` with key id `kid` may be under
+  // (one, unless two groups drew the same random id), with their group.
+  Result<std::vector<std::pair<crypto::GroupId, crypto::MemberSenderKey>>> FindGroupKeys(
+      std::string_view sender, uint32_t kid);
+  // A group message received: the member key's successor, the message in
+  // the group's history, and the envelope's replay marker, all or nothing
+  // (kDuplicateMessage, nothing written, for an envelope already received).
+  Result<int64_t> CommitGroupReceived(const crypto::GroupId& group, std::string_view sender,
+                                      const crypto::MemberSenderKey& next,
+                                      const protocol::IncomingMessage& message,
+                                      const protocol::EnvelopeDigest& digest, uint64_t now);
+  // A group message sent: this device's advanced key and the message (the
+  // recipient recorded is this device's own account: the relay's
+  // acknowledgement tags the sender's copy so). Synced, as CommitSent.
+  Result<int64_t> CommitGroupSent(const group::GroupState& state, const group::SenderKeyRing& ring,
+                                  const group::OutgoingGroupMessage& message, uint64_t now);
 
   // For tests and tools inside storage/ (the RAII database layer is private).
   struct Impl;

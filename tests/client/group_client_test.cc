@@ -1,0 +1,290 @@
+// Groups through candor::Client over real SQLCipher stores and the reference
+// relay: create, talk, remove (the removed member provably reads nothing
+// sent after), add (the added member reads nothing sent before), leave,
+// rename, duplicates, state across reopening, and what leaves for the relay.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+
+#include "candor/client/client.h"
+#include "candor/protocol/relay.h"
+#include "candor/protocol/wire.h"
+#include "support/client_world.h"
+
+namespace candor {
+namespace {
+
+using client::Client;
+using client::GroupOperation;
+using protocol::ReceivedMessage;
+
+constexpr std::string_view kGroupName = "Zyxwv Orchard Society";
+
+bool Contains(ByteView haystack, ByteView needle) {
+  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end()) !=
+         haystack.end();
+}
+
+class GroupClientTest : public testing::ClientWorld {
+ protected:
+  // Everything `op` hands out, through the relay, received by its
+  // recipients in order; returns what each recipient's receive said.
+  std::vector<std::pair<std::string, Result<ReceivedMessage>>> Deliver(Client& from,
+                                                                       const GroupOperation& op) {
+    std::vector<std::pair<std::string, Result<ReceivedMessage>>> out;
+    for (const client::OutgoingItem& item : op.envelopes) {
+      wire_.push_back(item.bytes);
+      clock_.Advance(1);
+      auto r = protocol::RelayEnvelope(relay_key_, item.bytes, clock_.NowSeconds());
+      EXPECT_TRUE(r.has_value()) << r.error().message();
+      const std::string& to = r->envelope.recipient;
+      out.emplace_back(to, devices_.at(to)->Receive(r->delivery));
+    }
+    if (op.group_envelope) {
+      wire_.push_back(op.group_envelope->bytes);
+      clock_.Advance(1);
+      auto r = protocol::RelayGroupEnvelope(relay_key_, op.group_envelope->bytes,
+                                            clock_.NowSeconds());
+      EXPECT_TRUE(r.has_value()) << r.error().message();
+      last_group_deliveries_ = r->deliveries;
+      for (const auto& [to, delivery] : r->deliveries) {
+        wire_.push_back(delivery);
+        out.emplace_back(to, devices_.at(to)->Receive(delivery));
+      }
+      EXPECT_TRUE(from.HandleAck(r->ack).has_value()) << "the sender's copy gets its tag";
+    }
+    return out;
+  }
+  // Deliver, expecting every receive to succeed.
+  void DeliverOk(Client& from, const Result<GroupOperation>& op) {
+    ASSERT_TRUE(op.has_value()) << op.error().message();
+    for (const auto& [to, r] : Deliver(from, *op)) {
+      ASSERT_TRUE(r.has_value()) << to << ": " << r.error().message();
+    }
+  }
+  // The group message `text` as each member received it.
+  std::map<std::string, std::string> SendAndRead(Client& from, const crypto::GroupId& g,
+                                                 const std::string& text) {
+    auto op = from.SendGroup(g, text, Bundles());
+    EXPECT_TRUE(op.has_value()) << op.error().message();
+    std::map<std::string, std::string> read;
+    if (!op.has_value()) return read;
+    for (auto& [to, r] : Deliver(from, *op)) {
+      EXPECT_TRUE(r.has_value()) << to << ": " << r.error().message();
+      if (r.has_value() && r->group_event.empty()) {
+        EXPECT_EQ(r->group, g);
+        read[to] = r->text;
+      }
+    }
+    return read;
+  }
+  std::vector<std::string> Texts(Client& c, const crypto::GroupId& g) {
+    auto h = c.GroupHistory(g, 100);
+    EXPECT_TRUE(h.has_value()) << h.error().message();
+    std::vector<std::string> out;
+    for (const auto& e : *h) out.push_back(e.text);
+    return out;
+  }
+  void Join(Client& c) { devices_[c.account()] = &c; }
+  // A fresh bundle of every device, as a directory hands out: each one-time
+  // prekey opens one session only.
+  client::Bundles Bundles() {
+    client::Bundles out;
+    for (auto& [account, c] : devices_) {
+      auto b = c->PublishBundle();
+      EXPECT_TRUE(b.has_value());
+      if (b.has_value()) out[account] = b->bytes;
+    }
+    return out;
+  }
+  crypto::GroupId Create(Client& creator, std::vector<std::string> members) {
+    auto op = creator.CreateGroup(kGroupName, {}, std::move(members), Bundles());
+    EXPECT_TRUE(op.has_value()) << op.error().message();
+    if (!op.has_value()) return {};
+    for (auto& [to, r] : Deliver(creator, *op)) {
+      EXPECT_TRUE(r.has_value()) << to << ": " << r.error().message();
+      if (r.has_value()) {
+        EXPECT_EQ(r->group_event, "joined");
+      }
+    }
+    return op->group;
+  }
+
+  std::map<std::string, Client*> devices_;
+  std::vector<Bytes> wire_;  // every byte handed to or made by the relay
+  std::vector<std::pair<std::string, Bytes>> last_group_deliveries_;
+};
+
+TEST_F(GroupClientTest, CreateTalkRemoveAndTheRemovedReadsNothing) {
+  Client alice = Make("alice", 1), bob = Make("bob", 2), carol = Make("carol", 3);
+  Join(alice), Join(bob), Join(carol);
+  const crypto::GroupId g = Create(alice, {"carol", "bob"});
+  for (Client* c : {&alice, &bob, &carol}) {
+    auto info = c->Group(g);
+    ASSERT_TRUE(info.has_value()) << info.error().message();
+    EXPECT_EQ(info->name, kGroupName);
+    EXPECT_EQ(info->epoch, 1u);
+    ASSERT_EQ(info->members.size(), 3u);
+    EXPECT_TRUE(info->members[0].admin) << "alice created it";
+    EXPECT_TRUE(info->active);
+  }
+  EXPECT_EQ(SendAndRead(alice, g, "hello group"),
+            (std::map<std::string, std::string>{{"bob", "hello group"}, {"carol", "hello group"}}));
+  // bob has no session with carol: his key reaches her over a new one.
+  EXPECT_EQ(SendAndRead(bob, g, "hi all"),
+            (std::map<std::string, std::string>{{"alice", "hi all"}, {"carol", "hi all"}}));
+  EXPECT_EQ(Texts(carol, g), (std::vector<std::string>{"hello group", "hi all"}));
+  EXPECT_EQ(Texts(alice, g), (std::vector<std::string>{"hello group", "hi all"}));
+  // Control messages are no history of the pairwise conversations.
+  auto pairwise = bob.History("alice", 10);
+  ASSERT_TRUE(pairwise.has_value());
+  EXPECT_TRUE(pairwise->empty());
+
+  // A duplicate delivery changes nothing.
+  ASSERT_FALSE(last_group_deliveries_.empty());
+  const auto& [to, again] = last_group_deliveries_[0];
+  EXPECT_EQ(devices_.at(to)->Receive(again).error().code(), Errc::kDuplicateMessage);
+
+  // carol is removed: she is told, and is out.
+  auto removal = alice.RemoveGroupMembers(g, {"carol"});
+  ASSERT_TRUE(removal.has_value()) << removal.error().message();
+  std::map<std::string, std::string> events;
+  for (auto& [who, r] : Deliver(alice, *removal)) {
+    ASSERT_TRUE(r.has_value()) << who << ": " << r.error().message();
+    events[who] = r->group_event;
+  }
+  EXPECT_EQ(events, (std::map<std::string, std::string>{{"bob", "changed"}, {"carol", "removed"}}));
+  EXPECT_FALSE(carol.Group(g)->active);
+  EXPECT_EQ(carol.SendGroup(g, "still here?").error().code(), Errc::kInvalidState);
+
+  // The next message goes to bob only, under a new key; a relay that also
+  // hands it to carol gets nothing read.
+  auto next = alice.SendGroup(g, "carol is gone");
+  ASSERT_TRUE(next.has_value()) << next.error().message();
+  ASSERT_EQ(next->envelopes.size(), 1u) << "the new key goes to bob only";
+  auto env = protocol::DecodeGroupEnvelope(next->group_envelope->bytes);
+  ASSERT_TRUE(env.has_value());
+  EXPECT_EQ(env->recipients, std::vector<std::string>{"bob"});
+  std::map<std::string, std::string> read;
+  for (auto& [who, r] : Deliver(alice, *next)) {
+    ASSERT_TRUE(r.has_value()) << who << ": " << r.error().message();
+    if (r->group_event.empty()) read[who] = r->text;
+  }
+  EXPECT_EQ(read, (std::map<std::string, std::string>{{"bob", "carol is gone"}}));
+  env->recipients.push_back("carol");
+  auto widened = protocol::EncodeGroupEnvelope(*env);
+  ASSERT_TRUE(widened.has_value());
+  auto relayed = protocol::RelayGroupEnvelope(relay_key_, *widened, clock_.NowSeconds() + 1);
+  ASSERT_TRUE(relayed.has_value());
+  for (const auto& [who, delivery] : relayed->deliveries) {
+    if (who != "carol") continue;
+    auto r = carol.Receive(delivery);
+    ASSERT_FALSE(r.has_value()) << "a removed member read a message sent after its removal";
+  }
+  EXPECT_EQ(Texts(carol, g), (std::vector<std::string>{"hello group", "hi all"}));
+}
+
+TEST_F(GroupClientTest, AnAddedMemberReadsOnlyWhatFollowsAndStateSurvivesReopening) {
+  Client alice = Make("alice", 1), dave = Make("dave", 4);
+  std::optional<Client> bob_handle(Make("bob", 2));
+  Client& bob = *bob_handle;
+  Join(alice), Join(bob), Join(dave);
+  const crypto::GroupId g = Create(alice, {"bob"});
+  EXPECT_EQ(SendAndRead(alice, g, "before dave").size(), 1u);
+  EXPECT_EQ(SendAndRead(bob, g, "bob before dave").size(), 1u);
+  auto add = alice.AddGroupMembers(g, {"dave"}, Bundles());
+  ASSERT_TRUE(add.has_value()) << add.error().message();
+  std::map<std::string, std::string> events;
+  for (auto& [who, r] : Deliver(alice, *add)) {
+    ASSERT_TRUE(r.has_value()) << who << ": " << r.error().message();
+    events[who] = r->group_event;
+  }
+  EXPECT_EQ(events, (std::map<std::string, std::string>{{"bob", "changed"}, {"dave", "joined"}}));
+  auto info = dave.Group(g);
+  ASSERT_TRUE(info.has_value()) << info.error().message();
+  EXPECT_EQ(info->epoch, 2u);
+  EXPECT_EQ(info->name, kGroupName);
+  EXPECT_EQ(info->members.size(), 3u);
+
+  // Each member's key reaches dave before its next message, as it is now.
+  EXPECT_EQ(SendAndRead(alice, g, "welcome dave"),
+            (std::map<std::string, std::string>{{"bob", "welcome dave"}, {"dave", "welcome dave"}}));
+  EXPECT_EQ(SendAndRead(bob, g, "hi dave"),
+            (std::map<std::string, std::string>{{"alice", "hi dave"}, {"dave", "hi dave"}}));
+  EXPECT_EQ(SendAndRead(dave, g, "thanks"),
+            (std::map<std::string, std::string>{{"alice", "thanks"}, {"bob", "thanks"}}));
+  EXPECT_EQ(Texts(dave, g), (std::vector<std::string>{"welcome dave", "hi dave", "thanks"}));
+
+  // Reopened, bob goes on where he was.
+  devices_.erase("bob");
+  bob_handle.reset();
+  auto reopened = Client::Open(tmp_.File("bob.db"), Key(2), rng_, clock_);
+  ASSERT_TRUE(reopened.has_value()) << reopened.error().message();
+  devices_["bob"] = &*reopened;
+  EXPECT_EQ(SendAndRead(alice, g, "after reopening")["bob"], "after reopening");
+  EXPECT_EQ(SendAndRead(*reopened, g, "bob reopened").size(), 2u);
+  auto groups = reopened->Groups();
+  ASSERT_TRUE(groups.has_value());
+  ASSERT_EQ(groups->size(), 1u);
+  EXPECT_EQ((*groups)[0].epoch, 2u);
+}
+
+TEST_F(GroupClientTest, RenameLeaveAndRulesRefusedWithNothingChanged) {
+  Client alice = Make("alice", 1), bob = Make("bob", 2), carol = Make("carol", 3);
+  Join(alice), Join(bob), Join(carol);
+  const crypto::GroupId g = Create(alice, {"bob", "carol"});
+  // Not an admin: refused, nothing stored, nothing handed out.
+  EXPECT_EQ(bob.RenameGroup(g, "mine now").error().code(), Errc::kInvalidState);
+  EXPECT_EQ(bob.Group(g)->epoch, 1u);
+  EXPECT_EQ(alice.RenameGroup(g, "").error().code(), Errc::kFieldOutOfRange);
+  EXPECT_EQ(alice.Group(g)->epoch, 1u);
+  crypto::GroupId unknown{};
+  EXPECT_EQ(alice.SendGroup(unknown, "x").error().code(), Errc::kNotFound);
+  EXPECT_EQ(alice.SendGroup(g, "").error().code(), Errc::kInvalidArgument);
+  // The last admin cannot leave while others stay.
+  EXPECT_EQ(alice.LeaveGroup(g).error().code(), Errc::kInvalidState);
+
+  DeliverOk(alice, alice.RenameGroup(g, "Renamed"));
+  EXPECT_EQ(bob.Group(g)->name, "Renamed");
+  DeliverOk(alice, alice.MakeGroupAdmins(g, {"bob"}));
+  auto info = carol.Group(g);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_TRUE(info->members[1].admin) << "bob is an admin at carol's too";
+  EXPECT_EQ(SendAndRead(carol, g, "carol speaks").size(), 2u);
+  DeliverOk(alice, alice.LeaveGroup(g));
+  EXPECT_FALSE(alice.Group(g)->active);
+  EXPECT_EQ(bob.Group(g)->members.size(), 2u);
+  // After alice left, carol's next key goes to bob only.
+  auto op = carol.SendGroup(g, "just us");
+  ASSERT_TRUE(op.has_value()) << op.error().message();
+  EXPECT_EQ(op->envelopes.size(), 1u);
+  EXPECT_EQ(protocol::DecodeGroupEnvelope(op->group_envelope->bytes)->recipients,
+            std::vector<std::string>{"bob"});
+}
+
+// The test: group messages under a distinctive name; neither the
+// name nor the group id (nor 8 bytes of it) is in any byte that left for the
+// relay or came from it.
+TEST_F(GroupClientTest, NeitherNameNorGroupIdReachesTheRelay) {
+  Client alice = Make("alice", 1), bob = Make("bob", 2), carol = Make("carol", 3);
+  Join(alice), Join(bob), Join(carol);
+  const crypto::GroupId g = Create(alice, {"bob", "carol"});
+  SendAndRead(alice, g, std::string("talking about ") + std::string(kGroupName));
+  SendAndRead(bob, g, "reply");
+  DeliverOk(alice, alice.RenameGroup(g, "Qwerty Umbrella Club"));
+  DeliverOk(alice, alice.RemoveGroupMembers(g, {"carol"}));
+  SendAndRead(alice, g, "after");
+  ASSERT_GT(wire_.size(), 10u);
+  const std::string_view name = kGroupName;
+  for (const Bytes& bytes : wire_) {
+    EXPECT_FALSE(Contains(bytes, ByteView(reinterpret_cast<const uint8_t*>(name.data()), name.size())));
+    EXPECT_FALSE(Contains(bytes, AsBytes(std::string_view("Qwerty"))));
+    for (size_t i = 0; i + 8 <= g.size(); ++i) {
+      ASSERT_FALSE(Contains(bytes, ByteView(g.data() + i, 8))) << "group id bytes at " << i;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace candor
