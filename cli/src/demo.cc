@@ -8,7 +8,8 @@
 // Then bob reports a message from alice: the preview he is shown, the
 // sealed report, the moderator's verdicts, and what happens to a report a
 // modified client edits. It ends with a group: alice, bob and carol talk,
-// carol is removed, and a copy of the next message gets her nothing.
+// bob reports carol's spam and the moderator verifies it, carol is removed,
+// and a copy of the next message gets her nothing.
 //
 // The one command whose stdout is not a JSON object by default: it exists
 // to be read. --json prints a single summary object instead.
@@ -73,7 +74,10 @@ class Demo {
   Result<int64_t> Deliver(Device& to, ByteView delivery);
   Result<void> Report(Device& reporter, int64_t message_id, const crypto::X25519KeyPair& moderator);
   // alice, bob and carol in a group; carol is removed and reads nothing after.
-  Result<void> GroupScene(Device& alice, Device& bob);
+  Result<void> GroupScene(Device& alice, Device& bob, const crypto::X25519KeyPair& moderator);
+  // `reporter` reports the newest message of group `g`; the moderator judges it.
+  Result<void> GroupReport(Device& reporter, const crypto::GroupId& g,
+                           const crypto::X25519KeyPair& moderator);
   // Everything a group operation hands out, through the relay, received by
   // its recipients; tells what the relay saw.
   Result<void> RelayGroup(Device& from, const client::GroupOperation& op,
@@ -97,6 +101,7 @@ class Demo {
   std::string edited_preview_error_;
   int group_reads_ = 0;                 // group messages members read
   std::string removed_member_error_;   // what carol got for the message after her removal
+  std::string group_report_verdict_;
 };
 
 Result<Device> Demo::NewDevice(const std::string& name) {
@@ -285,7 +290,34 @@ Result<void> Demo::RelayGroup(Device& from, const client::GroupOperation& op,
   return Ok();
 }
 
-Result<void> Demo::GroupScene(Device& alice, Device& bob) {
+Result<void> Demo::GroupReport(Device& reporter, const crypto::GroupId& g,
+                               const crypto::X25519KeyPair& moderator) {
+  clock_.Advance(30);
+  CANDOR_ASSIGN_OR_RETURN(auto history, reporter.client.GroupHistory(g, 1));
+  if (history.empty()) return Error(Errc::kInternal, "no group message to report");
+  CANDOR_ASSIGN_OR_RETURN(protocol::ReportPreview preview,
+                          reporter.client.PrepareGroupReport(g, history.back().id,
+                                                             protocol::ReportReason::kSpam));
+  const auto& b = preview.bundle;
+  Say(reporter.name + " reports " + b.reported + "'s message as spam. The preview: reporter=" +
+      b.reporter + " reported=" + b.reported + ", the group's id (it is inside each message's "
+      "franking commitment; never its name or members), and the " +
+      std::to_string(b.messages.size()) + " messages of the group's history ending with it:");
+  for (const auto& m : b.messages) {
+    CANDOR_ASSIGN_OR_RETURN(std::string text, protocol::DecodeContentText(m.content));
+    Say("    " + m.sender + ": \"" + text + "\"");
+  }
+  CANDOR_ASSIGN_OR_RETURN(client::SubmittedReport submitted,
+                          reporter.client.SubmitReport(preview, moderator.public_key()));
+  const report::Verifier verifier(moderator.Clone(), relay_key_.Clone());
+  CANDOR_ASSIGN_OR_RETURN(report::VerifiedReport verified, verifier.Verify(submitted.report.bytes));
+  group_report_verdict_ = std::string(report::VerdictName(verified.verdict));
+  Say("  the moderation service checks each copy's commitment (sender, group, text) and the "
+      "relay's tag for " + reporter.name + ": " + group_report_verdict_);
+  return Ok();
+}
+
+Result<void> Demo::GroupScene(Device& alice, Device& bob, const crypto::X25519KeyPair& moderator) {
   CANDOR_ASSIGN_OR_RETURN(Device carol, NewDevice("carol"));
   const std::map<std::string, Device*> devices{{"alice", &alice}, {"bob", &bob}, {"carol", &carol}};
   CANDOR_ASSIGN_OR_RETURN(client::OutgoingItem carol_bundle, carol.client.PublishBundle());
@@ -305,6 +337,10 @@ Result<void> Demo::GroupScene(Device& alice, Device& bob) {
   CANDOR_ASSIGN_OR_RETURN(auto m2, carol.client.SendGroup(g, "Thanks! I'm on chapter 3.",
                                                           client::Bundles{{"bob", bob_bundle.bytes}}));
   CANDOR_RETURN_IF_ERROR(RelayGroup(carol, m2, devices));
+  Say("carol again:");
+  CANDOR_ASSIGN_OR_RETURN(auto spam, carol.client.SendGroup(g, "FREE COINS: send 1, get 2 back!"));
+  CANDOR_RETURN_IF_ERROR(RelayGroup(carol, spam, devices));
+  CANDOR_RETURN_IF_ERROR(GroupReport(bob, g, moderator));
   Say("alice removes carol:");
   CANDOR_ASSIGN_OR_RETURN(auto removal, alice.client.RemoveGroupMembers(g, {"carol"}));
   CANDOR_RETURN_IF_ERROR(RelayGroup(alice, removal, devices));
@@ -329,7 +365,6 @@ Result<void> Demo::GroupScene(Device& alice, Device& bob) {
   CANDOR_ASSIGN_OR_RETURN(auto history, bob.client.GroupHistory(g, 20));
   Say("bob's group history, from his encrypted store:");
   for (const auto& e : history) Say("  #" + std::to_string(e.id) + " " + e.from + ": \"" + e.text + "\"");
-  Say("(Reports from a group, and `candor group ...` commands: not built yet; docs/groups.md.)");
   return Ok();
 }
 
@@ -412,7 +447,7 @@ Result<void> Demo::Run() {
   CANDOR_RETURN_IF_ERROR(Report(bob, spam_id, moderator));
   Say("");
   Say("Group");
-  CANDOR_RETURN_IF_ERROR(GroupScene(alice, bob));
+  CANDOR_RETURN_IF_ERROR(GroupScene(alice, bob, moderator));
   Say("");
   Say(keep_ ? "Files kept in " + dir_ + " (alice.dbkey / bob.dbkey open the stores: demo only)."
             : "The temporary directory is removed; use --keep DIR to inspect the files.");
@@ -437,6 +472,7 @@ std::string Demo::Summary() const {
       .Raw("group", JsonObject()
                         .Int("messages_read", group_reads_)
                         .Str("removed_member", removed_member_error_)
+                        .Str("report", group_report_verdict_)
                         .Finish())
       .Raw("relay_saw", JsonArray(relay_log_))
       .Finish();

@@ -492,6 +492,13 @@ Result<protocol::ReportPreview> Client::PrepareReport(std::string_view peer, int
                                state_->clock.NowSeconds());
 }
 
+Result<protocol::ReportPreview> Client::PrepareGroupReport(const crypto::GroupId& group,
+                                                          int64_t message_id,
+                                                          protocol::ReportReason reason) {
+  return report::PrepareGroupReport(state_->store, account(), group, message_id, reason,
+                                    state_->clock.NowSeconds());
+}
+
 Result<SubmittedReport> Client::SubmitReport(const protocol::ReportPreview& preview,
                                              const crypto::X25519PublicKey& moderator) {
   // SubmitReport runs the egress guard on the bundle before it seals or logs.

@@ -3,6 +3,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include "candor/crypto/encoding.h"
 #include "candor/crypto/limits.h"
 #include "candor/crypto/sealed_box.h"
 #include "candor/protocol/frame.h"
@@ -66,6 +67,18 @@ Result<void> CheckBundle(const ReportBundle& b) {
 // messages is between reporter and reported. (A bundle is not refused for
 // this: the Verifier judges it, see CheckBundle.)
 Result<void> CheckOneConversation(const ReportBundle& b) {
+  if (b.group) {
+    // A group's history holds the reporter's copies: each addressed to it.
+    for (const ReportedMessage& m : b.messages) {
+      if (m.recipient != b.reporter) {
+        return Error(Errc::kWrongPeer, "a reported group message is not the reporter's copy");
+      }
+    }
+    if (b.messages.back().sender != b.reported) {
+      return Error(Errc::kWrongPeer, "the reported group message is not from the reported account");
+    }
+    return Ok();
+  }
   for (const ReportedMessage& m : b.messages) {
     const bool out = m.sender == b.reporter && m.recipient == b.reported;
     const bool in = m.sender == b.reported && m.recipient == b.reporter;
@@ -81,6 +94,7 @@ void ToProto(const ReportBundle& b, report::ReportBundle& pb) {
   pb.set_reported(b.reported);
   pb.set_reason(static_cast<report::Reason>(b.reason));
   pb.set_created_at(b.created_at);
+  if (b.group) CANDOR_SET_BYTES(pb, group_id, *b.group);
   for (const ReportedMessage& m : b.messages) {
     report::ReportedMessage* p = pb.add_messages();
     p->set_sender(m.sender);
@@ -156,7 +170,11 @@ Result<ReportBundle> DecodeReportBundle(ByteView bytes) {
   report::ReportBundle pb;
   CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxReportBundleBytes, kReportBundleVersion, pb));
   CANDOR_ASSIGN_OR_RETURN(ReportReason reason, ReasonFromProto(pb.reason()));
-  ReportBundle b{pb.reporter(), pb.reported(), reason, pb.created_at(), {}};
+  ReportBundle b{pb.reporter(), pb.reported(), reason, pb.created_at(), {}, std::nullopt};
+  if (!pb.group_id().empty()) {
+    CANDOR_ASSIGN_OR_RETURN(b.group, (FixedBytes<crypto::kGroupIdBytes>(pb.group_id(),
+                                                                       "report.group_id")));
+  }
   if (pb.messages_size() > static_cast<int>(kReportWindow)) {
     return Error(Errc::kFieldOutOfRange, "report has more than kReportWindow messages");
   }
@@ -196,6 +214,7 @@ Result<std::string> ReportPreviewToJson(const ReportPreview& preview, bool prett
   pb.set_channel(std::string(kChannel));
   pb.set_bundle_bytes(encoded.size());
   pb.set_sealed_bytes(sealed);
+  if (b.group) pb.set_group_id(ToHex(*b.group));
   for (size_t i = 0; i < b.messages.size(); ++i) {
     const ReportedMessage& m = b.messages[i];
     CANDOR_ASSIGN_OR_RETURN(std::string text, DecodeContentText(m.content));
@@ -252,7 +271,16 @@ Result<ReportPreview> ReportPreviewFromJson(std::string_view json) {
   }
   if (pb.channel() != kChannel) return Mismatch("channel");
   CANDOR_ASSIGN_OR_RETURN(ReportReason reason, ParseReportReason(pb.reason()));
-  ReportPreview preview{{}, ReportBundle{pb.reporter(), pb.reported(), reason, pb.created_at(), {}}};
+  ReportPreview preview{
+      {}, ReportBundle{pb.reporter(), pb.reported(), reason, pb.created_at(), {}, std::nullopt}};
+  if (!pb.group_id().empty()) {
+    auto id = FromHex(pb.group_id());
+    if (!id.has_value() || id->size() != crypto::kGroupIdBytes || ToHex(*id) != pb.group_id()) {
+      return Error(Errc::kFieldOutOfRange, "report preview: group_id is not 64 lowercase hex digits");
+    }
+    preview.bundle.group.emplace();
+    std::copy(id->begin(), id->end(), preview.bundle.group->begin());
+  }
   if (pb.messages_size() > static_cast<int>(kReportWindow)) {
     return Error(Errc::kFieldOutOfRange, "report has more than kReportWindow messages");
   }

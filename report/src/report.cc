@@ -5,6 +5,7 @@
 #include "candor/crypto/limits.h"
 #include "candor/crypto/sealed_box.h"
 #include "candor/protocol/frame.h"
+#include "candor/storage/store.h"
 
 namespace candor::report {
 
@@ -36,18 +37,33 @@ Result<Bytes> SealEncoded(ByteView encoded, const crypto::X25519PublicKey& moder
 
 }  // namespace
 
-Result<ReportPreview> PrepareReport(protocol::DeviceStore& store, std::string_view reporter,
-                                    std::string_view peer, int64_t message_id,
+namespace {
+
+// The window of conversation `conversation` ending at `message_id`, as a
+// bundle against `reported` (nullopt: the reported message's sender).
+Result<ReportPreview> PrepareWindow(protocol::DeviceStore& store, std::string_view reporter,
+                                    std::string_view conversation,
+                                    std::optional<std::string_view> reported_account,
+                                    std::optional<crypto::GroupId> group, int64_t message_id,
                                     protocol::ReportReason reason, uint64_t now) {
   CANDOR_ASSIGN_OR_RETURN(std::optional<StoredMessage> reported, store.MessageById(message_id, now));
-  if (!reported || reported->peer != peer) {
+  if (!reported || reported->peer != conversation) {
     return Error(Errc::kNotFound, "no message " + std::to_string(message_id) +
                                       " in this conversation (or it has expired)");
   }
+  if (!reported_account && reported->sender == reporter) {
+    return Error(Errc::kInvalidArgument,
+                 "in a group, a report names the member who wrote the reported message: not "
+                 "one of this device's own");
+  }
   CANDOR_ASSIGN_OR_RETURN(
       std::vector<StoredMessage> before,
-      store.MessagesBefore(peer, reported->local_order, kReportWindow - 1, now));
-  ReportPreview preview{{}, ReportBundle{std::string(reporter), std::string(peer), reason, now, {}}};
+      store.MessagesBefore(conversation, reported->local_order, kReportWindow - 1, now));
+  ReportPreview preview{
+      {},
+      ReportBundle{std::string(reporter),
+                   std::string(reported_account.value_or(reported->sender)), reason, now, {},
+                   group}};
   for (const StoredMessage& m : before) {
     preview.message_ids.push_back(m.id);
     preview.bundle.messages.push_back(FromStored(m));
@@ -59,6 +75,21 @@ Result<ReportPreview> PrepareReport(protocol::DeviceStore& store, std::string_vi
   // message is between reporter and peer: all come from that conversation.
   CANDOR_RETURN_IF_ERROR(protocol::EncodeReportBundle(preview.bundle));
   return preview;
+}
+
+}  // namespace
+
+Result<ReportPreview> PrepareReport(protocol::DeviceStore& store, std::string_view reporter,
+                                    std::string_view peer, int64_t message_id,
+                                    protocol::ReportReason reason, uint64_t now) {
+  return PrepareWindow(store, reporter, peer, peer, std::nullopt, message_id, reason, now);
+}
+
+Result<ReportPreview> PrepareGroupReport(protocol::DeviceStore& store, std::string_view reporter,
+                                         const crypto::GroupId& group, int64_t message_id,
+                                         protocol::ReportReason reason, uint64_t now) {
+  return PrepareWindow(store, reporter, storage::Store::GroupConversation(group), std::nullopt,
+                       group, message_id, reason, now);
 }
 
 Result<Bytes> SealReport(const ReportBundle& bundle, const crypto::X25519PublicKey& moderator) {
@@ -95,9 +126,14 @@ Result<SubmittedReport> SubmitReport(protocol::DeviceStore& store, std::string_v
   }
   // What the user saw must be what is stored: prepare again and compare the
   // serialized bundles, byte for byte.
-  CANDOR_ASSIGN_OR_RETURN(ReportPreview fresh,
-                          PrepareReport(store, reporter, preview.bundle.reported,
-                                        preview.message_ids.back(), preview.bundle.reason, now));
+  const int64_t reported_id = preview.message_ids.back();
+  CANDOR_ASSIGN_OR_RETURN(
+      ReportPreview fresh,
+      preview.bundle.group
+          ? PrepareGroupReport(store, reporter, *preview.bundle.group, reported_id,
+                               preview.bundle.reason, now)
+          : PrepareReport(store, reporter, preview.bundle.reported, reported_id,
+                          preview.bundle.reason, now));
   fresh.bundle.created_at = preview.bundle.created_at;
   CANDOR_ASSIGN_OR_RETURN(Bytes expected, protocol::EncodeReportBundle(fresh.bundle));
   CANDOR_ASSIGN_OR_RETURN(Bytes shown, protocol::EncodeReportBundle(preview.bundle));

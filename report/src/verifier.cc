@@ -1,5 +1,6 @@
 #include "candor/report/verifier.h"
 
+#include "candor/crypto/encoding.h"
 #include "candor/crypto/limits.h"
 #include "candor/crypto/sealed_box.h"
 #include "candor/protocol/frame.h"
@@ -22,6 +23,13 @@ namespace {
 enum class Party { kFromReporter, kToReporter, kNeither };
 
 Party PartyOf(const protocol::ReportedMessage& m, const protocol::ReportBundle& b) {
+  if (b.group) {
+    // A group report holds the reporter's copies, from any member: each one
+    // a delivery to the reporter, or the reporter's own message, which the
+    // relay acknowledged with the sender as recipient.
+    if (m.recipient != b.reporter) return Party::kNeither;
+    return m.sender == b.reporter ? Party::kFromReporter : Party::kToReporter;
+  }
   if (m.sender == b.reporter && m.recipient == b.reported) return Party::kFromReporter;
   if (m.sender == b.reported && m.recipient == b.reporter) return Party::kToReporter;
   return Party::kNeither;
@@ -40,14 +48,23 @@ VerifiedMessage Judge(const protocol::ReportedMessage& m, const protocol::Report
   v.text = std::move(text).value();
   const Party party = PartyOf(m, bundle);
   if (party == Party::kNeither) {
-    v.why = "not a message between the reporter and the reported account: a report holds one "
-            "conversation of the reporter's";
+    v.why = bundle.group ? "not the reporter's copy of a group message (its recipient is "
+                           "someone else)"
+                         : "not a message between the reporter and the reported account: a "
+                           "report holds one conversation of the reporter's";
     return v;
   }
-  // The commitment first: it binds sender, recipient and content, and
-  // decides even without a relay tag.
-  if (!crypto::VerifyFrankingCommitment(m.franking_key, m.sender, m.recipient, m.content,
-                                        m.commitment).has_value()) {
+  // The commitment first: it binds sender, recipient and content (a
+  // group's: sender, group and content), and decides even without a relay
+  // tag.
+  if (bundle.group) {
+    if (!crypto::VerifyGroupFrankingCommitment(m.franking_key, m.sender, *bundle.group,
+                                               m.content, m.commitment).has_value()) {
+      v.why = "the commitment does not open to this sender, group and content";
+      return v;
+    }
+  } else if (!crypto::VerifyFrankingCommitment(m.franking_key, m.sender, m.recipient, m.content,
+                                               m.commitment).has_value()) {
     v.why = "the commitment does not open to this sender, recipient and content";
     return v;
   }
@@ -129,9 +146,15 @@ Result<VerifiedReport> Verifier::Verify(ByteView sealed) const {
   CANDOR_ASSIGN_OR_RETURN(ByteView body, protocol::Unpad(padded.Expose(), kMaxReportPaddedBytes));
   CANDOR_ASSIGN_OR_RETURN(protocol::ReportBundle bundle, protocol::DecodeReportBundle(body));
   VerifiedReport report{bundle.reporter, bundle.reported, bundle.reason, bundle.created_at,
-                        Verdict::kForged, {}, {}};
+                        Verdict::kForged, {},     {},              bundle.group};
   for (const protocol::ReportedMessage& m : bundle.messages) {
     report.messages.push_back(Judge(m, bundle, relay_key_));
+  }
+  // In a group the reported account is the reported (last) message's
+  // sender: a report may not pin another member's words on it.
+  if (bundle.group && bundle.messages.back().sender != bundle.reported) {
+    report.messages.back().verdict = Verdict::kForged;
+    report.messages.back().why = "the reported message is not from the reported account";
   }
   JudgeRepeats(bundle, report.messages);
   JudgeReport(report);
@@ -157,6 +180,7 @@ std::string VerifiedReportToJson(const VerifiedReport& report) {
       .UInt("created_at", report.created_at)
       .Str("verdict", VerdictName(report.verdict))
       .Str("why", report.why)
+      .Raw("group_id", report.group ? "\"" + ToHex(*report.group) + "\"" : "null")
       .Raw("messages", protocol::JsonArray(messages))
       .Finish();
 }

@@ -352,15 +352,17 @@ TEST_F(CliTest, DemoTellsTheStoryAndKeepsFilesOnRequest) {
   EXPECT_EQ(report.at("forged_copy").string_value(), "forged");
   Outcome logged = Run({"reports", "--db", F("kept/bob.db")}, {{"CANDOR_DB_KEY", key}});
   ASSERT_EQ(logged.exit_code, 0) << logged.err;
-  EXPECT_EQ(logged.json.fields().at("reports").list_value().values_size(), 1);
+  EXPECT_EQ(logged.json.fields().at("reports").list_value().values_size(), 2)
+      << "alice's spam, then carol's in the group";
   EXPECT_EQ(Run({"demo", "--keep", F("kept")}).exit_code, 4) << "a non-empty directory is refused";
   Outcome audit = Run({"audit", "--log", F("demo.log")});
   ASSERT_EQ(audit.exit_code, 0) << audit.err;
-  EXPECT_EQ(audit.Num("records"), 23)
+  EXPECT_EQ(audit.Num("records"), 25)
       << "a bundle, seven envelopes, a report; then the group: two bundles, eleven pairwise "
-         "envelopes (creation, sender keys, removal) and three group envelopes";
+         "envelopes (creation, sender keys, removal), four group envelopes and a report";
   const auto& group = json.json.fields().at("group").struct_value().fields();
-  EXPECT_EQ(group.at("messages_read").number_value(), 5) << "2 + 2 + 1 (carol removed)";
+  EXPECT_EQ(group.at("messages_read").number_value(), 7) << "2 + 2 + 2 + 1 (carol removed)";
+  EXPECT_EQ(group.at("report").string_value(), "verified");
   EXPECT_EQ(group.at("removed_member").string_value(), "invalid_state")
       << "a copy of the message after her removal is not read";
 }

@@ -8,7 +8,11 @@
 #include <map>
 
 #include "candor/client/client.h"
+#include "candor/crypto/limits.h"
+#include "candor/protocol/frame.h"
 #include "candor/protocol/relay.h"
+#include "candor/report/report.h"
+#include "candor/report/verifier.h"
 #include "candor/protocol/wire.h"
 #include "support/client_world.h"
 
@@ -284,6 +288,94 @@ TEST_F(GroupClientTest, NeitherNameNorGroupIdReachesTheRelay) {
       ASSERT_FALSE(Contains(bytes, ByteView(g.data() + i, 8))) << "group id bytes at " << i;
     }
   }
+}
+
+// Reports from a group: the message and the four before it in that group's
+// history (any senders), verified with the group rule; the bundle names the
+// group by its id only; a modified client's edits come out forged.
+TEST_F(GroupClientTest, AGroupReportVerifiesAndEditsComeOutForged) {
+  Client alice = Make("alice", 1), bob = Make("bob", 2), carol = Make("carol", 3);
+  Join(alice), Join(bob), Join(carol);
+  const crypto::GroupId g = Create(alice, {"bob", "carol"});
+  SendAndRead(alice, g, "welcome");
+  SendAndRead(bob, g, "hi");
+  SendAndRead(carol, g, "meet at nine");
+  SendAndRead(alice, g, "ok");
+  SendAndRead(bob, g, "fine");
+  SendAndRead(carol, g, "send me your password");
+  auto history = bob.GroupHistory(g, 10);
+  ASSERT_TRUE(history.has_value());
+  ASSERT_EQ(history->size(), 6u);
+  const int64_t reported_id = history->back().id;
+
+  EXPECT_EQ(bob.PrepareGroupReport(g, (*history)[4].id, protocol::ReportReason::kSpam)
+                .error()
+                .code(),
+            Errc::kInvalidArgument)
+      << "bob's own message names no one to report";
+  EXPECT_EQ(bob.PrepareReport("carol", reported_id, protocol::ReportReason::kSpam).error().code(),
+            Errc::kNotFound)
+      << "a group message is not in the pairwise conversation";
+
+  auto preview = bob.PrepareGroupReport(g, reported_id, protocol::ReportReason::kHarassment);
+  ASSERT_TRUE(preview.has_value()) << preview.error().message();
+  const protocol::ReportBundle& b = preview->bundle;
+  EXPECT_EQ(b.group, g);
+  EXPECT_EQ(b.reporter, "bob");
+  EXPECT_EQ(b.reported, "carol");
+  ASSERT_EQ(b.messages.size(), kReportWindow);
+  EXPECT_EQ(b.messages.front().sender, "bob") << "hi, meet at nine, ok, fine, the reported one";
+  auto json = protocol::ReportPreviewToJson(*preview, false);
+  ASSERT_TRUE(json.has_value()) << json.error().message();
+  EXPECT_EQ(json->find(kGroupName), std::string::npos) << "never the group's name";
+  auto back = protocol::ReportPreviewFromJson(*json);
+  ASSERT_TRUE(back.has_value()) << back.error().message();
+  EXPECT_EQ(back->bundle.group, g);
+
+  crypto::X25519KeyPair moderator = crypto::X25519KeyPair::Generate(rng_);
+  auto submitted = bob.SubmitReport(*preview, moderator.public_key());
+  ASSERT_TRUE(submitted.has_value()) << submitted.error().message();
+  const report::Verifier verifier(moderator.Clone(), relay_key_.Clone());
+  auto verified = verifier.Verify(submitted->report.bytes);
+  ASSERT_TRUE(verified.has_value()) << verified.error().message();
+  EXPECT_EQ(verified->verdict, report::Verdict::kVerified) << verified->why;
+  EXPECT_EQ(verified->group, g);
+  for (const auto& m : verified->messages) {
+    EXPECT_EQ(m.verdict, report::Verdict::kVerified) << m.sender << ": " << m.why;
+  }
+
+  // A modified client seals edited bundles itself.
+  auto judge = [&](const protocol::ReportBundle& edited) {
+    auto sealed = report::SealReport(edited, moderator.public_key());
+    EXPECT_TRUE(sealed.has_value()) << sealed.error().message();
+    auto v = verifier.Verify(*sealed);
+    EXPECT_TRUE(v.has_value());
+    return v.has_value() ? v->verdict : report::Verdict::kVerified;
+  };
+  auto copy = [&] {
+    protocol::ReportBundle c{b.reporter, b.reported, b.reason, b.created_at, {}, b.group};
+    for (const auto& m : b.messages) c.messages.push_back(protocol::CopyReportedMessage(m));
+    return c;
+  };
+  protocol::ReportBundle words = copy();
+  words.messages.back().content = *protocol::EncodeContent("I never wrote this");
+  EXPECT_EQ(judge(words), report::Verdict::kForged) << "altered words";
+  protocol::ReportBundle blame = copy();
+  blame.reported = "alice";
+  EXPECT_EQ(judge(blame), report::Verdict::kForged) << "carol's words pinned on alice";
+  protocol::ReportBundle sender = copy();
+  sender.messages.back().sender = "alice";
+  sender.reported = "alice";
+  EXPECT_EQ(judge(sender), report::Verdict::kForged) << "a message moved to another sender";
+  protocol::ReportBundle other_group = copy();
+  (*other_group.group)[0] ^= 1;
+  EXPECT_EQ(judge(other_group), report::Verdict::kForged) << "the group id is in the commitment";
+  protocol::ReportBundle no_group = copy();
+  no_group.group.reset();
+  EXPECT_EQ(judge(no_group), report::Verdict::kForged) << "a group message is no one-to-one one";
+  protocol::ReportBundle someone_elses = copy();
+  someone_elses.messages.back().recipient = "alice";
+  EXPECT_EQ(judge(someone_elses), report::Verdict::kForged) << "not bob's copy";
 }
 
 }  // namespace

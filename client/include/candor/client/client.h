@@ -292,6 +292,14 @@ class Client {
   // conversation changed), and then nothing is sealed or logged.
   Result<protocol::ReportPreview> PrepareReport(std::string_view peer, int64_t message_id,
                                                 protocol::ReportReason reason);
+  // The same from a group's history: the message and the four before it in
+  // that group, any senders; the bundle carries the group's id (never its
+  // name, picture or members) and names the reported message's sender
+  // (kInvalidArgument for this device's own message). SubmitReport takes
+  // its preview as any other.
+  Result<protocol::ReportPreview> PrepareGroupReport(const crypto::GroupId& group,
+                                                     int64_t message_id,
+                                                     protocol::ReportReason reason);
   Result<SubmittedReport> SubmitReport(const protocol::ReportPreview& preview,
                                        const crypto::X25519PublicKey& moderator);
   // The local report log: every report this device submitted, oldest first.

@@ -15,6 +15,7 @@
 #include "candor/crypto/bytes.h"
 #include "candor/crypto/franking.h"
 #include "candor/crypto/result.h"
+#include "candor/crypto/sender_key.h"
 #include "candor/protocol/device_store.h"
 
 namespace candor::protocol {
@@ -54,6 +55,12 @@ struct ReportBundle {
   ReportReason reason;
   uint64_t created_at;
   std::vector<ReportedMessage> messages;  // 1..kReportWindow, oldest first
+  // A report from a group (DESIGN.md "Groups"): G, inside each message's
+  // group franking commitment. Its messages are the copies the reporter
+  // holds (each one's recipient is the reporter: a delivery to it, or its
+  // own message, which the relay acknowledged with the sender as recipient),
+  // from any member; `reported` is the reported (last) message's sender.
+  std::optional<crypto::GroupId> group = std::nullopt;
 };
 
 // Version byte + ReportBundle. Both check the form: accounts, reporter and
@@ -80,7 +87,9 @@ inline constexpr std::string_view kReportPreviewFormat = "candor-report-preview-
 Result<std::string> ReportPreviewToJson(const ReportPreview& preview, bool pretty);
 // Strict: size cap (kMaxReportPreviewBytes), UTF-8, JSON syntax, no unknown
 // fields, every bundle check, every message between reporter and reported
-// (kWrongPeer; also checked by ReportPreviewToJson), and every derived field (direction, text,
+// (kWrongPeer; for a group, every message's recipient is the reporter and
+// the last one's sender the reported account; also checked by
+// ReportPreviewToJson), and every derived field (direction, text,
 // verifiable, sizes, format, channel) equal to what the bytes imply — an
 // edited text without its content is refused here.
 Result<ReportPreview> ReportPreviewFromJson(std::string_view json);

@@ -10,6 +10,7 @@
 
 #include "candor/crypto/bytes.h"
 #include "candor/crypto/result.h"
+#include "candor/crypto/sender_key.h"
 #include "candor/crypto/x25519.h"
 #include "candor/protocol/device_store.h"
 #include "candor/protocol/egress.h"
@@ -29,6 +30,18 @@ Result<protocol::ReportPreview> PrepareReport(protocol::DeviceStore& store,
                                               int64_t message_id, protocol::ReportReason reason,
                                               uint64_t now);
 
+// The same from a group's history (DESIGN.md "Groups"): the reported
+// message and the kReportWindow - 1 before it in that group, from any
+// members, this device's own included. The bundle names the group (its id,
+// never its name, picture or members) and, as the reported account, the
+// reported message's sender: kInvalidArgument for one of this device's own
+// messages. kNotFound as above.
+Result<protocol::ReportPreview> PrepareGroupReport(protocol::DeviceStore& store,
+                                                   std::string_view reporter,
+                                                   const crypto::GroupId& group,
+                                                   int64_t message_id,
+                                                   protocol::ReportReason reason, uint64_t now);
+
 struct SubmittedReport {
   int64_t report_id;  // in the local report log
   size_t message_count;
@@ -36,8 +49,8 @@ struct SubmittedReport {
   protocol::EgressRecord egress;  // the egress guard's record of the bundle
 };
 
-// Submits exactly `preview`. It must be what PrepareReport gives now for the
-// same message, reason and time — the stored messages, byte for byte —
+// Submits exactly `preview`. It must be what PrepareReport (for a group:
+// PrepareGroupReport) gives now for the same message, reason and time — the stored messages, byte for byte —
 // otherwise kPreviewMismatch and nothing is sealed or logged: an edited
 // preview never leaves the device. Then: serialize, pass the egress guard
 // (moderation channel), pad to a Padmé bucket,

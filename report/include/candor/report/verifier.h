@@ -14,6 +14,11 @@
 //                 reporter's own outgoing message (its acknowledgement never
 //                 arrived).
 //
+// A report from a group (the bundle names G) is judged the same way with
+// the group's commitment (sender, G, content) and the reporter's copies:
+// every message's recipient is the reporter, and the reported (last)
+// message's sender is the reported account.
+//
 // The report's verdict: forged if any message is, else unverifiable if any
 // is, else verified. A message is never "verified" unless it was sent as
 // shown. What franking cannot show: that the window is complete (a modified
@@ -26,12 +31,14 @@
 #define CANDOR_REPORT_VERIFIER_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "candor/crypto/bytes.h"
 #include "candor/crypto/franking.h"
 #include "candor/crypto/result.h"
+#include "candor/crypto/sender_key.h"
 #include "candor/crypto/x25519.h"
 #include "candor/protocol/report_wire.h"
 
@@ -57,9 +64,12 @@ struct VerifiedReport {
   Verdict verdict;  // the whole report's (above)
   std::string why;  // "message N: " and that message's reason, when not verified
   std::vector<VerifiedMessage> messages;  // as in the bundle: oldest first
+  // A report from a group: its id (the messages' commitments bind it).
+  std::optional<crypto::GroupId> group = std::nullopt;
 };
 
 // {"reporter","reported","reason","created_at","verdict","why",
+//  "group_id" (hex, or null for a one-to-one report),
 //  "messages":[{"sender","recipient","server_time","text","verdict","why"},…]}
 // (the CLI's and the C ABI's form).
 std::string VerifiedReportToJson(const VerifiedReport& report);
