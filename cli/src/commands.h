@@ -38,6 +38,14 @@ Result<std::string> RunFingerprint(const Args& args);
 Result<std::string> RunRotatePrekey(const Args& args);
 Result<std::string> RunTimer(const Args& args);
 Result<std::string> RunPurge(const Args& args);
+// Groups (commands_group.cc).
+Result<std::string> RunGroupCreate(const Args& args);
+Result<std::string> RunGroupAdd(const Args& args);
+Result<std::string> RunGroupRemove(const Args& args);
+Result<std::string> RunGroupAdmin(const Args& args);
+Result<std::string> RunGroupRename(const Args& args);
+Result<std::string> RunGroupLeave(const Args& args);
+Result<std::string> RunGroups(const Args& args);
 // Server-side and key commands (commands_relay.cc).
 Result<std::string> RunRelay(const Args& args);
 Result<std::string> RunKeygenRelay(const Args& args);

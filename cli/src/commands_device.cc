@@ -1,10 +1,11 @@
 // init, bundle, send, receive, ack, history, search, fingerprint, rotate-prekey, timer,
-// purge: one device's side.
+// purge: one device's side (send --group and history --group: commands_group.cc).
 #include "candor/crypto/encoding.h"
 #include "candor/crypto/limits.h"
 #include "candor/crypto/random.h"
 #include "candor/protocol/wire.h"
 #include "commands.h"
+#include "commands_group.h"
 #include "device.h"
 #include "files.h"
 #include "candor/protocol/json.h"
@@ -90,7 +91,12 @@ Result<std::string> RunBundle(const Args& args) {
 }
 
 Result<std::string> RunSend(const Args& args) {
+  if (args.Has("to") == args.Has("group")) return UsageError("give exactly one of --to and --group");
   CANDOR_ASSIGN_OR_RETURN(std::string text, MessageText(args));
+  if (args.Has("group")) return SendToGroup(args, text);
+  if (!args.Has("out") || args.Has("out-dir") || args.Has("bundles")) {
+    return UsageError("send --to writes --out FILE|- (not --out-dir), and takes --bundle FILE|-");
+  }
   std::optional<Bytes> bundle;
   if (auto path = args.Find("bundle")) {
     CANDOR_ASSIGN_OR_RETURN(bundle, ReadInputFile(*path, kMaxPrekeyBundleBytes));
@@ -123,12 +129,16 @@ Result<std::string> RunReceive(const Args& args) {
   CANDOR_ASSIGN_OR_RETURN(Bytes delivery, ReadInputFile(args.Get("in"), kMaxDeliveryBytes));
   CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
   CANDOR_ASSIGN_OR_RETURN(client::ReceivedMessage m, device.Receive(delivery));
-  return JsonObject()
-      .Int("message_id", m.message_id)
+  JsonObject json;
+  json.Int("message_id", m.message_id)
       .Str("from", m.from)
       .Str("text", m.text)
-      .UInt("server_time", m.server_time)
-      .Finish();
+      .UInt("server_time", m.server_time);
+  // A group message names its group; a group control message (no text, no
+  // history entry) says what it did.
+  if (m.group) json.Str("group", client::GroupIdToHex(*m.group));
+  if (!m.group_event.empty()) json.Str("group_event", m.group_event);
+  return json.Finish();
 }
 
 Result<std::string> RunAck(const Args& args) {
@@ -144,6 +154,10 @@ Result<std::string> RunHistory(const Args& args) {
   if (n == 0 || n > kMaxHistoryPage) {
     return UsageError("--limit must be 1.." + std::to_string(kMaxHistoryPage));
   }
+  if (args.Has("with") == args.Has("group")) {
+    return UsageError("give exactly one of --with and --group");
+  }
+  if (args.Has("group")) return GroupHistory(args, n);
   CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
   CANDOR_ASSIGN_OR_RETURN(auto entries, device.History(args.Get("with"), n));
   return client::HistoryToJson(entries);

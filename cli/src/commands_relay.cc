@@ -6,6 +6,7 @@
 #include "candor/crypto/x25519.h"
 #include "candor/protocol/relay.h"
 #include "commands.h"
+#include "commands_group.h"
 #include "device.h"
 #include "egress_log.h"
 #include "files.h"
@@ -19,7 +20,14 @@ using protocol::JsonObject;
 Result<std::string> RunRelay(const Args& args) {
   CANDOR_ASSIGN_OR_RETURN(std::optional<uint64_t> time, args.FindUInt("time"));
   if (time && *time == 0) return UsageError("--time must be positive");
+  if (args.Has("out") == args.Has("out-dir")) {
+    return UsageError("give --out for an envelope, or --out-dir for a group envelope");
+  }
   CANDOR_ASSIGN_OR_RETURN(crypto::RelayKey key, ReadRelayKeyFile(args.Get("key")));
+  if (args.Has("out-dir")) {
+    CANDOR_ASSIGN_OR_RETURN(Bytes envelope, ReadInputFile(args.Get("in"), kMaxGroupEnvelopeBytes));
+    return RelayGroup(args, key, envelope, time.value_or(CliClock().NowSeconds()));
+  }
   CANDOR_ASSIGN_OR_RETURN(Bytes envelope, ReadInputFile(args.Get("in"), kMaxEnvelopeBytes));
   CANDOR_ASSIGN_OR_RETURN(protocol::Relayed relayed,
                           protocol::RelayEnvelope(key, envelope, time.value_or(CliClock().NowSeconds())));

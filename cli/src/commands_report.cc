@@ -22,9 +22,20 @@ Result<std::string> RunReportPrepare(const Args& args) {
   }
   auto reason = protocol::ParseReportReason(args.Get("reason"));
   if (!reason.has_value()) return UsageError("--reason: " + reason.error().message());
+  if (args.Has("with") == args.Has("group")) {
+    return UsageError("give exactly one of --with and --group");
+  }
+  std::optional<crypto::GroupId> group;
+  if (args.Has("group")) {
+    auto g = client::GroupIdFromHex(args.Get("group"));
+    if (!g.has_value()) return UsageError("--group: " + g.error().message());
+    group = *g;
+  }
   CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
-  CANDOR_ASSIGN_OR_RETURN(protocol::ReportPreview preview,
-                          device.PrepareReport(args.Get("with"), static_cast<int64_t>(*id), *reason));
+  CANDOR_ASSIGN_OR_RETURN(
+      protocol::ReportPreview preview,
+      group ? device.PrepareGroupReport(*group, static_cast<int64_t>(*id), *reason)
+            : device.PrepareReport(args.Get("with"), static_cast<int64_t>(*id), *reason));
   CANDOR_ASSIGN_OR_RETURN(std::string pretty, protocol::ReportPreviewToJson(preview, true));
   CANDOR_RETURN_IF_ERROR(WriteOutputFile(args.Get("out"), AsBytes(pretty)));
   return protocol::ReportPreviewToJson(preview, false);
