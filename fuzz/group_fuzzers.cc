@@ -57,10 +57,16 @@ std::vector<std::vector<uint8_t>> GroupControlSeeds() {
   FixedGroup& f = Fixed();
   std::vector<std::vector<uint8_t>> seeds(f.changes.begin(), f.changes.end());
   group::GroupState s = *f.state;
+  std::optional<Bytes> welcome;
   for (auto kind : {protocol::GroupChangeKind::kAdd, protocol::GroupChangeKind::kRemove}) {
     auto c = s.Issue(kind, {kind == protocol::GroupChangeKind::kAdd ? "dave" : "carol"});
     CANDOR_FUZZ_CHECK(c.has_value());
     seeds.push_back(*c);
+    if (kind == protocol::GroupChangeKind::kAdd) {
+      auto w = s.Welcome(*c);
+      CANDOR_FUZZ_CHECK(w.has_value());
+      welcome = *w;
+    }
   }
   auto rename = s.Issue(protocol::GroupChangeKind::kRename, {}, "renamed");
   CANDOR_FUZZ_CHECK(rename.has_value());
@@ -72,8 +78,6 @@ std::vector<std::vector<uint8_t>> GroupControlSeeds() {
       2, f.alice_key->chain.Clone(), f.alice_key->signing.public_key(), 5, 9, *proof});
   CANDOR_FUZZ_CHECK(distribution.has_value());
   seeds.emplace_back(distribution->Expose().begin(), distribution->Expose().end());
-  auto welcome = s.Welcome();
-  CANDOR_FUZZ_CHECK(welcome.has_value());
   seeds.push_back(*welcome);
   return seeds;
 }
@@ -202,13 +206,23 @@ void FuzzGroupControl(const uint8_t* data, size_t size) {
   if (auto w = protocol::DecodeGroupWelcome(input)) {
     auto again = protocol::EncodeGroupWelcome(*w);
     CANDOR_FUZZ_CHECK(again.has_value() && Bytes(input.begin(), input.end()) == *again);
-    // A member it names joins from it; nobody else does.
-    auto joined = group::GroupState::FromWelcome(w->members.front().account, w->author, input);
-    CANDOR_FUZZ_CHECK(joined.has_value() && joined->current().epoch == w->epoch);
+    // A member its add names joins from it (unconfirmed unless the welcome
+    // lists only two); nobody else does.
+    auto add = protocol::DecodeGroupChange(w->add);
+    CANDOR_FUZZ_CHECK(add.has_value() && !add->accounts.empty());
+    const std::string& added = add->accounts.front();
     const bool listed = std::any_of(w->members.begin(), w->members.end(),
-                                    [](const auto& m) { return m.account == "not-listed"; });
-    CANDOR_FUZZ_CHECK(
-        group::GroupState::FromWelcome("not-listed", w->author, input).has_value() == listed);
+                                    [&](const auto& m) { return m.account == added; });
+    auto joined = group::GroupState::FromWelcome(added, w->author, input);
+    CANDOR_FUZZ_CHECK(joined.has_value() == listed);
+    if (joined) {
+      CANDOR_FUZZ_CHECK(joined->current().epoch == w->epoch);
+      CANDOR_FUZZ_CHECK(joined->confirmed() == (w->members.size() == 2));
+    }
+    if (std::find(add->accounts.begin(), add->accounts.end(), "not-added") == add->accounts.end()) {
+      CANDOR_FUZZ_CHECK(
+          !group::GroupState::FromWelcome("not-added", w->author, input).has_value());
+    }
   }
   auto change = protocol::DecodeGroupChange(input);
   if (!change) return;

@@ -199,7 +199,7 @@ Result<GroupOperation> Client::IssueGroupChange(const crypto::GroupId& id, Group
         std::erase(told, account());
         CANDOR_RETURN_IF_ERROR(SendControl(told, control, bundles, sent));
         if (added.empty()) return Ok();
-        CANDOR_ASSIGN_OR_RETURN(Bytes welcome, g->state.Welcome());
+        CANDOR_ASSIGN_OR_RETURN(Bytes welcome, g->state.Welcome(change));
         CANDOR_ASSIGN_OR_RETURN(auto welcome_control, protocol::CheckedGroupControl::From(welcome));
         return SendControl(added, welcome_control, bundles, sent);
       },
@@ -240,18 +240,26 @@ Result<GroupOperation> Client::SendGroup(const crypto::GroupId& id, std::string_
   const Result<void> committed = store.InTransaction(
       [&]() -> Result<void> {
         CANDOR_ASSIGN_OR_RETURN(std::optional<StoredGroup> g, LoadActiveGroup(store, id));
+        if (!g->state.confirmed()) {
+          return Error(Errc::kInvalidState,
+                       "this device's view of the group (from " + *g->state.unconfirmed_welcome() +
+                           "'s welcome) is not confirmed by another member yet: nothing is sent "
+                           "until one's sender key carries the same view");
+        }
         std::vector<std::string> others = Accounts(g->state.current());
         std::erase(others, account());
         if (others.empty()) return Error(Errc::kInvalidState, "the group has no other member");
         const uint32_t epoch = g->state.current().epoch;
-        CANDOR_ASSIGN_OR_RETURN(auto sending,
-                                g->ring.KeyForSending(epoch, account(), self_key, state_->rng));
+        const auto membership = group::MembershipDigest(g->state.current());
+        CANDOR_ASSIGN_OR_RETURN(auto sending, g->ring.KeyForSending(epoch, account(), self_key,
+                                                                    state_->rng, membership));
         // Who needs this device's key before the message: everyone for a
         // new key, else the members added since (the key as it is now).
         std::optional<protocol::SenderKeyDistribution> d = std::move(sending.distribution);
         std::vector<std::string> to = d ? others : g->ring.MissingHolders(g->state);
         if (!d && !to.empty()) {
-          CANDOR_ASSIGN_OR_RETURN(d, g->ring.CurrentDistribution(epoch, account(), self_key));
+          CANDOR_ASSIGN_OR_RETURN(
+              d, g->ring.CurrentDistribution(epoch, account(), self_key, membership));
         }
         if (d && !to.empty()) {
           CANDOR_ASSIGN_OR_RETURN(SecretBytes encoded, protocol::EncodeSenderKeyDistribution(*d));
@@ -336,8 +344,14 @@ protocol::GroupReceiveHooks Client::GroupHooks() {
         senders = ForgetDeparted((*g)->state, (*g)->ring, std::move(outcome.departed));
         switch (outcome.kind) {
           case group::ChangeOutcome::Kind::kApplied:
-          case group::ChangeOutcome::Kind::kReplaced:
             event = (*g)->state.active() ? "changed" : "removed";
+            break;
+          case group::ChangeOutcome::Kind::kReplaced:
+            // This device's own change lost the tie-break: the embedder
+            // issues it again on top (it is no longer in force).
+            event = !(*g)->state.active()                  ? "removed"
+                    : outcome.displaced_author == account() ? "displaced"
+                                                            : "changed";
             break;
           case group::ChangeOutcome::Kind::kAlreadyApplied: event = "already_applied"; break;
           case group::ChangeOutcome::Kind::kLostTieBreak: event = "lost_tie_break"; break;
@@ -347,14 +361,33 @@ protocol::GroupReceiveHooks Client::GroupHooks() {
       case protocol::GroupControlKind::kWelcome: {
         CANDOR_ASSIGN_OR_RETURN(protocol::GroupWelcome w, protocol::DecodeGroupWelcome(in.content));
         CANDOR_ASSIGN_OR_RETURN(*g, store.LoadGroup(w.group));
-        if (*g && (*g)->state.active()) {
-          return Error(Errc::kInvalidState, "a welcome to a group this device is in: refused");
-        }
-        // Re-added after leaving: nothing of the old membership's keys stays.
-        if (*g) senders = KeyOwners((*g)->ring);
         CANDOR_ASSIGN_OR_RETURN(group::GroupState joined,
                                 group::GroupState::FromWelcome(account(), from, in.content));
-        *g = StoredGroup{std::move(joined), group::SenderKeyRing(w.group)};
+        if (!*g) {
+          g->emplace(StoredGroup{std::move(joined), group::SenderKeyRing(w.group)});
+        } else if ((*g)->state.active() && (*g)->state.confirmed()) {
+          return Error(Errc::kInvalidState, "a welcome to a group this device is in: refused");
+        } else if ((*g)->state.active()) {
+          // The view a first welcome gave was never confirmed by another
+          // member (it may have been a member's forgery racing the admin's
+          // welcome): a later welcome replaces it, and it too waits for
+          // confirmation. Keys of accounts it does not list go.
+          const std::vector<std::string> gone =
+              Minus(Accounts((*g)->state.current()), Accounts(joined.current()));
+          (*g)->ring.Depart(gone);
+          senders = gone;
+          (*g)->state = std::move(joined);
+        } else {
+          // Re-added after leaving or a removal: only an admin of the group
+          // as this device last knew it may say so, and nothing of the old
+          // membership's keys stays.
+          if (!(*g)->state.IsAdmin(from)) {
+            return Error(Errc::kInvalidState, "a welcome back into a group from " + from +
+                                                  ", who was no admin of it: refused");
+          }
+          senders = KeyOwners((*g)->ring);
+          *g = StoredGroup{std::move(joined), group::SenderKeyRing(w.group)};
+        }
         event = "joined";
         break;
       }
@@ -363,9 +396,20 @@ protocol::GroupReceiveHooks Client::GroupHooks() {
                                 protocol::DecodeSenderKeyDistribution(in.content));
         CANDOR_ASSIGN_OR_RETURN(*g, store.LoadGroup(d.chain.group));
         if (!*g) return Error(Errc::kInvalidState, "a sender key for a group this device does not know");
-        CANDOR_RETURN_IF_ERROR((*g)->ring.Accept((*g)->state, from, from_identity, d));
+        group::GroupState& state = (*g)->state;
+        if (!state.active()) {
+          return Error(Errc::kInvalidState, "a sender key for a group this device is no longer in");
+        }
+        CANDOR_RETURN_IF_ERROR((*g)->ring.Accept(state, from, from_identity, d));
         senders = {from};
         event = "sender_key";
+        // A welcomed view is confirmed by another member's key carrying the
+        // same view of the same epoch.
+        if (!state.confirmed() && from != *state.unconfirmed_welcome() &&
+            d.epoch == state.current().epoch && d.membership == group::MembershipDigest(state.current())) {
+          state.Confirm();
+          event = "confirmed";
+        }
         break;
       }
     }

@@ -106,6 +106,7 @@ Bytes SerializeGroupState(const GroupState& state) {
   pb.set_self(state.self());
   WriteSnapshot(state.current(), pb.mutable_current());
   if (state.prior()) WriteSnapshot(*state.prior(), pb.mutable_prior());
+  if (state.unconfirmed_welcome()) pb.set_welcomed_by(*state.unconfirmed_welcome());
   std::string out;
   pb.SerializeToString(&out);
   return Bytes(out.begin(), out.end());
@@ -120,7 +121,10 @@ Result<GroupState> ParseGroupState(ByteView bytes) {
   if (pb.has_prior()) {
     CANDOR_ASSIGN_OR_RETURN(prior, ReadSnapshot(pb.prior()));
   }
-  return GroupState::Restore(pb.self(), std::move(current), std::move(prior));
+  std::optional<std::string> welcomed_by;
+  if (!pb.welcomed_by().empty()) welcomed_by = pb.welcomed_by();
+  return GroupState::Restore(pb.self(), std::move(current), std::move(prior),
+                             std::move(welcomed_by));
 }
 
 SecretBytes SerializeOwnPart(const SenderKeyRing::OwnPart& own) {

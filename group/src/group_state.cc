@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "candor/crypto/franking.h"
+#include "candor/crypto/hash.h"
 #include "candor/crypto/limits.h"
 
 namespace candor::group {
@@ -28,6 +29,31 @@ size_t AdminCount(const GroupSnapshot& s) {
 void Sort(std::vector<GroupMember>& members) {
   std::sort(members.begin(), members.end(),
             [](const GroupMember& a, const GroupMember& b) { return a.account < b.account; });
+}
+
+// The order of two changes for one epoch: BLAKE2b-256 of the change they
+// both build on and the author's name, then the change's own digest (two
+// changes by one author). What an author writes cannot move it: a member
+// cannot grind a change until it wins.
+std::pair<std::array<uint8_t, 32>, protocol::GroupChangeDigest> TieKey(
+    const protocol::GroupChangeDigest& previous, std::string_view author,
+    const protocol::GroupChangeDigest& digest) {
+  Bytes in(previous.begin(), previous.end());
+  in.insert(in.end(), author.begin(), author.end());
+  return {crypto::Blake2b256(in), digest};
+}
+
+// The epoch two mutual removals make: the same at every member, whichever
+// arrived first.
+protocol::GroupChangeDigest MergedDigest(const protocol::GroupChangeDigest& a,
+                                         const protocol::GroupChangeDigest& b) {
+  const ByteView label = AsBytes(std::string_view("candor/gmerge/v1"));
+  Bytes in(label.begin(), label.end());
+  const auto& lo = std::min(a, b);
+  const auto& hi = std::max(a, b);
+  in.insert(in.end(), lo.begin(), lo.end());
+  in.insert(in.end(), hi.begin(), hi.end());
+  return crypto::Blake2b256(in);
 }
 
 // Accounts in `before` and not in `after`.
@@ -158,21 +184,55 @@ Result<GroupState> GroupState::FromWelcome(std::string_view self, std::string_vi
   if (w.author != author) {
     return Error(Errc::kInvalidArgument, "the welcome names another author than its sender");
   }
+  CANDOR_ASSIGN_OR_RETURN(GroupChange add, protocol::DecodeGroupChange(w.add));
+  if (std::find(add.accounts.begin(), add.accounts.end(), self) == add.accounts.end()) {
+    return Error(Errc::kInvalidArgument, "the welcome's add does not name this device");
+  }
   GroupSnapshot s{w.group, w.epoch, std::move(w.name), std::move(w.avatar), {}, w.last_change,
-                  std::move(w.author)};
+                  w.author};
   for (auto& m : w.members) s.members.push_back(GroupMember{std::move(m.account), m.admin});
   if (Find(s, self) == nullptr) {
     return Error(Errc::kInvalidArgument, "the welcome does not name this device as a member");
   }
-  return GroupState(std::string(self), std::move(s));
+  GroupState state(std::string(self), std::move(s));
+  // Only the two of them: nobody else could vouch, and nobody else reads.
+  if (state.current_.members.size() > 2) state.welcomed_by_ = std::move(w.author);
+  return state;
 }
 
-Result<Bytes> GroupState::Welcome() const {
+Result<Bytes> GroupState::Welcome(ByteView add) const {
   if (!IsAdmin(self_)) return Refuse("only an admin welcomes the members it adds");
-  protocol::GroupWelcome w{current_.id,   self_,           current_.epoch, current_.last_change,
-                           current_.name, current_.avatar, {}};
+  if (protocol::DigestGroupChange(add) != current_.last_change || current_.last_author != self_) {
+    return Error(Errc::kInvalidArgument, "a welcome follows this device's add of the current epoch");
+  }
+  protocol::GroupWelcome w{current_.id,   self_,           current_.epoch,
+                           current_.last_change, current_.name, current_.avatar,
+                           {},            Bytes(add.begin(), add.end())};
   for (const GroupMember& m : current_.members) w.members.push_back({m.account, m.admin});
   return protocol::EncodeGroupWelcome(w);
+}
+
+std::array<uint8_t, 32> MembershipDigest(const GroupSnapshot& s) {
+  Bytes in;
+  auto be32 = [&in](size_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8) in.push_back(static_cast<uint8_t>(v >> shift));
+  };
+  auto lp = [&](ByteView b) {
+    be32(b.size());
+    in.insert(in.end(), b.begin(), b.end());
+  };
+  const ByteView label = AsBytes(std::string_view("candor/gmembers/v1"));
+  in.insert(in.end(), label.begin(), label.end());
+  in.insert(in.end(), s.id.begin(), s.id.end());
+  be32(s.epoch);
+  in.insert(in.end(), s.last_change.begin(), s.last_change.end());
+  lp(AsBytes(s.name));
+  lp(s.avatar);
+  for (const GroupMember& m : s.members) {
+    lp(AsBytes(m.account));
+    in.push_back(m.admin ? 1 : 0);
+  }
+  return crypto::Blake2b256(in);
 }
 
 namespace {
@@ -201,7 +261,11 @@ Result<void> CheckSnapshot(const GroupSnapshot& s) {
 }  // namespace
 
 Result<GroupState> GroupState::Restore(std::string self, GroupSnapshot current,
-                                       std::optional<GroupSnapshot> prior) {
+                                       std::optional<GroupSnapshot> prior,
+                                       std::optional<std::string> welcomed_by) {
+  if (welcomed_by && !crypto::CheckAccount(*welcomed_by).has_value()) {
+    return Corrupt("bad welcoming account");
+  }
   if (!crypto::CheckAccount(self).has_value()) return Corrupt("bad account");
   CANDOR_RETURN_IF_ERROR(CheckSnapshot(current));
   if (prior) {
@@ -212,11 +276,15 @@ Result<GroupState> GroupState::Restore(std::string self, GroupSnapshot current,
   }
   GroupState state(std::move(self), std::move(current));
   state.prior_ = std::move(prior);
+  state.welcomed_by_ = std::move(welcomed_by);
   return state;
 }
 
 Result<Bytes> GroupState::Issue(protocol::GroupChangeKind kind, std::vector<std::string> accounts,
                                 std::string_view name) {
+  if (!confirmed()) {
+    return Refuse("this device's view of the group is not confirmed by another member yet");
+  }
   if (current_.epoch == std::numeric_limits<uint32_t>::max()) {
     return Refuse("the group's epochs are used up");
   }
@@ -256,12 +324,32 @@ Result<ChangeOutcome> GroupState::Apply(std::string_view author, ByteView bytes)
     // racing it: a change that removes the other's author wins; between
     // two that remove each other's authors, or neither, the smaller digest.
     CANDOR_ASSIGN_OR_RETURN(GroupSnapshot candidate, ApplyChange(*prior_, author, change, digest));
-    const bool candidate_removes_current = Find(candidate, current_.last_author) == nullptr;
+    const bool current_merged = current_.last_author.empty();
+    const bool candidate_removes_current =
+        !current_merged && Find(candidate, current_.last_author) == nullptr;
     const bool current_removes_candidate = Find(current_, author) == nullptr;
+    if (candidate_removes_current && current_removes_candidate) {
+      // Two admins removed each other: both removals stand, whatever the
+      // order (neither can undo its own removal by a late counter-removal).
+      GroupSnapshot merged = *prior_;
+      std::erase_if(merged.members, [&](const GroupMember& m) {
+        return Find(current_, m.account) == nullptr || Find(candidate, m.account) == nullptr;
+      });
+      merged.epoch = change.epoch;
+      merged.last_change = MergedDigest(current_.last_change, digest);
+      merged.last_author.clear();
+      ChangeOutcome out{ChangeOutcome::Kind::kReplaced, std::nullopt, Departed(current_, merged)};
+      current_ = std::move(merged);
+      return out;
+    }
+    // Otherwise a change that removes the other's author wins; between two
+    // that do not, the one whose author ranks first for this epoch
+    // (TieKey: the author cannot steer it by what it writes).
     const bool candidate_wins =
         candidate_removes_current != current_removes_candidate
             ? candidate_removes_current
-            : digest < current_.last_change;
+            : TieKey(prior_->last_change, author, digest) <
+                  TieKey(prior_->last_change, current_.last_author, current_.last_change);
     if (candidate_wins) {
       ChangeOutcome out{ChangeOutcome::Kind::kReplaced, current_.last_author,
                         Departed(current_, candidate)};

@@ -6,12 +6,13 @@ namespace candor::group {
 
 Result<SenderKeyRing::SendingKey> SenderKeyRing::KeyForSending(
     uint32_t epoch, std::string_view self, const crypto::Ed25519PublicKey& identity,
-    crypto::RandomSource& rng) {
+    crypto::RandomSource& rng, Membership membership) {
   if (own_) return SendingKey{&*own_, std::nullopt};
   crypto::OwnSenderKey key = crypto::GenerateSenderKey(group_, rng);
   CANDOR_ASSIGN_OR_RETURN(auto proof, crypto::SignSenderKeyOwnership(key, self, identity, epoch));
   protocol::SenderKeyDistribution d{epoch,        key.chain.Clone(), key.signing.public_key(),
-                                    std::nullopt, std::nullopt,      proof};
+                                    std::nullopt, std::nullopt,      proof,
+                                    membership};
   if (retired_) {
     d.previous_key_id = retired_->first;
     d.previous_final_iteration = retired_->second;
@@ -23,11 +24,13 @@ Result<SenderKeyRing::SendingKey> SenderKeyRing::KeyForSending(
 }
 
 Result<std::optional<protocol::SenderKeyDistribution>> SenderKeyRing::CurrentDistribution(
-    uint32_t epoch, std::string_view self, const crypto::Ed25519PublicKey& identity) const {
+    uint32_t epoch, std::string_view self, const crypto::Ed25519PublicKey& identity,
+    Membership membership) const {
   if (!own_) return std::optional<protocol::SenderKeyDistribution>();
   CANDOR_ASSIGN_OR_RETURN(auto proof, crypto::SignSenderKeyOwnership(*own_, self, identity, epoch));
-  return std::optional<protocol::SenderKeyDistribution>(protocol::SenderKeyDistribution{
-      epoch, own_->chain.Clone(), own_->signing.public_key(), std::nullopt, std::nullopt, proof});
+  return std::optional<protocol::SenderKeyDistribution>(
+      protocol::SenderKeyDistribution{epoch, own_->chain.Clone(), own_->signing.public_key(),
+                                      std::nullopt, std::nullopt, proof, membership});
 }
 
 Result<void> SenderKeyRing::Accept(const GroupState& group, std::string_view from,

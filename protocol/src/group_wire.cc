@@ -60,6 +60,7 @@ Result<SecretBytes> EncodeSenderKeyDistribution(const SenderKeyDistribution& d) 
     pb->set_previous_final_iteration(*d.previous_final_iteration);
   }
   pb->set_ownership(internal::ToString(d.ownership));
+  if (d.membership) pb->set_membership_digest(internal::ToString(*d.membership));
   std::string out;
   if (!content.pb.SerializeToString(&out)) {
     return Error(Errc::kInternal, "cannot serialize a sender key distribution");
@@ -102,6 +103,10 @@ Result<SenderKeyDistribution> DecodeSenderKeyDistribution(ByteView content) {
   if (pb->has_previous_key_id()) {
     out.previous_key_id = pb->previous_key_id();
     out.previous_final_iteration = pb->previous_final_iteration();
+  }
+  if (!pb->membership_digest().empty()) {
+    CANDOR_ASSIGN_OR_RETURN(out.membership, (FixedBytes<32>(pb->membership_digest(),
+                                                            "sender_key_distribution.membership_digest")));
   }
   // One encoding only, as for text content: what a member re-encodes (to
   // forward nothing, but to compare) is what it received.
@@ -304,6 +309,13 @@ Result<void> CheckWelcome(const GroupWelcome& w) {
   if (!author_is_admin) {
     return Error(Errc::kFieldOutOfRange, "a welcome comes from an admin of the group");
   }
+  // The add it follows: by its author, for this group, making its epoch.
+  CANDOR_ASSIGN_OR_RETURN(GroupChange add, DecodeGroupChange(w.add));
+  if (add.kind != GroupChangeKind::kAdd || add.author != w.author || add.group != w.group ||
+      add.epoch != w.epoch || DigestGroupChange(w.add) != w.last_change) {
+    return Error(Errc::kFieldOutOfRange,
+                 "a welcome carries the add that made its epoch, by its author");
+  }
   return Ok();
 }
 
@@ -324,6 +336,7 @@ Result<Bytes> EncodeGroupWelcome(const GroupWelcome& w) {
     member->set_account(m.account);
     member->set_admin(m.admin);
   }
+  pb->set_add(internal::ToString(w.add));
   if (control.ByteSizeLong() > kMaxContentBytes) {
     return Error(Errc::kMessageTooLarge,
                  "the group's welcome does not fit one message (too many long account names)");
@@ -347,7 +360,7 @@ Result<GroupWelcome> DecodeGroupWelcome(ByteView bytes) {
                                                                        "group_welcome.group_id"));
   CANDOR_ASSIGN_OR_RETURN(auto last, FixedBytes<32>(pb.last_change(), "group_welcome.last_change"));
   GroupWelcome w{group, pb.author(), pb.epoch(), last, pb.name(), internal::ToBytes(pb.avatar()),
-                 {}};
+                 {},    internal::ToBytes(pb.add())};
   w.members.reserve(static_cast<size_t>(pb.members_size()));
   for (const auto& m : pb.members()) w.members.push_back({m.account(), m.admin()});
   CANDOR_RETURN_IF_ERROR(CheckWelcome(w));

@@ -11,6 +11,7 @@
 #include "candor/crypto/limits.h"
 #include "candor/protocol/frame.h"
 #include "candor/protocol/relay.h"
+#include "candor/protocol/session.h"
 #include "candor/report/report.h"
 #include "candor/report/verifier.h"
 #include "candor/protocol/wire.h"
@@ -288,6 +289,91 @@ TEST_F(GroupClientTest, NeitherNameNorGroupIdReachesTheRelay) {
       ASSERT_FALSE(Contains(bytes, ByteView(g.data() + i, 8))) << "group id bytes at " << i;
     }
   }
+}
+
+// A device that is not the group's admin (here an outsider, eve, with
+// pairwise sessions only) sends welcomes of its own making.
+class ForgedWelcomeTest : public GroupClientTest {
+ protected:
+  // eve's welcome into group `g` as she makes it up: her own add of
+  // `added`, herself an admin, the members she likes.
+  Bytes Forge(const crypto::GroupId& g, const std::string& added,
+              std::vector<protocol::GroupWelcomeMember> members) {
+    protocol::GroupChangeDigest previous{};
+    previous[0] = 1;  // any: dave cannot check the chain before he joined
+    const protocol::GroupChange add{g, "eve", 2, previous, protocol::GroupChangeKind::kAdd, "", {}, {added}};
+    auto add_bytes = protocol::EncodeGroupChange(add);
+    EXPECT_TRUE(add_bytes.has_value()) << add_bytes.error().message();
+    std::sort(members.begin(), members.end(),
+              [](const auto& a, const auto& b) { return a.account < b.account; });
+    auto w = protocol::EncodeGroupWelcome(protocol::GroupWelcome{
+        g, "eve", 2, protocol::DigestGroupChange(*add_bytes), "Fake", {}, members, *add_bytes});
+    EXPECT_TRUE(w.has_value()) << w.error().message();
+    return *w;
+  }
+  // eve's control message to `to`, over a new pairwise session, relayed.
+  Bytes FromEve(Client& to, ByteView control) {
+    auto item = to.PublishBundle();
+    EXPECT_TRUE(item.has_value());
+    auto bundle = protocol::DecodePrekeyBundle(item->bytes);
+    EXPECT_TRUE(bundle.has_value());
+    auto session = protocol::Session::Initiate(eve_, "eve", *bundle, rng_);
+    EXPECT_TRUE(session.has_value());
+    auto out = session->EncryptGroupControl(*protocol::CheckedGroupControl::From(control), rng_);
+    EXPECT_TRUE(out.has_value());
+    clock_.Advance(1);
+    auto r = protocol::RelayEnvelope(relay_key_, out->envelope, clock_.NowSeconds());
+    EXPECT_TRUE(r.has_value()) << r.error().message();
+    return r->delivery;
+  }
+  crypto::Ed25519KeyPair eve_ = crypto::Ed25519KeyPair::Generate(rng_);
+};
+
+TEST_F(ForgedWelcomeTest, ARemovedMemberIsNotWelcomedBackByANonAdmin) {
+  Client alice = Make("alice", 1), bob = Make("bob", 2), carol = Make("carol", 3);
+  Join(alice), Join(bob), Join(carol);
+  const crypto::GroupId g = Create(alice, {"bob", "carol"});
+  DeliverOk(alice, alice.RemoveGroupMembers(g, {"carol"}));
+  ASSERT_FALSE(carol.Group(g)->active);
+  const Bytes forged = Forge(g, "carol", {{"alice", false}, {"bob", false}, {"carol", false},
+                                          {"eve", true}});
+  auto r = carol.Receive(FromEve(carol, forged));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code(), Errc::kInvalidState) << r.error().message();
+  EXPECT_FALSE(carol.Group(g)->active) << "nothing changed";
+  EXPECT_EQ(carol.Group(g)->epoch, 2u);
+}
+
+TEST_F(ForgedWelcomeTest, AForgedWelcomeIsNeverConfirmedAndTheAdminsReplacesIt) {
+  Client alice = Make("alice", 1), bob = Make("bob", 2), dave = Make("dave", 4);
+  Join(alice), Join(bob), Join(dave);
+  const crypto::GroupId g = Create(alice, {"bob"});
+  SendAndRead(alice, g, "before dave");
+  SendAndRead(bob, g, "bob before dave");
+  // eve gets her welcome to dave first: dave joins her version, unconfirmed.
+  const Bytes forged = Forge(g, "dave", {{"alice", true}, {"bob", false}, {"dave", false},
+                                         {"eve", true}});
+  auto joined = dave.Receive(FromEve(dave, forged));
+  ASSERT_TRUE(joined.has_value()) << joined.error().message();
+  EXPECT_EQ(joined->group_event, "joined");
+  EXPECT_EQ(dave.SendGroup(g, "to eve?").error().code(), Errc::kInvalidState)
+      << "an unconfirmed view sends nothing";
+  // The admin's real welcome replaces it; it waits for another member.
+  auto add = alice.AddGroupMembers(g, {"dave"}, Bundles());
+  ASSERT_TRUE(add.has_value()) << add.error().message();
+  for (auto& [who, r] : Deliver(alice, *add)) {
+    ASSERT_TRUE(r.has_value()) << who << ": " << r.error().message();
+  }
+  EXPECT_EQ(dave.Group(g)->members.size(), 3u) << "eve is gone from dave's view";
+  EXPECT_EQ(dave.SendGroup(g, "still waiting").error().code(), Errc::kInvalidState);
+  EXPECT_EQ(SendAndRead(alice, g, "welcome dave")["dave"], "welcome dave");
+  EXPECT_FALSE(dave.SendGroup(g, "the welcomer alone does not confirm").has_value());
+  // bob's key carries the same view: confirmed.
+  EXPECT_EQ(SendAndRead(bob, g, "hi dave")["dave"], "hi dave");
+  auto op = dave.SendGroup(g, "thanks");
+  ASSERT_TRUE(op.has_value()) << op.error().message();
+  EXPECT_EQ(protocol::DecodeGroupEnvelope(op->group_envelope->bytes)->recipients,
+            (std::vector<std::string>{"alice", "bob"}));
 }
 
 // Reports from a group: the message and the four before it in that group's

@@ -4,6 +4,8 @@
 // delivery orders.
 #include <gtest/gtest.h>
 
+#include "candor/crypto/hash.h"
+
 #include "candor/crypto/random.h"
 #include "candor/group/group_state.h"
 
@@ -135,7 +137,16 @@ TEST_F(GroupStateTest, ConcurrentChangesConvergeInBothOrders) {
   auto x = alice_->Issue(Kind::kRename, {}, "Alice's name");
   auto y = bob_->Issue(Kind::kAdd, {"dave"});
   ASSERT_TRUE(x.has_value() && y.has_value());
-  const bool x_wins = protocol::DigestGroupChange(*x) < protocol::DigestGroupChange(*y);
+  // Neither removes the other's author: the author ranking first for this
+  // epoch wins, BLAKE2b-256(previous change || author) — not the digests,
+  // which an author could grind.
+  const auto previous = protocol::DigestGroupChange(*admin);
+  auto rank = [&](std::string_view author) {
+    Bytes in(previous.begin(), previous.end());
+    in.insert(in.end(), author.begin(), author.end());
+    return crypto::Blake2b256(in);
+  };
+  const bool x_wins = rank("alice") < rank("bob");
   const std::string loser = x_wins ? "bob" : "alice";
 
   auto c1 = carol_->Apply("alice", *x);
@@ -235,6 +246,40 @@ TEST_F(GroupStateTest, ARemovedAdminCannotRaceItsRemoval) {
   // A change naming another author than the member it came from.
   auto by_alice = alice_->Issue(Kind::kRename, {}, "x");
   EXPECT_EQ(carol_->Apply("bob", *by_alice).error().code(), Errc::kInvalidState);
+}
+
+// A removed admin answers its removal with a late removal of the admin who
+// removed it (trying as many variants as it likes): both removals stand, at
+// every member, in both orders. It can never undo its own removal.
+TEST_F(GroupStateTest, AMutualRemovalRemovesBoth) {
+  auto admin = alice_->Issue(Kind::kMakeAdmin, {"bob"});
+  ASSERT_TRUE(admin.has_value());
+  ASSERT_TRUE(bob_->Apply("alice", *admin).has_value());
+  ASSERT_TRUE(carol_->Apply("alice", *admin).has_value());
+  GroupState carol_other_order = *carol_;
+  GroupState bob_before = *bob_;
+  auto removal = alice_->Issue(Kind::kRemove, {"bob"});
+  ASSERT_TRUE(removal.has_value());
+  for (const std::vector<std::string>& also : {std::vector<std::string>{"alice"},
+                                               std::vector<std::string>{"alice", "carol"}}) {
+    GroupState carol = *carol_;
+    GroupState other = carol_other_order;
+    GroupState bob = bob_before;
+    auto counter = bob.Issue(Kind::kRemove, also);
+    ASSERT_TRUE(counter.has_value());
+    ASSERT_TRUE(carol.Apply("alice", *removal).has_value());
+    ASSERT_TRUE(carol.Apply("bob", *counter).has_value());
+    ASSERT_TRUE(other.Apply("bob", *counter).has_value());
+    ASSERT_TRUE(other.Apply("alice", *removal).has_value());
+    EXPECT_EQ(carol.current(), other.current());
+    EXPECT_FALSE(carol.IsMember("bob")) << "bob's removal stands";
+    EXPECT_FALSE(carol.IsMember("alice")) << "and so does alice's";
+    EXPECT_EQ(carol.IsMember("carol"), also.size() == 1);
+    // The next change builds on the merged epoch at every member.
+    GroupState alice_view = *alice_;
+    ASSERT_TRUE(alice_view.Apply("bob", *counter).has_value());
+    EXPECT_EQ(alice_view.current(), carol.current());
+  }
 }
 
 }  // namespace

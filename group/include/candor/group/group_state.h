@@ -6,9 +6,13 @@
 //    itself; the last admin cannot leave while others stay;
 //  - a change creates epoch = current + 1 on top of the change that made the
 //    current epoch (`previous_change`, its BLAKE2b-256);
-//  - of two valid changes for one epoch every member keeps the one whose
-//    encoding has the smaller digest: a member that applied the other rolls
-//    it back and applies the winner, and the loser's author is told
+//  - of two valid changes for one epoch every member keeps the same one: a
+//    change that removes the other's author; if both remove each other's
+//    authors, both removals (a merged epoch); else the one whose author
+//    ranks first, by BLAKE2b-256(previous change || author), which no
+//    author can steer by what it writes (DESIGN.md says "the smaller
+//    digest": grindable, docs/groups.md). A member that applied the loser
+//    rolls it back and applies the winner, and the loser's author is told
 //    (ChangeOutcome) so that it re-issues its change on top;
 //  - a change for any other epoch is refused (kInvalidState) and changes
 //    nothing — a change is applied whole or not at all.
@@ -82,19 +86,30 @@ class GroupState {
                                  ByteView change);
 
   // A member's group from a welcome (protocol::GroupWelcome) received from
-  // `author`, the admin who added it. kInvalidArgument unless it names
-  // `self` as a member and `author` as an admin; the codec's rules.
+  // `author`, the admin who added it: kInvalidArgument unless its add
+  // names `self` and is by `author`; the codec's rules. The new member
+  // cannot check the welcome's account of the group (it was not there), so
+  // the state is unconfirmed (it sends nothing, issues no change) until
+  // another member's sender key carries the same MembershipDigest
+  // (Confirm) — unless the welcome lists only the two of them.
   static Result<GroupState> FromWelcome(std::string_view self, std::string_view author,
                                         ByteView welcome);
   // The welcome this device (an admin: kInvalidState otherwise) sends a
-  // member it added: the current epoch.
-  Result<Bytes> Welcome() const;
+  // member it added by `add`, the change it just issued (the current
+  // epoch's: kInvalidArgument otherwise).
+  Result<Bytes> Welcome(ByteView add) const;
+  // Who welcomed this device, while its view of the group is unconfirmed.
+  const std::optional<std::string>& unconfirmed_welcome() const { return welcomed_by_; }
+  bool confirmed() const { return !welcomed_by_.has_value(); }
+  // A member other than the welcomer vouched for the current epoch.
+  void Confirm() { welcomed_by_.reset(); }
 
   // The state as the store keeps it. Restore checks what the decoders of
   // the wire check (accounts, name, sizes, sorted members, the prior epoch
   // one below): kStorageFailed for a record that breaks them.
   static Result<GroupState> Restore(std::string self, GroupSnapshot current,
-                                    std::optional<GroupSnapshot> prior);
+                                    std::optional<GroupSnapshot> prior,
+                                    std::optional<std::string> welcomed_by);
   const std::optional<GroupSnapshot>& prior() const { return prior_; }
 
   // A change by this device: checked as every member will check it,
@@ -125,7 +140,13 @@ class GroupState {
   // The epoch before current_, kept to roll back to if a concurrent change
   // for current_'s epoch wins the tie-break.
   std::optional<GroupSnapshot> prior_;
+  std::optional<std::string> welcomed_by_;  // set while unconfirmed
 };
+
+// BLAKE2b-256 of a member's view of one epoch: "candor/gmembers/v1" || G ||
+// be32(epoch) || last change || lp(name) || lp(picture) || for each member
+// (sorted) lp(account) || admin byte. Members compare views with it.
+std::array<uint8_t, 32> MembershipDigest(const GroupSnapshot& snapshot);
 
 // The snapshot `change` (by `author`) makes of `from`, or the rule it
 // breaks (kInvalidState, nothing changes). Exposed for tests and fuzzing.

@@ -46,13 +46,17 @@ class SenderKeyRing {
   };
   // `self` / `identity`: this device's account and identity key, which the
   // distribution's ownership proof binds.
+  // `membership`: this device's MembershipDigest of the epoch, carried in
+  // the distribution (a welcomed member confirms its view with it).
+  using Membership = std::optional<std::array<uint8_t, 32>>;
   Result<SendingKey> KeyForSending(uint32_t epoch, std::string_view self,
                                    const crypto::Ed25519PublicKey& identity,
-                                   crypto::RandomSource& rng);
+                                   crypto::RandomSource& rng, Membership membership = std::nullopt);
   // The distribution of the current key at its current iteration, for a
   // member added since (it cannot derive earlier message keys from it).
   Result<std::optional<protocol::SenderKeyDistribution>> CurrentDistribution(
-      uint32_t epoch, std::string_view self, const crypto::Ed25519PublicKey& identity) const;
+      uint32_t epoch, std::string_view self, const crypto::Ed25519PublicKey& identity,
+      Membership membership = std::nullopt) const;
 
   // A distribution received over `from`'s pairwise session, whose peer
   // identity key is `from_identity`. kInvalidArgument for another group;

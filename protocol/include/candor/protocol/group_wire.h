@@ -29,6 +29,9 @@ struct SenderKeyDistribution {
   // crypto::SignSenderKeyOwnership's proof (checked by the receiving ring,
   // which knows the owner's identity key).
   crypto::Ed25519Signature ownership;
+  // The owner's view of the group at `epoch` (group::MembershipDigest), to
+  // confirm a welcomed member's view; absent in distributions from before.
+  std::optional<std::array<uint8_t, 32>> membership = std::nullopt;
 };
 
 // The serialized GroupControl (what the pairwise message's franking covers),
@@ -85,6 +88,10 @@ struct GroupWelcome {
   std::string name;
   Bytes avatar;
   std::vector<GroupWelcomeMember> members;
+  // The encoded add (a GroupChange) that made `epoch`: by `author`, for
+  // this group, at `epoch`, its digest `last_change` (checked by the
+  // decoder; that it names the new member, by the member).
+  Bytes add;
 };
 // The serialized GroupControl; the rules above, a name and picture as in a
 // creation, and kMessageTooLarge if it does not fit one pairwise message
