@@ -146,10 +146,16 @@ Result<std::string> RunGroupChange(const Args& args, protocol::GroupChangeKind k
   Result<client::GroupOperation> op = Error(Errc::kInternal, "no change");
   switch (kind) {
     case protocol::GroupChangeKind::kAdd: op = device.AddGroupMembers(g, accounts, bundles); break;
-    case protocol::GroupChangeKind::kRemove: op = device.RemoveGroupMembers(g, accounts); break;
-    case protocol::GroupChangeKind::kMakeAdmin: op = device.MakeGroupAdmins(g, accounts); break;
-    case protocol::GroupChangeKind::kRename: op = device.RenameGroup(g, args.Get("name")); break;
-    case protocol::GroupChangeKind::kLeave: op = device.LeaveGroup(g); break;
+    case protocol::GroupChangeKind::kRemove:
+      op = device.RemoveGroupMembers(g, accounts, bundles);
+      break;
+    case protocol::GroupChangeKind::kMakeAdmin:
+      op = device.MakeGroupAdmins(g, accounts, bundles);
+      break;
+    case protocol::GroupChangeKind::kRename:
+      op = device.RenameGroup(g, args.Get("name"), bundles);
+      break;
+    case protocol::GroupChangeKind::kLeave: op = device.LeaveGroup(g, bundles); break;
     case protocol::GroupChangeKind::kCreate: return UsageError("use candor group create");
   }
   CANDOR_RETURN_IF_ERROR(op);

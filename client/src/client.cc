@@ -56,6 +56,8 @@ std::string SearchToJson(const std::vector<storage::SearchHit>& hits) {
     results.push_back(protocol::JsonObject()
                           .Int("id", h.message_id)
                           .Str("with", h.peer)
+                          .Raw("group", h.group ? protocol::JsonQuote(GroupIdToHex(*h.group))
+                                                : "null")
                           .Str("direction", h.direction == Direction::kIncoming ? "in" : "out")
                           .Str("from", h.sender)
                           .Str("to", h.recipient)

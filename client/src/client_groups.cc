@@ -11,6 +11,7 @@
 #include "candor/crypto/encoding.h"
 #include "candor/crypto/franking.h"
 #include "candor/crypto/limits.h"
+#include "candor/crypto/x3dh.h"
 #include "candor/group/group_message.h"
 #include "candor/group/sender_key_ring.h"
 #include "candor/protocol/json.h"
@@ -152,6 +153,7 @@ Result<std::pair<protocol::EgressRecord, Bytes>> Client::SendControlTo(
 Result<GroupOperation> Client::CreateGroup(std::string_view name, ByteView avatar,
                                            std::vector<std::string> members,
                                            const Bundles& bundles) {
+  CANDOR_RETURN_IF_ERROR(RecordBundleIdentityChanges(bundles));
   crypto::GroupId id;
   state_->rng.Fill(id);
   GroupOperation op{id, 0, {}, std::nullopt};
@@ -177,6 +179,7 @@ Result<GroupOperation> Client::CreateGroup(std::string_view name, ByteView avata
 Result<GroupOperation> Client::IssueGroupChange(const crypto::GroupId& id, GroupChangeKind kind,
                                                 std::vector<std::string> accounts,
                                                 std::string_view name, const Bundles& bundles) {
+  CANDOR_RETURN_IF_ERROR(RecordBundleIdentityChanges(bundles));
   GroupOperation op{id, 0, {}, std::nullopt};
   Outgoing sent;
   auto& store = state_->store;
@@ -195,9 +198,16 @@ Result<GroupOperation> Client::IssueGroupChange(const crypto::GroupId& id, Group
         // the members before it (the removed and a leaving device's peers
         // learn of it too); an added member gets the group as it is now.
         CANDOR_ASSIGN_OR_RETURN(auto control, protocol::CheckedGroupControl::From(change));
-        std::vector<std::string> told = before;
-        std::erase(told, account());
-        CANDOR_RETURN_IF_ERROR(SendControl(told, control, bundles, sent));
+        // Remaining members must all get it (a member left out would fork);
+        // a departing account is told when it can be, else skipped.
+        std::vector<std::string> remaining = Minus(before, departed);
+        std::erase(remaining, account());
+        CANDOR_RETURN_IF_ERROR(SendControl(remaining, control, bundles, sent));
+        for (const std::string& gone : departed) {
+          if (gone == account()) continue;
+          auto told = SendControlTo(gone, control, bundles);
+          if (told.has_value()) sent.push_back(std::move(*told));
+        }
         if (added.empty()) return Ok();
         CANDOR_ASSIGN_OR_RETURN(Bytes welcome, g->state.Welcome(change));
         CANDOR_ASSIGN_OR_RETURN(auto welcome_control, protocol::CheckedGroupControl::From(welcome));
@@ -215,22 +225,64 @@ Result<GroupOperation> Client::AddGroupMembers(const crypto::GroupId& group,
   return IssueGroupChange(group, GroupChangeKind::kAdd, std::move(accounts), {}, bundles);
 }
 Result<GroupOperation> Client::RemoveGroupMembers(const crypto::GroupId& group,
-                                                  std::vector<std::string> accounts) {
-  return IssueGroupChange(group, GroupChangeKind::kRemove, std::move(accounts), {}, {});
+                                                  std::vector<std::string> accounts,
+                                                  const Bundles& bundles) {
+  return IssueGroupChange(group, GroupChangeKind::kRemove, std::move(accounts), {}, bundles);
 }
-Result<GroupOperation> Client::RenameGroup(const crypto::GroupId& group, std::string_view name) {
-  return IssueGroupChange(group, GroupChangeKind::kRename, {}, name, {});
+Result<GroupOperation> Client::RenameGroup(const crypto::GroupId& group, std::string_view name,
+                                           const Bundles& bundles) {
+  return IssueGroupChange(group, GroupChangeKind::kRename, {}, name, bundles);
 }
 Result<GroupOperation> Client::MakeGroupAdmins(const crypto::GroupId& group,
-                                               std::vector<std::string> accounts) {
-  return IssueGroupChange(group, GroupChangeKind::kMakeAdmin, std::move(accounts), {}, {});
+                                               std::vector<std::string> accounts,
+                                               const Bundles& bundles) {
+  return IssueGroupChange(group, GroupChangeKind::kMakeAdmin, std::move(accounts), {}, bundles);
 }
-Result<GroupOperation> Client::LeaveGroup(const crypto::GroupId& group) {
-  return IssueGroupChange(group, GroupChangeKind::kLeave, {}, {}, {});
+Result<GroupOperation> Client::LeaveGroup(const crypto::GroupId& group, const Bundles& bundles) {
+  return IssueGroupChange(group, GroupChangeKind::kLeave, {}, {}, bundles);
+}
+
+Result<void> Client::RecordBundleIdentityChanges(const Bundles& bundles) {
+  std::vector<std::string> changed;
+  auto& store = state_->store;
+  const Result<void> recorded = store.InTransaction([&]() -> Result<void> {
+    for (const auto& [account, bytes] : bundles) {
+      auto bundle = protocol::DecodePrekeyBundle(bytes);
+      if (!bundle.has_value() || bundle->account != account) continue;  // refused when used
+      CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::PeerIdentity> known,
+                              protocol::TrustedIdentity(store, account));
+      if (!known || known->pending || bundle->identity_key == known->identity_key) continue;
+      // Held as a pending change only if the bundle is the new key's own.
+      if (!crypto::VerifyPrekeyBundle(*bundle).has_value()) continue;
+      CANDOR_RETURN_IF_ERROR(store.TrustFirstIdentity(account, known->identity_key));
+      CANDOR_RETURN_IF_ERROR(store.RecordIdentityChange(account, bundle->identity_key,
+                                                        state_->clock.NowSeconds(), std::nullopt));
+      changed.push_back(account);
+    }
+    return Ok();
+  });
+  CANDOR_RETURN_IF_ERROR(recorded);
+  for (const std::string& peer : changed) NotifyIdentityChange(peer);
+  return Ok();
+}
+
+Result<void> Client::ForgetGroupDevice(std::string_view peer) {
+  auto& store = state_->store;
+  CANDOR_ASSIGN_OR_RETURN(auto states, store.ListGroups());
+  for (const group::GroupState& listed : states) {
+    if (!listed.IsMember(peer)) continue;
+    CANDOR_ASSIGN_OR_RETURN(std::optional<StoredGroup> g, store.LoadGroup(listed.current().id));
+    if (!g) continue;
+    g->ring.ForgetDevice(peer);
+    CANDOR_RETURN_IF_ERROR(
+        store.SaveGroup(g->state, g->ring, {std::string(peer)}, state_->clock.NowSeconds()));
+  }
+  return Ok();
 }
 
 Result<GroupOperation> Client::SendGroup(const crypto::GroupId& id, std::string_view text,
                                          const Bundles& bundles) {
+  CANDOR_RETURN_IF_ERROR(RecordBundleIdentityChanges(bundles));
   GroupOperation op{id, 0, {}, std::nullopt};
   Outgoing sent;
   auto& store = state_->store;

@@ -82,6 +82,7 @@ Result<std::vector<Result<ReceivedMessage>>> Client::AcceptIdentityChange(
     // An allowance of classical sessions was given for the old device.
     CANDOR_RETURN_IF_ERROR(
         state_->store.SetClassicalFallback(peer, crypto::ClassicalFallback::kRefuse));
+    CANDOR_RETURN_IF_ERROR(ForgetGroupDevice(peer));
     results = ReceiveHeld(held);
     return Ok();
   });
@@ -111,6 +112,7 @@ Result<std::vector<Result<ReceivedMessage>>> Client::VerifyIdentity(std::string_
                                                            peer, state_->clock.NowSeconds()));
       CANDOR_RETURN_IF_ERROR(
           state_->store.SetClassicalFallback(peer, crypto::ClassicalFallback::kRefuse));
+      CANDOR_RETURN_IF_ERROR(ForgetGroupDevice(peer));
       results = ReceiveHeld(held);
     }
     return state_->store.SetIdentityVerified(peer, true);

@@ -101,6 +101,11 @@ void SenderKeyRing::Depart(const std::vector<std::string>& departed) {
   holders_.clear();
 }
 
+void SenderKeyRing::ForgetDevice(std::string_view member) {
+  std::erase_if(members_, [&](const auto& entry) { return entry.first.first == member; });
+  holders_.erase(std::string(member));
+}
+
 void SenderKeyRing::MarkHolders(const std::vector<std::string>& accounts) {
   holders_.insert(accounts.begin(), accounts.end());
 }

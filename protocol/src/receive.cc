@@ -137,16 +137,27 @@ Result<ReceivedMessage> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyP
                               PrepareGroupControl(accepted.second,
                                                   accepted.first.remote_identity(), now, groups));
     }
-    CANDOR_ASSIGN_OR_RETURN(int64_t id,
-                            store.CommitReceived(accepted.first, accepted.second, digest, now));
-    // Trust on first use: the key of the first session with this peer.
-    if (!known) {
-      CANDOR_RETURN_IF_ERROR(
-          store.TrustFirstIdentity(delivery.envelope.sender, accepted.first.remote_identity()));
-    }
-    session.emplace(std::move(accepted.first));
     IncomingMessage& in = accepted.second;
-    if (group_writes) return FinishGroupControl(group_writes, in);
+    std::optional<ReceivedMessage> group_event;
+    int64_t id = 0;
+    // One transaction: the session, its message and a control message's
+    // group writes land together (in a batch, a failure after a write
+    // undoes the batch rather than leave half of one delivery).
+    const Result<void> committed = store.InTransaction([&]() -> Result<void> {
+      CANDOR_ASSIGN_OR_RETURN(id, store.CommitReceived(accepted.first, in, digest, now));
+      // Trust on first use: the key of the first session with this peer.
+      if (!known) {
+        CANDOR_RETURN_IF_ERROR(
+            store.TrustFirstIdentity(delivery.envelope.sender, accepted.first.remote_identity()));
+      }
+      if (group_writes) {
+        CANDOR_ASSIGN_OR_RETURN(group_event, FinishGroupControl(group_writes, in));
+      }
+      return Ok();
+    });
+    CANDOR_RETURN_IF_ERROR(committed);
+    session.emplace(std::move(accepted.first));
+    if (group_event) return std::move(*group_event);
     return ReceivedMessage{id, std::move(in.sender), std::move(in.text), in.server_time};
   }
   // Decrypt changes the session only on success; a refused group control
@@ -164,13 +175,21 @@ Result<ReceivedMessage> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyP
     }
     group_writes = std::move(*prepared);
   }
-  auto id = store.CommitReceived(*session, in, digest, now);
-  if (!id.has_value()) {
+  std::optional<ReceivedMessage> group_event;
+  int64_t id = 0;
+  const Result<void> committed = store.InTransaction([&]() -> Result<void> {
+    CANDOR_ASSIGN_OR_RETURN(id, store.CommitReceived(*session, in, digest, now));
+    if (group_writes) {
+      CANDOR_ASSIGN_OR_RETURN(group_event, FinishGroupControl(group_writes, in));
+    }
+    return Ok();
+  });
+  if (!committed.has_value()) {
     session.reset();
-    return id.error();
+    return committed.error();
   }
-  if (group_writes) return FinishGroupControl(group_writes, in);
-  return ReceivedMessage{*id, std::move(in.sender), std::move(in.text), in.server_time};
+  if (group_event) return std::move(*group_event);
+  return ReceivedMessage{id, std::move(in.sender), std::move(in.text), in.server_time};
 }
 
 }  // namespace

@@ -74,6 +74,11 @@ Result<std::vector<SearchHit>> Store::Search(std::string_view query,
                              q->ColumnText(3), q->ColumnText(4),
                              static_cast<uint64_t>(q->ColumnInt(5)), server_time,
                              q->ColumnText(7)});
+    // A group's conversation key is internal: the hit names the group.
+    if (auto group = GroupOfConversation(hits.back().peer)) {
+      hits.back().group = group;
+      hits.back().peer.clear();
+    }
   }
   return hits;
 }

@@ -291,6 +291,44 @@ TEST_F(GroupClientTest, NeitherNameNorGroupIdReachesTheRelay) {
   }
 }
 
+// An admin without a session with a member gives its bundle; a departing
+// member it cannot reach is skipped; a bundle with a new identity key
+// leaves a pending change the user can act on; search names the group.
+TEST_F(GroupClientTest, BundlesForAnyChangeUnreachableDepartedSkippedPendingKept) {
+  Client alice = Make("alice", 1), bob = Make("bob", 2), carol = Make("carol", 3);
+  Join(alice), Join(bob), Join(carol);
+  const crypto::GroupId g = Create(alice, {"bob", "carol"});
+  DeliverOk(alice, alice.MakeGroupAdmins(g, {"carol"}));
+  // carol has no session with bob.
+  EXPECT_EQ(carol.RenameGroup(g, "by carol").error().code(), Errc::kInvalidState);
+  EXPECT_EQ(carol.Group(g)->epoch, 2u) << "nothing changed";
+  DeliverOk(carol, carol.RenameGroup(g, "by carol", Bundles()));
+  EXPECT_EQ(bob.Group(g)->name, "by carol");
+  DeliverOk(carol, carol.RemoveGroupMembers(g, {"bob"}));
+  EXPECT_FALSE(bob.Group(g)->active);
+
+  // Search finds group messages and names the group, not an internal key.
+  SendAndRead(alice, g, "zebra crossing at noon");
+  auto hits = carol.Search("zebra", std::nullopt, 10);
+  ASSERT_TRUE(hits.has_value()) << hits.error().message();
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_EQ((*hits)[0].group, g);
+  EXPECT_TRUE((*hits)[0].peer.empty());
+
+  // carol reinstalls: alice is given the new device's bundle.
+  std::optional<Client> reinstalled(
+      *client::Client::Create(tmp_.File("carol-new.db"), Key(7), "carol", rng_, clock_));
+  auto bundle = reinstalled->PublishBundle();
+  ASSERT_TRUE(bundle.has_value());
+  auto op = alice.RenameGroup(g, "after carol's reinstall", {{"carol", bundle->bytes}});
+  ASSERT_FALSE(op.has_value());
+  EXPECT_EQ(op.error().code(), Errc::kIdentityChanged);
+  auto pending = alice.PendingIdentityChange("carol");
+  ASSERT_TRUE(pending.has_value());
+  EXPECT_TRUE(pending->has_value()) << "the pending change is kept for the user to decide";
+  EXPECT_EQ(alice.Group(g)->name, "by carol") << "the rename was not made";
+}
+
 // A device that is not the group's admin (here an outsider, eve, with
 // pairwise sessions only) sends welcomes of its own making.
 class ForgedWelcomeTest : public GroupClientTest {

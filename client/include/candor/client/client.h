@@ -103,8 +103,8 @@ struct HistoryEntry {
 // {"messages":[{"id","direction":"in"|"out","from","to","text","server_time"
 // (null until acknowledged)},…]} (the CLI's and the C ABI's form).
 std::string HistoryToJson(const std::vector<HistoryEntry>& entries);
-// {"results":[{"id","with","direction","from","to","stored_at","server_time",
-// "snippet"},…]}, newest first (the CLI's and the C ABI's form of Search).
+// {"results":[{"id","with" ("" for a group's message),"group" (hex, or
+// null),"direction","from","to","stored_at","server_time","snippet"},…]}, newest first (the CLI's and the C ABI's form of Search).
 std::string SearchToJson(const std::vector<storage::SearchHit>& hits);
 // [{"message_id","from","text","server_time"} | {"error":{"code","message"}}, …]:
 // what accepting or verifying a changed identity received.
@@ -326,13 +326,19 @@ class Client {
   Result<GroupOperation> AddGroupMembers(const crypto::GroupId& group,
                                          std::vector<std::string> accounts,
                                          const Bundles& bundles = {});
+  // A removed account (or the members a leaving device leaves) is told too
+  // when that can be done; one this device cannot reach (no session, a
+  // changed identity key) is skipped — it is out either way.
   Result<GroupOperation> RemoveGroupMembers(const crypto::GroupId& group,
-                                            std::vector<std::string> accounts);
-  Result<GroupOperation> RenameGroup(const crypto::GroupId& group, std::string_view name);
+                                            std::vector<std::string> accounts,
+                                            const Bundles& bundles = {});
+  Result<GroupOperation> RenameGroup(const crypto::GroupId& group, std::string_view name,
+                                     const Bundles& bundles = {});
   Result<GroupOperation> MakeGroupAdmins(const crypto::GroupId& group,
-                                         std::vector<std::string> accounts);
+                                         std::vector<std::string> accounts,
+                                         const Bundles& bundles = {});
   // Any member; the last admin first makes another admin (kInvalidState).
-  Result<GroupOperation> LeaveGroup(const crypto::GroupId& group);
+  Result<GroupOperation> LeaveGroup(const crypto::GroupId& group, const Bundles& bundles = {});
   // A group message. After a member departed, this device draws a new
   // sender key first and sends it to the remaining members only; a member
   // added since gets the current key (it cannot read earlier messages).
@@ -379,6 +385,13 @@ class Client {
   Result<std::pair<protocol::EgressRecord, Bytes>> SendControlTo(
       std::string_view peer, const protocol::CheckedGroupControl& control, const Bundles& bundles);
   std::vector<OutgoingItem> HandAll(Outgoing out);
+  // Bundles that carry a new identity key for their account are recorded as
+  // pending changes (and the embedder told) in a transaction of their own,
+  // before a group operation that then refuses to send to them.
+  Result<void> RecordBundleIdentityChanges(const Bundles& bundles);
+  // After the user accepted a peer's new identity key: in every group, the
+  // old device's keys go and the new one gets this device's key next time.
+  Result<void> ForgetGroupDevice(std::string_view peer);
   protocol::GroupReceiveHooks GroupHooks();
   // The single exit: every OutgoingItem is made by Hand, from a record of
   // the egress guard (Emit runs the guard; Send and SubmitReport run it

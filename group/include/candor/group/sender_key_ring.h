@@ -76,6 +76,10 @@ class SenderKeyRing {
   // After a change: deletes every key of `departed`, and retires this
   // device's own key if anyone departed.
   void Depart(const std::vector<std::string>& departed);
+  // A member's device changed (its identity key did): its keys go, and it
+  // no longer holds this device's key (the next send gives it the current
+  // one).
+  void ForgetDevice(std::string_view member);
 
   bool has_own_key() const { return own_.has_value(); }
   size_t member_key_count() const { return members_.size(); }

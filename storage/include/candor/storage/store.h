@@ -105,6 +105,8 @@ struct SearchHit {
   // FTS5's snippet: up to kSnippetWords words of the text around the
   // best-matching ones, "…" where it was cut.
   std::string snippet;
+  // A group's message: its group; `peer` is empty then.
+  std::optional<crypto::GroupId> group = std::nullopt;
 };
 
 class Store final : public protocol::DeviceStore {
