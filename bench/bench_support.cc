@@ -59,7 +59,7 @@ void SendOne(protocol::Session& from, protocol::Session& to, const std::string& 
   if (!in) Die(in.error());
 }
 
-EstablishedPair::EstablishedPair() {
+EstablishedPair::EstablishedPair(const std::string& bob_account) {
   auto& rng = setup_rng;
   auto alice_id = crypto::Ed25519KeyPair::Generate(rng);
   auto bob_id = crypto::Ed25519KeyPair::Generate(rng);
@@ -67,7 +67,7 @@ EstablishedPair::EstablishedPair() {
   auto opk = crypto::X25519KeyPair::Generate(rng);
   // The ratchet benchmarks measure messages, not the setup: a classical
   // one (session_setup_bench.cc compares X3DH and PQXDH).
-  crypto::PrekeyBundle bundle{"bob",          bob_id.public_key(),
+  crypto::PrekeyBundle bundle{bob_account,    bob_id.public_key(),
                               1,              spk.public_key(),
                               crypto::SignSignedPrekey(bob_id, 1, spk.public_key()),
                               2,              opk.public_key(),
@@ -79,7 +79,7 @@ EstablishedPair::EstablishedPair() {
   auto first = alice->Encrypt("hi", rng);
   if (!first) Die(first.error());
   Prekeys prekeys(spk, opk);
-  auto accepted = protocol::Session::Accept(bob_id, "bob", prekeys,
+  auto accepted = protocol::Session::Accept(bob_id, bob_account, prekeys,
                                             AsDelivery(std::move(first->envelope)),
                                             1'750'000'000, rng);
   if (!accepted) Die(accepted.error());

@@ -31,7 +31,9 @@ std::string Plaintext();
 // Alice and Bob after one message each way: both sides can send, neither
 // carries prekey data any more.
 struct EstablishedPair {
-  EstablishedPair();
+  // `bob_account`: the responder's account (a store keeps one session per
+  // peer, so pairs stored together need distinct ones).
+  explicit EstablishedPair(const std::string& bob_account = "bob");
   crypto::InsecureDeterministicRandom setup_rng{7};
   std::optional<protocol::Session> alice, bob;
 };

@@ -67,6 +67,10 @@ def main(folder):
     if rekey and unit:
         print("%-26s %8.2f us vs 1022 x encrypt_only %8.2f us  %.2fx (<=1.3)" % (
             "group_rekey_1024", rekey, 1022 * unit, rekey / (1022 * unit)))
+    stored = c.get("candor/group_rekey_1024_sqlcipher")
+    if stored and unit:
+        print("%-26s %8.2f us vs 1022 x encrypt_only %8.2f us  %.2fx (in one synced transaction)" % (
+            "group_rekey_1024_sqlcipher", stored, 1022 * unit, stored / (1022 * unit)))
     for extra in ("candor/session_save", "candor/session_save_load"):
         if extra in c:
             print("%-26s %8.2f us" % (extra, c[extra]))

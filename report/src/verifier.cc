@@ -180,7 +180,7 @@ std::string VerifiedReportToJson(const VerifiedReport& report) {
       .UInt("created_at", report.created_at)
       .Str("verdict", VerdictName(report.verdict))
       .Str("why", report.why)
-      .Raw("group_id", report.group ? "\"" + ToHex(*report.group) + "\"" : "null")
+      .Raw("group_id", report.group ? protocol::JsonQuote(ToHex(*report.group)) : "null")
       .Raw("messages", protocol::JsonArray(messages))
       .Finish();
 }
