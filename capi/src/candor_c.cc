@@ -9,6 +9,7 @@
 #include <cstring>
 #include <new>
 #include <string>
+#include <vector>
 
 #include "candor/client/client.h"
 #include "candor/crypto/errc.h"
@@ -16,6 +17,7 @@
 #include "candor/crypto/random.h"
 #include "candor/crypto/x25519.h"
 #include "candor/protocol/relay.h"
+#include "candor/protocol/wire.h"
 #include "candor/protocol/report_wire.h"
 #include "candor/report/verifier.h"
 #include "received_slot.h"
@@ -129,6 +131,66 @@ Result<void> Open(const char* path, const candor::storage::StoreKey& key,
   return candor::Ok();
 }
 
+Result<candor::crypto::GroupId> GroupFrom(const char* hex) {
+  if (hex == nullptr) return Error(Errc::kInvalidArgument, "null group id");
+  return candor::client::GroupIdFromHex(hex);
+}
+
+Result<std::vector<std::string>> Accounts(const char* const* accounts, size_t count) {
+  CANDOR_RETURN_IF_ERROR(Need(accounts != nullptr || count == 0, "account count without accounts"));
+  std::vector<std::string> out;
+  for (size_t i = 0; i < count; ++i) {
+    CANDOR_RETURN_IF_ERROR(Need(accounts[i] != nullptr, "null account"));
+    out.emplace_back(accounts[i]);
+  }
+  return out;
+}
+
+// Bundles by the account each names (a bundle that does not decode is
+// refused here, before anything is stored).
+Result<candor::client::Bundles> BundlesFrom(const candor_buffer* bundles, size_t count) {
+  CANDOR_RETURN_IF_ERROR(Need(bundles != nullptr || count == 0, "bundle count without bundles"));
+  candor::client::Bundles out;
+  for (size_t i = 0; i < count; ++i) {
+    CANDOR_RETURN_IF_ERROR(Need(bundles[i].data != nullptr || bundles[i].size == 0, "null bundle"));
+    const candor::ByteView bytes(bundles[i].data, bundles[i].size);
+    CANDOR_ASSIGN_OR_RETURN(auto bundle, candor::protocol::DecodePrekeyBundle(bytes));
+    out[bundle.account] = candor::Bytes(bytes.begin(), bytes.end());
+  }
+  return out;
+}
+
+void FillOperation(candor_group_operation* out, const candor::client::GroupOperation& op) {
+  *out = candor_group_operation{};
+  out->group_id = CopyString(candor::client::GroupIdToHex(op.group));
+  out->message_id = op.message_id;
+  if (!op.envelopes.empty()) {
+    out->envelopes =
+        static_cast<candor_buffer*>(std::calloc(op.envelopes.size(), sizeof(candor_buffer)));
+    if (out->envelopes == nullptr) throw std::bad_alloc();
+    out->envelope_count = op.envelopes.size();
+    for (size_t i = 0; i < op.envelopes.size(); ++i) Fill(&out->envelopes[i], op.envelopes[i].bytes);
+  }
+  if (op.group_envelope) Fill(&out->group_envelope, op.group_envelope->bytes);
+}
+
+// Runs a group operation; `out` is zeroed first and freed if filling it
+// fails half-way (the operation is stored then: the error says so).
+template <typename Op>
+Result<void> GroupOperation(candor_group_operation* out, Op op) {
+  CANDOR_RETURN_IF_ERROR(Need(out != nullptr, "null argument"));
+  *out = candor_group_operation{};
+  CANDOR_ASSIGN_OR_RETURN(candor::client::GroupOperation done, op());
+  try {
+    FillOperation(out, done);
+  } catch (const std::bad_alloc&) {
+    candor_group_operation_free(out);
+    return Error(Errc::kOutOfMemory,
+                 "out of memory handing out a group operation that is already stored");
+  }
+  return candor::Ok();
+}
+
 }  // namespace
 
 extern "C" {
@@ -219,12 +281,14 @@ void candor_received_free(candor_received* received) {
   if (received == nullptr) return;
   std::free(received->from);
   std::free(received->text);
-  received->from = received->text = nullptr;
+  std::free(received->group_id);
+  std::free(received->group_event);
+  received->from = received->text = received->group_id = received->group_event = nullptr;
 }
 
 int candor_client_receive(candor_client* client, const uint8_t* delivery, size_t delivery_size,
                           candor_received* out) {
-  if (out != nullptr) *out = candor_received{0, nullptr, nullptr, 0};
+  if (out != nullptr) *out = candor_received{0, nullptr, nullptr, 0, nullptr, nullptr};
   return Call([&]() -> Result<void> {
     CANDOR_RETURN_IF_ERROR(Need(client && delivery && out, "null argument"));
     // Everything that can fail happens before the commit (received_slot.h).
@@ -244,7 +308,7 @@ int candor_client_receive_batch(candor_client* client, const candor_buffer* deli
                                 "null argument"));
     // Every entry is set before anything can fail, and all allocation
     // happens before the batch commits (received_slot.h).
-    for (size_t i = 0; i < count; ++i) received[i] = candor_received{0, nullptr, nullptr, 0};
+    for (size_t i = 0; i < count; ++i) received[i] = candor_received{0, nullptr, nullptr, 0, nullptr, nullptr};
     std::vector<candor::ByteView> views;
     std::vector<candor::capi::ReceivedSlot> slots;
     views.reserve(count);
@@ -273,7 +337,7 @@ int candor_client_receive_batch(candor_client* client, const candor_buffer* deli
   if (code != CANDOR_OK && have_entries) {
     for (size_t i = 0; i < count; ++i) {
       results[i] = code;
-      received[i] = candor_received{0, nullptr, nullptr, 0};
+      received[i] = candor_received{0, nullptr, nullptr, 0, nullptr, nullptr};
     }
   }
   return code;
@@ -444,6 +508,148 @@ int candor_generate_moderator_keys(uint8_t secret_key[CANDOR_KEY_BYTES],
     const auto pair = candor::crypto::X25519KeyPair::Generate(candor::crypto::SystemRandom());
     std::memcpy(secret_key, pair.private_key().Expose().data(), CANDOR_KEY_BYTES);
     std::memcpy(public_key, pair.public_key().bytes().data(), CANDOR_KEY_BYTES);
+    return candor::Ok();
+  });
+}
+
+void candor_group_operation_free(candor_group_operation* operation) {
+  if (operation == nullptr) return;
+  std::free(operation->group_id);
+  for (size_t i = 0; i < operation->envelope_count; ++i) {
+    candor_buffer_free(&operation->envelopes[i]);
+  }
+  std::free(operation->envelopes);
+  candor_buffer_free(&operation->group_envelope);
+  *operation = candor_group_operation{};
+}
+
+int candor_client_group_create(candor_client* client, const char* name, const uint8_t* avatar,
+                               size_t avatar_size, const char* const* members, size_t member_count,
+                               const candor_buffer* bundles, size_t bundle_count,
+                               candor_group_operation* out) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && name, "null argument"));
+    CANDOR_RETURN_IF_ERROR(Need(avatar != nullptr || avatar_size == 0, "avatar size without avatar"));
+    CANDOR_ASSIGN_OR_RETURN(auto accounts, Accounts(members, member_count));
+    CANDOR_ASSIGN_OR_RETURN(auto b, BundlesFrom(bundles, bundle_count));
+    return GroupOperation(out, [&] {
+      return client->client.CreateGroup(name, candor::ByteView(avatar, avatar_size),
+                                        std::move(accounts), b);
+    });
+  });
+}
+
+int candor_client_group_change(candor_client* client, const char* group_id, int change,
+                               const char* const* accounts, size_t account_count, const char* name,
+                               const candor_buffer* bundles, size_t bundle_count,
+                               candor_group_operation* out) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client != nullptr, "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(auto g, GroupFrom(group_id));
+    CANDOR_ASSIGN_OR_RETURN(auto list, Accounts(accounts, account_count));
+    CANDOR_ASSIGN_OR_RETURN(auto b, BundlesFrom(bundles, bundle_count));
+    auto& c = client->client;
+    switch (change) {
+      case CANDOR_GROUP_ADD:
+        return GroupOperation(out, [&] { return c.AddGroupMembers(g, std::move(list), b); });
+      case CANDOR_GROUP_REMOVE:
+        return GroupOperation(out, [&] { return c.RemoveGroupMembers(g, std::move(list), b); });
+      case CANDOR_GROUP_MAKE_ADMIN:
+        return GroupOperation(out, [&] { return c.MakeGroupAdmins(g, std::move(list), b); });
+      case CANDOR_GROUP_RENAME:
+        CANDOR_RETURN_IF_ERROR(Need(name != nullptr, "a rename needs a name"));
+        return GroupOperation(out, [&] { return c.RenameGroup(g, name, b); });
+      case CANDOR_GROUP_LEAVE:
+        return GroupOperation(out, [&] { return c.LeaveGroup(g, b); });
+      default:
+        return Error(Errc::kInvalidArgument, "unknown group change");
+    }
+  });
+}
+
+int candor_client_group_send(candor_client* client, const char* group_id, const char* text,
+                             const candor_buffer* bundles, size_t bundle_count,
+                             candor_group_operation* out) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && text, "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(auto g, GroupFrom(group_id));
+    CANDOR_ASSIGN_OR_RETURN(auto b, BundlesFrom(bundles, bundle_count));
+    return GroupOperation(out, [&] { return client->client.SendGroup(g, text, b); });
+  });
+}
+
+int candor_client_groups_json(candor_client* client, char** json) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && json, "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(auto groups, client->client.Groups());
+    *json = CopyString(candor::client::GroupsToJson(groups));
+    return candor::Ok();
+  });
+}
+
+int candor_client_group_history_json(candor_client* client, const char* group_id, size_t limit,
+                                     char** json) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && json, "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(auto g, GroupFrom(group_id));
+    CANDOR_ASSIGN_OR_RETURN(auto entries, client->client.GroupHistory(g, limit));
+    *json = CopyString(candor::client::HistoryToJson(entries));
+    return candor::Ok();
+  });
+}
+
+int candor_client_group_report_prepare(candor_client* client, const char* group_id,
+                                       int64_t message_id, const char* reason,
+                                       char** preview_json) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && reason && preview_json, "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(auto g, GroupFrom(group_id));
+    auto r = candor::protocol::ParseReportReason(reason);
+    if (!r.has_value()) return Error(Errc::kInvalidArgument, r.error().message());
+    CANDOR_ASSIGN_OR_RETURN(auto preview, client->client.PrepareGroupReport(g, message_id, *r));
+    CANDOR_ASSIGN_OR_RETURN(std::string json, candor::protocol::ReportPreviewToJson(preview, true));
+    *preview_json = CopyString(json);
+    return candor::Ok();
+  });
+}
+
+void candor_relayed_group_free(candor_relayed_group* relayed) {
+  if (relayed == nullptr) return;
+  for (size_t i = 0; i < relayed->count; ++i) {
+    if (relayed->recipients != nullptr) std::free(relayed->recipients[i]);
+    if (relayed->deliveries != nullptr) candor_buffer_free(&relayed->deliveries[i]);
+  }
+  std::free(relayed->recipients);
+  std::free(relayed->deliveries);
+  candor_buffer_free(&relayed->ack);
+  *relayed = candor_relayed_group{};
+}
+
+int candor_relay_group(const uint8_t relay_key[CANDOR_KEY_BYTES], const uint8_t* group_envelope,
+                       size_t group_envelope_size, uint64_t server_time,
+                       candor_relayed_group* out) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(relay_key && group_envelope && out, "null argument"));
+    *out = candor_relayed_group{};
+    CANDOR_ASSIGN_OR_RETURN(
+        auto relayed, candor::protocol::RelayGroupEnvelope(
+                          KeyFrom(relay_key), candor::ByteView(group_envelope, group_envelope_size),
+                          server_time));
+    try {
+      const size_t n = relayed.deliveries.size();
+      out->recipients = static_cast<char**>(std::calloc(n == 0 ? 1 : n, sizeof(char*)));
+      out->deliveries = static_cast<candor_buffer*>(std::calloc(n == 0 ? 1 : n, sizeof(candor_buffer)));
+      if (out->recipients == nullptr || out->deliveries == nullptr) throw std::bad_alloc();
+      out->count = n;
+      for (size_t i = 0; i < n; ++i) {
+        out->recipients[i] = CopyString(relayed.deliveries[i].first);
+        Fill(&out->deliveries[i], relayed.deliveries[i].second);
+      }
+      Fill(&out->ack, relayed.ack);
+    } catch (...) {
+      candor_relayed_group_free(out);
+      throw;
+    }
     return candor::Ok();
   });
 }

@@ -2,7 +2,8 @@
 // A receive commits the message; if copying it out could fail afterwards,
 // the caller would be told "error" about a message that is stored (and a
 // retry is a duplicate). So the room is taken first, sized from the
-// delivery: its sender and text are inside it, so neither can be longer.
+// delivery: its sender and text are inside it, so neither can be longer;
+// a group id and a group event name have fixed bounds.
 // Filling never allocates and cannot fail.
 #ifndef CANDOR_CAPI_RECEIVED_SLOT_H_
 #define CANDOR_CAPI_RECEIVED_SLOT_H_
@@ -17,6 +18,7 @@
 #include "candor/candor.h"
 #include "candor/client/client.h"
 #include "candor/crypto/limits.h"
+#include "candor/crypto/sender_key.h"
 
 namespace candor::capi {
 
@@ -28,7 +30,9 @@ class ReceivedSlot {
       : from_(Allocate(std::min(delivery_size, kMaxAccountBytes))),
         text_(Allocate(std::min(delivery_size, kMaxContentBytes))),
         from_room_(std::min(delivery_size, kMaxAccountBytes)),
-        text_room_(std::min(delivery_size, kMaxContentBytes)) {}
+        text_room_(std::min(delivery_size, kMaxContentBytes)),
+        group_(Allocate(kGroupIdHex)),
+        event_(Allocate(kEventRoom)) {}
 
   // Moves the message into `out`, which then owns the strings. A string
   // that does not fit (it cannot, by the argument above) is left NULL
@@ -38,6 +42,9 @@ class ReceivedSlot {
     out->server_time = m.server_time;
     out->from = Take(from_, from_room_, m.from);
     out->text = Take(text_, text_room_, m.text);
+    out->group_id = m.group ? TakeHex(group_, *m.group) : nullptr;
+    out->group_event =
+        m.group_event.empty() ? nullptr : Take(event_, kEventRoom, m.group_event);
   }
 
  private:
@@ -58,8 +65,24 @@ class ReceivedSlot {
     return buffer.release();
   }
 
+  // A group id in hex; the longest group event name ("already_applied"…).
+  static constexpr size_t kGroupIdHex = 2 * crypto::kGroupIdBytes;
+  static constexpr size_t kEventRoom = 32;
+
+  // Lowercase hex, as client::GroupIdToHex, without allocating.
+  static char* TakeHex(Buffer& buffer, const crypto::GroupId& id) noexcept {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    for (size_t i = 0; i < id.size(); ++i) {
+      buffer.get()[2 * i] = kDigits[id[i] >> 4];
+      buffer.get()[2 * i + 1] = kDigits[id[i] & 0x0f];
+    }
+    buffer.get()[2 * id.size()] = '\0';
+    return buffer.release();
+  }
+
   Buffer from_, text_;
   size_t from_room_, text_room_;
+  Buffer group_, event_;
 };
 
 }  // namespace candor::capi

@@ -23,8 +23,9 @@
 extern "C" {
 #endif
 
-/* Bumped on any incompatible change of this header. */
-#define CANDOR_ABI_VERSION 1
+/* Bumped on any incompatible change of this header. 2: groups
+ * (candor_received gained group_id and group_event). */
+#define CANDOR_ABI_VERSION 2
 
 #if defined(__GNUC__)
 #define CANDOR_API __attribute__((visibility("default")))
@@ -121,10 +122,17 @@ CANDOR_API int candor_client_send(candor_client* client, const char* peer, const
                                   int64_t* message_id, candor_buffer* envelope);
 
 typedef struct candor_received {
-  int64_t message_id;
+  int64_t message_id;  /* 0 for a group control message (no history entry) */
   char* from;  /* owned: candor_received_free */
-  char* text;  /* owned: candor_received_free */
+  char* text;  /* owned: candor_received_free; "" for a group control message */
   uint64_t server_time;
+  /* A group message or group control message: its group, 64 hex digits;
+   * NULL otherwise. Owned: candor_received_free. */
+  char* group_id;
+  /* A group control message: what it did ("joined", "changed", "removed",
+   * "displaced", "sender_key", "confirmed", "already_applied",
+   * "lost_tie_break"; docs/groups.md); NULL for a message. Owned. */
+  char* group_event;
 } candor_received;
 CANDOR_API void candor_received_free(candor_received* received);
 
@@ -167,6 +175,59 @@ CANDOR_API int candor_client_search_json(candor_client* client, const char* quer
 /* The 60-digit safety number with `peer`. */
 CANDOR_API int candor_client_fingerprint(candor_client* client, const char* peer,
                                          char** fingerprint);
+
+/* --- Groups (docs/groups.md) ------------------------------------------------------- */
+/* What a group operation hands out, to transmit in this order: `envelopes`
+ * (over pairwise sessions: changes, welcomes, sender keys; relay each with
+ * candor_relay), then, for a group message, `group_envelope` (size 0
+ * otherwise; for candor_relay_group). Everything is stored before it is
+ * returned. Free with candor_group_operation_free. */
+typedef struct candor_group_operation {
+  char* group_id;  /* 64 hex digits */
+  int64_t message_id;  /* candor_client_group_send: the message's history entry */
+  candor_buffer* envelopes;
+  size_t envelope_count;
+  candor_buffer group_envelope;
+} candor_group_operation;
+CANDOR_API void candor_group_operation_free(candor_group_operation* operation);
+
+/* `bundles`: prekey bundles (as candor_client_bundle makes them) of members
+ * this device has no session with yet; may be NULL with count 0. A bundle
+ * carrying a new identity key for its account records a pending identity
+ * change (the operation then fails with CANDOR_ERR_IDENTITY_CHANGED). Every
+ * operation is one transaction: on any error nothing is stored or returned.
+ *
+ * A new group: this device its only admin, `members` the others. */
+CANDOR_API int candor_client_group_create(candor_client* client, const char* name,
+                                          const uint8_t* avatar, size_t avatar_size,
+                                          const char* const* members, size_t member_count,
+                                          const candor_buffer* bundles, size_t bundle_count,
+                                          candor_group_operation* out);
+/* Membership changes (admins; any member leaves). `accounts` for add,
+ * remove and admin; `name` for rename (NULL otherwise). */
+#define CANDOR_GROUP_ADD 1
+#define CANDOR_GROUP_REMOVE 2
+#define CANDOR_GROUP_MAKE_ADMIN 3
+#define CANDOR_GROUP_RENAME 4
+#define CANDOR_GROUP_LEAVE 5
+CANDOR_API int candor_client_group_change(candor_client* client, const char* group_id, int change,
+                                          const char* const* accounts, size_t account_count,
+                                          const char* name, const candor_buffer* bundles,
+                                          size_t bundle_count, candor_group_operation* out);
+/* A group message (UTF-8 `text`, the rules of candor_client_send). */
+CANDOR_API int candor_client_group_send(candor_client* client, const char* group_id,
+                                        const char* text, const candor_buffer* bundles,
+                                        size_t bundle_count, candor_group_operation* out);
+/* {"groups":[{"id","name","epoch","active","members":[{"account","admin"}]}]} */
+CANDOR_API int candor_client_groups_json(candor_client* client, char** json);
+/* The group's newest `limit` messages, as candor_client_history_json. */
+CANDOR_API int candor_client_group_history_json(candor_client* client, const char* group_id,
+                                                size_t limit, char** json);
+/* The preview of reporting group message `message_id` (and the four before
+ * it in that group); submit it with candor_client_report_submit. */
+CANDOR_API int candor_client_group_report_prepare(candor_client* client, const char* group_id,
+                                                  int64_t message_id, const char* reason,
+                                                  char** preview_json);
 
 /* --- Identity changes (docs/identity.md) ------------------------------------- */
 
@@ -244,6 +305,19 @@ CANDOR_API int candor_generate_relay_key(uint8_t key[CANDOR_KEY_BYTES]);
 CANDOR_API int candor_generate_moderator_keys(uint8_t secret_key[CANDOR_KEY_BYTES],
                                               uint8_t public_key[CANDOR_KEY_BYTES]);
 
+/* The reference relay's group fan-out: a group envelope in, one delivery
+ * per recipient (`recipients[i]` gets `deliveries[i]`) and the
+ * acknowledgement for the sender out. Free with candor_relayed_group_free. */
+typedef struct candor_relayed_group {
+  size_t count;
+  char** recipients;
+  candor_buffer* deliveries;
+  candor_buffer ack;
+} candor_relayed_group;
+CANDOR_API void candor_relayed_group_free(candor_relayed_group* relayed);
+CANDOR_API int candor_relay_group(const uint8_t relay_key[CANDOR_KEY_BYTES],
+                                  const uint8_t* group_envelope, size_t group_envelope_size,
+                                  uint64_t server_time, candor_relayed_group* out);
 /* The reference relay step: an envelope in, the delivery for the recipient
  * and the acknowledgement for the sender out. The caller vouches for the
  * sender (a real relay authenticates the connection; docs/relay.md). */

@@ -46,6 +46,16 @@ struct Received {
   std::string from;
   std::string text;
   uint64_t server_time = 0;
+  std::string group_id;     // empty unless a group message or control message
+  std::string group_event;  // empty unless a group control message
+};
+
+// What a group operation hands out, in order (candor_group_operation).
+struct GroupOperation {
+  std::string group_id;
+  int64_t message_id = 0;
+  std::vector<Bytes> envelopes;  // over pairwise sessions: candor_relay each
+  Bytes group_envelope;          // a group message: candor_relay_group
 };
 
 class Client {
@@ -85,7 +95,9 @@ class Client {
     candor_received r{};
     Status s = Check(candor_client_receive(handle_.get(), delivery.data(), delivery.size(), &r));
     if (s.ok()) {
-      out = Received{r.message_id, r.from, r.text, r.server_time};
+      out = Received{r.message_id, r.from, r.text, r.server_time,
+                     r.group_id != nullptr ? r.group_id : "",
+                     r.group_event != nullptr ? r.group_event : ""};
       candor_received_free(&r);
     }
     return s;
@@ -148,6 +160,53 @@ class Client {
     return Check(candor_client_delete_report(handle_.get(), report_id));
   }
 
+  // Groups (docs/groups.md). `bundles`: of members without a session yet.
+  Status CreateGroup(const std::string& name, const std::vector<std::string>& members,
+                     const std::vector<Bytes>& bundles, GroupOperation& out) {
+    std::vector<const char*> m;
+    for (const std::string& a : members) m.push_back(a.c_str());
+    std::vector<candor_buffer> b = Buffers(bundles);
+    candor_group_operation op{};
+    Status s = Check(candor_client_group_create(handle_.get(), name.c_str(), nullptr, 0, m.data(),
+                                                m.size(), b.data(), b.size(), &op));
+    if (s.ok()) out = TakeOperation(op);
+    return s;
+  }
+  // CANDOR_GROUP_ADD, _REMOVE, _MAKE_ADMIN (accounts), _RENAME (name), _LEAVE.
+  Status ChangeGroup(const std::string& group_id, int change,
+                     const std::vector<std::string>& accounts, const std::string& name,
+                     const std::vector<Bytes>& bundles, GroupOperation& out) {
+    std::vector<const char*> a;
+    for (const std::string& x : accounts) a.push_back(x.c_str());
+    std::vector<candor_buffer> b = Buffers(bundles);
+    candor_group_operation op{};
+    Status s = Check(candor_client_group_change(handle_.get(), group_id.c_str(), change, a.data(),
+                                                a.size(), name.c_str(), b.data(), b.size(), &op));
+    if (s.ok()) out = TakeOperation(op);
+    return s;
+  }
+  Status SendGroup(const std::string& group_id, const std::string& text,
+                   const std::vector<Bytes>& bundles, GroupOperation& out) {
+    std::vector<candor_buffer> b = Buffers(bundles);
+    candor_group_operation op{};
+    Status s = Check(candor_client_group_send(handle_.get(), group_id.c_str(), text.c_str(),
+                                              b.data(), b.size(), &op));
+    if (s.ok()) out = TakeOperation(op);
+    return s;
+  }
+  Status GroupsJson(std::string& json) {
+    char* j = nullptr;
+    Status s = Check(candor_client_groups_json(handle_.get(), &j));
+    if (s.ok()) json = Take(j);
+    return s;
+  }
+  Status GroupHistoryJson(const std::string& group_id, size_t limit, std::string& json) {
+    char* j = nullptr;
+    Status s = Check(candor_client_group_history_json(handle_.get(), group_id.c_str(), limit, &j));
+    if (s.ok()) json = Take(j);
+    return s;
+  }
+
   // A peer who reinstalled (docs/identity.md): the status JSON, and the
   // user's decision; `received_json` lists the held messages received then.
   Status IdentityJson(const std::string& peer, std::string& json) {
@@ -180,6 +239,26 @@ class Client {
   }
 
  private:
+  // Views of `bytes` for the C call (candor only reads them).
+  static std::vector<candor_buffer> Buffers(const std::vector<Bytes>& bytes) {
+    std::vector<candor_buffer> out;
+    for (const Bytes& b : bytes) out.push_back(candor_buffer{const_cast<uint8_t*>(b.data()), b.size()});
+    return out;
+  }
+  static GroupOperation TakeOperation(candor_group_operation& op) {
+    GroupOperation out;
+    out.group_id = op.group_id != nullptr ? op.group_id : "";
+    out.message_id = op.message_id;
+    for (size_t i = 0; i < op.envelope_count; ++i) {
+      out.envelopes.emplace_back(op.envelopes[i].data, op.envelopes[i].data + op.envelopes[i].size);
+    }
+    if (op.group_envelope.data != nullptr) {
+      out.group_envelope.assign(op.group_envelope.data,
+                                op.group_envelope.data + op.group_envelope.size);
+    }
+    candor_group_operation_free(&op);
+    return out;
+  }
   struct Free {
     void operator()(candor_client* c) const { candor_client_free(c); }
   };
@@ -193,6 +272,26 @@ inline Status Relay(const uint8_t (&relay_key)[CANDOR_KEY_BYTES], const Bytes& e
   if (s.ok()) {
     delivery = Take(d);
     ack = Take(a);
+  }
+  return s;
+}
+
+// The reference relay's group fan-out: (recipient, delivery) pairs and
+// the sender's acknowledgement.
+inline Status RelayGroup(const uint8_t (&relay_key)[CANDOR_KEY_BYTES], const Bytes& group_envelope,
+                         uint64_t server_time,
+                         std::vector<std::pair<std::string, Bytes>>& deliveries, Bytes& ack) {
+  candor_relayed_group r{};
+  Status s = Check(candor_relay_group(relay_key, group_envelope.data(), group_envelope.size(),
+                                      server_time, &r));
+  if (s.ok()) {
+    deliveries.clear();
+    for (size_t i = 0; i < r.count; ++i) {
+      deliveries.emplace_back(r.recipients[i], Bytes(r.deliveries[i].data,
+                                                     r.deliveries[i].data + r.deliveries[i].size));
+    }
+    ack.assign(r.ack.data, r.ack.data + r.ack.size);
+    candor_relayed_group_free(&r);
   }
   return s;
 }
