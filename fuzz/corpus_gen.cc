@@ -16,6 +16,7 @@
 #include "candor/protocol/egress.h"
 #include "candor/protocol/report_wire.h"
 #include "candor/protocol/wire.h"
+#include "group_clients.h"
 #include "group_fuzzers.h"
 #include "wire_fuzzers.h"
 
@@ -168,6 +169,7 @@ int main(int argc, char** argv) {
   for (const auto& seed : candor::fuzz::GroupMessageSeeds()) Write(root, "group_message", seed);
   for (const auto& seed : candor::fuzz::GroupEnvelopeSeeds()) Write(root, "group_envelope", seed);
   for (const auto& seed : candor::fuzz::GroupRecordSeeds()) Write(root, "group_record", seed);
+  for (const auto& seed : candor::fuzz::GroupClientsSeeds()) Write(root, "group_clients", seed);
 
   // Reports: real windows of that conversation as both ends would send them
   // (padded bundles for the moderator's target) and show them (previews).
