@@ -217,8 +217,9 @@ std::array<uint8_t, 32> MembershipDigest(const GroupSnapshot& s) {
   auto be32 = [&in](size_t v) {
     for (int shift = 24; shift >= 0; shift -= 8) in.push_back(static_cast<uint8_t>(v >> shift));
   };
-  auto lp = [&](ByteView b) {
-    be32(b.size());
+  auto lp = [&](ByteView b) {  // be16 length, as everywhere (at most 16 KiB here)
+    in.push_back(static_cast<uint8_t>(b.size() >> 8));
+    in.push_back(static_cast<uint8_t>(b.size()));
     in.insert(in.end(), b.begin(), b.end());
   };
   const ByteView label = AsBytes(std::string_view("candor/gmembers/v1"));

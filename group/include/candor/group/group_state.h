@@ -145,7 +145,8 @@ class GroupState {
 
 // BLAKE2b-256 of a member's view of one epoch: "candor/gmembers/v1" || G ||
 // be32(epoch) || last change || lp(name) || lp(picture) || for each member
-// (sorted) lp(account) || admin byte. Members compare views with it.
+// (sorted) lp(account) || admin byte (lp: be16 length). Members compare
+// views with it.
 std::array<uint8_t, 32> MembershipDigest(const GroupSnapshot& snapshot);
 
 // The snapshot `change` (by `author`) makes of `from`, or the rule it
