@@ -73,6 +73,19 @@ Result<client::Bundles> ReadBundles(const Args& args) {
   return bundles;
 }
 
+// Each operation writes into a directory of its own: one already holding
+// files (an earlier operation's envelopes, perhaps not relayed yet) is
+// refused before anything is stored, never overwritten.
+Result<void> FreshOutDir(const Args& args) {
+  const std::string dir = args.Get("out-dir");
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !(fs::is_directory(dir, ec) && fs::is_empty(dir, ec))) {
+    return Error(Errc::kAlreadyExists,
+                 "--out-dir " + dir + " is not an empty directory: give each operation a new one");
+  }
+  return Ok();
+}
+
 Result<crypto::GroupId> GroupFlag(const Args& args) {
   auto id = client::GroupIdFromHex(args.Get("group"));
   if (!id.has_value()) return UsageError("--group: " + id.error().message());
@@ -88,17 +101,22 @@ Result<JsonObject> WriteOperation(const Args& args, const client::GroupOperation
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir)) {
-    return Error(Errc::kStorageFailed, "--out-dir: cannot create directory " + dir);
+    return Error(Errc::kStorageFailed, "--out-dir: cannot create directory " + dir +
+                                           "; the operation is stored, nothing was written");
   }
-  auto stored = [](const Error& e) {
-    return Error(e.code(), "the operation is stored, but its envelopes were not all written: " +
-                               e.message());
+  std::vector<std::string> files, written_names;
+  auto stored = [&](const Error& e) {
+    std::string done;
+    for (const std::string& n : written_names) done += (done.empty() ? "" : ", ") + n;
+    return Error(e.code(), "the operation is stored, but its envelopes were not all written (" +
+                               (done.empty() ? std::string("none") : done) +
+                               " written): " + e.message());
   };
-  std::vector<std::string> files;
   for (size_t i = 0; i < op.envelopes.size(); ++i) {
     const std::string name = (i < 9 ? "0" : "") + std::to_string(i + 1) + ".envelope";
     auto written = WriteOutputFile((fs::path(dir) / name).string(), op.envelopes[i].bytes);
     if (!written.has_value()) return stored(written.error());
+    written_names.push_back(name);
     files.push_back(JsonObject().Str("file", name).Finish());
   }
   json.Raw("envelopes", JsonArray(files));
@@ -121,6 +139,7 @@ Result<std::string> Finish(const Args& args, const client::GroupOperation& op, E
 }  // namespace
 
 Result<std::string> RunGroupCreate(const Args& args) {
+  CANDOR_RETURN_IF_ERROR(FreshOutDir(args));
   CANDOR_ASSIGN_OR_RETURN(auto members, AccountList(args.Get("members"), "--members"));
   CANDOR_ASSIGN_OR_RETURN(client::Bundles bundles, ReadBundles(args));
   Bytes avatar;
@@ -135,6 +154,7 @@ Result<std::string> RunGroupCreate(const Args& args) {
 }
 
 Result<std::string> RunGroupChange(const Args& args, protocol::GroupChangeKind kind) {
+  CANDOR_RETURN_IF_ERROR(FreshOutDir(args));
   CANDOR_ASSIGN_OR_RETURN(crypto::GroupId g, GroupFlag(args));
   std::vector<std::string> accounts;
   if (args.Has("accounts")) {
@@ -188,6 +208,7 @@ Result<std::string> SendToGroup(const Args& args, std::string_view text) {
   if (!args.Has("out-dir") || args.Has("out") || args.Has("bundle")) {
     return UsageError("send --group writes --out-dir DIR (not --out), and takes --bundles DIR");
   }
+  CANDOR_RETURN_IF_ERROR(FreshOutDir(args));
   CANDOR_ASSIGN_OR_RETURN(crypto::GroupId g, GroupFlag(args));
   CANDOR_ASSIGN_OR_RETURN(client::Bundles bundles, ReadBundles(args));
   EgressLog log(args.Find("egress-log"));
@@ -210,6 +231,7 @@ Result<std::string> GroupHistory(const Args& args, uint64_t limit) {
 
 Result<std::string> RelayGroup(const Args& args, const crypto::RelayKey& key, ByteView envelope,
                                uint64_t time) {
+  CANDOR_RETURN_IF_ERROR(FreshOutDir(args));
   CANDOR_ASSIGN_OR_RETURN(protocol::GroupRelayed relayed,
                           protocol::RelayGroupEnvelope(key, envelope, time));
   const std::string dir = args.Get("out-dir");

@@ -153,7 +153,7 @@ Result<std::pair<protocol::EgressRecord, Bytes>> Client::SendControlTo(
 Result<GroupOperation> Client::CreateGroup(std::string_view name, ByteView avatar,
                                            std::vector<std::string> members,
                                            const Bundles& bundles) {
-  CANDOR_RETURN_IF_ERROR(RecordBundleIdentityChanges(bundles));
+  CANDOR_RETURN_IF_ERROR(RecordBundleIdentityChanges(bundles, members));
   crypto::GroupId id;
   state_->rng.Fill(id);
   GroupOperation op{id, 0, {}, std::nullopt};
@@ -179,7 +179,14 @@ Result<GroupOperation> Client::CreateGroup(std::string_view name, ByteView avata
 Result<GroupOperation> Client::IssueGroupChange(const crypto::GroupId& id, GroupChangeKind kind,
                                                 std::vector<std::string> accounts,
                                                 std::string_view name, const Bundles& bundles) {
-  CANDOR_RETURN_IF_ERROR(RecordBundleIdentityChanges(bundles));
+  {
+    std::vector<std::string> recipients = accounts;
+    if (auto g = state_->store.LoadGroup(id); g.has_value() && *g) {
+      const auto current = Accounts((*g)->state.current());
+      recipients.insert(recipients.end(), current.begin(), current.end());
+    }
+    CANDOR_RETURN_IF_ERROR(RecordBundleIdentityChanges(bundles, recipients));
+  }
   GroupOperation op{id, 0, {}, std::nullopt};
   Outgoing sent;
   auto& store = state_->store;
@@ -242,11 +249,15 @@ Result<GroupOperation> Client::LeaveGroup(const crypto::GroupId& group, const Bu
   return IssueGroupChange(group, GroupChangeKind::kLeave, {}, {}, bundles);
 }
 
-Result<void> Client::RecordBundleIdentityChanges(const Bundles& bundles) {
+Result<void> Client::RecordBundleIdentityChanges(const Bundles& bundles,
+                                                 const std::vector<std::string>& recipients) {
   std::vector<std::string> changed;
   auto& store = state_->store;
   const Result<void> recorded = store.InTransaction([&]() -> Result<void> {
     for (const auto& [account, bytes] : bundles) {
+      // Only the accounts the operation sends to: a stray bundle must not
+      // mark an unrelated contact as changed.
+      if (std::find(recipients.begin(), recipients.end(), account) == recipients.end()) continue;
       auto bundle = protocol::DecodePrekeyBundle(bytes);
       if (!bundle.has_value() || bundle->account != account) continue;  // refused when used
       CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::PeerIdentity> known,
@@ -282,7 +293,9 @@ Result<void> Client::ForgetGroupDevice(std::string_view peer) {
 
 Result<GroupOperation> Client::SendGroup(const crypto::GroupId& id, std::string_view text,
                                          const Bundles& bundles) {
-  CANDOR_RETURN_IF_ERROR(RecordBundleIdentityChanges(bundles));
+  if (auto g = state_->store.LoadGroup(id); g.has_value() && *g) {
+    CANDOR_RETURN_IF_ERROR(RecordBundleIdentityChanges(bundles, Accounts((*g)->state.current())));
+  }
   GroupOperation op{id, 0, {}, std::nullopt};
   Outgoing sent;
   auto& store = state_->store;

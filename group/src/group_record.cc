@@ -107,6 +107,7 @@ Bytes SerializeGroupState(const GroupState& state) {
   WriteSnapshot(state.current(), pb.mutable_current());
   if (state.prior()) WriteSnapshot(*state.prior(), pb.mutable_prior());
   if (state.unconfirmed_welcome()) pb.set_welcomed_by(*state.unconfirmed_welcome());
+  for (const Bytes& c : state.candidates()) pb.add_candidates(Str(c));
   std::string out;
   pb.SerializeToString(&out);
   return Bytes(out.begin(), out.end());
@@ -123,8 +124,13 @@ Result<GroupState> ParseGroupState(ByteView bytes) {
   }
   std::optional<std::string> welcomed_by;
   if (!pb.welcomed_by().empty()) welcomed_by = pb.welcomed_by();
+  if (static_cast<size_t>(pb.candidates_size()) > kMaxEpochCandidates) {
+    return Corrupt("too many kept changes");
+  }
+  std::vector<Bytes> candidates;
+  for (const std::string& c : pb.candidates()) candidates.emplace_back(c.begin(), c.end());
   return GroupState::Restore(pb.self(), std::move(current), std::move(prior),
-                             std::move(welcomed_by));
+                             std::move(welcomed_by), std::move(candidates));
 }
 
 SecretBytes SerializeOwnPart(const SenderKeyRing::OwnPart& own) {

@@ -43,19 +43,6 @@ std::pair<std::array<uint8_t, 32>, protocol::GroupChangeDigest> TieKey(
   return {crypto::Blake2b256(in), digest};
 }
 
-// The epoch two mutual removals make: the same at every member, whichever
-// arrived first.
-protocol::GroupChangeDigest MergedDigest(const protocol::GroupChangeDigest& a,
-                                         const protocol::GroupChangeDigest& b) {
-  const ByteView label = AsBytes(std::string_view("candor/gmerge/v1"));
-  Bytes in(label.begin(), label.end());
-  const auto& lo = std::min(a, b);
-  const auto& hi = std::max(a, b);
-  in.insert(in.end(), lo.begin(), lo.end());
-  in.insert(in.end(), hi.begin(), hi.end());
-  return crypto::Blake2b256(in);
-}
-
 // Accounts in `before` and not in `after`.
 std::vector<std::string> Departed(const GroupSnapshot& before, const GroupSnapshot& after) {
   std::vector<std::string> out;
@@ -132,6 +119,63 @@ Result<GroupSnapshot> ApplyChange(const GroupSnapshot& from, std::string_view au
   next.last_author = std::string(author);
   return next;
 }
+
+namespace {
+
+// The epoch a set of concurrent changes (all valid on `prior`) makes, the
+// same at every member whatever the order they arrived in:
+//  - a change whose author another change removes drops out (no author can
+//    undo its own removal by racing it);
+//  - of the rest, the change whose author ranks first wins (TieKey: fixed
+//    for the epoch, nothing an author writes moves it);
+//  - if every change drops out (admins removing each other), the epoch is
+//    a merge: only their authors leave — nobody else either change named,
+//    so a removed admin cannot take the group down with it — and if no
+//    admin remains, the first remaining member (by account) becomes one.
+Result<GroupSnapshot> Resolve(const GroupSnapshot& prior, const std::vector<Bytes>& candidates) {
+  struct Candidate {
+    GroupChange change;
+    protocol::GroupChangeDigest digest;
+    GroupSnapshot result;
+  };
+  std::vector<Candidate> all;
+  for (const Bytes& bytes : candidates) {
+    CANDOR_ASSIGN_OR_RETURN(GroupChange change, protocol::DecodeGroupChange(bytes));
+    const auto digest = protocol::DigestGroupChange(bytes);
+    CANDOR_ASSIGN_OR_RETURN(GroupSnapshot result, ApplyChange(prior, change.author, change, digest));
+    all.push_back(Candidate{std::move(change), digest, std::move(result)});
+  }
+  const Candidate* winner = nullptr;
+  for (const Candidate& c : all) {
+    const bool removed = std::any_of(all.begin(), all.end(), [&](const Candidate& d) {
+      return &d != &c && Find(d.result, c.change.author) == nullptr;
+    });
+    if (removed) continue;
+    if (winner == nullptr || TieKey(prior.last_change, c.change.author, c.digest) <
+                                 TieKey(prior.last_change, winner->change.author, winner->digest)) {
+      winner = &c;
+    }
+  }
+  if (winner != nullptr) return winner->result;
+  GroupSnapshot merged = prior;
+  std::erase_if(merged.members, [&](const GroupMember& m) {
+    return std::any_of(all.begin(), all.end(),
+                       [&](const Candidate& c) { return c.change.author == m.account; });
+  });
+  if (!merged.members.empty() && AdminCount(merged) == 0) merged.members.front().admin = true;
+  std::vector<protocol::GroupChangeDigest> digests;
+  for (const Candidate& c : all) digests.push_back(c.digest);
+  std::sort(digests.begin(), digests.end());
+  const ByteView label = AsBytes(std::string_view("candor/gmerge/v1"));
+  Bytes in(label.begin(), label.end());
+  for (const auto& d : digests) in.insert(in.end(), d.begin(), d.end());
+  merged.epoch = all.front().change.epoch;
+  merged.last_change = crypto::Blake2b256(in);
+  merged.last_author.clear();
+  return merged;
+}
+
+}  // namespace
 
 Result<std::pair<GroupState, Bytes>> GroupState::Create(std::string_view self,
                                                         const crypto::GroupId& id,
@@ -263,7 +307,8 @@ Result<void> CheckSnapshot(const GroupSnapshot& s) {
 
 Result<GroupState> GroupState::Restore(std::string self, GroupSnapshot current,
                                        std::optional<GroupSnapshot> prior,
-                                       std::optional<std::string> welcomed_by) {
+                                       std::optional<std::string> welcomed_by,
+                                       std::vector<Bytes> candidates) {
   if (welcomed_by && !crypto::CheckAccount(*welcomed_by).has_value()) {
     return Corrupt("bad welcoming account");
   }
@@ -275,9 +320,28 @@ Result<GroupState> GroupState::Restore(std::string self, GroupSnapshot current,
       return Corrupt("the prior epoch is not the one before");
     }
   }
+  // The concurrent changes kept for the current epoch must be changes for
+  // it on top of the prior epoch, and resolve to it.
+  if (candidates.size() > kMaxEpochCandidates || (!candidates.empty() && !prior)) {
+    return Corrupt("concurrent changes without their epoch");
+  }
+  if (!candidates.empty()) {
+    for (const Bytes& c : candidates) {
+      auto change = protocol::DecodeGroupChange(c);
+      if (!change.has_value() || change->group != current.id || change->epoch != current.epoch ||
+          change->previous_change != prior->last_change) {
+        return Corrupt("a kept change is not one for the current epoch");
+      }
+    }
+    auto resolved = Resolve(*prior, candidates);
+    if (!resolved.has_value() || !(*resolved == current)) {
+      return Corrupt("the kept changes do not make the current epoch");
+    }
+  }
   GroupState state(std::move(self), std::move(current));
   state.prior_ = std::move(prior);
   state.welcomed_by_ = std::move(welcomed_by);
+  state.candidates_ = std::move(candidates);
   return state;
 }
 
@@ -297,6 +361,7 @@ Result<Bytes> GroupState::Issue(protocol::GroupChangeKind kind, std::vector<std:
   CANDOR_ASSIGN_OR_RETURN(GroupSnapshot next, ApplyChange(current_, self_, change, digest));
   prior_ = std::move(current_);
   current_ = std::move(next);
+  candidates_ = {encoded};
   return encoded;
 }
 
@@ -317,47 +382,35 @@ Result<ChangeOutcome> GroupState::Apply(std::string_view author, ByteView bytes)
     ChangeOutcome out{ChangeOutcome::Kind::kApplied, std::nullopt, Departed(current_, next)};
     prior_ = std::move(current_);
     current_ = std::move(next);
+    candidates_ = {Bytes(bytes.begin(), bytes.end())};
     return out;
   }
   if (change.epoch == current_.epoch && prior_ && change.previous_change == prior_->last_change) {
-    // Two changes for one epoch. Every member must pick the same one
-    // whichever arrived first, and no author may undo its own removal by
-    // racing it: a change that removes the other's author wins; between
-    // two that remove each other's authors, or neither, the smaller digest.
-    CANDOR_ASSIGN_OR_RETURN(GroupSnapshot candidate, ApplyChange(*prior_, author, change, digest));
-    const bool current_merged = current_.last_author.empty();
-    const bool candidate_removes_current =
-        !current_merged && Find(candidate, current_.last_author) == nullptr;
-    const bool current_removes_candidate = Find(current_, author) == nullptr;
-    if (candidate_removes_current && current_removes_candidate) {
-      // Two admins removed each other: both removals stand, whatever the
-      // order (neither can undo its own removal by a late counter-removal).
-      GroupSnapshot merged = *prior_;
-      std::erase_if(merged.members, [&](const GroupMember& m) {
-        return Find(current_, m.account) == nullptr || Find(candidate, m.account) == nullptr;
-      });
-      merged.epoch = change.epoch;
-      merged.last_change = MergedDigest(current_.last_change, digest);
-      merged.last_author.clear();
-      ChangeOutcome out{ChangeOutcome::Kind::kReplaced, std::nullopt, Departed(current_, merged)};
-      current_ = std::move(merged);
-      return out;
+    // Concurrent changes for one epoch: every member keeps them all (a
+    // bounded set) and decides from the whole set, so arrival order does
+    // not matter (Resolve).
+    for (const Bytes& known : candidates_) {
+      if (protocol::DigestGroupChange(known) == digest) {
+        return ChangeOutcome{ChangeOutcome::Kind::kAlreadyApplied, std::nullopt, {}};
+      }
     }
-    // Otherwise a change that removes the other's author wins; between two
-    // that do not, the one whose author ranks first for this epoch
-    // (TieKey: the author cannot steer it by what it writes).
-    const bool candidate_wins =
-        candidate_removes_current != current_removes_candidate
-            ? candidate_removes_current
-            : TieKey(prior_->last_change, author, digest) <
-                  TieKey(prior_->last_change, current_.last_author, current_.last_change);
-    if (candidate_wins) {
-      ChangeOutcome out{ChangeOutcome::Kind::kReplaced, current_.last_author,
-                        Departed(current_, candidate)};
-      current_ = std::move(candidate);
-      return out;
+    CANDOR_RETURN_IF_ERROR(ApplyChange(*prior_, author, change, digest));
+    if (candidates_.size() >= kMaxEpochCandidates) {
+      return Refuse("too many concurrent changes for epoch " + std::to_string(change.epoch));
     }
-    return ChangeOutcome{ChangeOutcome::Kind::kLostTieBreak, std::string(author), {}};
+    std::vector<Bytes> candidates = candidates_;
+    candidates.emplace_back(bytes.begin(), bytes.end());
+    CANDOR_ASSIGN_OR_RETURN(GroupSnapshot resolved, Resolve(*prior_, candidates));
+    candidates_ = std::move(candidates);
+    if (resolved == current_) {
+      return ChangeOutcome{ChangeOutcome::Kind::kLostTieBreak, std::string(author), {}};
+    }
+    std::optional<std::string> displaced;
+    if (!current_.last_author.empty()) displaced = current_.last_author;
+    ChangeOutcome out{ChangeOutcome::Kind::kReplaced, std::move(displaced),
+                      Departed(current_, resolved)};
+    current_ = std::move(resolved);
+    return out;
   }
   return Refuse("a change for epoch " + std::to_string(change.epoch) + ", the group is at epoch " +
                 std::to_string(current_.epoch));

@@ -67,6 +67,7 @@ Result<void> CheckBundle(const ReportBundle& b) {
 // messages is between reporter and reported. (A bundle is not refused for
 // this: the Verifier judges it, see CheckBundle.)
 Result<void> CheckOneConversation(const ReportBundle& b) {
+  if (b.messages.empty()) return Error(Errc::kMissingField, "report has no messages");
   if (b.group) {
     // A group's history holds the reporter's copies: each addressed to it.
     for (const ReportedMessage& m : b.messages) {

@@ -3,6 +3,8 @@
 // --group, groups, group remove, and a group report verified by moderate.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 
@@ -198,6 +200,18 @@ TEST_F(CliGroupTest, UsageErrors) {
   Outcome groups = As(kAliceKey, {"groups", "--db", F("alice.db")});
   ASSERT_EQ(groups.exit_code, 0) << groups.err;
   EXPECT_EQ(groups.json.fields().at("groups").list_value().values_size(), 0);
+  // An out-dir holding files (an earlier operation's envelopes) is refused
+  // before anything is stored: nothing is overwritten.
+  std::filesystem::create_directories(F("used"));
+  std::ofstream(F("used/01.envelope")) << "not relayed yet";
+  Outcome reused = As(kAliceKey, {"group", "create", "--db", F("alice.db"), "--name", "n",
+                                  "--members", "bob", "--bundles", Bundles({"bob"}), "--out-dir",
+                                  F("used")});
+  EXPECT_EQ(reused.ErrorCode(), "already_exists") << reused.err;
+  EXPECT_EQ(As(kAliceKey, {"groups", "--db", F("alice.db")})
+                .json.fields().at("groups").list_value().values_size(),
+            0)
+      << "nothing stored";
 }
 
 }  // namespace

@@ -76,6 +76,23 @@ TEST_F(PreviewJsonTest, EditsAreRefused) {
             Errc::kMessageTooLarge);
 }
 
+// A preview file naming a group and no message (found in review: it
+// crashed the group check before the bundle's own checks ran).
+TEST_F(PreviewJsonTest, AGroupPreviewWithoutMessagesIsRefused) {
+  const std::string group(64, 'a');
+  std::string edited = json_;
+  const size_t from = edited.find("\"messages\":[");
+  const size_t to = edited.find("],\"channel\"");
+  ASSERT_NE(from, std::string::npos);
+  ASSERT_NE(to, std::string::npos);
+  edited.replace(from, to + 1 - from, "\"messages\":[]");
+  const size_t sealed = edited.rfind('}');
+  edited.insert(sealed, ",\"group_id\":\"" + group + "\"");
+  auto r = ReportPreviewFromJson(edited);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code(), Errc::kMissingField) << r.error().message();
+}
+
 TEST_F(PreviewJsonTest, BundleDecoderRefusesMoreThanTheWindow) {
   auto back = ReportPreviewFromJson(json_);
   ASSERT_TRUE(back.has_value());

@@ -385,10 +385,12 @@ class Client {
   Result<std::pair<protocol::EgressRecord, Bytes>> SendControlTo(
       std::string_view peer, const protocol::CheckedGroupControl& control, const Bundles& bundles);
   std::vector<OutgoingItem> HandAll(Outgoing out);
-  // Bundles that carry a new identity key for their account are recorded as
-  // pending changes (and the embedder told) in a transaction of their own,
-  // before a group operation that then refuses to send to them.
-  Result<void> RecordBundleIdentityChanges(const Bundles& bundles);
+  // Bundles of `recipients` that carry a new identity key for their account
+  // are recorded as pending changes (and the embedder told) in a
+  // transaction of their own, before a group operation that then refuses
+  // to send to them.
+  Result<void> RecordBundleIdentityChanges(const Bundles& bundles,
+                                           const std::vector<std::string>& recipients);
   // After the user accepted a peer's new identity key: in every group, the
   // old device's keys go and the new one gets this device's key next time.
   Result<void> ForgetGroupDevice(std::string_view peer);

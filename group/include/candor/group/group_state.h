@@ -6,14 +6,16 @@
 //    itself; the last admin cannot leave while others stay;
 //  - a change creates epoch = current + 1 on top of the change that made the
 //    current epoch (`previous_change`, its BLAKE2b-256);
-//  - of two valid changes for one epoch every member keeps the same one: a
-//    change that removes the other's author; if both remove each other's
-//    authors, both removals (a merged epoch); else the one whose author
-//    ranks first, by BLAKE2b-256(previous change || author), which no
-//    author can steer by what it writes (DESIGN.md says "the smaller
-//    digest": grindable, docs/groups.md). A member that applied the loser
-//    rolls it back and applies the winner, and the loser's author is told
-//    (ChangeOutcome) so that it re-issues its change on top;
+//  - of concurrent valid changes for one epoch every member keeps the same
+//    outcome, decided from the whole set (at most kMaxEpochCandidates)
+//    whatever the arrival order: a change whose author another removes
+//    drops out; of the rest, the one whose author ranks first by
+//    BLAKE2b-256(previous change || author) wins, which no author steers by
+//    what it writes in that epoch (DESIGN.md says "the smaller digest":
+//    grindable, docs/groups.md); if all drop out (admins removing each
+//    other), only their authors leave. A member that applied a loser rolls
+//    it back, and its author is told (ChangeOutcome) so that it re-issues
+//    its change on top;
 //  - a change for any other epoch is refused (kInvalidState) and changes
 //    nothing — a change is applied whole or not at all.
 // Sans-I/O and pure: the caller sends the encodings Issue returns, stores
@@ -69,6 +71,9 @@ struct ChangeOutcome {
   std::vector<std::string> departed;
 };
 
+// Concurrent changes for one epoch a member keeps to decide between them.
+inline constexpr size_t kMaxEpochCandidates = 8;
+
 class GroupState {
  public:
   // The creator's group (epoch 1, the creator its only admin) and the
@@ -109,8 +114,10 @@ class GroupState {
   // one below): kStorageFailed for a record that breaks them.
   static Result<GroupState> Restore(std::string self, GroupSnapshot current,
                                     std::optional<GroupSnapshot> prior,
-                                    std::optional<std::string> welcomed_by);
+                                    std::optional<std::string> welcomed_by,
+                                    std::vector<Bytes> candidates);
   const std::optional<GroupSnapshot>& prior() const { return prior_; }
+  const std::vector<Bytes>& candidates() const { return candidates_; }
 
   // A change by this device: checked as every member will check it,
   // applied here, and returned encoded for the other members (kLeave and
@@ -141,6 +148,9 @@ class GroupState {
   // for current_'s epoch wins the tie-break.
   std::optional<GroupSnapshot> prior_;
   std::optional<std::string> welcomed_by_;  // set while unconfirmed
+  // The changes received for current_'s epoch on top of prior_ (encoded,
+  // at most kMaxEpochCandidates): current_ is what they resolve to.
+  std::vector<Bytes> candidates_;
 };
 
 // BLAKE2b-256 of a member's view of one epoch: "candor/gmembers/v1" || G ||
