@@ -217,7 +217,14 @@ void FuzzGroupControl(const uint8_t* data, size_t size) {
     CANDOR_FUZZ_CHECK(joined.has_value() == listed);
     if (joined) {
       CANDOR_FUZZ_CHECK(joined->current().epoch == w->epoch);
-      CANDOR_FUZZ_CHECK(joined->confirmed() == (w->members.size() == 2));
+      // It may send at once only if nobody but the welcomer and the
+      // newcomers its add named is listed.
+      const bool alone = std::all_of(w->members.begin(), w->members.end(), [&](const auto& m) {
+        return m.account == w->author ||
+               std::find(add->accounts.begin(), add->accounts.end(), m.account) !=
+                   add->accounts.end();
+      });
+      CANDOR_FUZZ_CHECK(joined->confirmed() == alone && joined->replaceable());
     }
     if (std::find(add->accounts.begin(), add->accounts.end(), "not-added") == add->accounts.end()) {
       CANDOR_FUZZ_CHECK(

@@ -307,7 +307,7 @@ Result<GroupOperation> Client::SendGroup(const crypto::GroupId& id, std::string_
         CANDOR_ASSIGN_OR_RETURN(std::optional<StoredGroup> g, LoadActiveGroup(store, id));
         if (!g->state.confirmed()) {
           return Error(Errc::kInvalidState,
-                       "this device's view of the group (from " + *g->state.unconfirmed_welcome() +
+                       "this device's view of the group (from " + *g->state.welcomer() +
                            "'s welcome) is not confirmed by another member yet: nothing is sent "
                            "until one's sender key carries the same view");
         }
@@ -430,7 +430,7 @@ protocol::GroupReceiveHooks Client::GroupHooks() {
                                 group::GroupState::FromWelcome(account(), from, in.content));
         if (!*g) {
           g->emplace(StoredGroup{std::move(joined), group::SenderKeyRing(w.group)});
-        } else if ((*g)->state.active() && (*g)->state.confirmed()) {
+        } else if ((*g)->state.active() && !(*g)->state.replaceable()) {
           return Error(Errc::kInvalidState, "a welcome to a group this device is in: refused");
         } else if ((*g)->state.active()) {
           // The view a first welcome gave was never confirmed by another
@@ -468,12 +468,25 @@ protocol::GroupReceiveHooks Client::GroupHooks() {
         CANDOR_RETURN_IF_ERROR((*g)->ring.Accept(state, from, from_identity, d));
         senders = {from};
         event = "sender_key";
-        // A welcomed view is confirmed by another member's key carrying the
-        // same view of the same epoch.
-        if (!state.confirmed() && from != *state.unconfirmed_welcome() &&
-            d.epoch == state.current().epoch && d.membership == group::MembershipDigest(state.current())) {
-          state.Confirm();
-          event = "confirmed";
+        // A welcomed view is vouched for by another member's key carrying
+        // the same view — of this epoch, or of the one before (its key may
+        // have been made before the last change reached this device) — and
+        // disputed by one carrying another view of this epoch.
+        if (state.welcomer() && from != *state.welcomer() && d.membership) {
+          const auto& prior = state.prior();
+          const bool same =
+              (d.epoch == state.current().epoch &&
+               *d.membership == group::MembershipDigest(state.current())) ||
+              (prior && d.epoch == prior->epoch && *d.membership == group::MembershipDigest(*prior));
+          if (same && !state.vouched()) {
+            state.Confirm();
+            event = "confirmed";
+          } else if (!same && d.epoch == state.current().epoch && state.vouched()) {
+            state.Dispute();
+            event = "view_differs";
+          } else if (!same && d.epoch == state.current().epoch) {
+            event = "view_differs";
+          }
         }
         break;
       }

@@ -106,7 +106,11 @@ Bytes SerializeGroupState(const GroupState& state) {
   pb.set_self(state.self());
   WriteSnapshot(state.current(), pb.mutable_current());
   if (state.prior()) WriteSnapshot(*state.prior(), pb.mutable_prior());
-  if (state.unconfirmed_welcome()) pb.set_welcomed_by(*state.unconfirmed_welcome());
+  if (state.welcomer()) {
+    pb.set_welcomed_by(*state.welcomer());
+    pb.set_vouched(state.vouched());
+    pb.set_alone_with_welcomer(state.alone_with_welcomer());
+  }
   for (const Bytes& c : state.candidates()) pb.add_candidates(Str(c));
   std::string out;
   pb.SerializeToString(&out);
@@ -122,15 +126,19 @@ Result<GroupState> ParseGroupState(ByteView bytes) {
   if (pb.has_prior()) {
     CANDOR_ASSIGN_OR_RETURN(prior, ReadSnapshot(pb.prior()));
   }
-  std::optional<std::string> welcomed_by;
-  if (!pb.welcomed_by().empty()) welcomed_by = pb.welcomed_by();
+  std::optional<GroupState::Welcomed> welcomed;
+  if (!pb.welcomed_by().empty()) {
+    welcomed = GroupState::Welcomed{pb.welcomed_by(), pb.vouched(), pb.alone_with_welcomer()};
+  } else if (pb.vouched() || pb.alone_with_welcomer()) {
+    return Corrupt("a welcome's flags without its welcomer");
+  }
   if (static_cast<size_t>(pb.candidates_size()) > kMaxEpochCandidates) {
     return Corrupt("too many kept changes");
   }
   std::vector<Bytes> candidates;
   for (const std::string& c : pb.candidates()) candidates.emplace_back(c.begin(), c.end());
   return GroupState::Restore(pb.self(), std::move(current), std::move(prior),
-                             std::move(welcomed_by), std::move(candidates));
+                             std::move(welcomed), std::move(candidates));
 }
 
 SecretBytes SerializeOwnPart(const SenderKeyRing::OwnPart& own) {

@@ -239,8 +239,14 @@ Result<GroupState> GroupState::FromWelcome(std::string_view self, std::string_vi
     return Error(Errc::kInvalidArgument, "the welcome does not name this device as a member");
   }
   GroupState state(std::string(self), std::move(s));
-  // Only the two of them: nobody else could vouch, and nobody else reads.
-  if (state.current_.members.size() > 2) state.welcomed_by_ = std::move(w.author);
+  // Nobody but the welcomer and those its add brought in: nobody else could
+  // vouch (and the user sees exactly who reads).
+  state.alone_with_welcomer_ = std::all_of(
+      state.current_.members.begin(), state.current_.members.end(), [&](const GroupMember& m) {
+        return m.account == w.author ||
+               std::find(add.accounts.begin(), add.accounts.end(), m.account) != add.accounts.end();
+      });
+  state.welcomer_ = std::move(w.author);
   return state;
 }
 
@@ -307,9 +313,9 @@ Result<void> CheckSnapshot(const GroupSnapshot& s) {
 
 Result<GroupState> GroupState::Restore(std::string self, GroupSnapshot current,
                                        std::optional<GroupSnapshot> prior,
-                                       std::optional<std::string> welcomed_by,
+                                       std::optional<Welcomed> welcomed,
                                        std::vector<Bytes> candidates) {
-  if (welcomed_by && !crypto::CheckAccount(*welcomed_by).has_value()) {
+  if (welcomed && !crypto::CheckAccount(welcomed->welcomer).has_value()) {
     return Corrupt("bad welcoming account");
   }
   if (!crypto::CheckAccount(self).has_value()) return Corrupt("bad account");
@@ -340,14 +346,18 @@ Result<GroupState> GroupState::Restore(std::string self, GroupSnapshot current,
   }
   GroupState state(std::move(self), std::move(current));
   state.prior_ = std::move(prior);
-  state.welcomed_by_ = std::move(welcomed_by);
+  if (welcomed) {
+    state.welcomer_ = std::move(welcomed->welcomer);
+    state.vouched_ = welcomed->vouched;
+    state.alone_with_welcomer_ = welcomed->alone_with_welcomer;
+  }
   state.candidates_ = std::move(candidates);
   return state;
 }
 
 Result<Bytes> GroupState::Issue(protocol::GroupChangeKind kind, std::vector<std::string> accounts,
                                 std::string_view name) {
-  if (!confirmed()) {
+  if (!confirmed() && kind != protocol::GroupChangeKind::kLeave) {
     return Refuse("this device's view of the group is not confirmed by another member yet");
   }
   if (current_.epoch == std::numeric_limits<uint32_t>::max()) {

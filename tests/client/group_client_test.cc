@@ -414,6 +414,55 @@ TEST_F(ForgedWelcomeTest, AForgedWelcomeIsNeverConfirmedAndTheAdminsReplacesIt) 
             (std::vector<std::string>{"alice", "bob"}));
 }
 
+// A two-member forgery planted before the real add no longer occupies the
+// group: the admin's welcome replaces it (found in review: it was final).
+TEST_F(ForgedWelcomeTest, ATwoMemberForgeryIsReplacedByTheAdminsWelcome) {
+  Client alice = Make("alice", 1), bob = Make("bob", 2), dave = Make("dave", 4);
+  Join(alice), Join(bob), Join(dave);
+  const crypto::GroupId g = Create(alice, {"bob"});
+  auto forged = dave.Receive(FromEve(dave, Forge(g, "dave", {{"dave", false}, {"eve", true}})));
+  ASSERT_TRUE(forged.has_value()) << forged.error().message();
+  EXPECT_EQ(dave.Group(g)->members.size(), 2u);
+  DeliverOk(alice, alice.AddGroupMembers(g, {"dave"}, Bundles()));
+  auto info = dave.Group(g);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->members.size(), 3u) << "alice's view replaced eve's";
+  EXPECT_EQ(SendAndRead(bob, g, "hi dave")["dave"], "hi dave");
+  EXPECT_TRUE(dave.SendGroup(g, "confirmed by bob").has_value());
+}
+
+// An admin alone adds two members in one change: nobody else could vouch,
+// so both may write at once (found in review: each waited for the other).
+TEST_F(GroupClientTest, TwoMembersAddedTogetherByALoneAdminCanWrite) {
+  Client alice = Make("alice", 1), bob = Make("bob", 2), carol = Make("carol", 3),
+         dave = Make("dave", 4);
+  Join(alice), Join(bob), Join(carol), Join(dave);
+  // bob joins and leaves: alice is alone when she adds carol and dave.
+  const crypto::GroupId g = Create(alice, {"bob"});
+  DeliverOk(bob, bob.LeaveGroup(g));
+  ASSERT_EQ(alice.Group(g)->members.size(), 1u);
+  DeliverOk(alice, alice.AddGroupMembers(g, {"carol", "dave"}, Bundles()));
+  EXPECT_EQ(SendAndRead(carol, g, "from carol").size(), 2u);
+  EXPECT_EQ(SendAndRead(dave, g, "from dave").size(), 2u);
+}
+
+// A member's key made before the last change reached the new member still
+// vouches for its view (found in review: the confirmation was lost).
+TEST_F(GroupClientTest, AConfirmationForTheEpochBeforeStillCounts) {
+  Client alice = Make("alice", 1), bob = Make("bob", 2), dave = Make("dave", 4);
+  Join(alice), Join(bob), Join(dave);
+  const crypto::GroupId g = Create(alice, {"bob"});
+  SendAndRead(bob, g, "bob's key, before dave");
+  DeliverOk(alice, alice.AddGroupMembers(g, {"dave"}, Bundles()));
+  // bob's next message carries his key to dave (epoch 2)...
+  auto op = bob.SendGroup(g, "hi dave", Bundles());
+  ASSERT_TRUE(op.has_value());
+  // ...but alice's rename (epoch 3) reaches dave first.
+  DeliverOk(alice, alice.RenameGroup(g, "Renamed"));
+  for (auto& [who, r] : Deliver(bob, *op)) ASSERT_TRUE(r.has_value()) << who << r.error().message();
+  EXPECT_TRUE(dave.SendGroup(g, "I can write").has_value());
+}
+
 // Reports from a group: the message and the four before it in that group's
 // history (any senders), verified with the group rule; the bundle names the
 // group by its id only; a modified client's edits come out forged.

@@ -130,7 +130,7 @@ typedef struct candor_received {
    * NULL otherwise. Owned: candor_received_free. */
   char* group_id;
   /* A group control message: what it did ("joined", "changed", "removed",
-   * "displaced", "sender_key", "confirmed", "already_applied",
+   * "displaced", "sender_key", "confirmed", "view_differs", "already_applied",
    * "lost_tie_break"; docs/groups.md); NULL for a message. Owned. */
   char* group_event;
 } candor_received;

@@ -94,27 +94,43 @@ class GroupState {
   // `author`, the admin who added it: kInvalidArgument unless its add
   // names `self` and is by `author`; the codec's rules. The new member
   // cannot check the welcome's account of the group (it was not there), so
-  // the state is unconfirmed (it sends nothing, issues no change) until
-  // another member's sender key carries the same MembershipDigest
-  // (Confirm) — unless the welcome lists only the two of them.
+  // the state is unconfirmed (it sends nothing, issues no change but a
+  // leave) until another member's sender key carries the same
+  // MembershipDigest (Confirm) — unless nobody but the welcomer and the
+  // members its add named is listed.
   static Result<GroupState> FromWelcome(std::string_view self, std::string_view author,
                                         ByteView welcome);
   // The welcome this device (an admin: kInvalidState otherwise) sends a
   // member it added by `add`, the change it just issued (the current
   // epoch's: kInvalidArgument otherwise).
   Result<Bytes> Welcome(ByteView add) const;
-  // Who welcomed this device, while its view of the group is unconfirmed.
-  const std::optional<std::string>& unconfirmed_welcome() const { return welcomed_by_; }
-  bool confirmed() const { return !welcomed_by_.has_value(); }
-  // A member other than the welcomer vouched for the current epoch.
-  void Confirm() { welcomed_by_.reset(); }
+  // Who welcomed this device into the group, if it joined by a welcome.
+  const std::optional<std::string>& welcomer() const { return welcomer_; }
+  // Whether this device may send to the group and change it: it did not
+  // join by a welcome; or a member other than the welcomer carried the same
+  // view (Confirm); or the view lists nobody but the welcomer and the
+  // members the welcome's add named (nobody else could vouch).
+  bool confirmed() const { return !welcomer_ || vouched_ || alone_with_welcomer_; }
+  // Whether another welcome may replace this view: one from a welcome that
+  // no other member vouched for and no change has built on yet.
+  bool replaceable() const { return welcomer_.has_value() && !vouched_ && !prior_; }
+  void Confirm() { vouched_ = true; }
+  // A member other than the welcomer carries another view of this epoch.
+  void Dispute() { vouched_ = false; }
+  bool vouched() const { return vouched_; }
+  bool alone_with_welcomer() const { return alone_with_welcomer_; }
 
   // The state as the store keeps it. Restore checks what the decoders of
   // the wire check (accounts, name, sizes, sorted members, the prior epoch
   // one below): kStorageFailed for a record that breaks them.
+  struct Welcomed {
+    std::string welcomer;
+    bool vouched;
+    bool alone_with_welcomer;
+  };
   static Result<GroupState> Restore(std::string self, GroupSnapshot current,
                                     std::optional<GroupSnapshot> prior,
-                                    std::optional<std::string> welcomed_by,
+                                    std::optional<Welcomed> welcomed,
                                     std::vector<Bytes> candidates);
   const std::optional<GroupSnapshot>& prior() const { return prior_; }
   const std::vector<Bytes>& candidates() const { return candidates_; }
@@ -147,7 +163,9 @@ class GroupState {
   // The epoch before current_, kept to roll back to if a concurrent change
   // for current_'s epoch wins the tie-break.
   std::optional<GroupSnapshot> prior_;
-  std::optional<std::string> welcomed_by_;  // set while unconfirmed
+  std::optional<std::string> welcomer_;
+  bool vouched_ = false;
+  bool alone_with_welcomer_ = false;
   // The changes received for current_'s epoch on top of prior_ (encoded,
   // at most kMaxEpochCandidates): current_ is what they resolve to.
   std::vector<Bytes> candidates_;

@@ -287,8 +287,9 @@ struct ReceivedMessage {
   uint64_t server_time;
   // A group message, or a group control message: its group.
   std::optional<crypto::GroupId> group = std::nullopt;
-  // A group control message: what it did ("joined", "changed", "sender_key"...:
-  // docs/groups.md); empty for a message.
+  // A group control message: what it did ("joined", "changed", "removed",
+  // "displaced", "sender_key", "confirmed", "view_differs", "already_applied",
+  // "lost_tie_break": docs/groups.md); empty for a message.
   std::string group_event = {};
 };
 
