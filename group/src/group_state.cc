@@ -263,27 +263,31 @@ Result<Bytes> GroupState::Welcome(ByteView add) const {
 }
 
 std::array<uint8_t, 32> MembershipDigest(const GroupSnapshot& s) {
-  Bytes in;
-  auto be32 = [&in](size_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8) in.push_back(static_cast<uint8_t>(v >> shift));
+  // Incremental: no buffer of the whole view (a picture of 16 KiB).
+  auto h = crypto::Blake2b::Create(32);
+  if (!h.has_value()) internal::DieOnBadResultAccess(h.error());  // 32 unkeyed: always valid
+  auto lp = [&h](ByteView b) {  // be16 length, as everywhere (at most 16 KiB here)
+    const uint8_t len[2] = {static_cast<uint8_t>(b.size() >> 8), static_cast<uint8_t>(b.size())};
+    h->Update(len);
+    h->Update(b);
   };
-  auto lp = [&](ByteView b) {  // be16 length, as everywhere (at most 16 KiB here)
-    in.push_back(static_cast<uint8_t>(b.size() >> 8));
-    in.push_back(static_cast<uint8_t>(b.size()));
-    in.insert(in.end(), b.begin(), b.end());
-  };
-  const ByteView label = AsBytes(std::string_view("candor/gmembers/v1"));
-  in.insert(in.end(), label.begin(), label.end());
-  in.insert(in.end(), s.id.begin(), s.id.end());
-  be32(s.epoch);
-  in.insert(in.end(), s.last_change.begin(), s.last_change.end());
+  h->Update(AsBytes(std::string_view("candor/gmembers/v1")));
+  h->Update(s.id);
+  const uint8_t epoch[4] = {static_cast<uint8_t>(s.epoch >> 24), static_cast<uint8_t>(s.epoch >> 16),
+                            static_cast<uint8_t>(s.epoch >> 8), static_cast<uint8_t>(s.epoch)};
+  h->Update(epoch);
+  h->Update(s.last_change);
   lp(AsBytes(s.name));
   lp(s.avatar);
   for (const GroupMember& m : s.members) {
     lp(AsBytes(m.account));
-    in.push_back(m.admin ? 1 : 0);
+    const uint8_t admin = m.admin ? 1 : 0;
+    h->Update(ByteView(&admin, 1));
   }
-  return crypto::Blake2b256(in);
+  const Bytes digest = h->Final();
+  std::array<uint8_t, 32> out{};
+  std::copy(digest.begin(), digest.end(), out.begin());
+  return out;
 }
 
 namespace {
