@@ -402,7 +402,10 @@ protocol::GroupReceiveHooks Client::GroupHooks() {
           event = "joined";
           break;
         }
-        if (!(*g)->state.active()) {
+        // Out of the group, a device still takes a concurrent change for
+        // the epoch that put it out: the set may decide it stays (its
+        // removal or leave displaced), and then it must not be a ghost.
+        if (!(*g)->state.active() && change.epoch != (*g)->state.current().epoch) {
           return Error(Errc::kInvalidState, "a change for a group this device is no longer in");
         }
         CANDOR_ASSIGN_OR_RETURN(group::ChangeOutcome outcome, (*g)->state.Apply(from, in.content));
@@ -430,7 +433,10 @@ protocol::GroupReceiveHooks Client::GroupHooks() {
                                 group::GroupState::FromWelcome(account(), from, in.content));
         if (!*g) {
           g->emplace(StoredGroup{std::move(joined), group::SenderKeyRing(w.group)});
-        } else if ((*g)->state.active() && !(*g)->state.replaceable()) {
+        } else if ((*g)->state.active() && !(*g)->state.replaceable() &&
+                   !((*g)->state.IsAdmin(from) && w.epoch > (*g)->state.current().epoch)) {
+          // A later welcome from an admin of this view is let in: its add
+          // may have lost a tie-break after this view was vouched for.
           return Error(Errc::kInvalidState, "a welcome to a group this device is in: refused");
         } else if ((*g)->state.active()) {
           // The view a first welcome gave was never confirmed by another
@@ -472,7 +478,10 @@ protocol::GroupReceiveHooks Client::GroupHooks() {
         // the same view — of this epoch, or of the one before (its key may
         // have been made before the last change reached this device) — and
         // disputed by one carrying another view of this epoch.
-        if (state.welcomer() && from != *state.welcomer() && d.membership) {
+        // Only a member the welcome did not bring in can vouch; another
+        // view is reported (view_differs) but changes nothing: a dispute
+        // any member could raise would let it lock others out.
+        if (state.welcomer() && state.MayVouch(from) && d.membership) {
           const auto& prior = state.prior();
           const bool same =
               (d.epoch == state.current().epoch &&
@@ -481,9 +490,6 @@ protocol::GroupReceiveHooks Client::GroupHooks() {
           if (same && !state.vouched()) {
             state.Confirm();
             event = "confirmed";
-          } else if (!same && d.epoch == state.current().epoch && state.vouched()) {
-            state.Dispute();
-            event = "view_differs";
           } else if (!same && d.epoch == state.current().epoch) {
             event = "view_differs";
           }

@@ -110,6 +110,7 @@ Bytes SerializeGroupState(const GroupState& state) {
     pb.set_welcomed_by(*state.welcomer());
     pb.set_vouched(state.vouched());
     pb.set_alone_with_welcomer(state.alone_with_welcomer());
+    for (const std::string& n : state.newcomers()) pb.add_newcomers(n);
   }
   for (const Bytes& c : state.candidates()) pb.add_candidates(Str(c));
   std::string out;
@@ -128,8 +129,9 @@ Result<GroupState> ParseGroupState(ByteView bytes) {
   }
   std::optional<GroupState::Welcomed> welcomed;
   if (!pb.welcomed_by().empty()) {
-    welcomed = GroupState::Welcomed{pb.welcomed_by(), pb.vouched(), pb.alone_with_welcomer()};
-  } else if (pb.vouched() || pb.alone_with_welcomer()) {
+    welcomed = GroupState::Welcomed{pb.welcomed_by(), pb.vouched(), pb.alone_with_welcomer(),
+                                    {pb.newcomers().begin(), pb.newcomers().end()}};
+  } else if (pb.vouched() || pb.alone_with_welcomer() || pb.newcomers_size() > 0) {
     return Corrupt("a welcome's flags without its welcomer");
   }
   if (static_cast<size_t>(pb.candidates_size()) > kMaxEpochCandidates) {

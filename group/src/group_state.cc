@@ -127,7 +127,8 @@ namespace {
 //  - a change whose author another change removes drops out (no author can
 //    undo its own removal by racing it);
 //  - of the rest, the change whose author ranks first wins (TieKey: fixed
-//    for the epoch, nothing an author writes moves it);
+//    for the epoch, nothing an author writes moves it), and every leave in
+//    the set stands with it (leaves never conflict);
 //  - if every change drops out (admins removing each other), the epoch is
 //    a merge: only their authors leave — nobody else either change named,
 //    so a removed admin cannot take the group down with it — and if no
@@ -156,7 +157,17 @@ Result<GroupSnapshot> Resolve(const GroupSnapshot& prior, const std::vector<Byte
       winner = &c;
     }
   }
-  if (winner != nullptr) return winner->result;
+  if (winner != nullptr) {
+    // Leaves never conflict: every leave in the set stands with the winner
+    // (a member that left must not stay listed because its leave lost).
+    GroupSnapshot result = winner->result;
+    for (const Candidate& c : all) {
+      if (&c == winner || c.change.kind != GroupChangeKind::kLeave) continue;
+      std::erase_if(result.members, [&](const GroupMember& m) { return m.account == c.change.author; });
+    }
+    if (!result.members.empty() && AdminCount(result) == 0) result.members.front().admin = true;
+    return result;
+  }
   GroupSnapshot merged = prior;
   std::erase_if(merged.members, [&](const GroupMember& m) {
     return std::any_of(all.begin(), all.end(),
@@ -247,6 +258,7 @@ Result<GroupState> GroupState::FromWelcome(std::string_view self, std::string_vi
                std::find(add.accounts.begin(), add.accounts.end(), m.account) != add.accounts.end();
       });
   state.welcomer_ = std::move(w.author);
+  state.newcomers_ = add.accounts;
   return state;
 }
 
@@ -354,6 +366,8 @@ Result<GroupState> GroupState::Restore(std::string self, GroupSnapshot current,
     state.welcomer_ = std::move(welcomed->welcomer);
     state.vouched_ = welcomed->vouched;
     state.alone_with_welcomer_ = welcomed->alone_with_welcomer;
+    if (welcomed->newcomers.size() > kMaxGroupChangeAccounts) return Corrupt("too many newcomers");
+    state.newcomers_ = std::move(welcomed->newcomers);
   }
   state.candidates_ = std::move(candidates);
   return state;
@@ -428,6 +442,11 @@ Result<ChangeOutcome> GroupState::Apply(std::string_view author, ByteView bytes)
   }
   return Refuse("a change for epoch " + std::to_string(change.epoch) + ", the group is at epoch " +
                 std::to_string(current_.epoch));
+}
+
+bool GroupState::MayVouch(std::string_view account) const {
+  return IsMember(account) && account != welcomer_.value_or("") &&
+         std::find(newcomers_.begin(), newcomers_.end(), account) == newcomers_.end();
 }
 
 bool GroupState::IsMember(std::string_view account) const {

@@ -191,8 +191,8 @@ TEST_F(GroupStateTest, ConcurrentChangesConvergeInBothOrders) {
   EXPECT_EQ(carol_->current().name, "Alice's name");
 }
 
-// Two members leave at once: two changes (each names its author), so both
-// leave in the end, whatever the order, and every member agrees.
+// Two members leave at once: two changes (each names its author), and
+// both stand at once, whatever the order, at every member.
 TEST_F(GroupStateTest, TwoConcurrentLeavesAreTwoChanges) {
   auto add = alice_->Issue(Kind::kAdd, {"dave"});
   ASSERT_TRUE(add.has_value());
@@ -209,11 +209,10 @@ TEST_F(GroupStateTest, TwoConcurrentLeavesAreTwoChanges) {
   auto b2 = alice_other_order.Apply("bob", *bob_leaves);
   ASSERT_TRUE(a1.has_value() && a2.has_value() && b1.has_value() && b2.has_value());
   EXPECT_EQ(alice_->current(), alice_other_order.current());
-  // One of the two left; the other is named, to leave again on top.
-  const std::string loser = *a2->displaced_author;
-  EXPECT_EQ(b2->displaced_author, loser);
-  EXPECT_TRUE(alice_->IsMember(loser));
-  EXPECT_FALSE(alice_->IsMember(loser == "bob" ? "carol" : "bob"));
+  // Leaves never conflict: both stand, in both orders.
+  EXPECT_FALSE(alice_->IsMember("bob"));
+  EXPECT_FALSE(alice_->IsMember("carol"));
+  EXPECT_TRUE(alice_->IsMember("dave"));
 }
 
 // An admin cannot undo its own removal by racing it with another change:
@@ -398,6 +397,44 @@ TEST_F(ConcurrentChangesTest, AMergeNeverLeavesTheGroupWithoutAnAdmin) {
   EXPECT_TRUE(carol.IsAdmin("carol")) << "the first remaining member becomes admin";
   auto next = carol.Issue(Kind::kRename, {}, "carol's now");
   EXPECT_TRUE(next.has_value()) << "the group goes on";
+}
+
+}  // namespace
+}  // namespace candor::group
+
+namespace candor::group {
+namespace {
+
+using Kind = protocol::GroupChangeKind;
+
+// A leave never loses a tie (found in review: a member whose leave lost
+// stayed listed everywhere while its own device had left), and two leaves
+// at once both stand.
+TEST(LeavesAlwaysStand, AgainstARenameAndAnotherLeave) {
+  crypto::InsecureDeterministicRandom rng{99};
+  crypto::GroupId id{};
+  rng.Fill(id);
+  auto created = GroupState::Create("alice", id, "Club", {}, {"bob", "carol", "dave"});
+  ASSERT_TRUE(created.has_value());
+  GroupState alice = created->first;
+  GroupState bob = *GroupState::Join("bob", "alice", created->second);
+  GroupState carol = *GroupState::Join("carol", "alice", created->second);
+  GroupState dave = *GroupState::Join("dave", "alice", created->second);
+  GroupState erin_view = bob;  // an observer's copy, applying in another order
+  auto rename = GroupState(alice).Issue(Kind::kRename, {}, "by alice");
+  auto carol_leaves = GroupState(carol).Issue(Kind::kLeave, {});
+  auto dave_leaves = GroupState(dave).Issue(Kind::kLeave, {});
+  ASSERT_TRUE(rename.has_value() && carol_leaves.has_value() && dave_leaves.has_value());
+  ASSERT_TRUE(bob.Apply("alice", *rename).has_value());
+  ASSERT_TRUE(bob.Apply("carol", *carol_leaves).has_value());
+  ASSERT_TRUE(bob.Apply("dave", *dave_leaves).has_value());
+  ASSERT_TRUE(erin_view.Apply("dave", *dave_leaves).has_value());
+  ASSERT_TRUE(erin_view.Apply("carol", *carol_leaves).has_value());
+  ASSERT_TRUE(erin_view.Apply("alice", *rename).has_value());
+  EXPECT_EQ(bob.current(), erin_view.current());
+  EXPECT_FALSE(bob.IsMember("carol"));
+  EXPECT_FALSE(bob.IsMember("dave"));
+  EXPECT_TRUE(bob.IsMember("alice"));
 }
 
 }  // namespace

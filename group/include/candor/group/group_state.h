@@ -72,7 +72,9 @@ struct ChangeOutcome {
 };
 
 // Concurrent changes for one epoch a member keeps to decide between them.
-inline constexpr size_t kMaxEpochCandidates = 8;
+// Honest concurrency stays far below it; only an admin flooding its own
+// changes reaches it (and may then fork the group: docs/groups.md).
+inline constexpr size_t kMaxEpochCandidates = 64;
 
 class GroupState {
  public:
@@ -112,13 +114,16 @@ class GroupState {
   // members the welcome's add named (nobody else could vouch).
   bool confirmed() const { return !welcomer_ || vouched_ || alone_with_welcomer_; }
   // Whether another welcome may replace this view: one from a welcome that
-  // no other member vouched for and no change has built on yet.
-  bool replaceable() const { return welcomer_.has_value() && !vouched_ && !prior_; }
+  // no other member vouched for (changes the welcomer built on it do not
+  // make it final).
+  bool replaceable() const { return welcomer_.has_value() && !vouched_; }
+  // Whether `account` can vouch for a welcomed view: a member listed in it
+  // other than the welcomer and the newcomers the welcome's add named.
+  bool MayVouch(std::string_view account) const;
   void Confirm() { vouched_ = true; }
-  // A member other than the welcomer carries another view of this epoch.
-  void Dispute() { vouched_ = false; }
   bool vouched() const { return vouched_; }
   bool alone_with_welcomer() const { return alone_with_welcomer_; }
+  const std::vector<std::string>& newcomers() const { return newcomers_; }
 
   // The state as the store keeps it. Restore checks what the decoders of
   // the wire check (accounts, name, sizes, sorted members, the prior epoch
@@ -127,6 +132,7 @@ class GroupState {
     std::string welcomer;
     bool vouched;
     bool alone_with_welcomer;
+    std::vector<std::string> newcomers;  // the accounts the welcome's add named
   };
   static Result<GroupState> Restore(std::string self, GroupSnapshot current,
                                     std::optional<GroupSnapshot> prior,
@@ -166,6 +172,7 @@ class GroupState {
   std::optional<std::string> welcomer_;
   bool vouched_ = false;
   bool alone_with_welcomer_ = false;
+  std::vector<std::string> newcomers_;
   // The changes received for current_'s epoch on top of prior_ (encoded,
   // at most kMaxEpochCandidates): current_ is what they resolve to.
   std::vector<Bytes> candidates_;
