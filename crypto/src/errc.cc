@@ -13,6 +13,7 @@ std::string_view ErrcName(Errc code) {
     case Errc::kInvalidArgument: return "invalid_argument";
     case Errc::kOutOfMemory: return "out_of_memory";
     case Errc::kCryptoInitFailed: return "crypto_init_failed";
+    case Errc::kCancelled: return "cancelled";
     case Errc::kTruncated: return "truncated";
     case Errc::kTrailingBytes: return "trailing_bytes";
     case Errc::kInvalidEncoding: return "invalid_encoding";

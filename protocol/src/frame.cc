@@ -1,5 +1,7 @@
 #include "candor/protocol/frame.h"
 
+#include "candor/crypto/padme.h"
+
 #include <bit>
 #include <cstring>
 
@@ -31,13 +33,7 @@ struct FrameProto {
 // and Communication with PURBs", PETS 2019): keep the top
 // floor(log2 E) + 1 bits of the length, E = floor(log2 L), and round the rest
 // up. Overhead is at most ~12%, and a length leaks O(log log L) bits.
-size_t Padme(size_t length) {
-  if (length < 2) return length;
-  const size_t e = std::bit_width(length) - 1;
-  const size_t s = std::bit_width(e);
-  const size_t mask = (size_t{1} << (e - s)) - 1;
-  return (length + mask) & ~mask;
-}
+size_t Padme(size_t length) { return static_cast<size_t>(crypto::Padme(length)); }
 
 Result<size_t> PaddedSize(size_t size, size_t max_bucket) {
   if (size >= max_bucket || Padme(size + 1) > max_bucket) {

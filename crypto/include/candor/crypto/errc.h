@@ -15,6 +15,7 @@ enum class Errc : uint16_t {
   kInvalidArgument = 2,   // caller passed a value outside the documented range
   kOutOfMemory = 3,       // an allocation (e.g. Argon2 memory) failed
   kCryptoInitFailed = 4,  // libsodium could not initialise
+  kCancelled = 5,         // the caller's progress callback stopped a long operation
 
   // Fixed-layout decoding (ByteReader).
   kTruncated = 100,       // input ended before a field
