@@ -63,8 +63,10 @@ std::vector<std::string> ForgetDeparted(const group::GroupState& state, group::S
 
 // The group, for an operation of a member: kNotFound, or kInvalidState once
 // this device is out of it.
-Result<std::optional<StoredGroup>> LoadActiveGroup(storage::Store& store, const crypto::GroupId& id) {
-  CANDOR_ASSIGN_OR_RETURN(std::optional<StoredGroup> g, store.LoadGroup(id));
+Result<std::optional<StoredGroup>> LoadActiveGroup(
+    storage::Store& store, const crypto::GroupId& id,
+    storage::Store::MemberKeys member_keys = storage::Store::MemberKeys::kAll) {
+  CANDOR_ASSIGN_OR_RETURN(std::optional<StoredGroup> g, store.LoadGroup(id, member_keys));
   if (!g) return NoGroup();
   if (!g->state.active()) {
     return Error(Errc::kInvalidState, "this device is no longer a member of the group");
@@ -181,7 +183,8 @@ Result<GroupOperation> Client::IssueGroupChange(const crypto::GroupId& id, Group
                                                 std::string_view name, const Bundles& bundles) {
   {
     std::vector<std::string> recipients = accounts;
-    if (auto g = state_->store.LoadGroup(id); g.has_value() && *g) {
+    if (auto g = state_->store.LoadGroup(id, storage::Store::MemberKeys::kNone);
+        g.has_value() && *g) {
       const auto current = Accounts((*g)->state.current());
       recipients.insert(recipients.end(), current.begin(), current.end());
     }
@@ -293,7 +296,7 @@ Result<void> Client::ForgetGroupDevice(std::string_view peer) {
 
 Result<GroupOperation> Client::SendGroup(const crypto::GroupId& id, std::string_view text,
                                          const Bundles& bundles) {
-  if (auto g = state_->store.LoadGroup(id); g.has_value() && *g) {
+  if (auto g = state_->store.LoadGroup(id, storage::Store::MemberKeys::kNone); g.has_value() && *g) {
     CANDOR_RETURN_IF_ERROR(RecordBundleIdentityChanges(bundles, Accounts((*g)->state.current())));
   }
   GroupOperation op{id, 0, {}, std::nullopt};
@@ -304,7 +307,9 @@ Result<GroupOperation> Client::SendGroup(const crypto::GroupId& id, std::string_
   Bytes group_envelope;
   const Result<void> committed = store.InTransaction(
       [&]() -> Result<void> {
-        CANDOR_ASSIGN_OR_RETURN(std::optional<StoredGroup> g, LoadActiveGroup(store, id));
+        // A send touches this device's key only: no member key is loaded.
+        CANDOR_ASSIGN_OR_RETURN(std::optional<StoredGroup> g,
+                                LoadActiveGroup(store, id, storage::Store::MemberKeys::kNone));
         if (!g->state.confirmed()) {
           return Error(Errc::kInvalidState,
                        "this device's view of the group (from " + *g->state.welcomer() +
@@ -364,13 +369,15 @@ Result<std::vector<GroupInfo>> Client::Groups() {
 }
 
 Result<GroupInfo> Client::Group(const crypto::GroupId& id) {
-  CANDOR_ASSIGN_OR_RETURN(std::optional<StoredGroup> g, state_->store.LoadGroup(id));
+  CANDOR_ASSIGN_OR_RETURN(std::optional<StoredGroup> g,
+                          state_->store.LoadGroup(id, storage::Store::MemberKeys::kNone));
   if (!g) return NoGroup();
   return InfoOf(g->state);
 }
 
 Result<std::vector<HistoryEntry>> Client::GroupHistory(const crypto::GroupId& id, size_t limit) {
-  CANDOR_ASSIGN_OR_RETURN(std::optional<StoredGroup> g, state_->store.LoadGroup(id));
+  CANDOR_ASSIGN_OR_RETURN(std::optional<StoredGroup> g,
+                          state_->store.LoadGroup(id, storage::Store::MemberKeys::kNone));
   if (!g) return NoGroup();
   return History(storage::Store::GroupConversation(id), limit);
 }

@@ -80,7 +80,8 @@ Result<std::vector<group::GroupState>> Store::ListGroups() {
   return out;
 }
 
-Result<std::optional<Store::StoredGroup>> Store::LoadGroup(const crypto::GroupId& group) {
+Result<std::optional<Store::StoredGroup>> Store::LoadGroup(const crypto::GroupId& group,
+                                                           MemberKeys member_keys) {
   auto& db = impl_->db;
   std::optional<group::GroupState> state;
   std::optional<group::SenderKeyRing::OwnPart> own;
@@ -95,7 +96,10 @@ Result<std::optional<Store::StoredGroup>> Store::LoadGroup(const crypto::GroupId
   if (state->current().id != group) {
     return Error(Errc::kStorageFailed, "a group's state stored under another id");
   }
-  CANDOR_ASSIGN_OR_RETURN(auto members, LoadMemberKeys(db, group));
+  group::SenderKeyRing::MemberKeys members;
+  if (member_keys == MemberKeys::kAll) {
+    CANDOR_ASSIGN_OR_RETURN(members, LoadMemberKeys(db, group));
+  }
   return std::optional<StoredGroup>(StoredGroup{
       std::move(*state), group::SenderKeyRing::Restore(group, std::move(*own), std::move(members))});
 }

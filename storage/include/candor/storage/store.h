@@ -209,12 +209,17 @@ class Store final : public protocol::DeviceStore {
 
   struct StoredGroup {
     group::GroupState state;
-    group::SenderKeyRing ring;  // every member key
+    group::SenderKeyRing ring;  // this device's part, and every member key with kAll
   };
   // Every group this device is or was in (a group it left stays, inactive,
   // with its history), by group id.
   Result<std::vector<group::GroupState>> ListGroups();
-  Result<std::optional<StoredGroup>> LoadGroup(const crypto::GroupId& group);
+  // kNone skips the member keys (one row each: a 1,024-device group's send
+  // or listing needs none of them); a ring loaded so must not be saved with
+  // `senders` (their rows would be replaced by nothing).
+  enum class MemberKeys : uint8_t { kAll, kNone };
+  Result<std::optional<StoredGroup>> LoadGroup(const crypto::GroupId& group,
+                                               MemberKeys member_keys = MemberKeys::kAll);
   // Stores the group's state and this device's part of `ring`, and replaces
   // the stored keys of `senders` by the ring's (none left: deleted). One
   // transaction; the caller runs it in the transaction of the pairwise
