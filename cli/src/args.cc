@@ -20,7 +20,9 @@ Result<Args> Args::Parse(std::span<const std::string_view> argv, std::span<const
       if (f.name == name) flag = &f;
     }
     if (flag == nullptr) return UsageError("unknown flag --" + std::string(name));
-    if (args.Has(name)) return UsageError("--" + std::string(name) + " given twice");
+    if (args.Has(name) && !flag->repeatable) {
+      return UsageError("--" + std::string(name) + " given twice");
+    }
     std::string value;
     if (flag->takes_value) {
       if (i + 1 >= argv.size()) return UsageError("--" + std::string(name) + " needs a value");
@@ -35,6 +37,7 @@ Result<Args> Args::Parse(std::span<const std::string_view> argv, std::span<const
       }
       (out ? args.writes_stdout_ : reads_stdin) = true;
     }
+    args.repeated_[std::string(name)].push_back(value);
     args.values_.emplace(std::string(name), std::move(value));
   }
   for (const FlagSpec& f : spec) {
@@ -52,6 +55,12 @@ const std::string& Args::Get(std::string_view name) const {
 std::optional<std::string> Args::Find(std::string_view name) const {
   auto it = values_.find(std::string(name));
   if (it == values_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<std::string> Args::All(std::string_view name) const {
+  auto it = repeated_.find(std::string(name));
+  if (it == repeated_.end()) return {};
   return it->second;
 }
 

@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "candor/crypto/result.h"
 
@@ -28,6 +29,7 @@ struct FlagSpec {
   bool takes_value;
   bool required;
   Stdio stdio = Stdio::kNone;  // kNone: "-" is an ordinary value
+  bool repeatable = false;     // may be given more than once (All)
 };
 
 class Args {
@@ -38,6 +40,8 @@ class Args {
   // A required flag's value (Parse checked it is there).
   const std::string& Get(std::string_view name) const;
   std::optional<std::string> Find(std::string_view name) const;
+  // Every value of a repeatable flag, in the order given.
+  std::vector<std::string> All(std::string_view name) const;
   bool Has(std::string_view name) const { return values_.count(std::string(name)) > 0; }
   // A non-negative decimal integer flag; nullopt when absent.
   Result<std::optional<uint64_t>> FindUInt(std::string_view name) const;
@@ -47,6 +51,7 @@ class Args {
 
  private:
   std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> repeated_;
   bool writes_stdout_ = false;
 };
 

@@ -60,6 +60,12 @@ Result<std::string> RunTrust(const Args& args);
 Result<std::string> RunVerify(const Args& args);
 Result<std::string> RunReject(const Args& args);
 Result<std::string> RunModerate(const Args& args);
+
+// Attachments and the reference blob store (commands_attachment.cc).
+Result<std::string> RunAttachmentSave(const Args& args);
+Result<std::string> RunBlobPut(const Args& args);
+Result<std::string> RunBlobGet(const Args& args);
+Result<std::string> RunBlobExpire(const Args& args);
 // Metadata policy (commands_policy.cc).
 Result<std::string> RunPolicy(const Args& args);
 Result<std::string> RunAudit(const Args& args);

@@ -5,6 +5,7 @@
 #include "candor/crypto/random.h"
 #include "candor/protocol/wire.h"
 #include "commands.h"
+#include "commands_attachment.h"
 #include "commands_group.h"
 #include "device.h"
 #include "files.h"
@@ -45,8 +46,13 @@ Error NotWritten(const Error& error, int64_t message_id) {
 // stripped), so what is sent is what the file holds.
 Result<std::string> MessageText(const Args& args) {
   const auto file = args.Find("text-file");
-  if (file.has_value() == args.Has("text")) {
-    return UsageError("give exactly one of --text-file FILE|- and --text TEXT");
+  if (file && args.Has("text")) {
+    return UsageError("give one of --text-file FILE|- and --text TEXT, not both");
+  }
+  // With attachments the text is optional.
+  if (!file && !args.Has("text")) {
+    if (args.Has("attach")) return std::string();
+    return UsageError("give exactly one of --text-file FILE|- and --text TEXT (or --attach)");
   }
   if (!file) return args.Get("text");
   auto bytes = ReadInputFile(*file, kMaxContentBytes);
@@ -105,17 +111,20 @@ Result<std::string> RunSend(const Args& args) {
   CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db"), &log));
   std::optional<ByteView> bundle_view;
   if (bundle) bundle_view = ByteView(*bundle);
+  CANDOR_ASSIGN_OR_RETURN(std::vector<client::SealedAttachment> attachments,
+                          SealAttachFlags(device, args));
   CANDOR_ASSIGN_OR_RETURN(client::SentMessage sent,
-                          device.Send(args.Get("to"), text, bundle_view));
+                          device.Send(args.Get("to"), text, attachments, bundle_view));
   auto written = WriteOutputFile(args.Get("out"), sent.envelope.bytes);
   if (!written.has_value()) return NotWritten(written.error(), sent.message_id);
   CANDOR_RETURN_IF_ERROR(log.Flush());
-  return JsonObject()
-      .Int("message_id", sent.message_id)
+  JsonObject json;
+  json.Int("message_id", sent.message_id)
       .Str("to", args.Get("to"))
       .UInt("envelope_bytes", sent.envelope.bytes.size())
-      .Str("session_setup", client::SessionSetupName(sent.setup))
-      .Finish();
+      .Str("session_setup", client::SessionSetupName(sent.setup));
+  if (!attachments.empty()) json.Raw("attachments", SealedJson(attachments, args));
+  return json.Finish();
 }
 
 Result<std::string> RunAllowClassical(const Args& args) {
@@ -128,6 +137,9 @@ Result<std::string> RunAllowClassical(const Args& args) {
 Result<std::string> RunReceive(const Args& args) {
   CANDOR_ASSIGN_OR_RETURN(Bytes delivery, ReadInputFile(args.Get("in"), kMaxDeliveryBytes));
   CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
+  if (args.Has("attachments-dir") != args.Has("blob-store")) {
+    return UsageError("--attachments-dir and --blob-store go together");
+  }
   CANDOR_ASSIGN_OR_RETURN(client::ReceivedMessage m, device.Receive(delivery));
   JsonObject json;
   json.Int("message_id", m.message_id)
@@ -138,6 +150,11 @@ Result<std::string> RunReceive(const Args& args) {
   // history entry) says what it did.
   if (m.group) json.Str("group", client::GroupIdToHex(*m.group));
   if (!m.group_event.empty()) json.Str("group_event", m.group_event);
+  if (!m.attachments.empty()) {
+    CANDOR_ASSIGN_OR_RETURN(std::string attachments,
+                            SaveReceivedAttachments(device, args, m.message_id, m.attachments));
+    json.Raw("attachments", attachments);
+  }
   return json.Finish();
 }
 

@@ -16,6 +16,7 @@
 #include "candor/protocol/wire.h"
 #include "commands.h"
 #include "commands_group.h"
+#include "commands_attachment.h"
 #include "device.h"
 #include "egress_log.h"
 #include "files.h"
@@ -213,11 +214,14 @@ Result<std::string> SendToGroup(const Args& args, std::string_view text) {
   CANDOR_ASSIGN_OR_RETURN(client::Bundles bundles, ReadBundles(args));
   EgressLog log(args.Find("egress-log"));
   CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db"), &log));
-  CANDOR_ASSIGN_OR_RETURN(client::GroupOperation op, device.SendGroup(g, text, bundles));
-  CANDOR_ASSIGN_OR_RETURN(JsonObject json,
-                          WriteOperation(args, op, JsonObject()
-                                                       .Int("message_id", op.message_id)
-                                                       .Str("group", client::GroupIdToHex(g))));
+  CANDOR_ASSIGN_OR_RETURN(std::vector<client::SealedAttachment> attachments,
+                          SealAttachFlags(device, args));
+  CANDOR_ASSIGN_OR_RETURN(client::GroupOperation op,
+                          device.SendGroup(g, text, attachments, bundles));
+  JsonObject fields;
+  fields.Int("message_id", op.message_id).Str("group", client::GroupIdToHex(g));
+  if (!attachments.empty()) fields.Raw("attachments", SealedJson(attachments, args));
+  CANDOR_ASSIGN_OR_RETURN(JsonObject json, WriteOperation(args, op, std::move(fields)));
   CANDOR_RETURN_IF_ERROR(log.Flush());
   return json.Finish();
 }

@@ -1,5 +1,8 @@
 // report prepare, report submit, reports (the user's side) and moderate
 // (the moderation service's side).
+#include <filesystem>
+
+#include "candor/attachment/blob_store.h"
 #include "candor/crypto/encoding.h"
 #include "candor/crypto/limits.h"
 #include "candor/protocol/report_wire.h"
@@ -101,7 +104,25 @@ Result<std::string> RunModerate(const Args& args) {
   CANDOR_ASSIGN_OR_RETURN(crypto::RelayKey relay_key, ReadRelayKeyFile(args.Get("relay-key")));
   CANDOR_ASSIGN_OR_RETURN(Bytes sealed, ReadInputFile(args.Get("in"), kMaxReportSealedBytes));
   const report::Verifier verifier(std::move(moderator), std::move(relay_key));
-  CANDOR_ASSIGN_OR_RETURN(report::VerifiedReport report, verifier.Verify(sealed));
+  if (!args.Has("blobs")) {
+    if (args.Has("save-dir")) return UsageError("--save-dir needs --blobs STORE_DIR");
+    CANDOR_ASSIGN_OR_RETURN(report::VerifiedReport report, verifier.Verify(sealed));
+    return report::VerifiedReportToJson(report);
+  }
+  // The moderator fetches each blob from the store (as "moderation").
+  CANDOR_ASSIGN_OR_RETURN(std::optional<uint64_t> time, args.FindUInt("time"));
+  const uint64_t now = time.value_or(CliClock().NowSeconds());
+  CANDOR_ASSIGN_OR_RETURN(attachment::BlobStore store, attachment::BlobStore::Open(args.Get("blobs")));
+  report::AttachmentAccess access;
+  access.fetch = [&store, now](const attachment::BlobId& id) {
+    return store.Get(id, "moderation", now);
+  };
+  if (auto dir = args.Find("save-dir")) {
+    std::error_code ec;
+    std::filesystem::create_directories(*dir, ec);
+    access.save_dir = *dir;
+  }
+  CANDOR_ASSIGN_OR_RETURN(report::VerifiedReport report, verifier.Verify(sealed, &access));
   return report::VerifiedReportToJson(report);
 }
 

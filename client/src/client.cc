@@ -6,6 +6,7 @@
 #include <set>
 #include <utility>
 
+#include "candor/crypto/encoding.h"
 #include "candor/crypto/fingerprint.h"
 #include "candor/crypto/franking.h"
 #include "candor/crypto/limits.h"
@@ -21,6 +22,21 @@
 namespace candor::client {
 
 using protocol::Direction;
+
+std::string AttachmentsToJson(const std::vector<protocol::AttachmentInfo>& attachments) {
+  std::vector<std::string> out;
+  for (const protocol::AttachmentInfo& a : attachments) {
+    out.push_back(protocol::JsonObject()
+                      .Str("blob_id", ToHex(a.blob_id))
+                      .UInt("length", a.length)
+                      .UInt("blob_size", a.blob_size)
+                      .Str("media_type", a.media_type)
+                      .Str("file_name", a.file_name)
+                      .UInt("thumbnail_bytes", a.thumbnail.size())
+                      .Finish());
+  }
+  return protocol::JsonArray(out);
+}
 
 std::string HistoryToJson(const std::vector<HistoryEntry>& entries) {
   std::vector<std::string> messages;
@@ -45,6 +61,7 @@ std::string HistoryToJson(const std::vector<HistoryEntry>& entries) {
                            .Str("to", e.to)
                            .Str("text", e.text)
                            .OptUInt("server_time", e.server_time)
+                           .Raw("attachments", AttachmentsToJson(e.attachments))
                            .Finish());
   }
   return protocol::JsonObject().Raw("messages", protocol::JsonArray(messages)).Finish();
@@ -289,6 +306,12 @@ Result<std::optional<protocol::Session>> Client::SendingSession(
 
 Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
                                  std::optional<ByteView> bundle_bytes) {
+  CANDOR_ASSIGN_OR_RETURN(Bytes content, protocol::EncodeContent(text));
+  return SendContent(peer, content, bundle_bytes);
+}
+
+Result<SentMessage> Client::SendContent(std::string_view peer, const Bytes& content,
+                                        std::optional<ByteView> bundle_bytes) {
   CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(peer));
   if (peer == account()) return Error(Errc::kInvalidArgument, "a device cannot message itself");
   std::optional<crypto::PrekeyBundle> bundle;
@@ -313,7 +336,8 @@ Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
         CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::Session> session,
                                 SendingSession(peer, bundle, identity_changed));
         if (!session) return Ok();  // the pending change is kept; nothing is sent
-        CANDOR_ASSIGN_OR_RETURN(protocol::OutgoingMessage out, session->Encrypt(text, state_->rng));
+        CANDOR_ASSIGN_OR_RETURN(protocol::OutgoingMessage out,
+                                session->EncryptEncoded(Bytes(content), state_->rng));
         // The guard runs before the commit: a refused envelope leaves no trace.
         CANDOR_ASSIGN_OR_RETURN(record, protocol::CheckEgress(Channel::kRelay,
                                                               protocol::kEnvelopeType, out.envelope));
@@ -417,8 +441,9 @@ OutgoingItem Client::Hand(protocol::EgressRecord record, Bytes bytes) {
 Result<HistoryEntry> Client::ToEntry(const protocol::StoredMessage& m) const {
   // Lenient: history stored before the content rules must still list.
   CANDOR_ASSIGN_OR_RETURN(std::string text, protocol::DecodeStoredContentText(m.content));
-  return HistoryEntry{m.id, m.direction, m.sender, m.recipient, std::move(text), m.server_time,
-                      std::nullopt};
+  return HistoryEntry{m.id,          m.direction,  m.sender,
+                      m.recipient,   std::move(text), m.server_time,
+                      std::nullopt,  protocol::DescribeAttachments(m.content)};
 }
 
 Result<std::vector<storage::SearchHit>> Client::Search(std::string_view query,

@@ -296,6 +296,12 @@ Result<void> Client::ForgetGroupDevice(std::string_view peer) {
 
 Result<GroupOperation> Client::SendGroup(const crypto::GroupId& id, std::string_view text,
                                          const Bundles& bundles) {
+  CANDOR_ASSIGN_OR_RETURN(Bytes content, protocol::EncodeContent(text));
+  return SendGroupContent(id, content, bundles);
+}
+
+Result<GroupOperation> Client::SendGroupContent(const crypto::GroupId& id, const Bytes& content,
+                                                const Bundles& bundles) {
   if (auto g = state_->store.LoadGroup(id, storage::Store::MemberKeys::kNone); g.has_value() && *g) {
     CANDOR_RETURN_IF_ERROR(RecordBundleIdentityChanges(bundles, Accounts((*g)->state.current())));
   }
@@ -339,8 +345,8 @@ Result<GroupOperation> Client::SendGroup(const crypto::GroupId& id, std::string_
           g->ring.MarkHolders(to);
         }
         CANDOR_ASSIGN_OR_RETURN(group::OutgoingGroupMessage out,
-                                group::EncryptGroupText(*sending.key, self_key, account(), text,
-                                                        state_->rng));
+                                group::EncryptGroupContent(*sending.key, self_key, account(),
+                                                           Bytes(content), state_->rng));
         CANDOR_ASSIGN_OR_RETURN(Bytes payload, protocol::EncodeGroupMessage(out.message));
         CANDOR_ASSIGN_OR_RETURN(Bytes envelope,
                                 protocol::EncodeGroupEnvelope(protocol::GroupEnvelope{
@@ -554,7 +560,7 @@ protocol::GroupReceiveHooks Client::GroupHooks() {
                             store.CommitGroupReceived(*group, env.sender, in->next, stored, digest,
                                                       now));
     return ReceivedMessage{message_id, env.sender, std::move(in->text), delivery.server_time,
-                           *group, {}};
+                           *group, {}, protocol::DescribeAttachments(stored.content)};
   };
   return hooks;
 }

@@ -5,11 +5,13 @@
 
 namespace candor::group {
 
-Result<OutgoingGroupMessage> EncryptGroupText(crypto::OwnSenderKey& key,
-                                              const crypto::Ed25519PublicKey& identity,
-                                              std::string_view sender, std::string_view text,
-                                              crypto::RandomSource& source) {
-  CANDOR_ASSIGN_OR_RETURN(Bytes content, protocol::EncodeContent(text));
+namespace {
+
+// `content` is checked content (EncodeContent's or DecodeContent's).
+Result<OutgoingGroupMessage> EncryptChecked(crypto::OwnSenderKey& key,
+                                            const crypto::Ed25519PublicKey& identity,
+                                            std::string_view sender, Bytes content,
+                                            crypto::RandomSource& source) {
   // The message's randomness (franking key, header nonce) in one draw.
   crypto::PrefetchedRandom rng(source, crypto::kFrankingKeyBytes + crypto::kAeadNonceBytes);
   crypto::FrankingKey fk = crypto::GenerateFrankingKey(rng);
@@ -19,6 +21,25 @@ Result<OutgoingGroupMessage> EncryptGroupText(crypto::OwnSenderKey& key,
   CANDOR_ASSIGN_OR_RETURN(Bytes message, crypto::GroupEncrypt(key, identity, sender, commitment,
                                                               padded.Expose(), rng));
   return OutgoingGroupMessage{std::move(message), std::move(content), std::move(fk), commitment};
+}
+
+}  // namespace
+
+Result<OutgoingGroupMessage> EncryptGroupText(crypto::OwnSenderKey& key,
+                                              const crypto::Ed25519PublicKey& identity,
+                                              std::string_view sender, std::string_view text,
+                                              crypto::RandomSource& source) {
+  CANDOR_ASSIGN_OR_RETURN(Bytes content, protocol::EncodeContent(text));
+  return EncryptChecked(key, identity, sender, std::move(content), source);
+}
+
+Result<OutgoingGroupMessage> EncryptGroupContent(crypto::OwnSenderKey& key,
+                                                 const crypto::Ed25519PublicKey& identity,
+                                                 std::string_view sender, Bytes content,
+                                                 crypto::RandomSource& source) {
+  // Never send what a member would refuse.
+  CANDOR_RETURN_IF_ERROR(protocol::DecodeContent(content));
+  return EncryptChecked(key, identity, sender, std::move(content), source);
 }
 
 Result<IncomingGroupMessage> DecryptGroupText(const crypto::MemberSenderKey& key,

@@ -25,15 +25,17 @@ std::string_view EgressChannelName(EgressChannel channel) {
     case EgressChannel::kRelay: return "relay";
     case EgressChannel::kDirectory: return "directory";
     case EgressChannel::kModeration: return "moderation";
+    case EgressChannel::kBlobStore: return "blob_store";
   }
   return "unknown";
 }
 
 Result<EgressChannel> ParseEgressChannel(std::string_view name) {
-  for (EgressChannel c : {EgressChannel::kRelay, EgressChannel::kDirectory, EgressChannel::kModeration}) {
+  for (EgressChannel c : {EgressChannel::kRelay, EgressChannel::kDirectory, EgressChannel::kModeration,
+                          EgressChannel::kBlobStore}) {
     if (EgressChannelName(c) == name) return c;
   }
-  return Error(Errc::kFieldOutOfRange, "not an egress channel: relay, directory or moderation");
+  return Error(Errc::kFieldOutOfRange, "not an egress channel: relay, directory, moderation or blob_store");
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include "candor/local/group_state.pb.h"
 #include "candor/local/session_state.pb.h"
 #include "candor/report/report.pb.h"
+#include "candor/wire/blob.pb.h"
 #include "candor/wire/bundle.pb.h"
 #include "candor/wire/content.pb.h"
 #include "candor/wire/envelope.pb.h"
@@ -44,12 +45,13 @@ const std::vector<std::string>& PolicyFiles() {
   (void)local::SessionState::descriptor();
   (void)local::GroupStateRecord::descriptor();
   (void)report::ReportBundle::descriptor();
+  (void)wire::BlobUpload::descriptor();
   (void)wire::PrekeyBundle::descriptor();
   (void)wire::Content::descriptor();
   (void)wire::Envelope::descriptor();
   (void)wire::RatchetMessage::descriptor();
   static const std::vector<std::string> kFiles = {
-      "audit.proto",  "bundle.proto",  "content.proto",      "envelope.proto",
+      "audit.proto",  "blob.proto", "bundle.proto",  "content.proto",      "envelope.proto",
       "message.proto", "report.proto", "session_state.proto", "group_state.proto"};
   return kFiles;
 }
@@ -98,6 +100,7 @@ privacy::Channel ChannelFor(EgressChannel channel) {
     case EgressChannel::kRelay: return privacy::CHANNEL_RELAY;
     case EgressChannel::kDirectory: return privacy::CHANNEL_DIRECTORY;
     case EgressChannel::kModeration: return privacy::CHANNEL_MODERATION;
+    case EgressChannel::kBlobStore: return privacy::CHANNEL_BLOB_STORE;
   }
   return privacy::CHANNEL_UNSPECIFIED;
 }
@@ -113,6 +116,7 @@ privacy::Audience AudienceFor(EgressChannel channel) {
     case EgressChannel::kRelay: return privacy::RELAY;
     case EgressChannel::kDirectory: return privacy::DIRECTORY;
     case EgressChannel::kModeration: return privacy::MODERATION;
+    case EgressChannel::kBlobStore: return privacy::BLOB_STORE;
   }
   return privacy::AUDIENCE_UNSPECIFIED;
 }
@@ -124,6 +128,7 @@ std::string_view AudienceName(privacy::Audience audience) {
     case privacy::RELAY: return "relay";
     case privacy::DIRECTORY: return "directory";
     case privacy::MODERATION: return "moderation";
+    case privacy::BLOB_STORE: return "blob_store";
     default: return "unspecified";
   }
 }
@@ -134,6 +139,7 @@ std::string_view ChannelName(privacy::Channel channel) {
     case privacy::CHANNEL_RELAY: return "relay";
     case privacy::CHANNEL_DIRECTORY: return "directory";
     case privacy::CHANNEL_MODERATION: return "moderation";
+    case privacy::CHANNEL_BLOB_STORE: return "blob_store";
     case privacy::CHANNEL_PEER: return "peer";
     default: return "unspecified";
   }

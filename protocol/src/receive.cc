@@ -158,7 +158,8 @@ Result<ReceivedMessage> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyP
     CANDOR_RETURN_IF_ERROR(committed);
     session.emplace(std::move(accepted.first));
     if (group_event) return std::move(*group_event);
-    return ReceivedMessage{id, std::move(in.sender), std::move(in.text), in.server_time};
+    return ReceivedMessage{id,           std::move(in.sender), std::move(in.text), in.server_time, std::nullopt,
+                         std::string{}, DescribeAttachments(in.content)};
   }
   // Decrypt changes the session only on success; a refused group control
   // message leaves the loaded copy ahead of the store, so it is dropped.
@@ -189,7 +190,8 @@ Result<ReceivedMessage> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyP
     return committed.error();
   }
   if (group_event) return std::move(*group_event);
-  return ReceivedMessage{id, std::move(in.sender), std::move(in.text), in.server_time};
+  return ReceivedMessage{id,           std::move(in.sender), std::move(in.text), in.server_time, std::nullopt,
+                         std::string{}, DescribeAttachments(in.content)};
 }
 
 }  // namespace

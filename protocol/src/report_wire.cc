@@ -231,6 +231,13 @@ Result<std::string> ReportPreviewToJson(const ReportPreview& preview, bool prett
     CANDOR_SET_BYTES(*p, commitment, m.commitment);
     if (m.relay_tag) CANDOR_SET_BYTES(*p, relay_tag, *m.relay_tag);
     p->set_verifiable(IsVerifiable(m));
+    for (const AttachmentInfo& a : DescribeAttachments(m.content)) {
+      report::PreviewAttachment* shown = p->add_attachments();
+      shown->set_media_type(a.media_type);
+      shown->set_file_name(a.file_name);
+      shown->set_length(a.length);
+      shown->set_blob_id(ToHex(a.blob_id));
+    }
   }
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = pretty;
@@ -295,6 +302,19 @@ Result<ReportPreview> ReportPreviewFromJson(std::string_view json) {
     if (p.direction() != DirectionOf(m, pb.reporter())) return Mismatch("a message's direction");
     if (p.verifiable() != IsVerifiable(m)) {
       return Mismatch("a message's verifiable flag");
+    }
+    const std::vector<AttachmentInfo> attachments = DescribeAttachments(m.content);
+    if (p.attachments_size() != static_cast<int>(attachments.size())) {
+      return Mismatch("a message's attachment list");
+    }
+    for (size_t i = 0; i < attachments.size(); ++i) {
+      const auto& shown = p.attachments(static_cast<int>(i));
+      if (shown.media_type() != attachments[i].media_type ||
+          shown.file_name() != attachments[i].file_name ||
+          shown.length() != attachments[i].length ||
+          shown.blob_id() != ToHex(attachments[i].blob_id)) {
+        return Mismatch("an attachment's description");
+      }
     }
     preview.message_ids.push_back(p.id());
     preview.bundle.messages.push_back(std::move(m));

@@ -112,6 +112,11 @@ Result<OutgoingMessage> Session::Encrypt(std::string_view text, crypto::RandomSo
   return EncryptContent(std::move(content), source);
 }
 
+Result<OutgoingMessage> Session::EncryptEncoded(Bytes content, crypto::RandomSource& source) {
+  CANDOR_RETURN_IF_ERROR(DecodeContent(content));
+  return EncryptContent(std::move(content), source);
+}
+
 Result<OutgoingMessage> Session::EncryptGroupControl(const CheckedGroupControl& control,
                                                      crypto::RandomSource& source) {
   CANDOR_ASSIGN_OR_RETURN(OutgoingMessage out,

@@ -1,5 +1,6 @@
 #include "candor/report/verifier.h"
 
+#include "candor/attachment/file_io.h"
 #include "candor/crypto/encoding.h"
 #include "candor/crypto/limits.h"
 #include "candor/crypto/sealed_box.h"
@@ -13,6 +14,16 @@ std::string_view VerdictName(Verdict verdict) {
     case Verdict::kVerified: return "verified";
     case Verdict::kForged: return "forged";
     case Verdict::kUnverifiable: return "unverifiable";
+  }
+  return "unknown";
+}
+
+std::string_view AttachmentVerdictName(AttachmentVerdict verdict) {
+  switch (verdict) {
+    case AttachmentVerdict::kVerified: return "verified";
+    case AttachmentVerdict::kForged: return "forged";
+    case AttachmentVerdict::kUnavailable: return "unavailable";
+    case AttachmentVerdict::kNotChecked: return "not_checked";
   }
   return "unknown";
 }
@@ -115,6 +126,79 @@ void JudgeRepeats(const protocol::ReportBundle& bundle, std::vector<VerifiedMess
   }
 }
 
+// One attachment: fetch, then every check DecryptBlob makes (blob id,
+// chunks, end, padding, digest). The plaintext goes to a temporary file
+// kept only when all passed, or nowhere.
+VerifiedAttachment JudgeAttachment(const protocol::AttachmentPointer& p, size_t message,
+                                   size_t index, const AttachmentAccess& access) {
+  VerifiedAttachment v{protocol::Describe(p), AttachmentVerdict::kForged, {}, {}};
+  auto source = access.fetch(p.blob_id);
+  if (!source.has_value()) {
+    v.verdict = AttachmentVerdict::kUnavailable;
+    v.why = source.error().code() == Errc::kNotFound
+                ? "the blob store no longer has the blob"
+                : "the blob could not be fetched: " + source.error().message();
+    return v;
+  }
+  std::unique_ptr<attachment::AtomicFileSink> file;
+  attachment::DiscardSink discard;
+  if (!access.save_dir.empty()) {
+    const std::string name = "m" + std::to_string(message + 1) + "-a" + std::to_string(index + 1) +
+                             "-" + (p.file_name.empty() ? ToHex(p.blob_id) : p.file_name);
+    auto created = attachment::AtomicFileSink::Create(access.save_dir + "/" + name);
+    if (!created.has_value()) {
+      v.verdict = AttachmentVerdict::kUnavailable;
+      v.why = "cannot save it: " + created.error().message();
+      return v;
+    }
+    file = std::move(*created);
+    v.saved_as = name;
+  }
+  attachment::Sink& sink = file ? static_cast<attachment::Sink&>(*file) : discard;
+  auto opened = attachment::DecryptBlob(
+      **source, attachment::BlobKey{p.blob_id, p.key.Clone(), p.length, p.digest}, sink);
+  if (!opened.has_value()) {
+    v.saved_as.clear();
+    v.why = "the blob does not open to the attachment the message names: " +
+            opened.error().message();
+    return v;
+  }
+  if (file) {
+    if (auto committed = file->Commit(); !committed.has_value()) {
+      v.saved_as.clear();
+      v.verdict = AttachmentVerdict::kVerified;
+      v.why = "blob id, every chunk and the digest check out (not saved: " +
+              committed.error().message() + ")";
+      return v;
+    }
+  }
+  v.verdict = AttachmentVerdict::kVerified;
+  v.why = "blob id, every chunk and the digest check out";
+  return v;
+}
+
+void JudgeAttachments(const protocol::ReportBundle& bundle, std::vector<VerifiedMessage>& judged,
+                      const AttachmentAccess* access) {
+  for (size_t i = 0; i < bundle.messages.size(); ++i) {
+    auto content = protocol::DecodeContent(bundle.messages[i].content);
+    if (!content.has_value()) continue;  // the message is forged already
+    for (size_t k = 0; k < content->attachments.size(); ++k) {
+      const protocol::AttachmentPointer& p = content->attachments[k];
+      if (judged[i].verdict == Verdict::kForged) {
+        judged[i].attachments.push_back({protocol::Describe(p), AttachmentVerdict::kForged,
+                                         "its message is forged: the pointer is not what its "
+                                         "sender sent",
+                                         {}});
+      } else if (access == nullptr || !access->fetch) {
+        judged[i].attachments.push_back({protocol::Describe(p), AttachmentVerdict::kNotChecked,
+                                         "no blob store was given", {}});
+      } else {
+        judged[i].attachments.push_back(JudgeAttachment(p, i, k, *access));
+      }
+    }
+  }
+}
+
 // The report's verdict from its messages': forged if any message is (a
 // report holding one fabricated message is a fabricated report), else
 // unverifiable if any is, else verified.
@@ -129,6 +213,13 @@ void JudgeReport(VerifiedReport& report) {
       report.why = which + m.why;
       return;
     }
+    for (size_t k = 0; k < m.attachments.size(); ++k) {
+      if (m.attachments[k].verdict == AttachmentVerdict::kForged) {
+        report.verdict = Verdict::kForged;
+        report.why = which + "attachment " + std::to_string(k + 1) + ": " + m.attachments[k].why;
+        return;
+      }
+    }
     if (m.verdict == Verdict::kUnverifiable && report.verdict == Verdict::kVerified) {
       report.verdict = Verdict::kUnverifiable;
       report.why = which + m.why;
@@ -138,7 +229,7 @@ void JudgeReport(VerifiedReport& report) {
 
 }  // namespace
 
-Result<VerifiedReport> Verifier::Verify(ByteView sealed) const {
+Result<VerifiedReport> Verifier::Verify(ByteView sealed, const AttachmentAccess* attachments) const {
   if (sealed.size() > kMaxReportSealedBytes) {
     return Error(Errc::kMessageTooLarge, "sealed report larger than kMaxReportSealedBytes");
   }
@@ -157,6 +248,7 @@ Result<VerifiedReport> Verifier::Verify(ByteView sealed) const {
     report.messages.back().why = "the reported message is not from the reported account";
   }
   JudgeRepeats(bundle, report.messages);
+  JudgeAttachments(bundle, report.messages, attachments);
   JudgeReport(report);
   return report;
 }
@@ -164,6 +256,18 @@ Result<VerifiedReport> Verifier::Verify(ByteView sealed) const {
 std::string VerifiedReportToJson(const VerifiedReport& report) {
   std::vector<std::string> messages;
   for (const VerifiedMessage& m : report.messages) {
+    std::vector<std::string> attachments;
+    for (const VerifiedAttachment& a : m.attachments) {
+      attachments.push_back(protocol::JsonObject()
+                                .Str("media_type", a.info.media_type)
+                                .Str("file_name", a.info.file_name)
+                                .UInt("length", a.info.length)
+                                .Str("blob_id", ToHex(a.info.blob_id))
+                                .Str("verdict", AttachmentVerdictName(a.verdict))
+                                .Str("why", a.why)
+                                .Str("saved_as", a.saved_as)
+                                .Finish());
+    }
     messages.push_back(protocol::JsonObject()
                            .Str("sender", m.sender)
                            .Str("recipient", m.recipient)
@@ -171,6 +275,7 @@ std::string VerifiedReportToJson(const VerifiedReport& report) {
                            .Str("text", m.text)
                            .Str("verdict", VerdictName(m.verdict))
                            .Str("why", m.why)
+                           .Raw("attachments", protocol::JsonArray(attachments))
                            .Finish());
   }
   return protocol::JsonObject()

@@ -327,7 +327,7 @@ TEST_F(CliTest, DemoTellsTheStoryAndKeepsFilesOnRequest) {
 
   Outcome json = Run({"demo", "--json", "--keep", F("kept"), "--egress-log", F("demo.log")});
   ASSERT_EQ(json.exit_code, 0) << json.err;
-  EXPECT_EQ(json.Num("delivered"), 7);
+  EXPECT_EQ(json.Num("delivered"), 8) << "seven texts and the photo";
   EXPECT_EQ(json.Num("duplicates_refused"), 1);
   EXPECT_TRUE(json.json.fields().at("fingerprints_match").bool_value());
   EXPECT_EQ(json.Str("session_setup"), "pqxdh");
@@ -342,7 +342,11 @@ TEST_F(CliTest, DemoTellsTheStoryAndKeepsFilesOnRequest) {
   key.pop_back();
   Outcome h = Run({"history", "--db", F("kept/bob.db"), "--with", "alice"}, {{"CANDOR_DB_KEY", key}});
   ASSERT_EQ(h.exit_code, 0) << h.err;
-  EXPECT_EQ(h.json.fields().at("messages").list_value().values_size(), 7);
+  const auto& messages = h.json.fields().at("messages").list_value().values();
+  ASSERT_EQ(messages.size(), 8);
+  const auto& photo = messages[7].struct_value().fields().at("attachments").list_value().values();
+  ASSERT_EQ(photo.size(), 1);
+  EXPECT_EQ(photo[0].struct_value().fields().at("file_name").string_value(), "beach.png");
   const auto& report = json.json.fields().at("report").struct_value().fields();
   std::vector<std::string> verdicts;
   for (const auto& v : report.at("verdicts").list_value().values()) verdicts.push_back(v.string_value());
@@ -352,14 +356,19 @@ TEST_F(CliTest, DemoTellsTheStoryAndKeepsFilesOnRequest) {
   EXPECT_EQ(report.at("forged_copy").string_value(), "forged");
   Outcome logged = Run({"reports", "--db", F("kept/bob.db")}, {{"CANDOR_DB_KEY", key}});
   ASSERT_EQ(logged.exit_code, 0) << logged.err;
-  EXPECT_EQ(logged.json.fields().at("reports").list_value().values_size(), 2)
-      << "alice's spam, then carol's in the group";
+  EXPECT_EQ(logged.json.fields().at("reports").list_value().values_size(), 3)
+      << "alice's spam, her photo, then carol's spam in the group";
+  const auto& attachment = json.json.fields().at("attachment").struct_value().fields();
+  EXPECT_TRUE(attachment.at("opened").bool_value());
+  EXPECT_EQ(attachment.at("report").string_value(), "verified");
+  EXPECT_EQ(attachment.at("swapped").string_value(), "forged");
   EXPECT_EQ(Run({"demo", "--keep", F("kept")}).exit_code, 4) << "a non-empty directory is refused";
   Outcome audit = Run({"audit", "--log", F("demo.log")});
   ASSERT_EQ(audit.exit_code, 0) << audit.err;
-  EXPECT_EQ(audit.Num("records"), 25)
-      << "a bundle, seven envelopes, a report; then the group: two bundles, eleven pairwise "
-         "envelopes (creation, sender keys, removal), four group envelopes and a report";
+  EXPECT_EQ(audit.Num("records"), 28)
+      << "a bundle, seven envelopes, a report; the photo's upload request, its envelope and "
+         "its report; then the group: two bundles, eleven pairwise envelopes (creation, sender "
+         "keys, removal), four group envelopes and a report";
   const auto& group = json.json.fields().at("group").struct_value().fields();
   EXPECT_EQ(group.at("messages_read").number_value(), 7) << "2 + 2 + 2 + 1 (carol removed)";
   EXPECT_EQ(group.at("report").string_value(), "verified");

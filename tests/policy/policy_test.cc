@@ -35,6 +35,7 @@ privacy::Audience AudienceOf(privacy::Channel c) {
     case privacy::CHANNEL_MODERATION: return privacy::MODERATION;
     case privacy::CHANNEL_PEER: return privacy::PEER;
     case privacy::CHANNEL_LOCAL_ONLY: return privacy::LOCAL_ONLY;
+    case privacy::CHANNEL_BLOB_STORE: return privacy::BLOB_STORE;
     default: return privacy::AUDIENCE_UNSPECIFIED;
   }
 }

@@ -40,6 +40,7 @@ extern "C" {
 #define CANDOR_ERR_INTERNAL 1
 #define CANDOR_ERR_INVALID_ARGUMENT 2
 #define CANDOR_ERR_OUT_OF_MEMORY 3
+#define CANDOR_ERR_CANCELLED 5
 #define CANDOR_ERR_INVALID_KEY 200
 #define CANDOR_ERR_DECRYPT_FAILED 203
 #define CANDOR_ERR_INVALID_ACCOUNT 300
@@ -214,6 +215,69 @@ CANDOR_API int candor_client_group_change(candor_client* client, const char* gro
                                           const char* const* accounts, size_t account_count,
                                           const char* name, const candor_buffer* bundles,
                                           size_t bundle_count, candor_group_operation* out);
+/* --- Attachments (docs/attachments.md) ------------------------------------- */
+
+/* Streams, so a 2 GiB video never sits in memory. A reader fills up to
+ * `capacity` bytes and returns how many (0 at the end, negative on error);
+ * a writer takes `size` bytes and returns 0 (nonzero: error). A transfer
+ * callback is told after each 64 KiB chunk and returns nonzero to go on,
+ * 0 to cancel (CANDOR_ERR_CANCELLED). */
+typedef int64_t (*candor_read_fn)(void* context, uint8_t* buffer, size_t capacity);
+typedef int (*candor_write_fn)(void* context, const uint8_t* data, size_t size);
+typedef int (*candor_transfer_fn)(void* context, uint64_t done, uint64_t total);
+
+/* An attachment sealed for sending; holds its key until freed (wiped). */
+typedef struct candor_attachment candor_attachment;
+
+/* Seals `length` bytes read from `read` into a blob written to `write`
+ * (upload it to the blob store with candor_attachment_upload_request's
+ * bytes), padded, under a fresh key. `media_type` ("image/jpeg"),
+ * `file_name` (a base name) and `thumbnail` are optional (NULL / 0). The
+ * blob is only good when this returns CANDOR_OK. */
+CANDOR_API int candor_attachment_seal(candor_client* client, candor_read_fn read,
+                                      void* read_context, uint64_t length,
+                                      candor_write_fn write, void* write_context,
+                                      const char* media_type, const char* file_name,
+                                      const uint8_t* thumbnail, size_t thumbnail_size,
+                                      candor_transfer_fn progress, void* progress_context,
+                                      candor_attachment** out);
+CANDOR_API void candor_attachment_free(candor_attachment* attachment);
+/* The blob's id (32 bytes) and size. */
+CANDOR_API void candor_attachment_blob_id(const candor_attachment* attachment, uint8_t id[32]);
+CANDOR_API uint64_t candor_attachment_blob_size(const candor_attachment* attachment);
+/* The request that goes to the blob store with the blob (checked by the
+ * egress guard; channel "blob_store"). */
+CANDOR_API int candor_attachment_upload_request(const candor_attachment* attachment,
+                                                candor_buffer* request);
+/* candor_client_send with attachments (`text` may be "" then). The
+ * attachments stay the caller's: free them afterwards. */
+CANDOR_API int candor_client_send_with_attachments(
+    candor_client* client, const char* peer, const char* text,
+    const candor_attachment* const* attachments, size_t attachment_count, const uint8_t* bundle,
+    size_t bundle_size, int64_t* message_id, candor_buffer* envelope);
+/* candor_client_group_send with attachments. */
+CANDOR_API int candor_client_group_send_with_attachments(
+    candor_client* client, const char* group_id, const char* text,
+    const candor_attachment* const* attachments, size_t attachment_count,
+    const candor_buffer* bundles, size_t bundle_count, candor_group_operation* out);
+/* A stored message's attachments: [{"blob_id","length","blob_size",
+ * "media_type","file_name","thumbnail_bytes"},…] (history JSON has them too). */
+CANDOR_API int candor_client_attachments_json(candor_client* client, int64_t message_id,
+                                              char** json);
+/* The request to fetch attachment `index` (from 0) of message `message_id`
+ * from the blob store. */
+CANDOR_API int candor_client_attachment_fetch_request(candor_client* client, int64_t message_id,
+                                                      size_t index, candor_buffer* request);
+/* Decrypts the fetched blob (read from `read`) into `write`, checking the
+ * blob id, every chunk, the end, the padding and the digest. What `write`
+ * received is only good when this returns CANDOR_OK: write to a temporary
+ * file and keep it only then. */
+CANDOR_API int candor_client_attachment_open(candor_client* client, int64_t message_id,
+                                             size_t index, candor_read_fn read,
+                                             void* read_context, candor_write_fn write,
+                                             void* write_context, candor_transfer_fn progress,
+                                             void* progress_context);
+
 /* A group message (UTF-8 `text`, the rules of candor_client_send). */
 CANDOR_API int candor_client_group_send(candor_client* client, const char* group_id,
                                         const char* text, const candor_buffer* bundles,

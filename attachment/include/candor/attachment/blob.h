@@ -22,15 +22,12 @@
 #include <span>
 
 #include "candor/crypto/bytes.h"
+#include "candor/crypto/limits.h"
 #include "candor/crypto/random.h"
 #include "candor/crypto/result.h"
 #include "candor/crypto/secret.h"
 
 namespace candor::attachment {
-
-// 2 GiB per attachment (the limit), in 64 KiB chunks.
-inline constexpr uint64_t kMaxAttachmentBytes = uint64_t{2} << 30;
-inline constexpr size_t kBlobChunkBytes = 65536;
 
 using BlobId = std::array<uint8_t, 32>;
 using PlaintextDigest = std::array<uint8_t, 32>;

@@ -32,6 +32,7 @@
 #include <string_view>
 #include <vector>
 
+#include "candor/attachment/blob.h"
 #include "candor/client/clock.h"
 #include "candor/crypto/bytes.h"
 #include "candor/crypto/ed25519.h"
@@ -98,10 +99,14 @@ struct HistoryEntry {
   // Set on a history marker instead of a message: the peer's safety number
   // changed between the entries before and after it.
   std::optional<IdentityChange> identity_change;
+  std::vector<protocol::AttachmentInfo> attachments = {};
 };
 
+// [{"blob_id","length","blob_size","media_type","file_name","thumbnail_bytes"},…]
+std::string AttachmentsToJson(const std::vector<protocol::AttachmentInfo>& attachments);
 // {"messages":[{"id","direction":"in"|"out","from","to","text","server_time"
-// (null until acknowledged)},…]} (the CLI's and the C ABI's form).
+// (null until acknowledged),"attachments":[…]},…]} (the CLI's and the C
+// ABI's form).
 std::string HistoryToJson(const std::vector<HistoryEntry>& entries);
 // {"results":[{"id","with" ("" for a group's message),"group" (hex, or
 // null),"direction","from","to","stored_at","server_time","snippet"},…]}, newest first (the CLI's and the C ABI's form of Search).
@@ -151,6 +156,38 @@ struct GroupOperation {
   int64_t message_id = 0;  // SendGroup: the message's history entry
   std::vector<OutgoingItem> envelopes;
   std::optional<OutgoingItem> group_envelope;  // SendGroup
+};
+
+// What the sender gives besides an attachment's bytes (all optional; the
+// content rules of protocol/content.h apply).
+struct AttachmentMeta {
+  std::string media_type;  // "image/jpeg"
+  std::string file_name;   // a base name: "beach.jpg"
+  Bytes thumbnail;         // up to kMaxThumbnailBytes
+};
+
+// An attachment sealed for sending (Client::SealAttachment): the blob has
+// been written to the caller's sink; `upload` (channel kBlobStore, checked
+// by the egress guard) is the request to send the blob store with it. The
+// pointer — key included — stays inside: pass the attachment to Send or
+// SendGroup. Move-only; the key is wiped with it.
+class SealedAttachment {
+ public:
+  const attachment::BlobId& blob_id() const { return pointer_.blob_id; }
+  uint64_t blob_size() const;
+  const OutgoingItem& upload() const { return upload_; }
+  protocol::AttachmentInfo info() const { return protocol::Describe(pointer_); }
+  // Another handle on the same attachment (the key copied into wiped memory).
+  SealedAttachment Clone() const {
+    return SealedAttachment(pointer_.Clone(), OutgoingItem{upload_.channel, upload_.bytes});
+  }
+
+ private:
+  friend class Client;
+  SealedAttachment(protocol::AttachmentPointer pointer, OutgoingItem upload)
+      : pointer_(std::move(pointer)), upload_(std::move(upload)) {}
+  protocol::AttachmentPointer pointer_;
+  OutgoingItem upload_;
 };
 
 // Prekey bundles of members this device has no session with yet, by account.
@@ -208,6 +245,41 @@ class Client {
   // Nothing is stored when Send fails.
   Result<SentMessage> Send(std::string_view peer, std::string_view text,
                            std::optional<ByteView> bundle = std::nullopt);
+  // A message with attachments (text may then be empty): at most
+  // kMaxAttachmentsPerMessage, each sealed by SealAttachment. Upload the
+  // blobs before the recipient fetches them; the message only points at
+  // them. Send's errors, and protocol/content.h's rules.
+  Result<SentMessage> Send(std::string_view peer, std::string_view text,
+                           std::span<const SealedAttachment> attachments,
+                           std::optional<ByteView> bundle = std::nullopt);
+
+  // Attachments (DESIGN.md "Attachments", docs/attachments.md). Seals
+  // `length` bytes from `plaintext` into a blob written to `blob` (bounded
+  // memory: one 64 KiB chunk), padded to its Padmé bucket, under a fresh
+  // key. kMessageTooLarge above kMaxAttachmentBytes; kTruncated /
+  // kTrailingBytes when the source holds fewer / more than `length` bytes;
+  // kCancelled when `progress` returns false (discard what the sink got);
+  // the content rules for `meta`. Nothing is stored: an attachment is
+  // stored with the message that sends it.
+  Result<SealedAttachment> SealAttachment(attachment::Source& plaintext, uint64_t length,
+                                          attachment::Sink& blob, const AttachmentMeta& meta = {},
+                                          const attachment::Progress& progress = {});
+  // The request to fetch attachment `index` of stored message `message_id`
+  // from the blob store (channel kBlobStore, checked by the egress guard).
+  // kNotFound for no such message (or expired), kInvalidArgument for no
+  // such attachment.
+  Result<OutgoingItem> FetchAttachment(int64_t message_id, size_t index);
+  // The attachments of stored message `message_id` (none for a message
+  // without); kNotFound for no such message (or expired).
+  Result<std::vector<protocol::AttachmentInfo>> Attachments(int64_t message_id);
+  // Decrypts the fetched blob of attachment `index` of message `message_id`
+  // into `plaintext`, checking the blob id, every chunk, the padding, the
+  // end and the plaintext digest (attachment::DecryptBlob's errors). What
+  // `plaintext` received is only good when this returns success: write it
+  // somewhere temporary and keep it only then (attachment::AtomicFileSink).
+  Result<void> OpenAttachment(int64_t message_id, size_t index, attachment::Source& blob,
+                              attachment::Sink& plaintext,
+                              const attachment::Progress& progress = {});
 
   // A delivery from the relay. Wire errors, kDuplicateMessage for an
   // envelope already received, kWrongPeer for one addressed to someone else,
@@ -345,6 +417,10 @@ class Client {
   // Send's content rules; kInvalidState once this device is no member.
   Result<GroupOperation> SendGroup(const crypto::GroupId& group, std::string_view text,
                                    const Bundles& bundles = {});
+  // With attachments, as Send.
+  Result<GroupOperation> SendGroup(const crypto::GroupId& group, std::string_view text,
+                                   std::span<const SealedAttachment> attachments,
+                                   const Bundles& bundles = {});
   Result<std::vector<GroupInfo>> Groups();
   Result<GroupInfo> Group(const crypto::GroupId& group);
   // The group's newest `limit` messages, oldest first (as History).
@@ -360,6 +436,10 @@ class Client {
   struct State;
   explicit Client(std::unique_ptr<State> state);
   Result<HistoryEntry> ToEntry(const protocol::StoredMessage& m) const;
+  Result<SentMessage> SendContent(std::string_view peer, const Bytes& content,
+                                  std::optional<ByteView> bundle);
+  Result<GroupOperation> SendGroupContent(const crypto::GroupId& group, const Bytes& content,
+                                          const Bundles& bundles);
   // The change's two safety numbers, for the embedder.
   Result<IdentityChange> DescribeChange(std::string_view peer, const crypto::Ed25519PublicKey& old_key,
                                         const crypto::Ed25519PublicKey& new_key,

@@ -99,6 +99,21 @@ inline constexpr size_t kMaxPrekeyBundleBytes = kMaxAccountBytes + 256 + 2 * (11
 // A session with the maximum of skipped keys (about 60 bytes each) fits.
 inline constexpr size_t kMaxSessionStateBytes = 256 * 1024;
 
+// --- Attachments (attachment/, DESIGN.md "Attachments") ------------------------
+// One attachment's plaintext, sealed in chunks of kBlobChunkBytes.
+inline constexpr uint64_t kMaxAttachmentBytes = uint64_t{2} << 30;  // 2 GiB
+inline constexpr size_t kBlobChunkBytes = 65536;
+// A message's pointers travel in its Content (kMaxContentBytes in all): a
+// few attachments, each with a small thumbnail, fit one message.
+inline constexpr size_t kMaxAttachmentsPerMessage = 10;
+inline constexpr size_t kMaxThumbnailBytes = 16 * 1024;
+// "type/subtype" (RFC 6838 restricted names are at most 127 characters
+// each), and a file name as most file systems allow it (255 bytes).
+inline constexpr size_t kMaxMediaTypeBytes = 255;
+inline constexpr size_t kMaxFileNameBytes = 255;
+// The reference blob store keeps a blob this long after its upload.
+inline constexpr uint64_t kDefaultBlobRetentionSeconds = 30ull * 24 * 60 * 60;
+
 // --- Reports (report/) -----------------------------------------------------------
 // The reported message plus the four immediately before it in the same
 // conversation, both directions (DESIGN.md "Reports"). Never more.

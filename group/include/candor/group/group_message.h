@@ -45,6 +45,12 @@ Result<OutgoingGroupMessage> EncryptGroupText(crypto::OwnSenderKey& key,
                                               const crypto::Ed25519PublicKey& identity,
                                               std::string_view sender, std::string_view text,
                                               crypto::RandomSource& rng);
+// The same for content already encoded (protocol::EncodeContent: text and
+// attachment pointers).
+Result<OutgoingGroupMessage> EncryptGroupContent(crypto::OwnSenderKey& key,
+                                                 const crypto::Ed25519PublicKey& identity,
+                                                 std::string_view sender, Bytes content,
+                                                 crypto::RandomSource& rng);
 
 // `commitment`: the group envelope's. crypto::GroupDecrypt's errors, then
 // kBadPadding, the Frame's and content's decoding errors, kFrankingMismatch

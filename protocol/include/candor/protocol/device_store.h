@@ -31,6 +31,7 @@
 #include "candor/crypto/ed25519.h"
 #include "candor/crypto/franking.h"
 #include "candor/crypto/result.h"
+#include "candor/protocol/content.h"
 #include "candor/protocol/session.h"
 #include "candor/protocol/wire.h"
 
@@ -291,6 +292,8 @@ struct ReceivedMessage {
   // "displaced", "sender_key", "confirmed", "view_differs", "already_applied",
   // "lost_tie_break": docs/groups.md); empty for a message.
   std::string group_event = {};
+  // The message's attachments (Client::OpenAttachment opens them).
+  std::vector<AttachmentInfo> attachments = {};
 };
 
 // The group layer's part of a receive (the client supplies it; protocol/

@@ -26,8 +26,9 @@
 
 namespace candor::protocol {
 
-enum class EgressChannel : uint8_t { kRelay = 1, kDirectory = 2, kModeration = 3 };
-std::string_view EgressChannelName(EgressChannel channel);  // "relay", "directory", "moderation"
+enum class EgressChannel : uint8_t { kRelay = 1, kDirectory = 2, kModeration = 3, kBlobStore = 4 };
+// "relay", "directory", "moderation", "blob_store"
+std::string_view EgressChannelName(EgressChannel channel);
 Result<EgressChannel> ParseEgressChannel(std::string_view name);
 
 // Full protobuf names of the top-level messages candor emits.
@@ -37,6 +38,8 @@ inline constexpr std::string_view kRelayAckType = "candor.wire.RelayAck";
 inline constexpr std::string_view kGroupEnvelopeType = "candor.wire.GroupEnvelope";
 inline constexpr std::string_view kPrekeyBundleType = "candor.wire.PrekeyBundle";
 inline constexpr std::string_view kReportBundleType = "candor.report.ReportBundle";
+inline constexpr std::string_view kBlobUploadType = "candor.wire.BlobUpload";
+inline constexpr std::string_view kBlobFetchType = "candor.wire.BlobFetch";
 
 struct EgressRecord {
   uint64_t time = 0;  // Unix seconds; set by whoever emits

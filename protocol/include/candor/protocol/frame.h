@@ -16,6 +16,7 @@
 #include "candor/crypto/limits.h"
 #include "candor/crypto/result.h"
 #include "candor/crypto/secret.h"
+#include "candor/protocol/content.h"
 
 namespace candor::protocol {
 
@@ -38,27 +39,6 @@ struct Frame {
 
 Result<SecretBytes> EncodePaddedFrame(ByteView content, const crypto::FrankingKey& franking_key);
 Result<Frame> DecodePaddedFrame(ByteView padded);
-
-// Content { text }: the serialized form is what the franking commitment
-// covers. The rules (protocol/src/content.cc), the same for the sender, the
-// recipient and the moderator: text is UTF-8 with no control character but
-// tab and newline (no NUL, CR, ESC, DEL); content is not empty; and it is
-// in its one canonical encoding.
-// kInvalidArgument for empty text (nothing would be sent); kFieldOutOfRange
-// for bad UTF-8 or a control character; kMessageTooLarge.
-Result<Bytes> EncodeContent(std::string_view text);
-// The strict parse layers, then: kFieldOutOfRange (text rules above);
-// kMalformed unless content == EncodeContent(text) byte for byte (a
-// repeated or explicitly empty field, an over-long varint); kMissingField
-// for empty content.
-Result<std::string> DecodeContentText(ByteView content);
-// For showing a message already stored: a store written before the content
-// rules (empty text, CR, NUL and other controls were accepted then) must
-// still list its history. Each forbidden control byte comes out as U+FFFD,
-// so no C string is cut short; empty and non-canonical content is shown as
-// it decodes. Still kMalformed / kFieldOutOfRange for content that is no
-// Content or no UTF-8.
-Result<std::string> DecodeStoredContentText(ByteView content);
 
 }  // namespace candor::protocol
 

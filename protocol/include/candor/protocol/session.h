@@ -115,6 +115,11 @@ class Session {
   // control character other than tab and newline; kMessageTooLarge above
   // kMaxContentBytes. On any of these the session does not advance.
   Result<OutgoingMessage> Encrypt(std::string_view text, crypto::RandomSource& rng);
+  // Content as EncodeContent made it (text and attachment pointers);
+  // checked again with DecodeContent, so a session never sends what its
+  // peer would refuse.
+  Result<OutgoingMessage> EncryptEncoded(Bytes content, crypto::RandomSource& rng);
+
   // A group control message (a sender key distribution, a membership
   // change: protocol/group_wire.h), checked once by its maker, to the peer,
   // franked as any message. The result's `content` is empty: a control

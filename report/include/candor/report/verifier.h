@@ -19,6 +19,19 @@
 // every message's recipient is the reporter, and the reported (last)
 // message's sender is the reported account.
 //
+// Attachments (DESIGN.md "Attachments"): with access to the blob store, each
+// attachment of a message is fetched by its blob id, checked against it,
+// decrypted and checked against the pointer's digest:
+//   verified      every check passed (the bytes are the ones the sender
+//                 sent: the pointer is inside the franking commitment);
+//   forged        a check failed (bytes other than the blob id names, a
+//                 chunk that does not open, a plaintext other than the
+//                 digest — a second opening under another key), or the
+//                 message itself is forged;
+//   unavailable   the blob store no longer has the blob (expired);
+//   not_checked   no blob store was given.
+// A forged attachment makes the report forged.
+//
 // The report's verdict: forged if any message is, else unverifiable if any
 // is, else verified. A message is never "verified" unless it was sent as
 // shown. What franking cannot show: that the window is complete (a modified
@@ -35,6 +48,10 @@
 #include <string>
 #include <vector>
 
+#include <functional>
+#include <memory>
+
+#include "candor/attachment/blob.h"
 #include "candor/crypto/bytes.h"
 #include "candor/crypto/franking.h"
 #include "candor/crypto/result.h"
@@ -47,6 +64,22 @@ namespace candor::report {
 enum class Verdict : uint8_t { kVerified = 1, kForged = 2, kUnverifiable = 3 };
 std::string_view VerdictName(Verdict verdict);  // "verified", "forged", "unverifiable"
 
+enum class AttachmentVerdict : uint8_t {
+  kVerified = 1,
+  kForged = 2,
+  kUnavailable = 3,
+  kNotChecked = 4,
+};
+// "verified", "forged", "unavailable", "not_checked"
+std::string_view AttachmentVerdictName(AttachmentVerdict verdict);
+
+struct VerifiedAttachment {
+  protocol::AttachmentInfo info;
+  AttachmentVerdict verdict;
+  std::string why;
+  std::string saved_as;  // AttachmentAccess::save_dir's file, when verified and saved
+};
+
 struct VerifiedMessage {
   std::string sender;
   std::string recipient;
@@ -54,6 +87,18 @@ struct VerifiedMessage {
   std::string text;  // empty when the content does not decode
   Verdict verdict;
   std::string why;   // for the moderator: which check decided
+  std::vector<VerifiedAttachment> attachments = {};
+};
+
+// How the moderator reaches the blob store.
+struct AttachmentAccess {
+  // The blob's bytes; kNotFound when the store does not (or no longer)
+  // have it.
+  std::function<Result<std::unique_ptr<attachment::Source>>(const attachment::BlobId&)> fetch;
+  // When not empty, each verified attachment is kept here as
+  // "m<message>-a<index>-<file name or blob id>" (numbers from 1), written
+  // to a temporary file and renamed only once every check passed.
+  std::string save_dir;
 };
 
 struct VerifiedReport {
@@ -70,7 +115,9 @@ struct VerifiedReport {
 
 // {"reporter","reported","reason","created_at","verdict","why",
 //  "group_id" (hex, or null for a one-to-one report),
-//  "messages":[{"sender","recipient","server_time","text","verdict","why"},…]}
+//  "messages":[{"sender","recipient","server_time","text","verdict","why",
+//               "attachments":[{"media_type","file_name","length","blob_id",
+//                               "verdict","why","saved_as"},…]},…]}
 // (the CLI's and the C ABI's form).
 std::string VerifiedReportToJson(const VerifiedReport& report);
 
@@ -84,7 +131,8 @@ class Verifier {
   // kMessageTooLarge above kMaxReportSealedBytes; kDecryptFailed if it does
   // not open under this service's key (sealed to another key, or altered);
   // kBadPadding, then the bundle decoder's errors.
-  Result<VerifiedReport> Verify(ByteView sealed) const;
+  // With `attachments`, every attachment is fetched and checked (above).
+  Result<VerifiedReport> Verify(ByteView sealed, const AttachmentAccess* attachments = nullptr) const;
 
  private:
   crypto::X25519KeyPair moderator_;
