@@ -46,7 +46,7 @@ class CheckingSource final : public Source {
     CANDOR_ASSIGN_OR_RETURN(size_t n, inner_.Read(buffer));
     count_ += n;
     if (count_ > expected_) {
-      return Error(Errc::kInvalidArgument, "the blob is longer than its upload said");
+      return Error(Errc::kMalformed, "the blob is longer than its upload said");
     }
     hash_.Update(ByteView(buffer.data(), n));
     return n;
@@ -106,11 +106,11 @@ Result<void> BlobStore::Put(const BlobId& id, uint64_t blob_size, Source& blob,
     CANDOR_RETURN_IF_ERROR(sink->Write(ByteView(buffer.data(), n)));
   }
   if (checked.count() != blob_size) {
-    return Error(Errc::kInvalidArgument, "the blob is shorter than its upload said");
+    return Error(Errc::kMalformed, "the blob is shorter than its upload said");
   }
   const Bytes digest = checked.hash().Final();
   if (!std::equal(digest.begin(), digest.end(), id.begin())) {
-    return Error(Errc::kInvalidArgument,
+    return Error(Errc::kMalformed,
                  "the blob's bytes do not hash to its id (BLAKE2b-256); refused");
   }
   // Blob first, then its record: a crash between them leaves a blob that

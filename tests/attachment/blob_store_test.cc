@@ -88,7 +88,7 @@ TEST_F(BlobStoreTest, RefusesBytesThatDoNotHashToTheirIdAndKeepsNothing) {
   altered[500] ^= 1;
   auto refused = Put(*store, id, altered, altered.size());
   ASSERT_FALSE(refused.has_value());
-  EXPECT_EQ(refused.error().code(), Errc::kInvalidArgument);
+  EXPECT_EQ(refused.error().code(), Errc::kMalformed);
   EXPECT_TRUE(Files().empty()) << "no blob, no record, no temporary file";
   EXPECT_EQ(store->Get(id, "bob", 1001).error().code(), Errc::kNotFound);
   // Another blob's bytes under this id: refused too.
@@ -101,8 +101,8 @@ TEST_F(BlobStoreTest, RefusesABlobOfAnotherSizeThanAnnounced) {
   auto store = BlobStore::Open(dir_);
   ASSERT_TRUE(store.has_value());
   auto [id, blob] = Blob(1000);
-  EXPECT_EQ(Put(*store, id, blob, blob.size() + 1).error().code(), Errc::kInvalidArgument);
-  EXPECT_EQ(Put(*store, id, blob, blob.size() - 1).error().code(), Errc::kInvalidArgument);
+  EXPECT_EQ(Put(*store, id, blob, blob.size() + 1).error().code(), Errc::kMalformed);
+  EXPECT_EQ(Put(*store, id, blob, blob.size() - 1).error().code(), Errc::kMalformed);
   EXPECT_EQ(Put(*store, id, blob, 3).error().code(), Errc::kFieldOutOfRange);
   EXPECT_TRUE(Files().empty());
 }

@@ -405,3 +405,115 @@ TEST_F(CapiTest, AGroupThroughTheCAbi) {
 }
 
 }  // namespace
+
+namespace {
+
+// --- Attachments through the C ABI --------------------------------------------
+
+struct Memory {
+  std::vector<uint8_t> bytes;
+  size_t at = 0;
+  bool fail = false;
+};
+
+int64_t ReadMemory(void* context, uint8_t* buffer, size_t capacity) {
+  auto* m = static_cast<Memory*>(context);
+  if (m->fail) return -1;
+  const size_t n = std::min(capacity, m->bytes.size() - m->at);
+  std::memcpy(buffer, m->bytes.data() + m->at, n);
+  m->at += n;
+  return static_cast<int64_t>(n);
+}
+
+int WriteMemory(void* context, const uint8_t* data, size_t size) {
+  auto* m = static_cast<Memory*>(context);
+  if (m->fail) return 1;
+  m->bytes.insert(m->bytes.end(), data, data + size);
+  return 0;
+}
+
+int StopAfterTwo(void* context, uint64_t, uint64_t) { return ++*static_cast<int*>(context) < 2; }
+
+TEST_F(CapiTest, AttachmentsSealSendFetchAndOpen) {
+  ASSERT_FALSE(Deliverable("hi", true).empty());
+  Memory photo;
+  for (size_t i = 0; i < 200000; ++i) photo.bytes.push_back(static_cast<uint8_t>(i * 7));
+  Memory blob;
+  candor_attachment* a = nullptr;
+  ASSERT_EQ(candor_attachment_seal(c_.alice, ReadMemory, &photo, photo.bytes.size(), WriteMemory,
+                                   &blob, "image/jpeg", "beach.jpg", nullptr, 0, nullptr, nullptr,
+                                   &a),
+            CANDOR_OK)
+      << candor_last_error_message();
+  EXPECT_EQ(candor_attachment_blob_size(a), blob.bytes.size());
+  uint8_t id[32];
+  candor_attachment_blob_id(a, id);
+  candor_buffer upload{};
+  ASSERT_EQ(candor_attachment_upload_request(a, &upload), CANDOR_OK);
+  EXPECT_GT(upload.size, 32u);
+  candor_buffer_free(&upload);
+
+  candor_buffer envelope{}, delivery{}, ack{};
+  int64_t sent_id = 0;
+  const candor_attachment* list[] = {a};
+  ASSERT_EQ(candor_client_send_with_attachments(c_.alice, "bob", "", list, 1, nullptr, 0, &sent_id,
+                                                &envelope),
+            CANDOR_OK)
+      << candor_last_error_message();
+  candor_attachment_free(a);  // the message holds its own copy of the pointer
+  ASSERT_EQ(candor_relay(relay_key_, envelope.data, envelope.size, ++now_, &delivery, &ack), CANDOR_OK);
+  candor_received got{};
+  ASSERT_EQ(candor_client_receive(c_.bob, delivery.data, delivery.size, &got), CANDOR_OK);
+  for (candor_buffer* b : {&envelope, &delivery, &ack}) candor_buffer_free(b);
+
+  char* json = nullptr;
+  ASSERT_EQ(candor_client_attachments_json(c_.bob, got.message_id, &json), CANDOR_OK);
+  EXPECT_NE(std::string(json).find("\"file_name\":\"beach.jpg\""), std::string::npos) << json;
+  candor_string_free(json);
+  candor_buffer fetch{};
+  ASSERT_EQ(candor_client_attachment_fetch_request(c_.bob, got.message_id, 0, &fetch), CANDOR_OK);
+  EXPECT_EQ(std::memcmp(fetch.data + fetch.size - 32, id, 32), 0) << "the request names the blob";
+  candor_buffer_free(&fetch);
+
+  Memory opened;
+  ASSERT_EQ(candor_client_attachment_open(c_.bob, got.message_id, 0, ReadMemory, &blob,
+                                          WriteMemory, &opened, nullptr, nullptr),
+            CANDOR_OK)
+      << candor_last_error_message();
+  EXPECT_EQ(opened.bytes, photo.bytes);
+  // A damaged blob, a failing reader, a cancelled transfer: clear codes.
+  Memory damaged{blob.bytes};
+  damaged.bytes[40] ^= 1;
+  Memory sink;
+  EXPECT_EQ(candor_client_attachment_open(c_.bob, got.message_id, 0, ReadMemory, &damaged,
+                                          WriteMemory, &sink, nullptr, nullptr),
+            CANDOR_ERR_DECRYPT_FAILED);
+  Memory broken{blob.bytes, 0, true};
+  EXPECT_EQ(candor_client_attachment_open(c_.bob, got.message_id, 0, ReadMemory, &broken,
+                                          WriteMemory, &sink, nullptr, nullptr),
+            CANDOR_ERR_STORAGE_FAILED);
+  Memory again{blob.bytes};
+  int calls = 0;
+  EXPECT_EQ(candor_client_attachment_open(c_.bob, got.message_id, 0, ReadMemory, &again,
+                                          WriteMemory, &sink, StopAfterTwo, &calls),
+            CANDOR_ERR_CANCELLED);
+  EXPECT_EQ(candor_client_attachment_open(c_.bob, got.message_id, 1, ReadMemory, &again,
+                                          WriteMemory, &sink, nullptr, nullptr),
+            CANDOR_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(candor_client_attachment_open(c_.bob, got.message_id, 0, nullptr, nullptr,
+                                          WriteMemory, &sink, nullptr, nullptr),
+            CANDOR_ERR_INVALID_ARGUMENT);
+  candor_received_free(&got);
+  // A refused name: nothing sealed, no handle.
+  Memory small{{1, 2, 3}};
+  Memory nothing;
+  candor_attachment* bad = reinterpret_cast<candor_attachment*>(&small);
+  EXPECT_STREQ(candor_error_name(candor_attachment_seal(c_.alice, ReadMemory, &small, 3,
+                                                        WriteMemory, &nothing, nullptr, "../x",
+                                                        nullptr, 0, nullptr, nullptr, &bad)),
+               "field_out_of_range");
+  EXPECT_EQ(bad, nullptr);
+  EXPECT_TRUE(nothing.bytes.empty());
+}
+
+}  // namespace

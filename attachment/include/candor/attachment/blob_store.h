@@ -33,8 +33,8 @@ class BlobStore {
                                 uint64_t retention_seconds = kDefaultBlobRetentionSeconds);
 
   // Streams `blob` (exactly `blob_size` bytes) into the store as `id`.
-  // kInvalidArgument when the bytes do not hash to `id` or their count is
-  // not `blob_size` (nothing is kept then); kFieldOutOfRange for a size no
+  // kMalformed when the bytes do not hash to `id` or their count is not
+  // `blob_size` (nothing is kept then); kFieldOutOfRange for a size no
   // attachment's blob has. Uploading a blob the store has renews it.
   Result<void> Put(const BlobId& id, uint64_t blob_size, Source& blob,
                    std::string_view uploader, uint64_t now);
