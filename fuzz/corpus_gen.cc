@@ -1,7 +1,8 @@
 // Writes the seed corpora under <dir>/<target>/ from real candor messages
 // made with the deterministic RNG (no hand-made bytes):
 //   candor_fuzz_corpus fuzz/corpus
-// Files are named by a hash of their content, so re-running is idempotent.
+// Files are named by a hash of their content, so re-running is idempotent
+// (but for attachment_blob, whose seeds are replaced: see below).
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -11,11 +12,13 @@
 #include "candor/crypto/encoding.h"
 #include "candor/crypto/hash.h"
 #include "candor/crypto/x3dh.h"
+#include "candor/protocol/content.h"
 #include "candor/protocol/frame.h"
 #include "candor/protocol/session.h"
 #include "candor/protocol/egress.h"
 #include "candor/protocol/report_wire.h"
 #include "candor/protocol/wire.h"
+#include "attachment_fuzzers.h"
 #include "group_clients.h"
 #include "group_fuzzers.h"
 #include "wire_fuzzers.h"
@@ -267,6 +270,46 @@ int main(int argc, char** argv) {
   gact(0, 1, 1);
   gact(2, 0, 8);
   Write(root, "group_party", group_walk);
+
+  // Attachment pointers: contents with 0, 1 and 3 attachments, with and
+  // without text and each optional field. A separate RNG, so the seeds
+  // above stay what they were.
+  {
+    crypto::InsecureDeterministicRandom arng(16);
+    auto pointer = [&](uint64_t length, std::string media_type, std::string file_name,
+                       size_t thumbnail) {
+      AttachmentPointer p;
+      arng.Fill(p.blob_id);
+      arng.Fill(p.key.Expose());
+      arng.Fill(p.digest);
+      p.length = length;
+      p.media_type = std::move(media_type);
+      p.file_name = std::move(file_name);
+      p.thumbnail.resize(thumbnail);
+      arng.Fill(p.thumbnail);
+      return p;
+    };
+    MessageContent text_only{"look at this", {}};
+    Write(root, "attachment_pointer", Must(EncodeContent(text_only)));
+    MessageContent bare{"", {}};
+    bare.attachments.push_back(pointer(100, "", "", 0));
+    Write(root, "attachment_pointer", Must(EncodeContent(bare)));
+    MessageContent photo{"the view from here", {}};
+    photo.attachments.push_back(pointer(200000, "image/png", "view.png", 512));
+    Write(root, "attachment_pointer", Must(EncodeContent(photo)));
+    MessageContent three{"three files\tfor you", {}};
+    three.attachments.push_back(pointer(0, "text/plain", "", 0));
+    three.attachments.push_back(pointer(65537, "", "notes — été.txt", 0));
+    three.attachments.push_back(pointer(kMaxAttachmentBytes, "", "", 64));
+    Write(root, "attachment_pointer", Must(EncodeContent(three)));
+    MessageContent three_bare{"", {}};
+    for (int i = 0; i < 3; ++i) three_bare.attachments.push_back(pointer(1, "", "", 0));
+    Write(root, "attachment_pointer", Must(EncodeContent(three_bare)));
+  }
+  // Attachment blobs: libsodium draws each stream header, so these seeds
+  // differ on every run; the old ones are replaced rather than piled up.
+  fs::remove_all(root / "attachment_blob");
+  for (const auto& seed : candor::fuzz::AttachmentBlobSeeds()) Write(root, "attachment_blob", seed);
   std::printf("%d seed files written under %s\n", written, root.c_str());
   return 0;
 }

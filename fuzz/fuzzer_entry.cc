@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "attachment_fuzzers.h"
 #include "group_clients.h"
 #include "group_fuzzers.h"
 #include "group_party.h"
