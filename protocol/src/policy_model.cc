@@ -156,7 +156,10 @@ std::vector<Carried> CarriedTypes(const FieldDescriptor* f) {
     if (const size_t colon = name.find(':'); colon != std::string_view::npos) {
       const Descriptor* d = DescriptorPool::generated_pool()->FindMessageTypeByName(
           std::string(name.substr(colon + 1)));
-      if (d == nullptr || name.substr(0, colon) != "v" + std::to_string(TopLevelVersion(d))) {
+      // Built with += : GCC 12 -O3 warns (-Wrestrict, falsely) on "v" + string.
+      std::string tag = "v";
+      if (d != nullptr) tag += std::to_string(TopLevelVersion(d));
+      if (d == nullptr || name.substr(0, colon) != tag) {
         continue;
       }
       version = TopLevelVersion(d);

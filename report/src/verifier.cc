@@ -143,8 +143,14 @@ VerifiedAttachment JudgeAttachment(const protocol::AttachmentPointer& p, size_t 
   std::unique_ptr<attachment::AtomicFileSink> file;
   attachment::DiscardSink discard;
   if (!access.save_dir.empty()) {
-    const std::string name = "m" + std::to_string(message + 1) + "-a" + std::to_string(index + 1) +
-                             "-" + (p.file_name.empty() ? ToHex(p.blob_id) : p.file_name);
+    // Appended step by step: GCC 12 -O3 warns (-Wrestrict, falsely) on
+    // "literal" + std::string.
+    std::string name = "m";
+    name += std::to_string(message + 1);
+    name += "-a";
+    name += std::to_string(index + 1);
+    name += "-";
+    name += p.file_name.empty() ? ToHex(p.blob_id) : p.file_name;
     auto created = attachment::AtomicFileSink::Create(access.save_dir + "/" + name);
     if (!created.has_value()) {
       v.verdict = AttachmentVerdict::kUnavailable;
