@@ -40,6 +40,14 @@ def main(folder):
         vs = "%.2fx (<=%.1f)" % (mine / sig, st) if sig else "-"
         print("%-10s %10.2f %10.2f %16s %14s %18s %10s" % (
             name, mine, floor or 0, vf, "%.1f" % sig if sig else "-", vs, "%.1f" % olm if olm else "-"))
+    # Attachments: 64 MiB sealed and opened against the libsodium calls
+    # straight (target 1.15).
+    mine, floor = c.get("candor/attachment_roundtrip_64MiB"), c.get("candor/floor_attachment_64MiB")
+    if mine is not None and floor:
+        ratio = mine / floor
+        print("%-26s %8.1f ms vs floor %8.1f ms  %.2fx (<=1.15)%s  %.0f MiB/s" % (
+            "attachment_roundtrip_64MiB", mine / 1e3, floor / 1e3, ratio,
+            "" if ratio <= 1.15 else " MISSED", 64 / (mine / 1e6)))
     # ML-KEM-768: the wrapper against the bare PQClean calls (target 1.05).
     for op in ("keygen", "encaps", "decaps"):
         mine, bare = c.get("candor/mlkem768_" + op), c.get("candor/floor_mlkem768_" + op)
