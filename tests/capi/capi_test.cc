@@ -3,6 +3,7 @@
 // checks the boundary's contracts in the build tree, under the sanitizers
 // too.)
 #include "candor/candor.h"
+#include "candor/candor.hpp"
 
 #include <gtest/gtest.h>
 
@@ -514,6 +515,35 @@ TEST_F(CapiTest, AttachmentsSealSendFetchAndOpen) {
                "field_out_of_range");
   EXPECT_EQ(bad, nullptr);
   EXPECT_TRUE(nothing.bytes.empty());
+}
+
+TEST_F(CapiTest, AttachmentsThroughTheCppLayer) {
+  ASSERT_FALSE(Deliverable("hi", true).empty());
+  candor::abi::Client alice, bob;
+  // The fixture's clients hold the stores; these wrappers open second
+  // handles only after those are closed.
+  candor_client_free(c_.alice);
+  candor_client_free(c_.bob);
+  c_.alice = c_.bob = nullptr;
+  ASSERT_TRUE(candor::abi::Client::Open(tmp_.File("alice.db"), alice_key_, alice).ok());
+  ASSERT_TRUE(candor::abi::Client::Open(tmp_.File("bob.db"), bob_key_, bob).ok());
+  const candor::abi::Bytes photo(100000, 0x42);
+  candor::abi::Bytes blob, envelope, delivery, ack, opened;
+  candor::abi::Attachment a;
+  ASSERT_TRUE(alice.SealAttachment(photo, "image/png", "p.png", blob, a).ok());
+  EXPECT_EQ(a.blob_id().size(), 32u);
+  int64_t id = 0;
+  auto sent = alice.SendWithAttachments("bob", "", {&a}, {}, id, envelope);
+  ASSERT_TRUE(sent.ok()) << sent.message;
+  ASSERT_TRUE(candor::abi::Relay(relay_key_, envelope, ++now_, delivery, ack).ok());
+  candor::abi::Received got;
+  ASSERT_TRUE(bob.Receive(delivery, got).ok());
+  ASSERT_TRUE(bob.OpenAttachment(got.message_id, 0, blob, opened).ok());
+  EXPECT_EQ(opened, photo);
+  blob[100] ^= 1;
+  candor::abi::Bytes untouched = {1};
+  EXPECT_EQ(bob.OpenAttachment(got.message_id, 0, blob, untouched).code, CANDOR_ERR_DECRYPT_FAILED);
+  EXPECT_EQ(untouched, candor::abi::Bytes{1}) << "nothing handed out on failure";
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #ifndef CANDOR_CANDOR_HPP_
 #define CANDOR_CANDOR_HPP_
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -57,6 +58,52 @@ struct GroupOperation {
   std::vector<Bytes> envelopes;  // over pairwise sessions: candor_relay each
   Bytes group_envelope;          // a group message: candor_relay_group
 };
+
+// An attachment sealed for sending (candor_attachment); the key is wiped
+// when it goes.
+class Attachment {
+ public:
+  const candor_attachment* get() const { return handle_.get(); }
+  Bytes blob_id() const {
+    Bytes id(32);
+    candor_attachment_blob_id(handle_.get(), id.data());
+    return id;
+  }
+  Status UploadRequest(Bytes& out) const {
+    candor_buffer b{};
+    Status s = Check(candor_attachment_upload_request(handle_.get(), &b));
+    if (s.ok()) out = Take(b);
+    return s;
+  }
+
+ private:
+  friend class Client;
+  struct Free {
+    void operator()(candor_attachment* a) const { candor_attachment_free(a); }
+  };
+  std::unique_ptr<candor_attachment, Free> handle_;
+};
+
+namespace internal {
+// In-memory streams for the convenience calls below; stream large files
+// through the C ABI's callbacks instead.
+struct Reader {
+  const Bytes* bytes;
+  size_t at = 0;
+  static int64_t Read(void* self, uint8_t* buffer, size_t capacity) {
+    auto* r = static_cast<Reader*>(self);
+    const size_t n = std::min(capacity, r->bytes->size() - r->at);
+    std::copy(r->bytes->begin() + static_cast<std::ptrdiff_t>(r->at),
+              r->bytes->begin() + static_cast<std::ptrdiff_t>(r->at + n), buffer);
+    r->at += n;
+    return static_cast<int64_t>(n);
+  }
+};
+inline int Write(void* out, const uint8_t* data, size_t size) {
+  static_cast<Bytes*>(out)->insert(static_cast<Bytes*>(out)->end(), data, data + size);
+  return 0;
+}
+}  // namespace internal
 
 class Client {
  public:
@@ -192,6 +239,48 @@ class Client {
     Status s = Check(candor_client_group_send(handle_.get(), group_id.c_str(), text.c_str(),
                                               b.data(), b.size(), &op));
     if (s.ok()) out = TakeOperation(op);
+    return s;
+  }
+  // Attachments from memory (docs/attachments.md): `blob` receives the
+  // blob to upload with `out.UploadRequest`.
+  Status SealAttachment(const Bytes& plaintext, const std::string& media_type,
+                        const std::string& file_name, Bytes& blob, Attachment& out) {
+    internal::Reader reader{&plaintext};
+    Bytes sealed;
+    candor_attachment* a = nullptr;
+    Status s = Check(candor_attachment_seal(
+        handle_.get(), internal::Reader::Read, &reader, plaintext.size(), internal::Write, &sealed,
+        media_type.c_str(), file_name.c_str(), nullptr, 0, nullptr, nullptr, &a));
+    out.handle_.reset(a);
+    if (s.ok()) blob = std::move(sealed);
+    return s;
+  }
+  Status SendWithAttachments(const std::string& peer, const std::string& text,
+                             const std::vector<const Attachment*>& attachments,
+                             const Bytes& bundle, int64_t& message_id, Bytes& envelope) {
+    std::vector<const candor_attachment*> list;
+    for (const Attachment* a : attachments) list.push_back(a->get());
+    candor_buffer e{};
+    Status s = Check(candor_client_send_with_attachments(
+        handle_.get(), peer.c_str(), text.c_str(), list.data(), list.size(),
+        bundle.empty() ? nullptr : bundle.data(), bundle.size(), &message_id, &e));
+    if (s.ok()) envelope = Take(e);
+    return s;
+  }
+  Status AttachmentsJson(int64_t message_id, std::string& json) {
+    char* j = nullptr;
+    Status s = Check(candor_client_attachments_json(handle_.get(), message_id, &j));
+    if (s.ok()) json = Take(j);
+    return s;
+  }
+  // `plaintext` is set only when every check passed.
+  Status OpenAttachment(int64_t message_id, size_t index, const Bytes& blob, Bytes& plaintext) {
+    internal::Reader reader{&blob};
+    Bytes opened;
+    Status s = Check(candor_client_attachment_open(handle_.get(), message_id, index,
+                                                   internal::Reader::Read, &reader,
+                                                   internal::Write, &opened, nullptr, nullptr));
+    if (s.ok()) plaintext = std::move(opened);
     return s;
   }
   Status GroupsJson(std::string& json) {
