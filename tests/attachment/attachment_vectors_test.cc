@@ -23,6 +23,7 @@
 #include <string>
 
 #include "candor/attachment/blob.h"
+#include "candor/attachment/file_io.h"
 #include "candor/crypto/encoding.h"
 #include "candor/crypto/hash.h"
 #include "candor/crypto/padme.h"
@@ -52,30 +53,6 @@ struct Spec {
 constexpr Spec kSpecs[] = {
     {"a1", 1616, "text/plain", "note.txt"},
     {"a2", 1617, "application/octet-stream", "pattern.bin"},
-};
-
-class MemorySource : public Source {
- public:
-  explicit MemorySource(ByteView bytes) : bytes_(bytes) {}
-  Result<size_t> Read(std::span<uint8_t> buffer) override {
-    const size_t n = std::min(buffer.size(), bytes_.size() - at_);
-    std::copy_n(bytes_.begin() + static_cast<std::ptrdiff_t>(at_), n, buffer.begin());
-    at_ += n;
-    return n;
-  }
-
- private:
-  ByteView bytes_;
-  size_t at_ = 0;
-};
-
-class MemorySink : public Sink {
- public:
-  Result<void> Write(ByteView bytes) override {
-    out.insert(out.end(), bytes.begin(), bytes.end());
-    return Ok();
-  }
-  Bytes out;
 };
 
 Bytes Repeat(ByteView pattern, uint64_t length) {
@@ -112,7 +89,7 @@ Sealed Seal(const Spec& spec, const Bytes& plaintext) {
   MemorySink out;
   auto sealed = EncryptBlob(in, plaintext.size(), out, rng);
   EXPECT_TRUE(sealed.has_value()) << sealed.error().message();
-  return Sealed{std::move(sealed).value(), std::move(out.out)};
+  return Sealed{std::move(sealed).value(), std::move(out.bytes())};
 }
 
 protocol::AttachmentPointer PointerOf(const Spec& spec, const BlobId& blob_id,
@@ -259,7 +236,7 @@ Result<Bytes> Open(const BlobKey& key, const Bytes& blob) {
   MemorySource in(blob);
   MemorySink out;
   CANDOR_RETURN_IF_ERROR(DecryptBlob(in, key, out));
-  return out.out;
+  return std::move(out.bytes());
 }
 
 TEST(AttachmentVectors, TheFileHoldsBothVectorsAndNothingElse) {
