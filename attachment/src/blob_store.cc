@@ -1,6 +1,7 @@
 #include "candor/attachment/blob_store.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 
 #include "candor/attachment/file_io.h"
 #include "candor/crypto/encoding.h"
+#include "candor/crypto/franking.h"
 #include "candor/crypto/hash.h"
 
 namespace candor::attachment {
@@ -63,9 +65,13 @@ class CheckingSource final : public Source {
 
 }  // namespace
 
-Result<BlobStore> BlobStore::Open(std::string dir, uint64_t retention_seconds) {
+Result<BlobStore> BlobStore::Open(std::string dir, uint64_t retention_seconds, bool create) {
   if (retention_seconds == 0) {
     return Error(Errc::kInvalidArgument, "a blob store's retention must be at least one second");
+  }
+  struct stat existing {};
+  if (!create && ::stat(dir.c_str(), &existing) != 0) {
+    return Error(Errc::kNotFound, "no blob store at " + dir);
   }
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return Error(Errc::kStorageFailed, "cannot create " + dir + ": " + std::strerror(errno));
@@ -83,16 +89,51 @@ std::string BlobStore::PathOf(const BlobId& id, std::string_view suffix) const {
 
 Result<void> BlobStore::Log(std::string_view op, const BlobId& id, std::string_view account,
                             uint64_t now, uint64_t bytes) const {
-  std::ofstream log(dir_ + "/access.log", std::ios::app);
-  log << "{\"time\":" << now << ",\"op\":\"" << op << "\",\"blob_id\":\"" << ToHex(id)
-      << "\",\"account\":" << JsonString(account) << ",\"bytes\":" << bytes << "}\n";
-  if (!log.good()) return Error(Errc::kStorageFailed, "cannot append to " + dir_ + "/access.log");
+  const std::string line = "{\"time\":" + std::to_string(now) + ",\"op\":\"" + std::string(op) +
+                           "\",\"blob_id\":\"" + ToHex(id) + "\",\"account\":" +
+                           JsonString(account) + ",\"bytes\":" + std::to_string(bytes) + "}\n";
+  // 0600 like everything else the store writes: the log links accounts.
+  const std::string path = dir_ + "/access.log";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  const bool written = fd >= 0 && ::write(fd, line.data(), line.size()) ==
+                                      static_cast<ssize_t>(line.size());
+  if (fd >= 0) ::close(fd);
+  if (!written) return Error(Errc::kStorageFailed, "cannot append to " + path);
   return Ok();
+}
+
+// RFC 3629 UTF-8 (no overlong form, no surrogate, nothing past U+10FFFF):
+// the access log is JSON, which must be UTF-8.
+static bool IsUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<uint8_t>(s[i]);
+    const size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return false;
+    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (size_t k = 1; k < len; ++k) {
+      const auto b = static_cast<uint8_t>(s[i + k]);
+      if ((b & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (b & 0x3F);
+    }
+    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+// An account as the store records it: candor's rule and UTF-8, or none.
+static Result<void> CheckAccountOrEmpty(std::string_view account) {
+  if (account.empty()) return Ok();
+  if (!IsUtf8(account)) return Error(Errc::kInvalidAccount, "account name is not UTF-8");
+  return crypto::CheckAccount(account);
 }
 
 Result<void> BlobStore::Put(const BlobId& id, uint64_t blob_size, Source& blob,
                             std::string_view uploader, uint64_t now) {
-  // The same bounds as the upload request's decoder (protocol/blob_wire.h).
+  CANDOR_RETURN_IF_ERROR(CheckAccountOrEmpty(uploader));
+  // From an empty attachment's blob to a 2 GiB one's (the upload request's
+  // decoder, protocol/blob_wire.h, is looser: it bounds, the store is exact).
   if (blob_size < BlobSize(0) || blob_size > BlobSize(kMaxAttachmentBytes)) {
     return Error(Errc::kFieldOutOfRange, "no attachment's blob has this size");
   }
@@ -135,6 +176,7 @@ Result<uint64_t> BlobStore::UploadedAt(const BlobId& id) const {
 
 Result<std::unique_ptr<Source>> BlobStore::Get(const BlobId& id, std::string_view fetcher,
                                                uint64_t now) {
+  CANDOR_RETURN_IF_ERROR(CheckAccountOrEmpty(fetcher));
   CANDOR_ASSIGN_OR_RETURN(uint64_t uploaded_at, UploadedAt(id));
   if (now >= uploaded_at && now - uploaded_at >= retention_) {
     return Error(Errc::kNotFound, "the blob store no longer has this blob (past its retention)");
@@ -157,10 +199,18 @@ Result<size_t> BlobStore::Expire(uint64_t now) {
   while (const dirent* e = ::readdir(d)) names.emplace_back(e->d_name);
   ::closedir(d);
   size_t expired = 0;
+  // An upload in progress is younger than this; a leftover is older.
+  constexpr uint64_t kStaleSeconds = 3600;
+  auto stale = [&](const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && st.st_mtime >= 0 &&
+           now >= static_cast<uint64_t>(st.st_mtime) &&
+           now - static_cast<uint64_t>(st.st_mtime) >= kStaleSeconds;
+  };
   for (const std::string& name : names) {
-    // Leftovers of an interrupted upload.
+    // Leftovers of an interrupted upload (where O_TMPFILE is missing).
     if (name.find(".part-") != std::string::npos) {
-      ::unlink((dir_ + "/" + name).c_str());
+      if (stale(dir_ + "/" + name)) ::unlink((dir_ + "/" + name).c_str());
       continue;
     }
     if (name.size() != 64) continue;
@@ -172,6 +222,9 @@ Result<size_t> BlobStore::Expire(uint64_t now) {
     if (uploaded_at.has_value() && !(now >= *uploaded_at && now - *uploaded_at >= retention_)) {
       continue;
     }
+    // A blob without its record is one being committed right now, or the
+    // leftover of a crash between the two: only the old ones go.
+    if (!uploaded_at.has_value() && !stale(PathOf(id, ""))) continue;
     // Record first: without it the blob is no longer served.
     ::unlink(PathOf(id, ".meta").c_str());
     if (::unlink(PathOf(id, "").c_str()) == 0) ++expired;

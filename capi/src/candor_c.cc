@@ -786,7 +786,11 @@ int candor_attachment_seal(candor_client* client, candor_read_fn read, void* rea
 void candor_attachment_free(candor_attachment* attachment) { delete attachment; }
 
 void candor_attachment_blob_id(const candor_attachment* attachment, uint8_t id[32]) {
-  if (attachment == nullptr || id == nullptr) return;
+  if (id == nullptr) return;
+  if (attachment == nullptr) {
+    std::memset(id, 0, 32);
+    return;
+  }
   std::memcpy(id, attachment->sealed.blob_id().data(), 32);
 }
 
@@ -842,6 +846,17 @@ int candor_client_attachments_json(candor_client* client, int64_t message_id, ch
     CANDOR_RETURN_IF_ERROR(Need(client && json, "null argument"));
     CANDOR_ASSIGN_OR_RETURN(auto list, client->client.Attachments(message_id));
     *json = CopyString(candor::client::AttachmentsToJson(list));
+    return candor::Ok();
+  });
+}
+
+int candor_client_attachment_thumbnail(candor_client* client, int64_t message_id, size_t index,
+                                       candor_buffer* thumbnail) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && thumbnail, "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(auto list, client->client.Attachments(message_id));
+    CANDOR_RETURN_IF_ERROR(Need(index < list.size(), "the message has no such attachment"));
+    Fill(thumbnail, list[index].thumbnail);
     return candor::Ok();
   });
 }

@@ -1,6 +1,8 @@
 // send --attach, receive --attachments-dir, attachment save, blob put|get|expire.
 #include "commands_attachment.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "candor/attachment/blob_store.h"
@@ -51,12 +53,31 @@ Result<uint64_t> TimeFlag(const Args& args) {
   return time.value_or(CliClock().NowSeconds());
 }
 
-Result<attachment::BlobStore> OpenBlobStore(const Args& args, std::string_view flag) {
+}  // namespace
+
+// Only `blob put` creates a store: a reader's typo must not look like an
+// empty store (every blob "unavailable").
+Result<attachment::BlobStore> OpenBlobStore(const Args& args, std::string_view flag, bool create) {
   CANDOR_ASSIGN_OR_RETURN(std::optional<uint64_t> days, args.FindUInt("retention-days"));
   if (days && (*days == 0 || *days > 3650)) return UsageError("--retention-days must be 1..3650");
-  return attachment::BlobStore::Open(args.Get(flag), days ? *days * 86400
-                                                          : kDefaultBlobRetentionSeconds);
+  return attachment::BlobStore::Open(args.Get(flag),
+                                     days ? *days * 86400 : kDefaultBlobRetentionSeconds, create);
 }
+
+Result<void> CreatePrivateDirectory(const std::string& dir, std::string_view flag) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) {
+    fs::create_directories(dir, ec);
+    // 0700: the names of what is saved there are the user's business.
+    if (!ec) fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  }
+  if (ec || !fs::is_directory(dir, ec)) {
+    return Error(Errc::kStorageFailed, std::string(flag) + ": cannot create directory " + dir);
+  }
+  return Ok();
+}
+
+namespace {
 
 // Fetches and opens one attachment into a new file `path` (kept only when
 // every check passed).
@@ -90,18 +111,17 @@ Result<std::vector<client::SealedAttachment>> SealAttachFlags(client::Client& de
                       " --attach per message");
   }
   const fs::path dir = args.Get("blob-dir");
+  CANDOR_RETURN_IF_ERROR(CreatePrivateDirectory(dir.string(), "--blob-dir"));
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (!fs::is_directory(dir, ec)) {
-    return Error(Errc::kStorageFailed, "--blob-dir: cannot create directory " + dir.string());
-  }
   for (const std::string& file : files) {
     CANDOR_ASSIGN_OR_RETURN(auto source, attachment::FileSource::Open(file));
     client::AttachmentMeta meta;
     meta.media_type = MediaTypeOf(file);
     meta.file_name = fs::path(file).filename().string();
     // The blob's name is known only at the end: a temporary name first.
-    const fs::path staging = dir / ("sealing-" + std::to_string(sealed.size()) + ".blob");
+    // Unique per process, so two sends into one directory cannot swap blobs.
+    const fs::path staging =
+        dir / ("sealing-" + std::to_string(::getpid()) + "-" + std::to_string(sealed.size()) + ".blob");
     CANDOR_ASSIGN_OR_RETURN(auto blob, attachment::AtomicFileSink::Create(staging.string(), true));
     auto one = device.SealAttachment(*source, source->size(), *blob, meta);
     if (!one.has_value()) {
@@ -140,10 +160,15 @@ Result<std::string> SaveReceivedAttachments(client::Client& device, const Args& 
   if (!args.Has("blob-store")) {
     return UsageError("--attachments-dir needs --blob-store DIR to fetch the blobs from");
   }
-  CANDOR_ASSIGN_OR_RETURN(attachment::BlobStore store, OpenBlobStore(args, "blob-store"));
+  auto opened = OpenBlobStore(args, "blob-store", false);
+  if (!opened.has_value()) {
+    return Error(opened.error().code(), "message " + std::to_string(message_id) +
+                                            " is stored, but its attachments were not saved: " +
+                                            opened.error().message());
+  }
+  attachment::BlobStore& store = *opened;
   const fs::path dir = args.Get("attachments-dir");
-  std::error_code ec;
-  fs::create_directories(dir, ec);
+  CANDOR_RETURN_IF_ERROR(CreatePrivateDirectory(dir.string(), "--attachments-dir"));
   const uint64_t now = CliClock().NowSeconds();
   std::vector<std::string> out;
   for (size_t i = 0; i < list.size(); ++i) {
@@ -175,7 +200,7 @@ Result<std::string> RunAttachmentSave(const Args& args) {
     return UsageError("--index counts from 1 to " + std::to_string(kMaxAttachmentsPerMessage));
   }
   CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db")));
-  CANDOR_ASSIGN_OR_RETURN(attachment::BlobStore store, OpenBlobStore(args, "blob-store"));
+  CANDOR_ASSIGN_OR_RETURN(attachment::BlobStore store, OpenBlobStore(args, "blob-store", false));
   const auto id = static_cast<int64_t>(*message);
   CANDOR_ASSIGN_OR_RETURN(client::OutgoingItem request, device.FetchAttachment(id, n - 1));
   CANDOR_ASSIGN_OR_RETURN(attachment::BlobId blob_id, protocol::DecodeBlobFetch(request.bytes));
@@ -196,7 +221,7 @@ Result<std::string> RunBlobPut(const Args& args) {
                           BlobIdFromHex(args.Find("id").value_or(stem),
                                         args.Has("id") ? "--id" : "--in's file name (<id>.blob)"));
   CANDOR_ASSIGN_OR_RETURN(uint64_t now, TimeFlag(args));
-  CANDOR_ASSIGN_OR_RETURN(attachment::BlobStore store, OpenBlobStore(args, "store"));
+  CANDOR_ASSIGN_OR_RETURN(attachment::BlobStore store, OpenBlobStore(args, "store", true));
   CANDOR_ASSIGN_OR_RETURN(auto source, attachment::FileSource::Open(file.string()));
   CANDOR_RETURN_IF_ERROR(
       store.Put(id, source->size(), *source, args.Find("from").value_or(""), now));
@@ -211,7 +236,7 @@ Result<std::string> RunBlobPut(const Args& args) {
 Result<std::string> RunBlobGet(const Args& args) {
   CANDOR_ASSIGN_OR_RETURN(attachment::BlobId id, BlobIdFromHex(args.Get("id"), "--id"));
   CANDOR_ASSIGN_OR_RETURN(uint64_t now, TimeFlag(args));
-  CANDOR_ASSIGN_OR_RETURN(attachment::BlobStore store, OpenBlobStore(args, "store"));
+  CANDOR_ASSIGN_OR_RETURN(attachment::BlobStore store, OpenBlobStore(args, "store", false));
   CANDOR_ASSIGN_OR_RETURN(auto blob, store.Get(id, args.Find("as").value_or(""), now));
   CANDOR_ASSIGN_OR_RETURN(auto out, attachment::AtomicFileSink::Create(args.Get("out"), true));
   Bytes buffer(kBlobChunkBytes);
@@ -228,7 +253,7 @@ Result<std::string> RunBlobGet(const Args& args) {
 
 Result<std::string> RunBlobExpire(const Args& args) {
   CANDOR_ASSIGN_OR_RETURN(uint64_t now, TimeFlag(args));
-  CANDOR_ASSIGN_OR_RETURN(attachment::BlobStore store, OpenBlobStore(args, "store"));
+  CANDOR_ASSIGN_OR_RETURN(attachment::BlobStore store, OpenBlobStore(args, "store", false));
   CANDOR_ASSIGN_OR_RETURN(size_t expired, store.Expire(now));
   return JsonObject().UInt("expired", expired).Finish();
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "args.h"
+#include "candor/attachment/blob_store.h"
 #include "candor/client/client.h"
 #include "candor/protocol/json.h"
 
@@ -19,6 +20,11 @@ Result<std::vector<client::SealedAttachment>> SealAttachFlags(client::Client& de
                                                               const Args& args);
 // [{…, "blob_file"}] for what send sealed.
 std::string SealedJson(const std::vector<client::SealedAttachment>& sealed, const Args& args);
+// The reference blob store named by `flag` (--retention-days applies);
+// only `create` makes a missing one.
+Result<attachment::BlobStore> OpenBlobStore(const Args& args, std::string_view flag, bool create);
+// `dir`, created 0700 if missing.
+Result<void> CreatePrivateDirectory(const std::string& dir, std::string_view flag);
 // For receive --attachments-dir DIR --blob-store STORE: fetches, opens and
 // saves every attachment of `message_id` as DIR/<id>-<n>-<name>; the
 // per-attachment results, or an error naming the first that failed.

@@ -8,6 +8,7 @@
 #include "candor/protocol/report_wire.h"
 #include "candor/report/verifier.h"
 #include "commands.h"
+#include "commands_attachment.h"
 #include "device.h"
 #include "files.h"
 #include "key_files.h"
@@ -112,14 +113,13 @@ Result<std::string> RunModerate(const Args& args) {
   // The moderator fetches each blob from the store (as "moderation").
   CANDOR_ASSIGN_OR_RETURN(std::optional<uint64_t> time, args.FindUInt("time"));
   const uint64_t now = time.value_or(CliClock().NowSeconds());
-  CANDOR_ASSIGN_OR_RETURN(attachment::BlobStore store, attachment::BlobStore::Open(args.Get("blobs")));
+  CANDOR_ASSIGN_OR_RETURN(attachment::BlobStore store, OpenBlobStore(args, "blobs", false));
   report::AttachmentAccess access;
   access.fetch = [&store, now](const attachment::BlobId& id) {
     return store.Get(id, "moderation", now);
   };
   if (auto dir = args.Find("save-dir")) {
-    std::error_code ec;
-    std::filesystem::create_directories(*dir, ec);
+    CANDOR_RETURN_IF_ERROR(CreatePrivateDirectory(*dir, "--save-dir"));
     access.save_dir = *dir;
   }
   CANDOR_ASSIGN_OR_RETURN(report::VerifiedReport report, verifier.Verify(sealed, &access));

@@ -73,6 +73,19 @@ bool IsRestrictedName(std::string_view name) {
   return true;
 }
 
+// U+200E/F, U+202A..E and U+2066..9: they reorder what is shown, so
+// "gpj.exe" can read as "exe.jpg" (a name must look like what it is).
+bool HasBidiControl(std::string_view s) {
+  for (size_t i = 0; i + 2 < s.size(); ++i) {
+    if (static_cast<uint8_t>(s[i]) != 0xE2) continue;
+    const auto b1 = static_cast<uint8_t>(s[i + 1]);
+    const auto b2 = static_cast<uint8_t>(s[i + 2]);
+    if (b1 == 0x80 && (b2 == 0x8E || b2 == 0x8F || (b2 >= 0xAA && b2 <= 0xAE))) return true;
+    if (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9) return true;
+  }
+  return false;
+}
+
 Result<void> CheckPointer(const AttachmentPointer& a) {
   if (a.length > kMaxAttachmentBytes) {
     return Error(Errc::kFieldOutOfRange, "attachment.length is above kMaxAttachmentBytes (2 GiB)");
@@ -92,10 +105,12 @@ Result<void> CheckPointer(const AttachmentPointer& a) {
     const std::string_view name = a.file_name;
     if (name.size() > kMaxFileNameBytes || !internal::IsValidUtf8(name) ||
         name.find_first_of("/\\") != std::string_view::npos || name == "." || name == ".." ||
-        internal::HasForbiddenControl(name) || name.find_first_of("\t\n") != std::string_view::npos) {
+        internal::HasForbiddenControl(name) || name.find_first_of("\t\n") != std::string_view::npos ||
+        HasBidiControl(name)) {
       return Error(Errc::kFieldOutOfRange,
                    "attachment.file_name is not a UTF-8 base name (no path separator, no "
-                   "control character, not \".\" or \"..\", at most 255 bytes)");
+                   "control or bidirectional formatting character, not \".\" or \"..\", at "
+                   "most 160 bytes)");
     }
   }
   if (a.thumbnail.size() > kMaxThumbnailBytes) {
@@ -184,7 +199,13 @@ namespace {
 // whose key buffers are wiped, so no plaintext or key stays behind in it.
 Result<MessageContent> Parse(ByteView content) {
   auto& pb = internal::ReusableMessage<wire::Content>();
-  CANDOR_RETURN_IF_ERROR(internal::ParseStrict(content, kMaxContentBytes, internal::kUnversioned, pb));
+  if (auto parsed = internal::ParseStrict(content, kMaxContentBytes, internal::kUnversioned, pb);
+      !parsed.has_value()) {
+    // A refused parse may have filled keys in before it failed.
+    for (auto& a : *pb.mutable_attachments()) internal::WipeStringCapacity(*a.mutable_key());
+    pb.Clear();
+    return parsed.error();
+  }
   MessageContent out;
   out.text = std::move(*pb.mutable_text());
   Result<void> fields = Ok();

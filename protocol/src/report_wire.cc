@@ -237,6 +237,7 @@ Result<std::string> ReportPreviewToJson(const ReportPreview& preview, bool prett
       shown->set_file_name(a.file_name);
       shown->set_length(a.length);
       shown->set_blob_id(ToHex(a.blob_id));
+      shown->set_thumbnail_bytes(a.thumbnail.size());
     }
   }
   google::protobuf::util::JsonPrintOptions options;
@@ -312,7 +313,8 @@ Result<ReportPreview> ReportPreviewFromJson(std::string_view json) {
       if (shown.media_type() != attachments[i].media_type ||
           shown.file_name() != attachments[i].file_name ||
           shown.length() != attachments[i].length ||
-          shown.blob_id() != ToHex(attachments[i].blob_id)) {
+          shown.blob_id() != ToHex(attachments[i].blob_id) ||
+          shown.thumbnail_bytes() != attachments[i].thumbnail.size()) {
         return Mismatch("an attachment's description");
       }
     }

@@ -2,6 +2,7 @@
 
 #include "candor/attachment/file_io.h"
 #include "candor/crypto/encoding.h"
+#include "candor/crypto/hash.h"
 #include "candor/crypto/limits.h"
 #include "candor/crypto/sealed_box.h"
 #include "candor/protocol/frame.h"
@@ -24,6 +25,8 @@ std::string_view AttachmentVerdictName(AttachmentVerdict verdict) {
     case AttachmentVerdict::kForged: return "forged";
     case AttachmentVerdict::kUnavailable: return "unavailable";
     case AttachmentVerdict::kNotChecked: return "not_checked";
+    case AttachmentVerdict::kBrokenBySender: return "broken_by_sender";
+    case AttachmentVerdict::kUnverifiable: return "unverifiable";
   }
   return "unknown";
 }
@@ -126,60 +129,156 @@ void JudgeRepeats(const protocol::ReportBundle& bundle, std::vector<VerifiedMess
   }
 }
 
-// One attachment: fetch, then every check DecryptBlob makes (blob id,
-// chunks, end, padding, digest). The plaintext goes to a temporary file
-// kept only when all passed, or nowhere.
-VerifiedAttachment JudgeAttachment(const protocol::AttachmentPointer& p, size_t message,
-                                   size_t index, const AttachmentAccess& access) {
-  VerifiedAttachment v{protocol::Describe(p), AttachmentVerdict::kForged, {}, {}};
-  auto source = access.fetch(p.blob_id);
-  if (!source.has_value()) {
-    v.verdict = AttachmentVerdict::kUnavailable;
-    v.why = source.error().code() == Errc::kNotFound
-                ? "the blob store no longer has the blob"
-                : "the blob could not be fetched: " + source.error().message();
+// What the store served: hashed and counted as DecryptBlob reads it, and
+// to its end afterwards, so a failure can be pinned on whoever caused it.
+class WitnessSource final : public attachment::Source {
+ public:
+  WitnessSource(attachment::Source& inner, crypto::Blake2b hash)
+      : inner_(inner), hash_(std::move(hash)) {}
+  Result<size_t> Read(std::span<uint8_t> buffer) override {
+    auto n = inner_.Read(buffer);
+    if (!n.has_value()) {
+      failed_ = n.error().message();
+      return n.error();
+    }
+    hash_.Update(ByteView(buffer.data(), *n));
+    count_ += *n;
+    return *n;
+  }
+  // Reads the rest, up to `limit` bytes in all (an endless stream is not
+  // the blob anyway); false if the store failed.
+  bool Drain(uint64_t limit) {
+    std::vector<uint8_t> buffer(kBlobChunkBytes);
+    while (count_ <= limit && !failed_) {
+      auto n = Read(buffer);
+      if (!n.has_value()) return false;
+      if (*n == 0) return true;
+    }
+    return !failed_;
+  }
+  const std::optional<std::string>& failed() const { return failed_; }
+  bool HashIs(const attachment::BlobId& id) {
+    const Bytes digest = hash_.Final();
+    return std::equal(digest.begin(), digest.end(), id.begin(), id.end());
+  }
+
+ private:
+  attachment::Source& inner_;
+  crypto::Blake2b hash_;
+  uint64_t count_ = 0;
+  std::optional<std::string> failed_;
+};
+
+// Keeps the plaintext in a file while it can: a failed write ends the
+// saving, never the check.
+class SavingSink final : public attachment::Sink {
+ public:
+  explicit SavingSink(attachment::AtomicFileSink* file) : file_(file) {}
+  Result<void> Write(ByteView bytes) override {
+    if (file_ != nullptr && !error_) {
+      if (auto w = file_->Write(bytes); !w.has_value()) error_ = w.error().message();
+    }
+    return Ok();
+  }
+  const std::optional<std::string>& error() const { return error_; }
+
+ private:
+  attachment::AtomicFileSink* file_;
+  std::optional<std::string> error_;
+};
+
+// "<blob id>-<file name>": one name per blob, whatever report names it (a
+// blob checked before is the same bytes), within NAME_MAX with the
+// temporary suffix (kMaxFileNameBytes is 160).
+std::string SaveName(const protocol::AttachmentPointer& p) {
+  std::string name = ToHex(p.blob_id);
+  name += "-";
+  name += p.file_name.empty() ? std::string("attachment") : p.file_name;
+  return name;
+}
+
+// One attachment. Every check DecryptBlob makes (chunks, end, padding,
+// blob id, digest), then who is to blame for a failure: bytes that do not
+// hash to the blob id were not the blob (the store's doing, or the
+// transfer's: unavailable); the blob's own bytes that do not open to the
+// pointer are what the sender committed to (broken_by_sender). Neither
+// makes the report forged: the reporter can do neither.
+VerifiedAttachment JudgeAttachment(const protocol::AttachmentPointer& p,
+                                   const AttachmentAccess& access, Verdict message) {
+  VerifiedAttachment v{protocol::Describe(p), AttachmentVerdict::kUnavailable, {}, {}};
+  auto fetched = access.fetch(p.blob_id);
+  if (!fetched.has_value()) {
+    v.why = fetched.error().code() == Errc::kNotFound
+                ? "the blob store does not have the blob (expired, or never uploaded)"
+                : "the blob could not be fetched: " + fetched.error().message();
     return v;
   }
+  auto hash = crypto::Blake2b::Create(32);
+  if (!hash.has_value()) {
+    v.why = hash.error().message();
+    return v;
+  }
+  WitnessSource source(**fetched, std::move(*hash));
   std::unique_ptr<attachment::AtomicFileSink> file;
-  attachment::DiscardSink discard;
+  std::string save_note;
   if (!access.save_dir.empty()) {
-    // Appended step by step: GCC 12 -O3 warns (-Wrestrict, falsely) on
-    // "literal" + std::string.
-    std::string name = "m";
-    name += std::to_string(message + 1);
-    name += "-a";
-    name += std::to_string(index + 1);
-    name += "-";
-    name += p.file_name.empty() ? ToHex(p.blob_id) : p.file_name;
+    const std::string name = SaveName(p);
     auto created = attachment::AtomicFileSink::Create(access.save_dir + "/" + name);
-    if (!created.has_value()) {
-      v.verdict = AttachmentVerdict::kUnavailable;
-      v.why = "cannot save it: " + created.error().message();
-      return v;
+    if (created.has_value()) {
+      file = std::move(*created);
+      v.saved_as = name;
+    } else if (created.error().code() == Errc::kAlreadyExists) {
+      v.saved_as = name;  // kept by an earlier check: only the same blob has this name
+      save_note = " (kept from an earlier check)";
+    } else {
+      save_note = " (not saved: " + created.error().message() + ")";
     }
-    file = std::move(*created);
-    v.saved_as = name;
   }
-  attachment::Sink& sink = file ? static_cast<attachment::Sink&>(*file) : discard;
+  // The thumbnail is the sender's too (inside the pointer) and may be all a
+  // recipient's app showed: the moderator gets it beside the attachment.
+  if (!access.save_dir.empty() && !p.thumbnail.empty()) {
+    auto thumb = attachment::AtomicFileSink::Create(access.save_dir + "/" + ToHex(p.blob_id) +
+                                                    "-thumbnail");
+    if (thumb.has_value() && (*thumb)->Write(p.thumbnail).has_value()) (void)(*thumb)->Commit();
+  }
+  SavingSink sink(file.get());
   auto opened = attachment::DecryptBlob(
-      **source, attachment::BlobKey{p.blob_id, p.key.Clone(), p.length, p.digest}, sink);
-  if (!opened.has_value()) {
-    v.saved_as.clear();
-    v.why = "the blob does not open to the attachment the message names: " +
-            opened.error().message();
+      source, attachment::BlobKey{p.blob_id, p.key.Clone(), p.length, p.digest}, sink);
+  if (opened.has_value()) {
+    if (sink.error()) {
+      v.saved_as.clear();
+      save_note = " (not saved: " + *sink.error() + ")";
+    } else if (file) {
+      if (auto committed = file->Commit(); !committed.has_value()) {
+        v.saved_as.clear();
+        save_note = " (not saved: " + committed.error().message() + ")";
+      }
+    }
+    // The bytes are the ones the pointer names; whether the sender sent the
+    // pointer is the message's verdict.
+    v.verdict = message == Verdict::kVerified ? AttachmentVerdict::kVerified
+                                              : AttachmentVerdict::kUnverifiable;
+    v.why = (message == Verdict::kVerified
+                 ? std::string("blob id, every chunk and the digest check out")
+                 : std::string("opens to its pointer, but its message is unverifiable")) +
+            save_note;
     return v;
   }
-  if (file) {
-    if (auto committed = file->Commit(); !committed.has_value()) {
-      v.saved_as.clear();
-      v.verdict = AttachmentVerdict::kVerified;
-      v.why = "blob id, every chunk and the digest check out (not saved: " +
-              committed.error().message() + ")";
-      return v;
-    }
+  v.saved_as.clear();
+  if (source.failed() || !source.Drain(attachment::BlobSize(p.length) + 1)) {
+    v.why = "the blob could not be fetched whole: " + source.failed().value_or("read failed");
+    return v;
   }
-  v.verdict = AttachmentVerdict::kVerified;
-  v.why = "blob id, every chunk and the digest check out";
+  if (!source.HashIs(p.blob_id)) {
+    v.why = "the blob store served bytes that are not this blob (their hash is not the blob "
+            "id): the store's or the transfer's doing, not the sender's";
+    return v;
+  }
+  v.verdict = AttachmentVerdict::kBrokenBySender;
+  v.why = "the sender's blob (these exact bytes: they hash to the blob id in the sender's "
+          "committed pointer) does not open to the pointer: " + opened.error().message() +
+          ". No recipient could open it either: a corrupt blob, or a second opening under "
+          "another key";
   return v;
 }
 
@@ -188,8 +287,7 @@ void JudgeAttachments(const protocol::ReportBundle& bundle, std::vector<Verified
   for (size_t i = 0; i < bundle.messages.size(); ++i) {
     auto content = protocol::DecodeContent(bundle.messages[i].content);
     if (!content.has_value()) continue;  // the message is forged already
-    for (size_t k = 0; k < content->attachments.size(); ++k) {
-      const protocol::AttachmentPointer& p = content->attachments[k];
+    for (const protocol::AttachmentPointer& p : content->attachments) {
       if (judged[i].verdict == Verdict::kForged) {
         judged[i].attachments.push_back({protocol::Describe(p), AttachmentVerdict::kForged,
                                          "its message is forged: the pointer is not what its "
@@ -199,7 +297,7 @@ void JudgeAttachments(const protocol::ReportBundle& bundle, std::vector<Verified
         judged[i].attachments.push_back({protocol::Describe(p), AttachmentVerdict::kNotChecked,
                                          "no blob store was given", {}});
       } else {
-        judged[i].attachments.push_back(JudgeAttachment(p, i, k, *access));
+        judged[i].attachments.push_back(JudgeAttachment(p, *access, judged[i].verdict));
       }
     }
   }
@@ -218,13 +316,6 @@ void JudgeReport(VerifiedReport& report) {
       report.verdict = Verdict::kForged;
       report.why = which + m.why;
       return;
-    }
-    for (size_t k = 0; k < m.attachments.size(); ++k) {
-      if (m.attachments[k].verdict == AttachmentVerdict::kForged) {
-        report.verdict = Verdict::kForged;
-        report.why = which + "attachment " + std::to_string(k + 1) + ": " + m.attachments[k].why;
-        return;
-      }
     }
     if (m.verdict == Verdict::kUnverifiable && report.verdict == Verdict::kVerified) {
       report.verdict = Verdict::kUnverifiable;
@@ -272,6 +363,7 @@ std::string VerifiedReportToJson(const VerifiedReport& report) {
                                 .Str("verdict", AttachmentVerdictName(a.verdict))
                                 .Str("why", a.why)
                                 .Str("saved_as", a.saved_as)
+                                .Str("thumbnail", ToHex(a.info.thumbnail))
                                 .Finish());
     }
     messages.push_back(protocol::JsonObject()

@@ -7,6 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -122,6 +126,10 @@ TEST_F(BlobStoreTest, ServesUntilItsRetentionEndsThenExpires) {
   ASSERT_TRUE(Put(*store, id, blob, blob.size(), 5000).has_value());
   EXPECT_TRUE(store->Get(id, "bob", 5050).has_value());
   EXPECT_EQ(BlobStore::Open(dir_, 0).error().code(), Errc::kInvalidArgument);
+  EXPECT_EQ(BlobStore::Open(dir_ + "-typo", 100, /*create=*/false).error().code(), Errc::kNotFound);
+  EXPECT_EQ(store->Get(id, "\xff", 5050).error().code(), Errc::kInvalidAccount);
+  EXPECT_EQ(fs::status(dir_ + "/access.log").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
 }
 
 TEST_F(BlobStoreTest, ExpireSweepsLeftoversOfAnInterruptedUpload) {
@@ -133,7 +141,11 @@ TEST_F(BlobStoreTest, ExpireSweepsLeftoversOfAnInterruptedUpload) {
   fs::remove(dir_ + "/" + ToHex(id) + ".meta");
   std::ofstream(dir_ + "/" + ToHex(id) + ".part-abcdef") << "half";
   EXPECT_EQ(store->Get(id, "bob", 1001).error().code(), Errc::kNotFound) << "no record: not served";
-  EXPECT_EQ(*store->Expire(1001), 1u);
+  // Younger than an hour: maybe an upload in progress, so kept.
+  const auto now = static_cast<uint64_t>(::time(nullptr));
+  EXPECT_EQ(*store->Expire(now), 0u);
+  EXPECT_EQ(Files().size(), 2u);
+  EXPECT_EQ(*store->Expire(now + 3600), 1u);
   EXPECT_TRUE(Files().empty());
 }
 
@@ -156,6 +168,27 @@ TEST_F(BlobStoreTest, AtomicFileSinkShowsNothingUntilCommitted) {
   EXPECT_EQ(AtomicFileSink::Create(path).error().code(), Errc::kAlreadyExists)
       << "an existing file is never overwritten";
   EXPECT_EQ(FileSource::Open(tmp_.File("none")).error().code(), Errc::kNotFound);
+}
+
+// A process killed in the middle of writing leaves no file at all: the
+// bytes were in an unnamed file (O_TMPFILE) that died with it.
+TEST_F(BlobStoreTest, AKilledWriterLeavesNothing) {
+  const std::string path = tmp_.File("killed.bin");
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto sink = AtomicFileSink::Create(path);
+    if (!sink.has_value()) ::_exit(1);
+    const Bytes chunk(65536, 0x11);
+    for (int i = 0; i < 16; ++i) (void)(*sink)->Write(chunk);
+    ::raise(SIGKILL);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the child did not get as far as its kill";
+  for (const auto& e : fs::directory_iterator(tmp_.path())) {
+    ADD_FAILURE() << "left behind: " << e.path();
+  }
 }
 
 }  // namespace

@@ -441,9 +441,10 @@ TEST_F(CapiTest, AttachmentsSealSendFetchAndOpen) {
   for (size_t i = 0; i < 200000; ++i) photo.bytes.push_back(static_cast<uint8_t>(i * 7));
   Memory blob;
   candor_attachment* a = nullptr;
+  const uint8_t thumb[] = {9, 8, 7};
   ASSERT_EQ(candor_attachment_seal(c_.alice, ReadMemory, &photo, photo.bytes.size(), WriteMemory,
-                                   &blob, "image/jpeg", "beach.jpg", nullptr, 0, nullptr, nullptr,
-                                   &a),
+                                   &blob, "image/jpeg", "beach.jpg", thumb, sizeof thumb, nullptr,
+                                   nullptr, &a),
             CANDOR_OK)
       << candor_last_error_message();
   EXPECT_EQ(candor_attachment_blob_size(a), blob.bytes.size());
@@ -471,6 +472,12 @@ TEST_F(CapiTest, AttachmentsSealSendFetchAndOpen) {
   ASSERT_EQ(candor_client_attachments_json(c_.bob, got.message_id, &json), CANDOR_OK);
   EXPECT_NE(std::string(json).find("\"file_name\":\"beach.jpg\""), std::string::npos) << json;
   candor_string_free(json);
+  candor_buffer shown{};
+  ASSERT_EQ(candor_client_attachment_thumbnail(c_.bob, got.message_id, 0, &shown), CANDOR_OK);
+  EXPECT_EQ(std::vector<uint8_t>(shown.data, shown.data + shown.size), std::vector<uint8_t>(thumb, thumb + 3));
+  candor_buffer_free(&shown);
+  EXPECT_EQ(candor_client_attachment_thumbnail(c_.bob, got.message_id, 1, &shown),
+            CANDOR_ERR_INVALID_ARGUMENT);
   candor_buffer fetch{};
   ASSERT_EQ(candor_client_attachment_fetch_request(c_.bob, got.message_id, 0, &fetch), CANDOR_OK);
   EXPECT_EQ(std::memcmp(fetch.data + fetch.size - 32, id, 32), 0) << "the request names the blob";

@@ -250,6 +250,7 @@ TEST_F(AttachmentClientTest, ReportsVerifyTheAttachmentTheSenderSent) {
   const auto& a = verified->messages.back().attachments;
   ASSERT_EQ(a.size(), 1u);
   EXPECT_EQ(a[0].verdict, report::AttachmentVerdict::kVerified) << a[0].why;
+  EXPECT_EQ(a[0].saved_as, ToHex(list[0].blob_id()) + "-beach.png");
   std::ifstream saved(tmp_.File("seen") + "/" + a[0].saved_as, std::ios::binary);
   Bytes seen((std::istreambuf_iterator<char>(saved)), std::istreambuf_iterator<char>());
   EXPECT_EQ(seen, photo) << "the moderator sees the bytes the recipient saw";
@@ -260,7 +261,7 @@ TEST_F(AttachmentClientTest, ReportsVerifyTheAttachmentTheSenderSent) {
   EXPECT_NE(report::VerifiedReportToJson(*verified).find("\"verdict\":\"verified\""), std::string::npos);
 }
 
-TEST_F(AttachmentClientTest, SwappedBytesInTheStoreAreForgedAndNothingIsSaved) {
+TEST_F(AttachmentClientTest, SwappedBytesInTheStoreAreUnavailableNotForgedAndNothingIsSaved) {
   std::vector<SealedAttachment> list;
   list.push_back(Seal(*alice_, Photo(70000)));
   list.push_back(Seal(*alice_, Photo(70000, 5)));
@@ -274,10 +275,13 @@ TEST_F(AttachmentClientTest, SwappedBytesInTheStoreAreForgedAndNothingIsSaved) {
   auto verified = ReportAndVerify(id, &access);
   ASSERT_TRUE(verified.has_value());
   const auto& a = verified->messages.back().attachments;
-  EXPECT_EQ(a[0].verdict, report::AttachmentVerdict::kForged);
-  EXPECT_NE(a[0].why.find("does not open"), std::string::npos) << a[0].why;
+  // The store's doing, not the sender's and not the reporter's: the bytes
+  // served do not hash to the blob id.
+  EXPECT_EQ(a[0].verdict, report::AttachmentVerdict::kUnavailable);
+  EXPECT_NE(a[0].why.find("not this blob"), std::string::npos) << a[0].why;
   EXPECT_EQ(a[1].verdict, report::AttachmentVerdict::kVerified);
-  EXPECT_EQ(verified->verdict, report::Verdict::kForged) << "a forged attachment forges the report";
+  EXPECT_EQ(verified->verdict, report::Verdict::kVerified)
+      << "a store cannot make a genuine report forged";
   std::vector<std::string> files;
   for (const auto& e : fs::directory_iterator(tmp_.File("seen"))) files.push_back(e.path().filename());
   ASSERT_EQ(files.size(), 1u) << "only the verified one is kept; no partial file";
@@ -298,8 +302,10 @@ TEST_F(AttachmentClientTest, AnExpiredBlobIsUnavailableNotForged) {
 
 // A modified sender's pointer names a digest other than its blob's
 // plaintext: what a second opening of one blob under another key looks like
-// (secretstream is not key-committing). The recipient refuses to open it,
-// and the moderator judges it forged: both check the digest.
+// (secretstream is not key-committing). The recipient refuses to open it;
+// the moderator sees the sender's own bytes fail — broken_by_sender — and
+// the report stays verified: a sender cannot discredit reports about it by
+// attaching a broken file to its messages.
 TEST_F(AttachmentClientTest, ASecondOpeningIsCaughtByTheDigest) {
   ASSERT_TRUE(bob_->Receive(SendFirst(*alice_, *bob_, "hi")).has_value());
   started_ = true;
@@ -344,8 +350,10 @@ TEST_F(AttachmentClientTest, ASecondOpeningIsCaughtByTheDigest) {
   auto verified = verifier_.Verify(submitted->report.bytes, &access);
   ASSERT_TRUE(verified.has_value());
   EXPECT_EQ(verified->messages.back().verdict, report::Verdict::kVerified) << "mallory sent it";
-  EXPECT_EQ(verified->messages.back().attachments[0].verdict, report::AttachmentVerdict::kForged);
-  EXPECT_EQ(verified->verdict, report::Verdict::kForged);
+  EXPECT_EQ(verified->messages.back().attachments[0].verdict,
+            report::AttachmentVerdict::kBrokenBySender)
+      << verified->messages.back().attachments[0].why;
+  EXPECT_EQ(verified->verdict, report::Verdict::kVerified);
 }
 
 // A modified reporter points the reported message at other bytes: the
@@ -421,6 +429,61 @@ TEST_F(AttachmentClientTest, GroupMessagesCarryAttachmentsAndReportsVerifyThem) 
   ASSERT_TRUE(verified.has_value());
   EXPECT_EQ(verified->verdict, report::Verdict::kVerified) << verified->why;
   EXPECT_EQ(verified->messages.back().attachments[0].verdict, report::AttachmentVerdict::kVerified);
+}
+
+// A transfer that breaks off, or a moderator's disk that fills up, is
+// nobody's forgery: unavailable, and the check goes on without the file.
+TEST_F(AttachmentClientTest, FetchAndSaveFailuresNeverForgeAReport) {
+  std::vector<SealedAttachment> list;
+  list.push_back(Seal(*alice_, Photo(200000)));
+  const int64_t id = SendToBob("look", list);
+  class Breaking final : public attachment::Source {
+   public:
+    explicit Breaking(Bytes bytes) : bytes_(std::move(bytes)) {}
+    Result<size_t> Read(std::span<uint8_t> buffer) override {
+      if (at_ > 70000) return Error(Errc::kStorageFailed, "connection reset");
+      const size_t n = std::min(buffer.size(), bytes_.size() - at_);
+      std::copy_n(bytes_.begin() + static_cast<std::ptrdiff_t>(at_), n, buffer.begin());
+      at_ += n;
+      return n;
+    }
+
+   private:
+    Bytes bytes_;
+    size_t at_ = 0;
+  };
+  report::AttachmentAccess broken;
+  broken.fetch = [&](const attachment::BlobId& blob) -> Result<std::unique_ptr<attachment::Source>> {
+    return std::unique_ptr<attachment::Source>(new Breaking(blobs_[blob]));
+  };
+  auto verified = ReportAndVerify(id, &broken);
+  ASSERT_TRUE(verified.has_value());
+  EXPECT_EQ(verified->messages.back().attachments[0].verdict, report::AttachmentVerdict::kUnavailable);
+  EXPECT_EQ(verified->verdict, report::Verdict::kVerified);
+  // A save directory that does not exist: verified all the same, not saved.
+  const report::AttachmentAccess nowhere = Access(tmp_.File("no/such/dir"));
+  auto unsaved = ReportAndVerify(id, &nowhere);
+  const auto& a = unsaved->messages.back().attachments[0];
+  EXPECT_EQ(a.verdict, report::AttachmentVerdict::kVerified) << a.why;
+  EXPECT_TRUE(a.saved_as.empty());
+  EXPECT_NE(a.why.find("not saved"), std::string::npos) << a.why;
+}
+
+// The reporter's own message that the relay never acknowledged: its
+// attachment opens, but no more than its message is it verified.
+TEST_F(AttachmentClientTest, AnUnverifiableMessagesAttachmentIsUnverifiable) {
+  ASSERT_NE(SendToBob("first", {}), 0);
+  std::vector<SealedAttachment> list;
+  list.push_back(Seal(*bob_, Photo(500)));
+  auto sent = bob_->Send("alice", "mine", list);
+  ASSERT_TRUE(sent.has_value());
+  Relay(*bob_, *sent, /*ack=*/false);
+  const report::AttachmentAccess access = Access();
+  auto verified = ReportAndVerify(sent->message_id, &access);
+  ASSERT_TRUE(verified.has_value());
+  EXPECT_EQ(verified->messages.back().verdict, report::Verdict::kUnverifiable);
+  EXPECT_EQ(verified->messages.back().attachments[0].verdict,
+            report::AttachmentVerdict::kUnverifiable);
 }
 
 }  // namespace

@@ -169,6 +169,8 @@ TEST(ContentAttachments, RoundTripWithAndWithoutText) {
     std::vector<AttachmentPointer> list;
     list.push_back(Pointer(1));
     list.push_back(Pointer(2, 0));  // an empty file
+    list.front().file_name = std::string(150, 'x') + ".jpeg";  // 155 bytes: allowed
+    list.front().file_name += "\xE2\x80\x94";  // an em dash is no formatting character
     list.back().media_type.clear();
     list.back().file_name.clear();
     list.back().thumbnail.clear();
@@ -183,7 +185,7 @@ TEST(ContentAttachments, RoundTripWithAndWithoutText) {
     EXPECT_EQ(back->attachments[0].length, 123456u);
     EXPECT_EQ(back->attachments[0].digest, Pointer(1).digest);
     EXPECT_EQ(back->attachments[0].media_type, "image/jpeg");
-    EXPECT_EQ(back->attachments[0].file_name, "beach photo.jpg");
+    EXPECT_EQ(back->attachments[0].file_name, std::string(150, 'x') + ".jpeg\xE2\x80\x94");
     EXPECT_EQ(back->attachments[0].thumbnail, Bytes(300, 0x77));
     EXPECT_EQ(back->attachments[1].length, 0u);
     EXPECT_EQ(*DecodeContentText(*bytes), text);
@@ -218,7 +220,11 @@ TEST(ContentAttachments, TheRulesHoldAtBothEnds) {
       {"file name with a newline", [](auto& p) { p.file_name = "a\nb.jpg"; },
        Errc::kFieldOutOfRange},
       {"file name not UTF-8", [](auto& p) { p.file_name = "\xff.jpg"; }, Errc::kFieldOutOfRange},
-      {"file name too long", [](auto& p) { p.file_name = std::string(256, 'a'); },
+      {"file name too long", [](auto& p) { p.file_name = std::string(161, 'a'); },
+       Errc::kFieldOutOfRange},
+      {"file name with a right-to-left override", [](auto& p) { p.file_name = "gpj\xE2\x80\xAE.exe"; },
+       Errc::kFieldOutOfRange},
+      {"file name with a first-strong isolate", [](auto& p) { p.file_name = "a\xE2\x81\xA8.jpg"; },
        Errc::kFieldOutOfRange},
       {"thumbnail too large", [](auto& p) { p.thumbnail = Bytes(kMaxThumbnailBytes + 1); },
        Errc::kMessageTooLarge},

@@ -41,6 +41,8 @@ extern "C" {
 #define CANDOR_ERR_INVALID_ARGUMENT 2
 #define CANDOR_ERR_OUT_OF_MEMORY 3
 #define CANDOR_ERR_CANCELLED 5
+#define CANDOR_ERR_TRUNCATED 100
+#define CANDOR_ERR_TRAILING_BYTES 101
 #define CANDOR_ERR_INVALID_KEY 200
 #define CANDOR_ERR_DECRYPT_FAILED 203
 #define CANDOR_ERR_INVALID_ACCOUNT 300
@@ -52,6 +54,9 @@ extern "C" {
 #define CANDOR_ERR_PQ_PREKEY_MISSING 311
 #define CANDOR_ERR_MESSAGE_TOO_LARGE 400
 #define CANDOR_ERR_MALFORMED 402
+#define CANDOR_ERR_BAD_FIELD_LENGTH 404
+#define CANDOR_ERR_FIELD_OUT_OF_RANGE 405
+#define CANDOR_ERR_BAD_PADDING 407
 #define CANDOR_ERR_WRONG_PEER 408
 #define CANDOR_ERR_WRONG_KEY 500
 #define CANDOR_ERR_NOT_A_CANDOR_DATABASE 501
@@ -221,7 +226,8 @@ CANDOR_API int candor_client_group_change(candor_client* client, const char* gro
  * `capacity` bytes and returns how many (0 at the end, negative on error);
  * a writer takes `size` bytes and returns 0 (nonzero: error). A transfer
  * callback is told after each 64 KiB chunk and returns nonzero to go on,
- * 0 to cancel (CANDOR_ERR_CANCELLED). */
+ * 0 to cancel (CANDOR_ERR_CANCELLED). A callback must not call into, or
+ * free, the client (or attachment) it is running for. */
 typedef int64_t (*candor_read_fn)(void* context, uint8_t* buffer, size_t capacity);
 typedef int (*candor_write_fn)(void* context, const uint8_t* data, size_t size);
 typedef int (*candor_transfer_fn)(void* context, uint64_t done, uint64_t total);
@@ -242,7 +248,7 @@ CANDOR_API int candor_attachment_seal(candor_client* client, candor_read_fn read
                                       candor_transfer_fn progress, void* progress_context,
                                       candor_attachment** out);
 CANDOR_API void candor_attachment_free(candor_attachment* attachment);
-/* The blob's id (32 bytes) and size. */
+/* The blob's id (32 bytes; zeros for a NULL attachment) and size. */
 CANDOR_API void candor_attachment_blob_id(const candor_attachment* attachment, uint8_t id[32]);
 CANDOR_API uint64_t candor_attachment_blob_size(const candor_attachment* attachment);
 /* The request that goes to the blob store with the blob (checked by the
@@ -264,6 +270,10 @@ CANDOR_API int candor_client_group_send_with_attachments(
  * "media_type","file_name","thumbnail_bytes"},…] (history JSON has them too). */
 CANDOR_API int candor_client_attachments_json(candor_client* client, int64_t message_id,
                                               char** json);
+/* The thumbnail the sender gave attachment `index` (from 0) of message
+ * `message_id` (empty when none). */
+CANDOR_API int candor_client_attachment_thumbnail(candor_client* client, int64_t message_id,
+                                                  size_t index, candor_buffer* thumbnail);
 /* The request to fetch attachment `index` (from 0) of message `message_id`
  * from the blob store. */
 CANDOR_API int candor_client_attachment_fetch_request(candor_client* client, int64_t message_id,

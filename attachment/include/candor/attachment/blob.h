@@ -8,11 +8,9 @@
 // Decryption writes plaintext to the sink chunk by chunk, each one
 // authenticated, but the blob id, the padding and the plaintext digest are
 // known to check out only at the end: the sink is a staging area the caller
-// commits only when DecryptBlob succeeded (the CLI writes a temporary file
-// and renames it), and discards otherwise.
-//
-// Not built yet (issue 16): the pointer in Content, the client, the blob
-// store, reports and the CLI.
+// commits only when DecryptBlob succeeded (AtomicFileSink, file_io.h), and
+// discards otherwise. The pointer lives in protocol/content.h, the blob
+// store in blob_store.h (docs/attachments.md).
 #ifndef CANDOR_ATTACHMENT_BLOB_H_
 #define CANDOR_ATTACHMENT_BLOB_H_
 
@@ -81,8 +79,9 @@ struct BlobKey {
 // Reads the blob from `blob`, writes the `length` plaintext bytes to
 // `plaintext`. Refuses (nothing the sink received may be used): a chunk that
 // does not authenticate (kDecryptFailed: altered, reordered, another key), a
-// tag other than MESSAGE before the last chunk or FINAL on it, bytes after
-// FINAL or a missing FINAL (kTruncated / kTrailingBytes), a padded length
+// chunk marked FINAL (or anything but MESSAGE) before the last (kMalformed),
+// a last chunk not marked FINAL or a blob that ends early (kTruncated),
+// bytes after FINAL (kTrailingBytes), a padded length
 // other than PaddedLength(length) or non-zero padding (kBadPadding), and a
 // blob id or plaintext digest other than the pointer's (kFrankingMismatch:
 // the pointer, which the franking commitment covers, names another blob or

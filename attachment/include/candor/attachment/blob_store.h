@@ -28,11 +28,16 @@ namespace candor::attachment {
 
 class BlobStore {
  public:
-  // Creates `dir` when absent. kInvalidArgument for a zero retention.
+  // Creates `dir` (0700) when absent, unless `create` is false (a reader's
+  // typo must not look like an empty store): kNotFound then.
+  // kInvalidArgument for a zero retention.
   static Result<BlobStore> Open(std::string dir,
-                                uint64_t retention_seconds = kDefaultBlobRetentionSeconds);
+                                uint64_t retention_seconds = kDefaultBlobRetentionSeconds,
+                                bool create = true);
 
   // Streams `blob` (exactly `blob_size` bytes) into the store as `id`.
+  // `uploader` (and `fetcher` below) is an account name (UTF-8, at most
+  // kMaxAccountBytes) or empty; kInvalidAccount otherwise.
   // kMalformed when the bytes do not hash to `id` or their count is not
   // `blob_size` (nothing is kept then); kFieldOutOfRange for a size no
   // attachment's blob has. Uploading a blob the store has renews it.
@@ -41,8 +46,9 @@ class BlobStore {
   // The blob, to stream to `fetcher`; kNotFound when the store does not
   // have it, or no longer (past its retention, swept or not).
   Result<std::unique_ptr<Source>> Get(const BlobId& id, std::string_view fetcher, uint64_t now);
-  // Deletes the blobs past their retention (and leftovers of interrupted
-  // uploads); returns how many blobs went.
+  // Deletes the blobs past their retention, and leftovers of interrupted
+  // uploads once they are an hour old by their modification time (an
+  // upload in progress is younger); returns how many blobs went.
   Result<size_t> Expire(uint64_t now);
 
   const std::string& dir() const { return dir_; }

@@ -1,8 +1,12 @@
 // Sources and sinks over files and memory, for the CLI, the blob store and
 // tests. AtomicFileSink is the "nothing half-written at the destination"
-// rule: bytes go to a temporary file beside the destination, which becomes
-// the destination only on Commit (fsync, rename, fsync of the directory)
-// and is removed otherwise.
+// rule: bytes go to an unnamed file (O_TMPFILE) in the destination's
+// directory, which gets its name only on Commit (fsync, linkat — never over
+// an existing file unless `replace` — fsync of the directory); a crash or a
+// signal before that leaves nothing. Where the file system has no O_TMPFILE,
+// a named "<destination>.part-XXXXXX" (0600) is used instead and removed
+// unless committed; a crash then leaves it, and BlobStore::Expire sweeps
+// its own.
 #ifndef CANDOR_ATTACHMENT_FILE_IO_H_
 #define CANDOR_ATTACHMENT_FILE_IO_H_
 

@@ -108,9 +108,11 @@ inline constexpr size_t kBlobChunkBytes = 65536;
 inline constexpr size_t kMaxAttachmentsPerMessage = 10;
 inline constexpr size_t kMaxThumbnailBytes = 16 * 1024;
 // "type/subtype" (RFC 6838 restricted names are at most 127 characters
-// each), and a file name as most file systems allow it (255 bytes).
+// each), and a file name short enough that a reader can save it under a
+// prefix ("<blob id>-", 65 bytes) with a temporary suffix (12 bytes) within
+// NAME_MAX (255).
 inline constexpr size_t kMaxMediaTypeBytes = 255;
-inline constexpr size_t kMaxFileNameBytes = 255;
+inline constexpr size_t kMaxFileNameBytes = 160;
 // The reference blob store keeps a blob this long after its upload.
 inline constexpr uint64_t kDefaultBlobRetentionSeconds = 30ull * 24 * 60 * 60;
 

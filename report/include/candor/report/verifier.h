@@ -22,15 +22,26 @@
 // Attachments (DESIGN.md "Attachments"): with access to the blob store, each
 // attachment of a message is fetched by its blob id, checked against it,
 // decrypted and checked against the pointer's digest:
-//   verified      every check passed (the bytes are the ones the sender
-//                 sent: the pointer is inside the franking commitment);
-//   forged        a check failed (bytes other than the blob id names, a
-//                 chunk that does not open, a plaintext other than the
-//                 digest — a second opening under another key), or the
-//                 message itself is forged;
-//   unavailable   the blob store no longer has the blob (expired);
-//   not_checked   no blob store was given.
-// A forged attachment makes the report forged.
+//   verified          every check passed and the message is verified: the
+//                     bytes are the ones the sender sent (the pointer is
+//                     inside the franking commitment);
+//   unverifiable      the bytes match the pointer, but the message is
+//                     unverifiable (the reporter's own, never acknowledged);
+//   forged            the message is forged (an edited pointer breaks the
+//                     commitment);
+//   broken_by_sender  the blob's own bytes (they hash to the committed blob
+//                     id) do not open to the pointer: the sender sent an
+//                     attachment no recipient can open — a corrupt blob, or
+//                     a second opening under another key;
+//   unavailable       the store does not (or no longer) have the blob, the
+//                     transfer failed, or it served bytes that are not the
+//                     blob (they do not hash to its id);
+//   not_checked       no blob store was given.
+// Attachments never change the report's verdict: only a forged message can
+// make it forged, and neither the sender nor the store can forge a report
+// by breaking an attachment. The report's JSON names each attachment's
+// verdict, with its thumbnail (hex: the sender chose it, and a recipient's
+// app may show it).
 //
 // The report's verdict: forged if any message is, else unverifiable if any
 // is, else verified. A message is never "verified" unless it was sent as
@@ -69,8 +80,11 @@ enum class AttachmentVerdict : uint8_t {
   kForged = 2,
   kUnavailable = 3,
   kNotChecked = 4,
+  kBrokenBySender = 5,
+  kUnverifiable = 6,
 };
-// "verified", "forged", "unavailable", "not_checked"
+// "verified", "forged", "unavailable", "not_checked", "broken_by_sender",
+// "unverifiable"
 std::string_view AttachmentVerdictName(AttachmentVerdict verdict);
 
 struct VerifiedAttachment {
@@ -95,9 +109,11 @@ struct AttachmentAccess {
   // The blob's bytes; kNotFound when the store does not (or no longer)
   // have it.
   std::function<Result<std::unique_ptr<attachment::Source>>(const attachment::BlobId&)> fetch;
-  // When not empty, each verified attachment is kept here as
-  // "m<message>-a<index>-<file name or blob id>" (numbers from 1), written
-  // to a temporary file and renamed only once every check passed.
+  // When not empty, each attachment whose bytes match its pointer is kept
+  // here as "<blob id>-<file name or 'attachment'>", written to a temporary
+  // file and linked into place only once every check passed (never over an
+  // existing file: one name per blob). A failure to save never changes a
+  // verdict; the attachment's `why` says so.
   std::string save_dir;
 };
 
@@ -117,7 +133,7 @@ struct VerifiedReport {
 //  "group_id" (hex, or null for a one-to-one report),
 //  "messages":[{"sender","recipient","server_time","text","verdict","why",
 //               "attachments":[{"media_type","file_name","length","blob_id",
-//                               "verdict","why","saved_as"},…]},…]}
+//                               "verdict","why","saved_as","thumbnail" (hex)},…]},…]}
 // (the CLI's and the C ABI's form).
 std::string VerifiedReportToJson(const VerifiedReport& report);
 
