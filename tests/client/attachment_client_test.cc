@@ -148,7 +148,8 @@ TEST_F(AttachmentClientTest, AnAttachmentAloneIsAMessage) {
 }
 
 TEST_F(AttachmentClientTest, BadMetadataOrTooManyAreRefusedAndNothingIsStored) {
-  MemorySource in(Photo(10));
+  const Bytes photo = Photo(10);
+  MemorySource in(photo);
   MemorySink blob;
   auto bad = alice_->SealAttachment(in, 10, blob, {"image/png", "../../etc/passwd", {}});
   ASSERT_FALSE(bad.has_value());
@@ -163,7 +164,7 @@ TEST_F(AttachmentClientTest, BadMetadataOrTooManyAreRefusedAndNothingIsStored) {
   EXPECT_EQ(refused.error().code(), Errc::kInvalidArgument);
   EXPECT_EQ(alice_->History("bob", 100)->size(), before);
   // A source shorter than announced.
-  MemorySource short_in(Photo(10));
+  MemorySource short_in(photo);
   MemorySink short_blob;
   EXPECT_EQ(alice_->SealAttachment(short_in, 11, short_blob).error().code(), Errc::kTruncated);
 }

@@ -57,6 +57,9 @@ class AtomicFileSink final : public Sink {
 class MemorySource final : public Source {
  public:
   explicit MemorySource(ByteView bytes) : bytes_(bytes) {}
+  // The source only views its bytes; a temporary would be gone before the
+  // first Read, so refuse one at compile time.
+  explicit MemorySource(Bytes&&) = delete;
   Result<size_t> Read(std::span<uint8_t> buffer) override;
 
  private:
