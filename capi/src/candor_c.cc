@@ -45,6 +45,11 @@ static_assert(CANDOR_ERR_STORAGE_FAILED == static_cast<int>(Errc::kStorageFailed
 static_assert(CANDOR_ERR_ALREADY_OPEN == static_cast<int>(Errc::kAlreadyOpen));
 static_assert(CANDOR_ERR_IDENTITY_CHANGED == static_cast<int>(Errc::kIdentityChanged));
 static_assert(CANDOR_ERR_PQ_PREKEY_MISSING == static_cast<int>(Errc::kPqPrekeyMissing));
+static_assert(CANDOR_ERR_SEALED_CREDENTIAL_MISSING ==
+              static_cast<int>(Errc::kSealedCredentialMissing));
+static_assert(CANDOR_ERR_BAD_SENDER_CERTIFICATE == static_cast<int>(Errc::kBadSenderCertificate));
+static_assert(CANDOR_ERR_BAD_MODERATION_TOKEN == static_cast<int>(Errc::kBadModerationToken));
+static_assert(CANDOR_ERR_TOKEN_REUSED == static_cast<int>(Errc::kTokenReused));
 static_assert(CANDOR_ERR_INVALID_STATE == static_cast<int>(Errc::kInvalidState));
 
 thread_local std::string last_error;

@@ -45,6 +45,10 @@ std::string_view ErrcName(Errc code) {
     case Errc::kDatabaseLocked: return "database_locked";
     case Errc::kIdentityChanged: return "identity_changed";
     case Errc::kPqPrekeyMissing: return "pq_prekey_missing";
+    case Errc::kSealedCredentialMissing: return "sealed_credential_missing";
+    case Errc::kBadSenderCertificate: return "bad_sender_certificate";
+    case Errc::kBadModerationToken: return "bad_moderation_token";
+    case Errc::kTokenReused: return "token_reused";
     case Errc::kAlreadyOpen: return "already_open";
     case Errc::kNotFound: return "not_found";
     case Errc::kAlreadyExists: return "already_exists";

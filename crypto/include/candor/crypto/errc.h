@@ -41,6 +41,10 @@ enum class Errc : uint16_t {
   kPreviewMismatch = 307,      // a report preview differs from the stored messages it names
   kIdentityChanged = 310,      // the peer's identity key changed: held until the user accepts it
   kPqPrekeyMissing = 311,      // no valid signed ML-KEM prekey (PQXDH) where one is required
+  kSealedCredentialMissing = 312,  // a sealed send without a valid sender certificate or token
+  kBadSenderCertificate = 313,     // certificate unsigned, expired, or naming another sender or key
+  kBadModerationToken = 314,       // token unsigned or expired, or its signature over c fails
+  kTokenReused = 315,              // a one-use moderation token seen before from this sender
 
   // Wire format (protocol/): one code per decoding layer.
   kMessageTooLarge = 400,     // input above the type's size cap

@@ -86,7 +86,10 @@ inline constexpr size_t kMaxContentBytes = kMaxPaddedPlaintextBytes - 64;
 inline constexpr size_t kMaxRatchetMessageBytes = kMaxPaddedPlaintextBytes + 16 + 80 + 16;
 // + the PQXDH fields: pq_kind, pq_prekey_id and the 1,088-byte ML-KEM ciphertext.
 inline constexpr size_t kMaxPrekeyMessageBytes = kMaxRatchetMessageBytes + 128 + 1104;
-inline constexpr size_t kMaxEnvelopeBytes = kMaxPrekeyMessageBytes + 2 * kMaxAccountBytes + 64;
+// A sealed one-to-one payload: crypto_box_seal (48 bytes) around
+// lp(sender) || content type || the largest prekey message.
+inline constexpr size_t kMaxSealedPayloadBytes = kMaxPrekeyMessageBytes + 2 + kMaxAccountBytes + 1 + 48;
+inline constexpr size_t kMaxEnvelopeBytes = kMaxSealedPayloadBytes + 2 * kMaxAccountBytes + 64;
 inline constexpr size_t kMaxDeliveryBytes = kMaxEnvelopeBytes + 64;
 inline constexpr size_t kMaxRelayAckBytes = kMaxAccountBytes + 96;
 // Two ML-KEM-768 prekeys (1,184 bytes each) with their ids and signatures.
@@ -115,6 +118,27 @@ inline constexpr size_t kMaxMediaTypeBytes = 255;
 inline constexpr size_t kMaxFileNameBytes = 160;
 // The reference blob store keeps a blob this long after its upload.
 inline constexpr uint64_t kDefaultBlobRetentionSeconds = 30ull * 24 * 60 * 60;
+
+// --- Sealed sender (DESIGN.md "Sealed sender with verifiable reports") ----------
+// A sender certificate (account, identity key, expiry, signature) and a
+// moderation token (nonce, the sealed account, one-use key, expiry,
+// signature), each as the largest account makes them plus field headers.
+inline constexpr size_t kMaxSenderCertificateBytes = kMaxAccountBytes + 128;
+inline constexpr size_t kMaxModerationTokenBytes = kMaxAccountBytes + 192;
+// Certificate, token and the token's 64-byte signature with their headers:
+// what a sealed Frame carries beside the content, so sealed content is that
+// much shorter than kMaxContentBytes.
+inline constexpr size_t kMaxSealedProofBytes =
+    kMaxSenderCertificateBytes + kMaxModerationTokenBytes + 80;
+inline constexpr size_t kMaxSealedContentBytes = kMaxContentBytes - kMaxSealedProofBytes - 8;
+// Tokens one request may ask for: a device refills in batches, and the
+// service's issuance limits (per account and day) are its own policy.
+inline constexpr size_t kMaxTokensPerRequest = 100;
+inline constexpr size_t kMaxTokenRequestBytes = 1 + kMaxTokensPerRequest * 34 + 16;
+inline constexpr size_t kMaxTokenResponseBytes =
+    1 + kMaxTokensPerRequest * (kMaxModerationTokenBytes + 3) + 16;
+// A device asks for more tokens when it holds fewer than this.
+inline constexpr size_t kLowTokenThreshold = 10;
 
 // --- Reports (report/) -----------------------------------------------------------
 // The reported message plus the four immediately before it in the same

@@ -1,0 +1,191 @@
+#include "candor/crypto/sealed_sender.h"
+
+#include <algorithm>
+
+#include "candor/crypto/aead.h"
+#include "candor/crypto/hash.h"
+#include "candor/crypto/limits.h"
+
+namespace candor::crypto {
+namespace {
+
+constexpr std::string_view kCertificateLabel = "candor/sender-cert/v1";
+constexpr std::string_view kTokenAdLabel = "candor/token/v1";
+constexpr std::string_view kTokenSignatureLabel = "candor/token-sig/v1";
+constexpr std::string_view kSealedLabel = "candor/sealed/v1";
+constexpr std::string_view kSealedRelayLabel = "candor/relay-sealed/v1";
+
+Result<void> CheckCommitment(ByteView commitment) {
+  if (commitment.size() != kFrankingCommitmentBytes) {
+    return Error(Errc::kInvalidArgument, "franking commitment must be 32 bytes");
+  }
+  return Ok();
+}
+
+std::array<uint8_t, 8> Be64(uint64_t v) {
+  std::array<uint8_t, 8> out;
+  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<uint8_t>(v);
+  return out;
+}
+
+}  // namespace
+
+TokenKey GenerateTokenKey(RandomSource& rng) {
+  TokenKey key;
+  rng.Fill(key.Expose());
+  return key;
+}
+
+Result<Bytes> SenderCertificateSignedBytes(std::string_view account,
+                                           const Ed25519PublicKey& identity_key,
+                                           uint64_t expires_at) {
+  CANDOR_RETURN_IF_ERROR(CheckAccount(account));
+  ByteWriter w(kCertificateLabel.size() + 2 + account.size() + 32 + 8);
+  w.PutBytes(AsBytes(kCertificateLabel));
+  CANDOR_RETURN_IF_ERROR(w.PutLengthPrefixed(AsBytes(account)));
+  w.PutBytes(identity_key.bytes());
+  w.PutBe64(expires_at);
+  return std::move(w).Take();
+}
+
+Result<SenderCertificate> IssueSenderCertificate(const Ed25519KeyPair& directory,
+                                                 std::string_view account,
+                                                 const Ed25519PublicKey& identity_key,
+                                                 uint64_t expires_at) {
+  CANDOR_ASSIGN_OR_RETURN(Bytes signed_bytes,
+                          SenderCertificateSignedBytes(account, identity_key, expires_at));
+  return SenderCertificate{std::string(account), identity_key, expires_at,
+                           directory.Sign(signed_bytes)};
+}
+
+Result<void> VerifySenderCertificate(const Ed25519PublicKey& directory,
+                                     const SenderCertificate& certificate, uint64_t now) {
+  auto signed_bytes = SenderCertificateSignedBytes(certificate.account,
+                                                   certificate.identity_key,
+                                                   certificate.expires_at);
+  if (!signed_bytes.has_value() ||
+      !directory.Verify(*signed_bytes, certificate.signature).has_value()) {
+    return Error(Errc::kBadSenderCertificate,
+                 "sender certificate is not signed by the pinned directory key");
+  }
+  if (now > certificate.expires_at) {
+    return Error(Errc::kBadSenderCertificate, "sender certificate has expired");
+  }
+  return Ok();
+}
+
+Result<Bytes> ModerationTokenSignedBytes(const ModerationToken& token) {
+  ByteWriter w(kTokenSignatureLabel.size() + kTokenNonceBytes + 2 +
+               token.sealed_account.size() + 32 + 8);
+  w.PutBytes(AsBytes(kTokenSignatureLabel));
+  w.PutBytes(token.nonce);
+  CANDOR_RETURN_IF_ERROR(w.PutLengthPrefixed(token.sealed_account));
+  w.PutBytes(token.one_use_key.bytes());
+  w.PutBe64(token.expires_at);
+  return std::move(w).Take();
+}
+
+Result<ModerationToken> IssueModerationToken(const TokenKey& token_key,
+                                             const Ed25519KeyPair& signing_key,
+                                             std::string_view account, uint64_t issued_at,
+                                             const Ed25519PublicKey& one_use_key,
+                                             uint64_t expires_at, RandomSource& rng) {
+  CANDOR_RETURN_IF_ERROR(CheckAccount(account));
+  ByteWriter owner(2 + account.size() + 8);
+  CANDOR_RETURN_IF_ERROR(owner.PutLengthPrefixed(AsBytes(account)));
+  owner.PutBe64(issued_at);
+  auto key = TokenKey::CopyFrom(token_key.Expose());
+  if (!key.has_value()) return key.error();
+  const XChaCha20Poly1305 aead(std::move(*key));
+  // nonce_t || x, the nonce drawn by the AEAD from `rng`.
+  const Bytes sealed = aead.Seal(owner.bytes(), AsBytes(kTokenAdLabel), rng);
+  ModerationToken token{{}, {}, one_use_key, expires_at, {}};
+  std::copy_n(sealed.begin(), kTokenNonceBytes, token.nonce.begin());
+  token.sealed_account.assign(sealed.begin() + kTokenNonceBytes, sealed.end());
+  CANDOR_ASSIGN_OR_RETURN(Bytes signed_bytes, ModerationTokenSignedBytes(token));
+  token.signature = signing_key.Sign(signed_bytes);
+  return token;
+}
+
+Result<void> VerifyModerationToken(const Ed25519PublicKey& service, const ModerationToken& token,
+                                   uint64_t now) {
+  auto signed_bytes = ModerationTokenSignedBytes(token);
+  if (!signed_bytes.has_value() ||
+      !service.Verify(*signed_bytes, token.signature).has_value()) {
+    return Error(Errc::kBadModerationToken,
+                 "moderation token is not signed by the pinned moderation key");
+  }
+  if (now > token.expires_at) {
+    return Error(Errc::kBadModerationToken, "moderation token has expired");
+  }
+  return Ok();
+}
+
+Result<TokenOwner> OpenModerationToken(const TokenKey& token_key, const ModerationToken& token) {
+  auto key = TokenKey::CopyFrom(token_key.Expose());
+  if (!key.has_value()) return key.error();
+  const XChaCha20Poly1305 aead(std::move(*key));
+  Bytes sealed(token.nonce.begin(), token.nonce.end());
+  sealed.insert(sealed.end(), token.sealed_account.begin(), token.sealed_account.end());
+  auto owner = aead.Open(sealed, AsBytes(kTokenAdLabel));
+  if (!owner.has_value()) {
+    return Error(Errc::kBadModerationToken, "moderation token does not open under this key");
+  }
+  const Error malformed(Errc::kBadModerationToken, "moderation token's owner is malformed");
+  ByteReader r(owner->Expose());
+  auto account = r.ReadLengthPrefixed();
+  if (!account.has_value()) return malformed;
+  auto issued_at = r.ReadBe64();
+  if (!issued_at.has_value() || !r.Finish().has_value()) return malformed;
+  std::string name(account->begin(), account->end());
+  if (!CheckAccount(name).has_value()) {
+    return Error(Errc::kBadModerationToken, "moderation token names no valid account");
+  }
+  return TokenOwner{std::move(name), *issued_at};
+}
+
+Result<Ed25519Signature> SignSealedCommitment(const Ed25519KeyPair& one_use_key,
+                                              ByteView commitment) {
+  CANDOR_RETURN_IF_ERROR(CheckCommitment(commitment));
+  Bytes message(kSealedLabel.begin(), kSealedLabel.end());
+  message.insert(message.end(), commitment.begin(), commitment.end());
+  return one_use_key.Sign(message);
+}
+
+Result<void> VerifySealedCommitment(const Ed25519PublicKey& one_use_key, ByteView commitment,
+                                    ByteView signature) {
+  Bytes message(kSealedLabel.begin(), kSealedLabel.end());
+  message.insert(message.end(), commitment.begin(), commitment.end());
+  if (commitment.size() != kFrankingCommitmentBytes ||
+      !one_use_key.Verify(message, signature).has_value()) {
+    return Error(Errc::kBadModerationToken,
+                 "the token's signature over the franking commitment does not verify");
+  }
+  return Ok();
+}
+
+Result<RelayTag> ComputeSealedRelayTag(const RelayKey& key, ByteView commitment,
+                                       std::string_view recipient, uint64_t server_time) {
+  if (commitment.size() != kFrankingCommitmentBytes) {
+    return Error(Errc::kFrankingMismatch, "franking commitment must be 32 bytes");
+  }
+  if (!recipient.empty()) CANDOR_RETURN_IF_ERROR(CheckAccount(recipient));
+  const std::array<uint8_t, 2> length{static_cast<uint8_t>(recipient.size() >> 8),
+                                      static_cast<uint8_t>(recipient.size())};
+  return Blake2b256Keyed(key.Expose(), {AsBytes(kSealedRelayLabel), commitment, length,
+                                        AsBytes(recipient), Be64(server_time)});
+}
+
+Result<void> VerifySealedRelayTag(const RelayKey& key, ByteView commitment,
+                                  std::string_view recipient, uint64_t server_time,
+                                  ByteView tag) {
+  CANDOR_ASSIGN_OR_RETURN(auto expected,
+                          ComputeSealedRelayTag(key, commitment, recipient, server_time));
+  if (tag.size() != expected.size() ||
+      !candor::internal::ConstantTimeEqual(expected.data(), tag.data(), expected.size())) {
+    return Error(Errc::kFrankingMismatch, "sealed relay franking tag does not match");
+  }
+  return Ok();
+}
+
+}  // namespace candor::crypto
