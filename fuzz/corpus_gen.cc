@@ -17,6 +17,9 @@
 #include "candor/protocol/session.h"
 #include "candor/protocol/egress.h"
 #include "candor/protocol/report_wire.h"
+#include "candor/protocol/sealed_wire.h"
+#include "candor/crypto/sealed_box.h"
+#include "candor/crypto/sealed_sender.h"
 #include "candor/protocol/wire.h"
 #include "attachment_fuzzers.h"
 #include "group_clients.h"
@@ -305,6 +308,47 @@ int main(int argc, char** argv) {
     MessageContent three_bare{"", {}};
     for (int i = 0; i < 3; ++i) three_bare.attachments.push_back(pointer(1, "", "", 0));
     Write(root, "attachment_pointer", Must(EncodeContent(three_bare)));
+  }
+  // Sealed sender: a certificate, a token request and response, a sealed
+  // envelope (and its delivery and inner plaintext), a sealed Frame, a
+  // sealed group acknowledgement. A separate RNG, as above.
+  {
+    crypto::InsecureDeterministicRandom srng(19);
+    const auto directory = crypto::Ed25519KeyPair::Generate(srng);
+    const auto moderator = crypto::Ed25519KeyPair::Generate(srng);
+    const auto token_key = crypto::GenerateTokenKey(srng);
+    const uint64_t now = 1'750'000'000;
+    const auto cert = Must(crypto::IssueSenderCertificate(directory, "alice", alice_id.public_key(),
+                                                          now + 86'400));
+    Write(root, "sender_certificate", Must(EncodeSenderCertificate(cert)));
+    std::vector<crypto::Ed25519KeyPair> one_use;
+    std::vector<crypto::Ed25519PublicKey> publics;
+    std::vector<crypto::ModerationToken> tokens;
+    for (int i = 0; i < 3; ++i) {
+      one_use.push_back(crypto::Ed25519KeyPair::Generate(srng));
+      publics.push_back(one_use.back().public_key());
+      tokens.push_back(Must(crypto::IssueModerationToken(token_key, moderator, "alice", now,
+                                                         publics.back(), now + 7 * 86'400, srng)));
+      Write(root, "token_request", Must(EncodeTokenRequest(publics)));
+      Write(root, "token_response", Must(EncodeTokenResponse(tokens)));
+    }
+    auto sealed_session = Must(Session::Initiate(alice_id, "alice", without_opk, srng));
+    const auto out = Must(sealed_session.Encrypt("sealed hello", srng));
+    const Envelope plain = Must(DecodeEnvelope(out.envelope));
+    const Bytes inner = Must(EncodeSealedInner(SealedInner{"alice", plain.content_type, plain.payload}));
+    Write(root, "sealed_inner", inner);
+    const auto bob_x = Must(bob_id.public_key().ToX25519());
+    const Bytes box = Must(crypto::SealedBoxSeal(bob_x, inner, srng));
+    const Bytes sealed = Must(EncodeEnvelope(
+        Envelope{"", "bob", plain.franking_commitment, ContentType::kSealed, box}));
+    Write(root, "envelope", sealed);
+    const auto tag = Must(crypto::ComputeSealedRelayTag(relay, plain.franking_commitment, "bob", now));
+    Write(root, "delivery", Must(EncodeDelivery(sealed, now, tag)));
+    const auto own = Must(crypto::ComputeSealedRelayTag(relay, plain.franking_commitment, "", now));
+    Write(root, "relay_ack", Must(EncodeRelayAck(RelayAck{"", plain.franking_commitment, now, own})));
+    const SealedProof proof{cert, tokens[0],
+                            Must(crypto::SignSealedCommitment(one_use[0], plain.franking_commitment))};
+    Write(root, "frame", Must(EncodePaddedFrame(out.content, out.franking_key, &proof)).Expose());
   }
   // Attachment blobs: libsodium draws each stream header, so these seeds
   // differ on every run; the old ones are replaced rather than piled up.

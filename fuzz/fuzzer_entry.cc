@@ -9,6 +9,7 @@
 #include "group_party.h"
 #include "policy_fuzzers.h"
 #include "report_fuzzers.h"
+#include "sealed_fuzzers.h"
 #include "search_fuzzers.h"
 #include "two_party.h"
 #include "wire_fuzzers.h"

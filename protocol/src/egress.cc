@@ -26,16 +26,17 @@ std::string_view EgressChannelName(EgressChannel channel) {
     case EgressChannel::kDirectory: return "directory";
     case EgressChannel::kModeration: return "moderation";
     case EgressChannel::kBlobStore: return "blob_store";
+    case EgressChannel::kTokenService: return "token_service";
   }
   return "unknown";
 }
 
 Result<EgressChannel> ParseEgressChannel(std::string_view name) {
   for (EgressChannel c : {EgressChannel::kRelay, EgressChannel::kDirectory, EgressChannel::kModeration,
-                          EgressChannel::kBlobStore}) {
+                          EgressChannel::kBlobStore, EgressChannel::kTokenService}) {
     if (EgressChannelName(c) == name) return c;
   }
-  return Error(Errc::kFieldOutOfRange, "not an egress channel: relay, directory, moderation or blob_store");
+  return Error(Errc::kFieldOutOfRange, "not an egress channel: relay, directory, moderation, blob_store or token_service");
 }
 
 namespace {

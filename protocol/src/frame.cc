@@ -9,6 +9,7 @@
 #include "candor/wire/content.pb.h"
 #include "proto_writer.h"
 #include "wire_internal.h"
+#include "sealed_internal.h"
 #include "strict_parse.h"
 
 namespace candor::protocol {
@@ -85,19 +86,32 @@ Result<ByteView> Unpad(ByteView padded, size_t max_bucket) {
   return padded.first(end - 1);
 }
 
-Result<SecretBytes> EncodePaddedFrame(ByteView content, const crypto::FrankingKey& franking_key) {
+Result<SecretBytes> EncodePaddedFrame(ByteView content, const crypto::FrankingKey& franking_key,
+                                      const SealedProof* sealed) {
   if (content.size() > kMaxContentBytes) {
     return Error(Errc::kMessageTooLarge, "content larger than kMaxContentBytes");
   }
-  // Frame { content = 1; franking_key = 2 }, written straight into the
-  // padded buffer: no protobuf-owned copy of the franking key to wipe.
+  Bytes proof;
+  if (sealed != nullptr) {
+    if (content.size() > kMaxSealedContentBytes) {
+      return Error(Errc::kMessageTooLarge,
+                   "content larger than kMaxSealedContentBytes (a sealed message carries its "
+                   "certificate and token too)");
+    }
+    CANDOR_ASSIGN_OR_RETURN(proof, EncodeSealedProof(*sealed));
+  }
+  // Frame { content = 1; franking_key = 2; sealed = 3 }, written straight
+  // into the padded buffer: no protobuf-owned copy of the franking key to
+  // wipe.
   const size_t size = internal::BytesFieldSize(1, content.size()) +
-                      internal::BytesFieldSize(2, crypto::kFrankingKeyBytes);
+                      internal::BytesFieldSize(2, crypto::kFrankingKeyBytes) +
+                      internal::BytesFieldSize(3, proof.size());
   CANDOR_ASSIGN_OR_RETURN(size_t bucket, PaddedSize(size));
   SecretBytes out(bucket);  // zero-filled: the padding after the marker
   internal::ProtoWriter w(out.Expose());
   w.BytesField(1, content);
   w.BytesField(2, franking_key.Expose());
+  w.BytesField(3, proof);
   out.Expose()[w.position()] = kPadMarker;
   return out;
 }
@@ -114,7 +128,14 @@ Result<Frame> DecodePaddedFrame(ByteView padded) {
     return Error(Errc::kBadFieldLength, "frame.franking_key must be 32 bytes");
   }
   CANDOR_ASSIGN_OR_RETURN(auto fk, crypto::FrankingKey::CopyFrom(AsBytes(frame.pb.franking_key())));
-  return Frame{internal::ToBytes(frame.pb.content()), std::move(fk)};
+  std::optional<SealedProof> sealed;
+  if (frame.pb.has_sealed()) {
+    if (frame.pb.content().size() > kMaxSealedContentBytes) {
+      return Error(Errc::kFieldOutOfRange, "sealed frame.content larger than kMaxSealedContentBytes");
+    }
+    CANDOR_ASSIGN_OR_RETURN(sealed, internal::ReadSealedProof(frame.pb.sealed()));
+  }
+  return Frame{internal::ToBytes(frame.pb.content()), std::move(fk), std::move(sealed)};
 }
 
 }  // namespace candor::protocol

@@ -20,7 +20,8 @@ constexpr const char* kSources =
 
 // Channels in the order the documents present them.
 constexpr privacy::Channel kChannels[] = {privacy::CHANNEL_RELAY, privacy::CHANNEL_DIRECTORY,
-                                          privacy::CHANNEL_BLOB_STORE, privacy::CHANNEL_MODERATION, privacy::CHANNEL_PEER,
+                                          privacy::CHANNEL_BLOB_STORE, privacy::CHANNEL_TOKEN_SERVICE,
+                                          privacy::CHANNEL_MODERATION, privacy::CHANNEL_PEER,
                                           privacy::CHANNEL_LOCAL_ONLY};
 
 std::string_view ChannelTitle(privacy::Channel c) {
@@ -28,6 +29,8 @@ std::string_view ChannelTitle(privacy::Channel c) {
     case privacy::CHANNEL_RELAY: return "Relay: device ↔ relay";
     case privacy::CHANNEL_DIRECTORY: return "Directory: device → prekey directory → peers";
     case privacy::CHANNEL_BLOB_STORE: return "Blob store: device ↔ blob store (attachments' encrypted blobs)";
+    case privacy::CHANNEL_TOKEN_SERVICE:
+      return "Token service: device ↔ moderation service's token issuance (sealed sender)";
     case privacy::CHANNEL_MODERATION: return "Moderation: device → moderation service, only on the user's submit";
     case privacy::CHANNEL_PEER: return "Peer: only inside end-to-end encryption";
     case privacy::CHANNEL_LOCAL_ONLY: return "Local only: never leaves the device";
@@ -196,6 +199,8 @@ std::string PolicyMarkdown(const privacy::PolicyText& text) {
       "Audiences: **peer** = the other end, inside end-to-end encryption; **relay** = the server "
       "forwarding envelopes; **directory** = the prekey directory and whoever fetches a bundle; "
       "**blob_store** = the store that keeps attachments' encrypted blobs; "
+      "**token_service** = the moderation service issuing sealed-sender tokens (it sees who asks "
+      "for how many, when; never which message a token is used for); "
       "**moderation** = the moderation service, only inside a report the user submits; "
       "**local_only** = never leaves the device. At runtime one egress guard refuses any field "
       "whose audience does not include the channel it is about to travel on.\n\n"

@@ -12,9 +12,11 @@
 #include "candor/report/report.pb.h"
 #include "candor/wire/blob.pb.h"
 #include "candor/wire/bundle.pb.h"
+#include "candor/wire/sealed.pb.h"
 #include "candor/wire/content.pb.h"
 #include "candor/wire/envelope.pb.h"
 #include "candor/wire/message.pb.h"
+#include "candor/wire/sealed.pb.h"
 #include "candor/protocol/wire.h"
 #include "strict_parse.h"
 
@@ -50,9 +52,10 @@ const std::vector<std::string>& PolicyFiles() {
   (void)wire::Content::descriptor();
   (void)wire::Envelope::descriptor();
   (void)wire::RatchetMessage::descriptor();
+  (void)wire::SenderCertificate::descriptor();
   static const std::vector<std::string> kFiles = {
       "audit.proto",  "blob.proto", "bundle.proto",  "content.proto",      "envelope.proto",
-      "message.proto", "report.proto", "session_state.proto", "group_state.proto"};
+      "message.proto", "report.proto", "sealed.proto", "session_state.proto", "group_state.proto"};
   return kFiles;
 }
 
@@ -101,6 +104,7 @@ privacy::Channel ChannelFor(EgressChannel channel) {
     case EgressChannel::kDirectory: return privacy::CHANNEL_DIRECTORY;
     case EgressChannel::kModeration: return privacy::CHANNEL_MODERATION;
     case EgressChannel::kBlobStore: return privacy::CHANNEL_BLOB_STORE;
+    case EgressChannel::kTokenService: return privacy::CHANNEL_TOKEN_SERVICE;
   }
   return privacy::CHANNEL_UNSPECIFIED;
 }
@@ -117,6 +121,7 @@ privacy::Audience AudienceFor(EgressChannel channel) {
     case EgressChannel::kDirectory: return privacy::DIRECTORY;
     case EgressChannel::kModeration: return privacy::MODERATION;
     case EgressChannel::kBlobStore: return privacy::BLOB_STORE;
+    case EgressChannel::kTokenService: return privacy::TOKEN_SERVICE;
   }
   return privacy::AUDIENCE_UNSPECIFIED;
 }
@@ -129,6 +134,7 @@ std::string_view AudienceName(privacy::Audience audience) {
     case privacy::DIRECTORY: return "directory";
     case privacy::MODERATION: return "moderation";
     case privacy::BLOB_STORE: return "blob_store";
+    case privacy::TOKEN_SERVICE: return "token_service";
     default: return "unspecified";
   }
 }
@@ -140,6 +146,7 @@ std::string_view ChannelName(privacy::Channel channel) {
     case privacy::CHANNEL_DIRECTORY: return "directory";
     case privacy::CHANNEL_MODERATION: return "moderation";
     case privacy::CHANNEL_BLOB_STORE: return "blob_store";
+    case privacy::CHANNEL_TOKEN_SERVICE: return "token_service";
     case privacy::CHANNEL_PEER: return "peer";
     default: return "unspecified";
   }

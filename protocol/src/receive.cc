@@ -104,6 +104,11 @@ Result<ReceivedMessage> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyP
                            std::string_view account, const Delivery& delivery, uint64_t now,
                            crypto::RandomSource& rng, std::optional<Session>& session,
                            const GroupReceiveHooks* groups) {
+  if (delivery.envelope.content_type == ContentType::kSealed) {
+    // The box is opened (and the sender authenticated) before this point by
+    // the sealed-sender layer; an unopened one has no sender to look up.
+    return Error(Errc::kInvalidState, "a sealed envelope reached the unsealed receive path");
+  }
   if (delivery.envelope.content_type == ContentType::kGroupMessage) {
     if (groups == nullptr || !groups->message) {
       return Error(Errc::kInvalidState, "a group message, and no group layer to take it");

@@ -1,5 +1,6 @@
 #include "candor/protocol/relay.h"
 
+#include "candor/crypto/sealed_sender.h"
 #include "candor/protocol/egress.h"
 
 namespace candor::protocol {
@@ -15,15 +16,19 @@ Result<Relayed> RelayEnvelope(const crypto::RelayKey& key, ByteView envelope_byt
     return Error(Errc::kFieldOutOfRange,
                  "a group message comes in a GroupEnvelope, for the relay to fan out");
   }
+  // A sealed box is opaque to the relay: its size was checked by the decoder.
   if (envelope.content_type == ContentType::kPrekeyMessage) {
     CANDOR_RETURN_IF_ERROR(DecodePrekeyMessage(envelope.payload));
-  } else {
+  } else if (envelope.content_type == ContentType::kRatchetMessage) {
     CANDOR_RETURN_IF_ERROR(DecodeRatchetMessage(envelope.payload));
   }
+  const bool sealed = envelope.content_type == ContentType::kSealed;
   CANDOR_ASSIGN_OR_RETURN(
       crypto::RelayTag tag,
-      crypto::ComputeRelayTag(key, envelope.franking_commitment, envelope.sender,
-                              envelope.recipient, server_time));
+      sealed ? crypto::ComputeSealedRelayTag(key, envelope.franking_commitment,
+                                             envelope.recipient, server_time)
+             : crypto::ComputeRelayTag(key, envelope.franking_commitment, envelope.sender,
+                                       envelope.recipient, server_time));
   CANDOR_ASSIGN_OR_RETURN(Bytes delivery, EncodeDelivery(envelope_bytes, server_time, tag));
   CANDOR_ASSIGN_OR_RETURN(
       Bytes ack, EncodeRelayAck(RelayAck{envelope.recipient, envelope.franking_commitment,
@@ -43,15 +48,22 @@ Result<GroupRelayed> RelayGroupEnvelope(const crypto::RelayKey& key, ByteView en
   if (server_time == 0) return Error(Errc::kInvalidArgument, "server time must be positive");
   // Decoding checks the recipients and that the payload is a GroupMessage.
   CANDOR_ASSIGN_OR_RETURN(GroupEnvelope group, DecodeGroupEnvelope(envelope_bytes));
+  // Sent sealed: the envelope names no sender, so neither do the copies,
+  // and every tag is the sealed one (the sender's over the empty recipient).
+  const bool sealed = group.sender.empty();
+  auto tag_for = [&](std::string_view recipient) {
+    return sealed ? crypto::ComputeSealedRelayTag(key, group.franking_commitment, recipient,
+                                                  server_time)
+                  : crypto::ComputeRelayTag(key, group.franking_commitment, group.sender,
+                                            recipient, server_time);
+  };
   GroupRelayed out{{}, server_time, {}, {}, {}};
   out.deliveries.reserve(group.recipients.size());
   for (const std::string& recipient : group.recipients) {
     CANDOR_ASSIGN_OR_RETURN(
         Bytes copy, EncodeEnvelope(Envelope{group.sender, recipient, group.franking_commitment,
                                             ContentType::kGroupMessage, group.payload}));
-    CANDOR_ASSIGN_OR_RETURN(crypto::RelayTag tag,
-                            crypto::ComputeRelayTag(key, group.franking_commitment, group.sender,
-                                                    recipient, server_time));
+    CANDOR_ASSIGN_OR_RETURN(crypto::RelayTag tag, tag_for(recipient));
     CANDOR_ASSIGN_OR_RETURN(Bytes delivery, EncodeDelivery(copy, server_time, tag));
     CANDOR_ASSIGN_OR_RETURN(EgressRecord record,
                             CheckEgress(EgressChannel::kRelay, kDeliveryType, delivery));
@@ -59,9 +71,7 @@ Result<GroupRelayed> RelayGroupEnvelope(const crypto::RelayKey& key, ByteView en
     out.egress.push_back(std::move(record));
     out.deliveries.emplace_back(recipient, std::move(delivery));
   }
-  CANDOR_ASSIGN_OR_RETURN(crypto::RelayTag own,
-                          crypto::ComputeRelayTag(key, group.franking_commitment, group.sender,
-                                                  group.sender, server_time));
+  CANDOR_ASSIGN_OR_RETURN(crypto::RelayTag own, tag_for(group.sender));
   CANDOR_ASSIGN_OR_RETURN(out.ack, EncodeRelayAck(RelayAck{group.sender, group.franking_commitment,
                                                            server_time, own}));
   CANDOR_ASSIGN_OR_RETURN(EgressRecord ack_record,

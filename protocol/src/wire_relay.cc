@@ -4,6 +4,7 @@
 
 #include "candor/crypto/aead.h"
 #include "candor/crypto/limits.h"
+#include "candor/crypto/sealed_box.h"
 #include "candor/crypto/sender_key.h"
 #include "candor/protocol/wire.h"
 #include "candor/wire/envelope.pb.h"
@@ -26,16 +27,51 @@ Result<ContentType> ToContentType(wire::ContentType t) {
     case wire::CONTENT_TYPE_PREKEY_MESSAGE: return ContentType::kPrekeyMessage;
     case wire::CONTENT_TYPE_RATCHET_MESSAGE: return ContentType::kRatchetMessage;
     case wire::CONTENT_TYPE_GROUP_MESSAGE: return ContentType::kGroupMessage;
+    case wire::CONTENT_TYPE_SEALED: return ContentType::kSealed;
     default: return Error(Errc::kFieldOutOfRange, "envelope.content_type is not a known type");
   }
 }
 
-Result<void> CheckPayload(size_t size) {
+Result<void> CheckPayload(ContentType type, size_t size) {
   if (size == 0) return Error(Errc::kMissingField, "envelope.payload is empty");
+  if (type == ContentType::kSealed) {
+    // The box's overhead around at least lp(sender), the type byte and one
+    // byte of message.
+    if (size < crypto::kSealedBoxOverheadBytes + 2 + 1 + 1 + 1) {
+      return Error(Errc::kBadFieldLength, "envelope.payload is too short for a sealed box");
+    }
+    if (size > kMaxSealedPayloadBytes) {
+      return Error(Errc::kFieldOutOfRange, "envelope.payload is too large");
+    }
+    return Ok();
+  }
   if (size > kMaxPrekeyMessageBytes) {
     return Error(Errc::kFieldOutOfRange, "envelope.payload is too large");
   }
   return Ok();
+}
+
+// A sealed envelope names no sender; a prekey or ratchet message always
+// does; a group message's copy does unless it was sent sealed.
+Result<void> CheckSender(std::string_view sender, ContentType type) {
+  if (type == ContentType::kSealed) {
+    if (!sender.empty()) {
+      return Error(Errc::kFieldOutOfRange, "a sealed envelope names no sender");
+    }
+    return Ok();
+  }
+  if (type == ContentType::kGroupMessage && sender.empty()) return Ok();
+  return CheckAccountField(sender, "envelope.sender");
+}
+
+uint64_t WireContentType(ContentType type) {
+  switch (type) {
+    case ContentType::kPrekeyMessage: return wire::CONTENT_TYPE_PREKEY_MESSAGE;
+    case ContentType::kRatchetMessage: return wire::CONTENT_TYPE_RATCHET_MESSAGE;
+    case ContentType::kGroupMessage: return wire::CONTENT_TYPE_GROUP_MESSAGE;
+    case ContentType::kSealed: return wire::CONTENT_TYPE_SEALED;
+  }
+  return wire::CONTENT_TYPE_UNSPECIFIED;
 }
 
 Result<void> CheckServerTime(uint64_t ts, std::string_view name) {
@@ -48,44 +84,50 @@ Result<void> CheckServerTime(uint64_t ts, std::string_view name) {
 Result<Envelope> DecodeEnvelope(ByteView bytes) {
   auto& pb = internal::ReusableMessage<wire::Envelope>();
   CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxEnvelopeBytes, kWireVersion, pb));
-  CANDOR_RETURN_IF_ERROR(CheckAccountField(pb.sender(), "envelope.sender"));
+  CANDOR_ASSIGN_OR_RETURN(ContentType type, ToContentType(pb.content_type()));
+  CANDOR_RETURN_IF_ERROR(CheckSender(pb.sender(), type));
   CANDOR_RETURN_IF_ERROR(CheckAccountField(pb.recipient(), "envelope.recipient"));
   CANDOR_ASSIGN_OR_RETURN(auto commitment, FixedBytes<crypto::kFrankingCommitmentBytes>(
                                                pb.franking_commitment(),
                                                "envelope.franking_commitment"));
-  CANDOR_ASSIGN_OR_RETURN(ContentType type, ToContentType(pb.content_type()));
-  CANDOR_RETURN_IF_ERROR(CheckPayload(pb.payload().size()));
-  return Envelope{pb.sender(), pb.recipient(), commitment, type,
-                  internal::ToBytes(pb.payload())};
+  // A sealed envelope's box travels in its own field (no type for the
+  // egress guard to walk into); every other kind has a payload and no box.
+  const bool sealed = type == ContentType::kSealed;
+  if (sealed ? !pb.payload().empty() : !pb.sealed_box().empty()) {
+    return Error(Errc::kFieldOutOfRange,
+                 "envelope: a sealed box exactly when the content type is sealed");
+  }
+  const std::string& payload = sealed ? pb.sealed_box() : pb.payload();
+  CANDOR_RETURN_IF_ERROR(CheckPayload(type, payload.size()));
+  return Envelope{pb.sender(), pb.recipient(), commitment, type, internal::ToBytes(payload)};
 }
 
 namespace {
 
 // Envelope { sender = 1; recipient = 2; franking_commitment = 3;
-//            content_type = 4; payload = 5 }, after the version byte. The
-// payload is written by `write_payload` (exactly `payload_size` bytes).
+//            content_type = 4; payload = 5 (sealed_box = 6 when sealed) },
+// after the version byte. The payload is written by `write_payload`
+// (exactly `payload_size` bytes).
 template <typename WritePayload>
 Result<Bytes> WriteEnvelope(std::string_view sender, std::string_view recipient,
                             const crypto::FrankingCommitment& commitment, ContentType type,
                             size_t payload_size, WritePayload write_payload) {
-  CANDOR_RETURN_IF_ERROR(CheckAccountField(sender, "envelope.sender"));
+  CANDOR_RETURN_IF_ERROR(CheckSender(sender, type));
   CANDOR_RETURN_IF_ERROR(CheckAccountField(recipient, "envelope.recipient"));
-  CANDOR_RETURN_IF_ERROR(CheckPayload(payload_size));
-  const uint64_t type_value = type == ContentType::kPrekeyMessage ? wire::CONTENT_TYPE_PREKEY_MESSAGE
-                              : type == ContentType::kGroupMessage
-                                  ? wire::CONTENT_TYPE_GROUP_MESSAGE
-                                  : wire::CONTENT_TYPE_RATCHET_MESSAGE;
+  CANDOR_RETURN_IF_ERROR(CheckPayload(type, payload_size));
+  const uint64_t type_value = WireContentType(type);
+  const uint32_t payload_field = type == ContentType::kSealed ? 6 : 5;
   Bytes out(1 + internal::BytesFieldSize(1, sender.size()) +
             internal::BytesFieldSize(2, recipient.size()) +
             internal::BytesFieldSize(3, commitment.size()) +
-            internal::VarintFieldSize(4, type_value) + internal::BytesFieldSize(5, payload_size));
+            internal::VarintFieldSize(4, type_value) + internal::BytesFieldSize(payload_field, payload_size));
   internal::ProtoWriter w(out);
   w.Raw(kWireVersion);
   w.BytesField(1, AsBytes(sender));
   w.BytesField(2, AsBytes(recipient));
   w.BytesField(3, commitment);
   w.VarintField(4, type_value);
-  w.BytesHeader(5, payload_size);
+  w.BytesHeader(payload_field, payload_size);
   write_payload(w);
   return out;
 }
@@ -167,12 +209,24 @@ Result<void> CheckRecipients(std::string_view sender, const std::vector<std::str
   return Ok();
 }
 
+// Empty when the group message is sent sealed.
+Result<void> CheckGroupSender(std::string_view sender) {
+  if (sender.empty()) return Ok();
+  return CheckAccountField(sender, "group_envelope.sender");
+}
+
+// Empty for a sealed group message's acknowledgement.
+Result<void> CheckAckRecipient(std::string_view recipient) {
+  if (recipient.empty()) return Ok();
+  return CheckAccountField(recipient, "ack.recipient");
+}
+
 }  // namespace
 
 Result<GroupEnvelope> DecodeGroupEnvelope(ByteView bytes) {
   wire::GroupEnvelope pb;
   CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxGroupEnvelopeBytes, kWireVersion, pb));
-  CANDOR_RETURN_IF_ERROR(CheckAccountField(pb.sender(), "group_envelope.sender"));
+  CANDOR_RETURN_IF_ERROR(CheckGroupSender(pb.sender()));
   std::vector<std::string> recipients(pb.recipients().begin(), pb.recipients().end());
   CANDOR_RETURN_IF_ERROR(CheckRecipients(pb.sender(), recipients));
   CANDOR_ASSIGN_OR_RETURN(auto commitment, FixedBytes<crypto::kFrankingCommitmentBytes>(
@@ -185,7 +239,7 @@ Result<GroupEnvelope> DecodeGroupEnvelope(ByteView bytes) {
 }
 
 Result<Bytes> EncodeGroupEnvelope(const GroupEnvelope& e) {
-  CANDOR_RETURN_IF_ERROR(CheckAccountField(e.sender, "group_envelope.sender"));
+  CANDOR_RETURN_IF_ERROR(CheckGroupSender(e.sender));
   CANDOR_RETURN_IF_ERROR(CheckRecipients(e.sender, e.recipients));
   CANDOR_RETURN_IF_ERROR(DecodeGroupMessage(e.payload));
   wire::GroupEnvelope pb;
@@ -222,7 +276,7 @@ Result<Bytes> EncodeDelivery(ByteView envelope_bytes, uint64_t server_time,
 Result<RelayAck> DecodeRelayAck(ByteView bytes) {
   wire::RelayAck pb;
   CANDOR_RETURN_IF_ERROR(ParseStrict(bytes, kMaxRelayAckBytes, kWireVersion, pb));
-  CANDOR_RETURN_IF_ERROR(CheckAccountField(pb.recipient(), "ack.recipient"));
+  CANDOR_RETURN_IF_ERROR(CheckAckRecipient(pb.recipient()));
   CANDOR_ASSIGN_OR_RETURN(auto commitment, FixedBytes<crypto::kFrankingCommitmentBytes>(
                                                pb.franking_commitment(),
                                                "ack.franking_commitment"));
@@ -233,7 +287,7 @@ Result<RelayAck> DecodeRelayAck(ByteView bytes) {
 }
 
 Result<Bytes> EncodeRelayAck(const RelayAck& ack) {
-  CANDOR_RETURN_IF_ERROR(CheckAccountField(ack.recipient, "ack.recipient"));
+  CANDOR_RETURN_IF_ERROR(CheckAckRecipient(ack.recipient));
   CANDOR_RETURN_IF_ERROR(CheckServerTime(ack.server_time, "ack.server_time"));
   wire::RelayAck pb;
   pb.set_recipient(ack.recipient);

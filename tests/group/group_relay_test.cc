@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "candor/crypto/sealed_sender.h"
 #include "candor/group/group_message.h"
 #include "candor/group/group_state.h"
 #include "candor/protocol/egress.h"
@@ -87,6 +88,61 @@ TEST_F(GroupRelayTest, OneCiphertextFannedOutAndTaggedPerRecipient) {
   ASSERT_TRUE(as_envelope.has_value());
   EXPECT_EQ(protocol::RelayEnvelope(relay_key_, *as_envelope, kTime).error().code(),
             Errc::kFieldOutOfRange);
+}
+
+// Sent sealed (DESIGN.md "Sealed sender"): the group envelope drops the
+// sender, so do the copies; each copy's tag is the sealed one for its
+// recipient and the sender's acknowledgement is tagged over the empty
+// recipient. Members still open it (they find the sender key by its id).
+TEST_F(GroupRelayTest, ASealedGroupMessageIsFannedOutWithoutASender) {
+  const crypto::MemberSenderKey member{key_->chain.Clone(), key_->signing.public_key(),
+                                       std::nullopt, {}};
+  auto m = EncryptGroupText(*key_, alice_.public_key(), "alice", "sealed hello", rng_);
+  ASSERT_TRUE(m.has_value());
+  auto payload = protocol::EncodeGroupMessage(m->message);
+  ASSERT_TRUE(payload.has_value());
+  auto env = protocol::EncodeGroupEnvelope(
+      protocol::GroupEnvelope{"", {"bob", "carol"}, m->franking_commitment, *payload});
+  ASSERT_TRUE(env.has_value()) << env.error().message();
+  EXPECT_FALSE(Contains(*env, AsBytes(std::string_view("alice"))));
+  auto relayed = protocol::RelayGroupEnvelope(relay_key_, *env, kTime);
+  ASSERT_TRUE(relayed.has_value()) << relayed.error().message();
+  ASSERT_EQ(relayed->deliveries.size(), 2u);
+  for (const auto& [recipient, bytes] : relayed->deliveries) {
+    EXPECT_FALSE(Contains(bytes, AsBytes(std::string_view("alice"))));
+    EXPECT_FALSE(Contains(bytes, alice_.public_key().bytes()));
+    auto d = protocol::DecodeDelivery(bytes);
+    ASSERT_TRUE(d.has_value()) << d.error().message();
+    EXPECT_TRUE(d->envelope.sender.empty());
+    EXPECT_EQ(d->envelope.content_type, protocol::ContentType::kGroupMessage);
+    EXPECT_TRUE(crypto::VerifySealedRelayTag(relay_key_, m->franking_commitment, recipient,
+                                             kTime, d->relay_tag)
+                    .has_value());
+    EXPECT_FALSE(crypto::VerifyRelayTag(relay_key_, m->franking_commitment, "alice", recipient,
+                                        kTime, d->relay_tag)
+                     .has_value());
+    auto sealed = protocol::DecodeGroupMessage(d->envelope.payload);
+    ASSERT_TRUE(sealed.has_value());
+    auto in = DecryptGroupText(member, alice_.public_key(), "alice",
+                               d->envelope.franking_commitment, *sealed, kTime);
+    ASSERT_TRUE(in.has_value()) << in.error().message();
+    EXPECT_EQ(in->text, "sealed hello");
+  }
+  EXPECT_FALSE(Contains(relayed->ack, AsBytes(std::string_view("alice"))));
+  auto ack = protocol::DecodeRelayAck(relayed->ack);
+  ASSERT_TRUE(ack.has_value()) << ack.error().message();
+  EXPECT_TRUE(ack->recipient.empty());
+  EXPECT_TRUE(crypto::VerifySealedRelayTag(relay_key_, m->franking_commitment, "", kTime,
+                                           ack->relay_tag)
+                  .has_value());
+  for (const auto& record : relayed->egress) {
+    EXPECT_EQ(std::count(record.fields.begin(), record.fields.end(),
+                         "candor.wire.Envelope.sender"),
+              0);
+    EXPECT_EQ(std::count(record.fields.begin(), record.fields.end(),
+                         "candor.wire.RelayAck.recipient"),
+              0);
+  }
 }
 
 TEST_F(GroupRelayTest, NothingTheRelayHandlesHoldsTheGroupsIdOrName) {

@@ -36,6 +36,7 @@ privacy::Audience AudienceOf(privacy::Channel c) {
     case privacy::CHANNEL_PEER: return privacy::PEER;
     case privacy::CHANNEL_LOCAL_ONLY: return privacy::LOCAL_ONLY;
     case privacy::CHANNEL_BLOB_STORE: return privacy::BLOB_STORE;
+    case privacy::CHANNEL_TOKEN_SERVICE: return privacy::TOKEN_SERVICE;
     default: return privacy::AUDIENCE_UNSPECIFIED;
   }
 }

@@ -26,8 +26,16 @@
 
 namespace candor::protocol {
 
-enum class EgressChannel : uint8_t { kRelay = 1, kDirectory = 2, kModeration = 3, kBlobStore = 4 };
-// "relay", "directory", "moderation", "blob_store"
+// kTokenService: the moderation service's token issuance (sealed sender),
+// a role apart from receiving reports.
+enum class EgressChannel : uint8_t {
+  kRelay = 1,
+  kDirectory = 2,
+  kModeration = 3,
+  kBlobStore = 4,
+  kTokenService = 5,
+};
+// "relay", "directory", "moderation", "blob_store", "token_service"
 std::string_view EgressChannelName(EgressChannel channel);
 Result<EgressChannel> ParseEgressChannel(std::string_view name);
 
@@ -40,6 +48,9 @@ inline constexpr std::string_view kPrekeyBundleType = "candor.wire.PrekeyBundle"
 inline constexpr std::string_view kReportBundleType = "candor.report.ReportBundle";
 inline constexpr std::string_view kBlobUploadType = "candor.wire.BlobUpload";
 inline constexpr std::string_view kBlobFetchType = "candor.wire.BlobFetch";
+inline constexpr std::string_view kSenderCertificateType = "candor.wire.SenderCertificate";
+inline constexpr std::string_view kTokenRequestType = "candor.wire.TokenRequest";
+inline constexpr std::string_view kTokenResponseType = "candor.wire.TokenResponse";
 
 struct EgressRecord {
   uint64_t time = 0;  // Unix seconds; set by whoever emits

@@ -8,6 +8,7 @@
 #ifndef CANDOR_PROTOCOL_FRAME_H_
 #define CANDOR_PROTOCOL_FRAME_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,7 @@
 #include "candor/crypto/result.h"
 #include "candor/crypto/secret.h"
 #include "candor/protocol/content.h"
+#include "candor/protocol/sealed_wire.h"
 
 namespace candor::protocol {
 
@@ -35,9 +37,14 @@ Result<ByteView> Unpad(ByteView padded, size_t max_bucket = kMaxPaddedPlaintextB
 struct Frame {
   Bytes content;  // serialized Content, verbatim
   crypto::FrankingKey franking_key;
+  // Present exactly when the message was sent sealed (sealed_wire.h).
+  std::optional<SealedProof> sealed;
 };
 
-Result<SecretBytes> EncodePaddedFrame(ByteView content, const crypto::FrankingKey& franking_key);
+// With `sealed`, the content may be at most kMaxSealedContentBytes (the
+// proof takes the rest of the largest bucket): kMessageTooLarge above.
+Result<SecretBytes> EncodePaddedFrame(ByteView content, const crypto::FrankingKey& franking_key,
+                                      const SealedProof* sealed = nullptr);
 Result<Frame> DecodePaddedFrame(ByteView padded);
 
 }  // namespace candor::protocol

@@ -18,6 +18,7 @@
 
 #include "candor/crypto/bytes.h"
 #include "candor/crypto/franking.h"
+#include "candor/crypto/sealed_sender.h"
 #include "candor/crypto/result.h"
 #include "candor/protocol/egress.h"
 #include "candor/protocol/wire.h"
@@ -35,7 +36,11 @@ struct Relayed {
 };
 
 // Refuses (with the decoder's code) an envelope that does not decode, whose
-// payload does not decode as the type it claims, or a zero server time. A
+// payload does not decode as the type it claims, or a zero server time.
+// A sealed envelope (content type kSealed, no sender) is tagged with the
+// sealed relay tag over (commitment, recipient, time): the relay learns the
+// recipient only, and its caller must not attach an account to it (the
+// sealed path takes no credential; docs/relay.md). A
 // group message comes in a GroupEnvelope (RelayGroupEnvelope), never in an
 // Envelope from a device: kFieldOutOfRange.
 Result<Relayed> RelayEnvelope(const crypto::RelayKey& key, ByteView envelope_bytes,
@@ -45,7 +50,9 @@ Result<Relayed> RelayEnvelope(const crypto::RelayKey& key, ByteView envelope_byt
 // recipient, the commitment, content type 3, the same GroupMessage) in a
 // Delivery tagged for that recipient; and one acknowledgement to the
 // sender, tagged with the sender as recipient (so the sender's copy is
-// reportable as any member's, DESIGN.md "Groups").
+// reportable as any member's, DESIGN.md "Groups"). A group envelope sent
+// sealed (empty sender) gets sealed tags, the sender's over the empty
+// recipient, and an acknowledgement naming no recipient.
 struct GroupRelayed {
   GroupEnvelope envelope;
   uint64_t server_time;

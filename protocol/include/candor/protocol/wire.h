@@ -38,9 +38,19 @@ inline constexpr uint8_t kSessionStateVersion = 1;
 
 // kGroupMessage: a GroupMessage, in the Envelope the relay makes for each
 // recipient of a GroupEnvelope (never sent by a device as an Envelope).
-enum class ContentType : uint8_t { kPrekeyMessage = 1, kRatchetMessage = 2, kGroupMessage = 3 };
+// kSealed: sealed sender, one-to-one: the payload is a sealed box to the
+// recipient's identity holding the sender and a prekey or ratchet message
+// (sealed_wire.h SealedInner).
+enum class ContentType : uint8_t {
+  kPrekeyMessage = 1,
+  kRatchetMessage = 2,
+  kGroupMessage = 3,
+  kSealed = 4,
+};
 
-// Sender -> relay.
+// Sender -> relay. `sender` is empty exactly when the envelope is sealed:
+// always for kSealed, never for kPrekeyMessage and kRatchetMessage, and for
+// kGroupMessage when the group message was sent sealed.
 struct Envelope {
   std::string sender;
   std::string recipient;
@@ -51,7 +61,7 @@ struct Envelope {
 
 // Sender -> relay, for a group message: `payload` is an encoded
 // GroupMessage; `recipients` the other members (1..kMaxGroupMembers - 1,
-// distinct, not the sender).
+// distinct, not the sender). `sender` is empty when sent sealed.
 struct GroupEnvelope {
   std::string sender;
   std::vector<std::string> recipients;
@@ -67,7 +77,8 @@ struct Delivery {
   crypto::RelayTag relay_tag;
 };
 
-// Relay -> sender.
+// Relay -> sender. `recipient` is empty for a sealed group message: its
+// tag is the sealed one over the empty recipient.
 struct RelayAck {
   std::string recipient;
   crypto::FrankingCommitment franking_commitment;
