@@ -52,6 +52,10 @@ TEST(SessionVectors, GroupMatchesTheFrozenFile) {
   ExpectFrozen(CANDOR_GROUP_VECTORS, GenerateGroupVectors());
 }
 
+TEST(SessionVectors, SealedMatchesTheFrozenFile) {
+  ExpectFrozen(CANDOR_SEALED_VECTORS, GenerateSealedVectors());
+}
+
 TEST(SessionVectors, VersionOneMessagesAreRefusedWithAClearError) {
   const google::protobuf::Struct v1 = ReadFrozen(CANDOR_SESSION_VECTORS_V1);
   for (const char* name : {"m1_envelope", "m2_envelope", "bundle"}) {

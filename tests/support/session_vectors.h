@@ -23,6 +23,10 @@ VectorList GeneratePqxdhVectors();
 // Sender Keys: a distribution and two group messages (group_vectors.cc,
 // tests/vectors/group_v1.json, checked by verify_group_vectors.py).
 VectorList GenerateGroupVectors();
+// Sealed sender: a certificate, a token, a sealed first message and its
+// relay tags (sealed_vectors.cc, tests/vectors/sealed_v1.json, checked by
+// verify_sealed_vectors.py).
+VectorList GenerateSealedVectors();
 std::string ToJson(const VectorList& vectors);
 
 }  // namespace candor::testing
