@@ -200,6 +200,41 @@ const Migration kMigrations[] = {
       ) WITHOUT ROWID;
       CREATE INDEX group_sender_keys_group ON group_sender_keys(group_id, sender);
     )sql"},
+    {9, R"sql(
+      -- Sealed sender (DESIGN.md "Sealed sender with verifiable reports").
+      -- The public keys this device trusts: the directory's certificate key
+      -- and the moderation service's token-signing key.
+      CREATE TABLE sealed_pins (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        directory  BLOB NOT NULL CHECK (length(directory) = 32),
+        moderation BLOB NOT NULL CHECK (length(moderation) = 32)
+      );
+      -- This device's sender certificates (encoded SenderCertificate), each
+      -- checked when added; sends use the one that expires last.
+      CREATE TABLE sender_certificates (
+        expires_at  INTEGER PRIMARY KEY,
+        certificate BLOB NOT NULL
+      );
+      -- One-use key pairs this device drew (the secret half never leaves
+      -- it); token is NULL until the service's answer is added, then the
+      -- encoded token. A used token is deleted with its key.
+      CREATE TABLE moderation_tokens (
+        one_use_key  BLOB PRIMARY KEY CHECK (length(one_use_key) = 32),
+        seed         BLOB NOT NULL CHECK (length(seed) = 32),
+        requested_at INTEGER NOT NULL,
+        token        BLOB,
+        expires_at   INTEGER,
+        CHECK ((token IS NULL) = (expires_at IS NULL))
+      ) WITHOUT ROWID;
+      -- One-use keys seen on sealed messages received, per sender: the
+      -- second message under one is refused.
+      CREATE TABLE seen_tokens (
+        sender      TEXT NOT NULL,
+        one_use_key BLOB NOT NULL CHECK (length(one_use_key) = 32),
+        expires_at  INTEGER NOT NULL,
+        PRIMARY KEY (sender, one_use_key)
+      ) WITHOUT ROWID;
+    )sql"},
 };
 
 }  // namespace

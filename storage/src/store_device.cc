@@ -438,6 +438,17 @@ Result<size_t> Store::PurgeExpired(uint64_t now) {
                                          kRetiredSignedPrekeySeconds, now));
   CANDOR_RETURN_IF_ERROR(DeleteOlderThan(
       db, "DELETE FROM received_envelopes WHERE received_at <= ?", kReplayMarkerSeconds, now));
+  // Sealed sender: expired certificates and tokens (with their keys), and
+  // the record of seen tokens once their messages' markers are gone too.
+  for (const char* sql : {"DELETE FROM sender_certificates WHERE expires_at < ?",
+                          "DELETE FROM moderation_tokens WHERE expires_at < ?"}) {
+    CANDOR_RETURN_IF_ERROR(DeleteOlderThan(db, sql, 0, now));
+  }
+  CANDOR_RETURN_IF_ERROR(DeleteOlderThan(db, "DELETE FROM seen_tokens WHERE expires_at <= ?",
+                                         kReplayMarkerSeconds, now));
+  CANDOR_RETURN_IF_ERROR(DeleteOlderThan(
+      db, "DELETE FROM moderation_tokens WHERE token IS NULL AND requested_at <= ?",
+      kUnansweredTokenRequestSeconds, now));
   // A report keeps its entry, not the plaintext of messages that are gone.
   CANDOR_ASSIGN_OR_RETURN(auto reports, db.Cached(
       "UPDATE reports SET preview = x'', sealed = x'', content_purged = 1 "

@@ -139,6 +139,9 @@ inline constexpr size_t kMaxTokenResponseBytes =
     1 + kMaxTokensPerRequest * (kMaxModerationTokenBytes + 3) + 16;
 // A device asks for more tokens when it holds fewer than this.
 inline constexpr size_t kLowTokenThreshold = 10;
+// One-use keys drawn for a request the service never answered are deleted
+// this long after they were drawn.
+inline constexpr uint64_t kUnansweredTokenRequestSeconds = 30ull * 24 * 60 * 60;
 
 // --- Reports (report/) -----------------------------------------------------------
 // The reported message plus the four immediately before it in the same

@@ -37,6 +37,7 @@
 #include "candor/crypto/random.h"
 #include "candor/crypto/result.h"
 #include "candor/crypto/secret.h"
+#include "candor/crypto/sealed_sender.h"
 #include "candor/group/group_message.h"
 #include "candor/group/group_state.h"
 #include "candor/group/sender_key_ring.h"
@@ -242,6 +243,53 @@ class Store final : public protocol::DeviceStore {
   // acknowledgement tags the sender's copy so). Synced, as CommitSent.
   Result<int64_t> CommitGroupSent(const group::GroupState& state, const group::SenderKeyRing& ring,
                                   const group::OutgoingGroupMessage& message, uint64_t now);
+
+  // --- Sealed sender (docs/sealed-sender.md) ---------------------------------
+  // The public keys this device trusts for sealed sending: the directory's
+  // certificate key and the moderation service's token-signing key.
+  // Replaces earlier pins.
+  struct SealedPins {
+    crypto::Ed25519PublicKey directory;
+    crypto::Ed25519PublicKey moderation;
+  };
+  Result<void> PinSealedKeys(const SealedPins& pins);
+  Result<std::optional<SealedPins>> LoadSealedPins();
+  // Keeps a certificate for this device: kSealedCredentialMissing without a
+  // pinned directory key or an identity; kBadSenderCertificate unless it
+  // verifies under the pin, is unexpired at `now`, and names this device's
+  // account and identity key. Nothing is stored on a refusal.
+  Result<void> AddSenderCertificate(const crypto::SenderCertificate& certificate, uint64_t now);
+  // The certificate that expires last, if it is unexpired at `now`.
+  Result<std::optional<crypto::SenderCertificate>> CurrentSenderCertificate(uint64_t now);
+  // Draws `count` (1..kMaxTokensPerRequest) one-use key pairs, keeps them
+  // and returns their public halves for a token request.
+  Result<std::vector<crypto::Ed25519PublicKey>> DrawTokenKeys(size_t count, uint64_t now,
+                                                               crypto::RandomSource& rng);
+  // The service's tokens, all or nothing: each must verify under the pinned
+  // moderation key (kSealedCredentialMissing without one), be unexpired at
+  // `now` and be for a key this device drew that has no token yet
+  // (kBadModerationToken otherwise). Returns how many tokens are usable now.
+  Result<size_t> AddTokens(const std::vector<crypto::ModerationToken>& tokens, uint64_t now);
+  struct UsableToken {
+    crypto::ModerationToken token;
+    crypto::Ed25519KeyPair one_use;
+  };
+  // The usable token that expires first; nullopt when none is left.
+  Result<std::optional<UsableToken>> NextToken(uint64_t now);
+  // Deletes a token with its secret key (run it in the send's transaction):
+  // kNotFound if it is not there (used already).
+  Result<void> UseToken(const crypto::Ed25519PublicKey& one_use_key);
+  struct TokenSupply {
+    size_t usable;     // with a token, unexpired
+    size_t requested;  // drawn, no token yet
+    bool low;          // usable < kLowTokenThreshold: time to request more
+  };
+  Result<TokenSupply> CountTokens(uint64_t now);
+  // Receive side: remembers that `sender` used `one_use_key`; kTokenReused
+  // (nothing written) if it did before. Kept until kReplayMarkerSeconds
+  // after the token's expiry, then PurgeExpired deletes it.
+  Result<void> RecordSeenToken(std::string_view sender,
+                               const crypto::Ed25519PublicKey& one_use_key, uint64_t expires_at);
 
   // For tests and tools inside storage/ (the RAII database layer is private).
   struct Impl;
