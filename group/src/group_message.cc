@@ -50,6 +50,11 @@ Result<IncomingGroupMessage> DecryptGroupText(const crypto::MemberSenderKey& key
                           crypto::GroupDecrypt(key, sender_identity, sender, commitment, message,
                                                now));
   CANDOR_ASSIGN_OR_RETURN(protocol::Frame frame, protocol::DecodePaddedFrame(d.plaintext.Expose()));
+  // Sealed group messages are not received yet (docs/sealed-sender.md): a
+  // proof would go unchecked.
+  if (frame.sealed) {
+    return Error(Errc::kMalformed, "a sealed-sender proof in a group message");
+  }
   CANDOR_RETURN_IF_ERROR(crypto::VerifyGroupFrankingCommitment(
       frame.franking_key, sender, key.chain.group, frame.content, commitment));
   CANDOR_ASSIGN_OR_RETURN(std::string text, protocol::DecodeContentText(frame.content));

@@ -11,6 +11,8 @@
 #include "candor/audit/audit.pb.h"
 #include "candor/crypto/limits.h"
 #include "candor/protocol/json.h"
+#include "candor/protocol/sealed_wire.h"
+#include "candor/protocol/wire.h"
 #include "policy_model.h"
 #include "strict_parse.h"
 
@@ -109,6 +111,25 @@ Result<void> Walk(const Message& m, privacy::Audience audience, std::string_view
   return Ok();
 }
 
+// The walk checks what each field may reveal, field by field; rules that
+// tie fields together (a sealed envelope names no sender, an unsealed one
+// must) are the strict decoder's. For the messages a device sends to the
+// relay, the token service and from the directory, both must pass.
+Result<void> StrictDecode(std::string_view message_type, ByteView bytes) {
+  if (message_type == kEnvelopeType) {
+    CANDOR_RETURN_IF_ERROR(DecodeEnvelope(bytes));
+  } else if (message_type == kGroupEnvelopeType) {
+    CANDOR_RETURN_IF_ERROR(DecodeGroupEnvelope(bytes));
+  } else if (message_type == kSenderCertificateType) {
+    CANDOR_RETURN_IF_ERROR(DecodeSenderCertificate(bytes));
+  } else if (message_type == kTokenRequestType) {
+    CANDOR_RETURN_IF_ERROR(DecodeTokenRequest(bytes));
+  } else if (message_type == kTokenResponseType) {
+    CANDOR_RETURN_IF_ERROR(DecodeTokenResponse(bytes));
+  }
+  return Ok();
+}
+
 }  // namespace
 
 namespace internal {
@@ -137,6 +158,7 @@ Result<EgressRecord> CheckEgress(EgressChannel channel, std::string_view message
   CANDOR_RETURN_IF_ERROR(internal::ParseStrict(bytes, kMaxEgressBytes, internal::TopLevelVersion(d), *m));
   CANDOR_ASSIGN_OR_RETURN(std::vector<std::string> fields,
                           internal::CheckMessageForChannel(*m, channel));
+  CANDOR_RETURN_IF_ERROR(StrictDecode(message_type, bytes));
   return EgressRecord{0, channel, std::string(message_type), std::move(fields), bytes.size()};
 }
 

@@ -2,6 +2,7 @@
 
 #include "candor/crypto/padme.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -134,6 +135,16 @@ Result<Frame> DecodePaddedFrame(ByteView padded) {
       return Error(Errc::kFieldOutOfRange, "sealed frame.content larger than kMaxSealedContentBytes");
     }
     CANDOR_ASSIGN_OR_RETURN(sealed, internal::ReadSealedProof(frame.pb.sealed()));
+    // One encoding only: protobuf merges a repeated message field, so a
+    // proof could otherwise be put together from pieces. The sealed path is
+    // rare enough to afford writing the frame again and comparing.
+    CANDOR_ASSIGN_OR_RETURN(auto fk_copy, crypto::FrankingKey::CopyFrom(fk.Expose()));
+    CANDOR_ASSIGN_OR_RETURN(SecretBytes again,
+                            EncodePaddedFrame(AsBytes(frame.pb.content()), fk_copy, &*sealed));
+    if (again.size() != padded.size() ||
+        !std::equal(padded.begin(), padded.end(), again.Expose().begin())) {
+      return Error(Errc::kMalformed, "sealed frame is not in its canonical encoding");
+    }
   }
   return Frame{internal::ToBytes(frame.pb.content()), std::move(fk), std::move(sealed)};
 }

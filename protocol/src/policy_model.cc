@@ -16,7 +16,6 @@
 #include "candor/wire/content.pb.h"
 #include "candor/wire/envelope.pb.h"
 #include "candor/wire/message.pb.h"
-#include "candor/wire/sealed.pb.h"
 #include "candor/protocol/wire.h"
 #include "strict_parse.h"
 

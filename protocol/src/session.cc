@@ -206,6 +206,11 @@ Result<IncomingMessage> Session::Decrypt(const Delivery& delivery, uint64_t now,
   if (!result.has_value()) return result.error();
   crypto::RatchetDecryption& decrypted = *result;
   CANDOR_ASSIGN_OR_RETURN(Frame frame, DecodePaddedFrame(decrypted.plaintext.Expose()));
+  // A proof belongs to a sealed envelope only (and is checked there): in
+  // an envelope that names its sender it would be unchecked baggage.
+  if (frame.sealed) {
+    return Error(Errc::kMalformed, "a sealed-sender proof in a message sent unsealed");
+  }
   // Receiver binding: a message whose commitment does not open could never
   // be reported, so it is refused outright.
   CANDOR_RETURN_IF_ERROR(crypto::VerifyFrankingCommitment(

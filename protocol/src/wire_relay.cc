@@ -35,9 +35,9 @@ Result<ContentType> ToContentType(wire::ContentType t) {
 Result<void> CheckPayload(ContentType type, size_t size) {
   if (size == 0) return Error(Errc::kMissingField, "envelope.payload is empty");
   if (type == ContentType::kSealed) {
-    // The box's overhead around at least lp(sender), the type byte and one
-    // byte of message.
-    if (size < crypto::kSealedBoxOverheadBytes + 2 + 1 + 1 + 1) {
+    // The box's overhead around lp(sender) padded to the longest account,
+    // the type byte and at least one byte of message.
+    if (size < crypto::kSealedBoxOverheadBytes + 2 + kMaxAccountBytes + 1 + 1) {
       return Error(Errc::kBadFieldLength, "envelope.payload is too short for a sealed box");
     }
     if (size > kMaxSealedPayloadBytes) {

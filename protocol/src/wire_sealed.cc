@@ -199,8 +199,11 @@ Result<void> CheckInner(std::string_view sender, ContentType type, ByteView payl
 
 Result<Bytes> EncodeSealedInner(const SealedInner& inner) {
   CANDOR_RETURN_IF_ERROR(CheckInner(inner.sender, inner.content_type, inner.payload));
-  ByteWriter w(2 + inner.sender.size() + 1 + inner.payload.size());
+  ByteWriter w(2 + kMaxAccountBytes + 1 + inner.payload.size());
   CANDOR_RETURN_IF_ERROR(w.PutLengthPrefixed(AsBytes(inner.sender)));
+  // Zeros up to the longest account: the box's size must not tell the
+  // relay how long the sender's name is.
+  w.PutBytes(Bytes(kMaxAccountBytes - inner.sender.size(), 0));
   w.PutU8(static_cast<uint8_t>(inner.content_type));
   w.PutBytes(inner.payload);
   return std::move(w).Take();
@@ -214,6 +217,14 @@ Result<SealedInner> DecodeSealedInner(ByteView bytes) {
   const Error truncated(Errc::kMalformed, "sealed box plaintext is truncated");
   auto sender = r.ReadLengthPrefixed();
   if (!sender.has_value()) return truncated;
+  if (sender->size() > kMaxAccountBytes) {
+    return Error(Errc::kFieldOutOfRange, "sealed.sender is longer than an account can be");
+  }
+  auto padding = r.ReadBytes(kMaxAccountBytes - sender->size());
+  if (!padding.has_value()) return truncated;
+  if (std::any_of(padding->begin(), padding->end(), [](uint8_t b) { return b != 0; })) {
+    return Error(Errc::kMalformed, "sealed.sender's padding is not zeros");
+  }
   auto type = r.ReadU8();
   if (!type.has_value()) return truncated;
   auto payload = r.ReadBytes(r.remaining());

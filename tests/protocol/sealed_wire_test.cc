@@ -15,7 +15,10 @@
 #include "candor/protocol/egress.h"
 #include "candor/protocol/frame.h"
 #include "candor/protocol/relay.h"
+#include "candor/wire/content.pb.h"
+#include "candor/wire/envelope.pb.h"
 #include "candor/wire/sealed.pb.h"
+#include "support/crafted_sender.h"
 #include "support/session_pair.h"
 
 namespace candor {
@@ -70,6 +73,10 @@ class SealedWireTest : public ::testing::Test {
     EXPECT_TRUE(env.has_value());
     return std::move(env).value();
   }
+  Bytes FirstEnvelopeBytes() {
+    if (first_bytes_.empty()) first_bytes_ = *protocol::EncodeEnvelope(FirstEnvelope());
+    return first_bytes_;
+  }
   // The same message sealed: the box to bob's identity holds the sender.
   Bytes SealedEnvelope(const protocol::Envelope& plain) {
     auto inner = protocol::EncodeSealedInner(
@@ -92,6 +99,7 @@ class SealedWireTest : public ::testing::Test {
   crypto::TokenKey token_key_ = crypto::GenerateTokenKey(rng_);
   testing::TestDevice alice_{rng_, "alice"};
   testing::TestDevice bob_{rng_, "bob"};
+  Bytes first_bytes_;
 };
 
 TEST_F(SealedWireTest, ACertificateRoundTripsAndStillVerifies) {
@@ -252,9 +260,14 @@ TEST_F(SealedWireTest, TheBoxPlaintextNamesTheSenderAndAPrekeyOrRatchetMessage) 
   const auto plain = FirstEnvelope();
   auto inner = protocol::EncodeSealedInner({"alice", ContentType::kPrekeyMessage, plain.payload});
   ASSERT_TRUE(inner.has_value());
+  // lp("alice"), the name, zeros up to 128 bytes of name, then the type.
+  constexpr size_t kType = 2 + kMaxAccountBytes;
   EXPECT_EQ((*inner)[0], 0);
   EXPECT_EQ((*inner)[1], 5);
-  EXPECT_EQ((*inner)[7], 1) << "lp(\"alice\") then the content type";
+  EXPECT_EQ(std::string(inner->begin() + 2, inner->begin() + 7), "alice");
+  EXPECT_TRUE(std::all_of(inner->begin() + 7, inner->begin() + kType, [](uint8_t b) { return b == 0; }));
+  EXPECT_EQ((*inner)[kType], 1);
+  EXPECT_EQ(inner->size(), kType + 1 + plain.payload.size());
   auto back = protocol::DecodeSealedInner(*inner);
   ASSERT_TRUE(back.has_value()) << back.error().message();
   EXPECT_EQ(back->sender, "alice");
@@ -274,14 +287,37 @@ TEST_F(SealedWireTest, TheBoxPlaintextNamesTheSenderAndAPrekeyOrRatchetMessage) 
       protocol::EncodeSealedInner({"alice", ContentType::kRatchetMessage, plain.payload})
           .has_value());
   Bytes wrong_type = *inner;
-  wrong_type[7] = 4;
+  wrong_type[kType] = 4;
   EXPECT_EQ(protocol::DecodeSealedInner(wrong_type).error().code(), Errc::kFieldOutOfRange);
-  for (size_t cut : {size_t{0}, size_t{1}, size_t{7}, size_t{8}}) {
+  for (size_t cut : {size_t{0}, size_t{1}, size_t{7}, kType, kType + 1}) {
     EXPECT_FALSE(protocol::DecodeSealedInner(ByteView(*inner).first(cut)).has_value()) << cut;
   }
-  Bytes long_name = *inner;
-  long_name[1] = 200;  // claims more sender than there is account room for
-  EXPECT_FALSE(protocol::DecodeSealedInner(long_name).has_value());
+  // The padding is zeros, and only zeros: one encoding per message.
+  Bytes dirty = *inner;
+  dirty[kType - 1] = 1;
+  EXPECT_EQ(protocol::DecodeSealedInner(dirty).error().code(), Errc::kMalformed);
+  // A name one byte longer than any account.
+  Bytes long_name(2 + kMaxAccountBytes + 1, 'a');
+  long_name[0] = 0;
+  long_name[1] = static_cast<uint8_t>(kMaxAccountBytes + 1);
+  long_name.push_back(1);
+  long_name.insert(long_name.end(), plain.payload.begin(), plain.payload.end());
+  EXPECT_EQ(protocol::DecodeSealedInner(long_name).error().code(), Errc::kFieldOutOfRange);
+  // A control character in the name.
+  auto nul = protocol::EncodeSealedInner({std::string("al\0ce", 5), ContentType::kPrekeyMessage,
+                                          plain.payload});
+  EXPECT_EQ(nul.error().code(), Errc::kFieldOutOfRange);
+}
+
+// Found in review: unpadded, the box's size told the relay the length of
+// the sender's name.
+TEST_F(SealedWireTest, TheBoxSizeDoesNotDependOnTheSendersName) {
+  const auto plain = FirstEnvelope();
+  auto short_name = protocol::EncodeSealedInner({"al", ContentType::kPrekeyMessage, plain.payload});
+  auto long_name = protocol::EncodeSealedInner(
+      {std::string(kMaxAccountBytes, 'z'), ContentType::kPrekeyMessage, plain.payload});
+  ASSERT_TRUE(short_name.has_value() && long_name.has_value());
+  EXPECT_EQ(short_name->size(), long_name->size());
 }
 
 TEST_F(SealedWireTest, ASealedEnvelopeNamesNoSenderAndOnlySealedOnesMayOmitIt) {
@@ -316,6 +352,135 @@ TEST_F(SealedWireTest, ASealedEnvelopeNamesNoSenderAndOnlySealedOnesMayOmitIt) {
   EXPECT_TRUE(protocol::CheckEgress(protocol::EgressChannel::kRelay, protocol::kEnvelopeType,
                                     sealed)
                   .has_value());
+}
+
+// What the relay runs is the decoder: hand-built envelopes that break the
+// sealed rules are refused there, by the relay and by the egress guard.
+TEST_F(SealedWireTest, HandBuiltEnvelopesThatBreakTheSealedRulesAreRefused) {
+  const auto plain = FirstEnvelope();
+  const Bytes sealed = SealedEnvelope(plain);
+  wire::Envelope pb;
+  ASSERT_TRUE(pb.ParseFromArray(sealed.data() + 1, static_cast<int>(sealed.size() - 1)));
+  crypto::InsecureDeterministicRandom relay_rng(7);
+  const auto key = crypto::GenerateRelayKey(relay_rng);
+  auto refused = [&](const wire::Envelope& m, Errc code, const char* what) {
+    const Bytes bytes = Versioned(m);
+    EXPECT_EQ(protocol::DecodeEnvelope(bytes).error().code(), code) << what;
+    EXPECT_FALSE(protocol::RelayEnvelope(key, bytes, kNow).has_value()) << what;
+    EXPECT_FALSE(protocol::CheckEgress(protocol::EgressChannel::kRelay, protocol::kEnvelopeType,
+                                       bytes)
+                     .has_value())
+        << what;
+  };
+  auto named = pb;
+  named.set_sender("alice");
+  refused(named, Errc::kFieldOutOfRange, "a sealed envelope naming its sender");
+  auto as_payload = pb;
+  as_payload.set_payload(pb.sealed_box());
+  as_payload.clear_sealed_box();
+  refused(as_payload, Errc::kFieldOutOfRange, "the box in payload");
+  auto both = pb;
+  both.set_payload(plain.payload.data(), plain.payload.size());
+  refused(both, Errc::kFieldOutOfRange, "a box and a payload");
+  auto short_box = pb;
+  short_box.set_sealed_box(std::string(crypto::kSealedBoxOverheadBytes + 2 + kMaxAccountBytes + 1, 'b'));
+  refused(short_box, Errc::kBadFieldLength, "a box too short to hold a padded name and a message");
+  auto long_box = pb;
+  long_box.set_sealed_box(std::string(kMaxSealedPayloadBytes + 1, 'b'));
+  refused(long_box, Errc::kFieldOutOfRange, "a box larger than any message");
+  // An unsealed envelope with a box beside its payload, or without a sender.
+  wire::Envelope unsealed;
+  ASSERT_TRUE(unsealed.ParseFromArray(FirstEnvelopeBytes().data() + 1,
+                                      static_cast<int>(FirstEnvelopeBytes().size() - 1)));
+  auto with_box = unsealed;
+  with_box.set_sealed_box(pb.sealed_box());
+  refused(with_box, Errc::kFieldOutOfRange, "an unsealed envelope with a box");
+  auto anonymous = unsealed;
+  anonymous.clear_sender();
+  refused(anonymous, Errc::kFieldOutOfRange, "an unsealed envelope without a sender");
+}
+
+TEST_F(SealedWireTest, AProofMustBeWholeAndInItsOneEncoding) {
+  auto fk = crypto::GenerateFrankingKey(rng_);
+  const Bytes content(100, 0x41);
+  const auto proof = Proof();
+  auto padded = protocol::EncodePaddedFrame(content, fk, &proof);
+  ASSERT_TRUE(padded.has_value());
+  auto body = protocol::Unpad(padded->Expose());
+  ASSERT_TRUE(body.has_value());
+  wire::Frame frame;
+  ASSERT_TRUE(frame.ParseFromArray(body->data(), static_cast<int>(body->size())));
+  auto repad = [](const std::string& bytes) {
+    auto p = protocol::Pad(AsBytes(bytes));
+    EXPECT_TRUE(p.has_value());
+    return std::move(p).value();
+  };
+  // Field 3 twice, the certificate in one and the token in the other:
+  // protobuf would merge them into a whole proof.
+  wire::Frame first = frame, second;
+  first.mutable_sealed()->clear_token();
+  second.mutable_sealed()->mutable_token()->CopyFrom(frame.sealed().token());
+  second.mutable_sealed()->set_token_signature(frame.sealed().token_signature());
+  first.mutable_sealed()->clear_token_signature();
+  const std::string pieces = first.SerializeAsString() + second.SerializeAsString();
+  EXPECT_EQ(protocol::DecodePaddedFrame(repad(pieces).Expose()).error().code(), Errc::kMalformed);
+  // A proof without its certificate, or its token.
+  wire::Frame no_cert = frame;
+  no_cert.mutable_sealed()->clear_certificate();
+  EXPECT_EQ(protocol::DecodePaddedFrame(repad(no_cert.SerializeAsString()).Expose()).error().code(),
+            Errc::kMissingField);
+  wire::Frame no_token = frame;
+  no_token.mutable_sealed()->clear_token();
+  EXPECT_EQ(protocol::DecodePaddedFrame(repad(no_token.SerializeAsString()).Expose()).error().code(),
+            Errc::kMissingField);
+  // Sealed content above its cap, even where the bucket would hold it.
+  wire::Frame big = frame;
+  big.set_content(std::string(kMaxSealedContentBytes + 1, 'x'));
+  big.mutable_sealed()->mutable_certificate()->set_account("a");
+  auto big_padded = protocol::Pad(AsBytes(big.SerializeAsString()));
+  ASSERT_TRUE(big_padded.has_value()) << "it fits the largest bucket";
+  EXPECT_EQ(protocol::DecodePaddedFrame(big_padded->Expose()).error().code(),
+            Errc::kFieldOutOfRange);
+  // DecodeSealedProof on its own.
+  const std::string proof_bytes = frame.sealed().SerializeAsString();
+  auto decoded = protocol::DecodeSealedProof(AsBytes(proof_bytes));
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().message();
+  EXPECT_EQ(decoded->token_signature, proof.token_signature);
+  EXPECT_EQ(protocol::DecodeSealedProof(AsBytes(no_cert.sealed().SerializeAsString()))
+                .error()
+                .code(),
+            Errc::kMissingField);
+}
+
+// No receive path checks a proof yet: an unsealed message that carries one
+// is refused, not stored with unchecked baggage.
+TEST_F(SealedWireTest, AnUnsealedMessageCarryingAProofIsRefused) {
+  auto alice = protocol::Session::Initiate(alice_.identity, "alice", bob_.Bundle(rng_), rng_);
+  ASSERT_TRUE(alice.has_value());
+  auto out = alice->Encrypt("first", rng_);
+  ASSERT_TRUE(out.has_value());
+  auto delivery = protocol::DecodeDelivery(
+      *protocol::EncodeDelivery(out->envelope, kNow, crypto::RelayTag{}));
+  ASSERT_TRUE(delivery.has_value());
+  auto accepted = protocol::Session::Accept(bob_.identity, "bob", bob_, *delivery, kNow, rng_);
+  ASSERT_TRUE(accepted.has_value()) << accepted.error().message();
+  // The next message, its Frame carrying a proof (a modified sender).
+  const auto proof = Proof();
+  auto content = protocol::EncodeContent("with a proof");
+  ASSERT_TRUE(content.has_value());
+  auto crafted = testing::CraftEnvelope(*alice, *content, rng_, &proof);
+  ASSERT_TRUE(crafted.has_value()) << crafted.error().message();
+  auto d2 = protocol::DecodeDelivery(*protocol::EncodeDelivery(*crafted, kNow, crypto::RelayTag{}));
+  ASSERT_TRUE(d2.has_value());
+  EXPECT_EQ(accepted->first.Decrypt(*d2, kNow, rng_).error().code(), Errc::kMalformed);
+  // The same message without the proof opens: the proof alone was refused.
+  auto honest = testing::CraftEnvelope(*alice, *content, rng_);
+  ASSERT_TRUE(honest.has_value());
+  auto d3 = protocol::DecodeDelivery(*protocol::EncodeDelivery(*honest, kNow, crypto::RelayTag{}));
+  ASSERT_TRUE(d3.has_value());
+  auto opened = accepted->first.Decrypt(*d3, kNow, rng_);
+  ASSERT_TRUE(opened.has_value()) << opened.error().message();
+  EXPECT_EQ(opened->text, "with a proof");
 }
 
 TEST_F(SealedWireTest, TheRelayTagsASealedEnvelopeForItsRecipientOnly) {

@@ -7,12 +7,12 @@
 namespace candor::testing {
 
 Result<Bytes> CraftEnvelope(const protocol::Session& from, ByteView content,
-                            crypto::RandomSource& rng) {
+                            crypto::RandomSource& rng, const protocol::SealedProof* proof) {
   const crypto::FrankingKey fk = crypto::GenerateFrankingKey(rng);
   CANDOR_ASSIGN_OR_RETURN(auto commitment,
                           crypto::ComputeFrankingCommitment(fk, from.local_account(),
                                                             from.remote_account(), content));
-  CANDOR_ASSIGN_OR_RETURN(SecretBytes padded, protocol::EncodePaddedFrame(content, fk));
+  CANDOR_ASSIGN_OR_RETURN(SecretBytes padded, protocol::EncodePaddedFrame(content, fk, proof));
   crypto::RatchetState ratchet = from.ratchet().Clone();
   CANDOR_ASSIGN_OR_RETURN(auto ct, crypto::RatchetEncrypt(ratchet, padded.Expose(), commitment, rng));
   CANDOR_ASSIGN_OR_RETURN(Bytes payload, protocol::EncodeRatchetMessage(ct));

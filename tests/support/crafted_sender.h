@@ -9,6 +9,7 @@
 #include "candor/crypto/bytes.h"
 #include "candor/crypto/random.h"
 #include "candor/crypto/result.h"
+#include "candor/protocol/sealed_wire.h"
 #include "candor/protocol/session.h"
 
 namespace candor::testing {
@@ -17,8 +18,11 @@ namespace candor::testing {
 // `content` verbatim. It is encrypted through a copy of `from`'s ratchet:
 // `from` itself does not advance, so its next genuine message reuses the
 // crafted one's message key (which a recipient that refused it never used).
+// With `proof`, the Frame carries it too (a sealed-sender proof in an
+// unsealed message).
 Result<Bytes> CraftEnvelope(const protocol::Session& from, ByteView content,
-                            crypto::RandomSource& rng);
+                            crypto::RandomSource& rng,
+                            const protocol::SealedProof* proof = nullptr);
 
 }  // namespace candor::testing
 

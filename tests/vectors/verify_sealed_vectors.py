@@ -14,7 +14,9 @@ BLAKE2b comes from hashlib; protobuf is read by hand. It checks:
   "candor/token-sig/v1" || nonce || lp(x) || epk || be64(expires_at), epk is
   the one-use seed's key, the request and response carry exactly these;
 - tsig over "candor/sealed/v1" || c, and the SealedProof's fields;
-- the box: rebuilt byte for byte from its seed as crypto_box_seal builds it
+- the box: its plaintext lp(sender) || zeros up to 128 bytes of name ||
+  content type || message (candor pads the name: docs/sealed-sender.md);
+  rebuilt byte for byte from its seed as crypto_box_seal builds it
   (crypto_box_seed_keypair, nonce BLAKE2b-192(epk || pk), crypto_box), and
   opened with the recipient's X25519 identity;
 - the envelope: version 2, no sender, the recipient, c, content type 4, the
@@ -177,8 +179,9 @@ def run(v):
     check("box opens with the recipient's X25519 identity", opened, plaintext)
     n = struct.unpack(">H", opened[:2])[0]
     check("box plaintext names the sender", opened[2:2 + n], account)
-    check("then content type 1 (a first message)", opened[2 + n], 1)
-    inner = parse_pb(opened[3 + n:])
+    check("then zeros up to 128 bytes of name", opened[2 + n:130], bytes(128 - n))
+    check("then content type 1 (a first message)", opened[130], 1)
+    inner = parse_pb(opened[131:])
     check("the prekey message carries the sender's identity key", only(inner, 1), ik)
 
     # The envelope.

@@ -43,9 +43,12 @@ Result<Bytes> EncodeSealedProof(const SealedProof& proof);
 Result<SealedProof> DecodeSealedProof(ByteView bytes);
 
 // The plaintext of a one-to-one sealed box (envelope content type 4):
-//   lp(sender) || inner content type (1 prekey, 2 ratchet) || message
-// A fixed layout rather than a protobuf: DESIGN.md fixes lp(sender) ||
-// payload, and the byte tells the recipient how to read the payload.
+//   lp(sender) || zeros up to kMaxAccountBytes || inner content type
+//   (1 prekey, 2 ratchet) || message
+// A fixed layout rather than a protobuf. DESIGN.md fixes lp(sender) ||
+// payload; candor pads the name so that the box's size does not reveal its
+// length, and adds the byte that tells the recipient how to read the
+// payload. Non-zero padding is kMalformed.
 struct SealedInner {
   std::string sender;
   ContentType content_type;  // kPrekeyMessage or kRatchetMessage
