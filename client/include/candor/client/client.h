@@ -432,6 +432,26 @@ class Client {
   // replay markers past their retention (protocol::DeviceStore).
   Result<size_t> PurgeExpired();
 
+  // --- Sealed sender credentials (docs/sealed-sender.md) ---------------------
+  // Provisioning only: sealed sending and receiving are not built yet.
+  // The directory's and the moderation service's public keys to trust
+  // (replaces earlier ones).
+  Result<void> PinSealedKeys(const crypto::Ed25519PublicKey& directory,
+                             const crypto::Ed25519PublicKey& moderation);
+  // A certificate from the directory (an encoded SenderCertificate, as the
+  // directory's answer carries it): decoded strictly, then checked and kept
+  // (storage::Store::AddSenderCertificate). Returns its expiry.
+  Result<uint64_t> AddSenderCertificate(ByteView certificate);
+  // Draws `count` one-use key pairs (1..kMaxTokensPerRequest), keeps their
+  // secret halves, and returns the TokenRequest to send to the token service
+  // (channel kTokenService, checked by the egress guard).
+  Result<OutgoingItem> RequestTokens(size_t count);
+  // The service's TokenResponse: decoded strictly, each token checked and
+  // kept, all or nothing (storage::Store::AddTokens).
+  Result<storage::Store::TokenSupply> AddTokens(ByteView response);
+  // How many tokens are usable and requested, and whether to ask for more.
+  Result<storage::Store::TokenSupply> Tokens();
+
  private:
   struct State;
   explicit Client(std::unique_ptr<State> state);

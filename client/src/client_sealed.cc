@@ -1,0 +1,52 @@
+// Client's sealed-sender credentials (docs/sealed-sender.md): the pinned
+// keys, this device's certificate and its moderation tokens. What leaves
+// the device (the token request) goes through the egress guard.
+#include "candor/client/client.h"
+#include "candor/crypto/limits.h"
+#include "candor/protocol/egress.h"
+#include "candor/protocol/sealed_wire.h"
+#include "client_state.h"
+
+namespace candor::client {
+
+Result<void> Client::PinSealedKeys(const crypto::Ed25519PublicKey& directory,
+                                   const crypto::Ed25519PublicKey& moderation) {
+  return state_->store.PinSealedKeys({directory, moderation});
+}
+
+Result<uint64_t> Client::AddSenderCertificate(ByteView certificate) {
+  CANDOR_ASSIGN_OR_RETURN(crypto::SenderCertificate decoded,
+                          protocol::DecodeSenderCertificate(certificate));
+  CANDOR_RETURN_IF_ERROR(
+      state_->store.AddSenderCertificate(decoded, state_->clock.NowSeconds()));
+  return decoded.expires_at;
+}
+
+Result<OutgoingItem> Client::RequestTokens(size_t count) {
+  if (count == 0 || count > kMaxTokensPerRequest) {
+    return Error(Errc::kInvalidArgument, "a token request asks for 1.." +
+                                             std::to_string(kMaxTokensPerRequest) + " tokens");
+  }
+  // The keys are kept before the request leaves: a response is only ever
+  // for keys this device holds. Keys whose request is lost are deleted by
+  // PurgeExpired after kUnansweredTokenRequestSeconds.
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<crypto::Ed25519PublicKey> keys,
+      state_->store.DrawTokenKeys(count, state_->clock.NowSeconds(), state_->rng));
+  CANDOR_ASSIGN_OR_RETURN(Bytes request, protocol::EncodeTokenRequest(keys));
+  return Emit(Channel::kTokenService, protocol::kTokenRequestType, std::move(request));
+}
+
+Result<storage::Store::TokenSupply> Client::AddTokens(ByteView response) {
+  CANDOR_ASSIGN_OR_RETURN(std::vector<crypto::ModerationToken> tokens,
+                          protocol::DecodeTokenResponse(response));
+  const uint64_t now = state_->clock.NowSeconds();
+  CANDOR_RETURN_IF_ERROR(state_->store.AddTokens(tokens, now));
+  return state_->store.CountTokens(now);
+}
+
+Result<storage::Store::TokenSupply> Client::Tokens() {
+  return state_->store.CountTokens(state_->clock.NowSeconds());
+}
+
+}  // namespace candor::client
