@@ -37,12 +37,10 @@ Result<OutgoingItem> Client::RequestTokens(size_t count) {
   return Emit(Channel::kTokenService, protocol::kTokenRequestType, std::move(request));
 }
 
-Result<storage::Store::TokenSupply> Client::AddTokens(ByteView response) {
+Result<size_t> Client::AddTokens(ByteView response) {
   CANDOR_ASSIGN_OR_RETURN(std::vector<crypto::ModerationToken> tokens,
                           protocol::DecodeTokenResponse(response));
-  const uint64_t now = state_->clock.NowSeconds();
-  CANDOR_RETURN_IF_ERROR(state_->store.AddTokens(tokens, now));
-  return state_->store.CountTokens(now);
+  return state_->store.AddTokens(tokens, state_->clock.NowSeconds());
 }
 
 Result<storage::Store::TokenSupply> Client::Tokens() {

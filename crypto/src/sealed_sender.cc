@@ -68,6 +68,9 @@ Result<void> VerifySenderCertificate(const Ed25519PublicKey& directory,
     return Error(Errc::kBadSenderCertificate,
                  "sender certificate is not signed by the pinned directory key");
   }
+  if (certificate.expires_at > kMaxExpiryTime) {
+    return Error(Errc::kBadSenderCertificate, "sender certificate expiry is out of range");
+  }
   if (now > certificate.expires_at) {
     return Error(Errc::kBadSenderCertificate, "sender certificate has expired");
   }
@@ -114,6 +117,9 @@ Result<void> VerifyModerationToken(const Ed25519PublicKey& service, const Modera
       !service.Verify(*signed_bytes, token.signature).has_value()) {
     return Error(Errc::kBadModerationToken,
                  "moderation token is not signed by the pinned moderation key");
+  }
+  if (token.expires_at > kMaxExpiryTime) {
+    return Error(Errc::kBadModerationToken, "moderation token expiry is out of range");
   }
   if (now > token.expires_at) {
     return Error(Errc::kBadModerationToken, "moderation token has expired");

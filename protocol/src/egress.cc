@@ -158,7 +158,10 @@ Result<EgressRecord> CheckEgress(EgressChannel channel, std::string_view message
   CANDOR_RETURN_IF_ERROR(internal::ParseStrict(bytes, kMaxEgressBytes, internal::TopLevelVersion(d), *m));
   CANDOR_ASSIGN_OR_RETURN(std::vector<std::string> fields,
                           internal::CheckMessageForChannel(*m, channel));
-  CANDOR_RETURN_IF_ERROR(StrictDecode(message_type, bytes));
+  if (auto strict = StrictDecode(message_type, bytes); !strict.has_value()) {
+    return Violation(std::string(message_type) + " breaks its decoder's rules: " +
+                     strict.error().message());
+  }
   return EgressRecord{0, channel, std::string(message_type), std::move(fields), bytes.size()};
 }
 

@@ -26,6 +26,9 @@ Result<crypto::Ed25519PublicKey> PublicKeyField(const std::string& value, std::s
 
 Result<void> CheckExpiry(uint64_t expires_at, std::string_view name) {
   if (expires_at == 0) return Error(Errc::kMissingField, std::string(name) + " is missing");
+  if (expires_at > kMaxExpiryTime) {
+    return Error(Errc::kFieldOutOfRange, std::string(name) + " is beyond any storable time");
+  }
   return Ok();
 }
 

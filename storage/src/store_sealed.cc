@@ -34,15 +34,36 @@ Result<crypto::ModerationToken> DecodeToken(ByteView bytes) {
   return std::move(tokens->front());
 }
 
+// Credentials a send may use at `now` stay valid for the margin beyond it.
+int64_t UsableUntil(uint64_t now) {
+  const uint64_t t = now > kMaxExpiryTime - kSealedCredentialMarginSeconds
+                         ? kMaxExpiryTime
+                         : now + kSealedCredentialMarginSeconds;
+  return static_cast<int64_t>(t);
+}
+
 }  // namespace
 
 Result<void> Store::PinSealedKeys(const SealedPins& pins) {
-  CANDOR_ASSIGN_OR_RETURN(auto q, impl_->db.Cached(
+  CANDOR_ASSIGN_OR_RETURN(auto old, LoadSealedPins());
+  auto& db = impl_->db;
+  CANDOR_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
+  // Credentials checked under other keys are not kept: a certificate from
+  // a directory the user no longer trusts must not go out. Drawn keys
+  // still waiting for tokens stay (their tokens are checked on arrival).
+  if (old && old->directory != pins.directory) {
+    CANDOR_RETURN_IF_ERROR(db.Exec("DELETE FROM sender_certificates"));
+  }
+  if (old && old->moderation != pins.moderation) {
+    CANDOR_RETURN_IF_ERROR(db.Exec("DELETE FROM moderation_tokens WHERE token IS NOT NULL"));
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto q, db.Cached(
       "INSERT INTO sealed_pins(id, directory, moderation) VALUES (1, ?, ?) "
       "ON CONFLICT (id) DO UPDATE SET directory = excluded.directory, "
       "moderation = excluded.moderation"));
   q->BindBlob(1, pins.directory.bytes()).BindBlob(2, pins.moderation.bytes());
-  return q->Run();
+  CANDOR_RETURN_IF_ERROR(q->Run());
+  return tx.Commit();
 }
 
 Result<std::optional<Store::SealedPins>> Store::LoadSealedPins() {
@@ -85,7 +106,7 @@ Result<std::optional<crypto::SenderCertificate>> Store::CurrentSenderCertificate
   CANDOR_ASSIGN_OR_RETURN(auto q, impl_->db.Cached(
       "SELECT certificate FROM sender_certificates WHERE expires_at >= ? "
       "ORDER BY expires_at DESC LIMIT 1"));
-  q->BindInt(1, static_cast<int64_t>(now));
+  q->BindInt(1, UsableUntil(now));
   CANDOR_ASSIGN_OR_RETURN(bool row, q->Step());
   if (!row) return std::optional<crypto::SenderCertificate>();
   auto certificate = protocol::DecodeSenderCertificate(q->ColumnBlob(0));
@@ -123,6 +144,7 @@ Result<std::vector<crypto::Ed25519PublicKey>> Store::DrawTokenKeys(size_t count,
 
 Result<size_t> Store::AddTokens(const std::vector<crypto::ModerationToken>& tokens,
                                 uint64_t now) {
+  if (tokens.empty()) return Error(Errc::kInvalidArgument, "no tokens to add");
   CANDOR_ASSIGN_OR_RETURN(auto pins, LoadSealedPins());
   if (!pins) {
     return Error(Errc::kSealedCredentialMissing,
@@ -148,15 +170,14 @@ Result<size_t> Store::AddTokens(const std::vector<crypto::ModerationToken>& toke
     }
   }
   CANDOR_RETURN_IF_ERROR(tx.Commit());
-  CANDOR_ASSIGN_OR_RETURN(TokenSupply supply, CountTokens(now));
-  return supply.usable;
+  return tokens.size();
 }
 
 Result<std::optional<Store::UsableToken>> Store::NextToken(uint64_t now) {
   CANDOR_ASSIGN_OR_RETURN(auto q, impl_->db.Cached(
       "SELECT token, seed FROM moderation_tokens WHERE token IS NOT NULL AND expires_at >= ? "
       "ORDER BY expires_at, one_use_key LIMIT 1"));
-  q->BindInt(1, static_cast<int64_t>(now));
+  q->BindInt(1, UsableUntil(now));
   CANDOR_ASSIGN_OR_RETURN(bool row, q->Step());
   if (!row) return std::optional<UsableToken>();
   CANDOR_ASSIGN_OR_RETURN(auto token, DecodeToken(q->ColumnBlob(0)));
@@ -183,7 +204,7 @@ Result<Store::TokenSupply> Store::CountTokens(uint64_t now) {
   CANDOR_ASSIGN_OR_RETURN(auto q, impl_->db.Cached(
       "SELECT coalesce(sum(token IS NOT NULL AND expires_at >= ?), 0), "
       "coalesce(sum(token IS NULL), 0) FROM moderation_tokens"));
-  q->BindInt(1, static_cast<int64_t>(now));
+  q->BindInt(1, UsableUntil(now));
   CANDOR_ASSIGN_OR_RETURN(bool row, q->Step());
   if (!row) return Error(Errc::kStorageFailed, "token count returned no row");
   const auto usable = static_cast<size_t>(q->ColumnInt(0));
@@ -196,6 +217,9 @@ Result<void> Store::RecordSeenToken(std::string_view sender,
                                     const crypto::Ed25519PublicKey& one_use_key,
                                     uint64_t expires_at) {
   CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(sender));
+  if (expires_at > kMaxExpiryTime) {
+    return Error(Errc::kBadModerationToken, "moderation token expiry is out of range");
+  }
   auto& db = impl_->db;
   CANDOR_ASSIGN_OR_RETURN(auto q, db.Cached(
       "INSERT INTO seen_tokens(sender, one_use_key, expires_at) VALUES (?, ?, ?) "

@@ -65,8 +65,11 @@ TEST_F(SealedClientTest, ADeviceIsProvisionedWithACertificateAndTokens) {
   EXPECT_EQ(alice.Tokens()->requested, 20u);
   EXPECT_TRUE(alice.Tokens()->low);
 
-  auto supply = alice.AddTokens(Answer(request->bytes, "alice", moderator_));
-  ASSERT_TRUE(supply.has_value()) << supply.error().message();
+  auto added = alice.AddTokens(Answer(request->bytes, "alice", moderator_));
+  ASSERT_TRUE(added.has_value()) << added.error().message();
+  EXPECT_EQ(*added, 20u);
+  auto supply = alice.Tokens();
+  ASSERT_TRUE(supply.has_value());
   EXPECT_EQ(supply->usable, 20u);
   EXPECT_EQ(supply->requested, 0u);
   EXPECT_FALSE(supply->low);
@@ -109,7 +112,8 @@ TEST_F(SealedClientTest, CredentialsThatDoNotCheckOutAreRefusedAndNothingIsKept)
             Errc::kBadModerationToken);
   EXPECT_EQ(alice.Tokens()->usable, 0u);
   // The real answer still goes in afterwards.
-  EXPECT_EQ(alice.AddTokens(Answer(request->bytes, "alice", moderator_))->usable, 3u);
+  EXPECT_EQ(*alice.AddTokens(Answer(request->bytes, "alice", moderator_)), 3u);
+  EXPECT_EQ(alice.Tokens()->usable, 3u);
 }
 
 }  // namespace

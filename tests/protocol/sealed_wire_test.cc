@@ -137,6 +137,10 @@ TEST_F(SealedWireTest, ACertificateThatIsNotWellFormedIsRefused) {
   no_expiry.clear_expires_at();
   EXPECT_EQ(protocol::DecodeSenderCertificate(encode(no_expiry)).error().code(),
             Errc::kMissingField);
+  auto far_future = pb;
+  far_future.set_expires_at(kMaxExpiryTime + 1);
+  EXPECT_EQ(protocol::DecodeSenderCertificate(encode(far_future)).error().code(),
+            Errc::kFieldOutOfRange);
   auto nul_account = pb;
   nul_account.set_account(std::string("ali\0ce", 6));
   EXPECT_EQ(protocol::DecodeSenderCertificate(encode(nul_account)).error().code(),

@@ -6,6 +6,7 @@
 #include "candor/crypto/limits.h"
 #include "candor/crypto/sealed_sender.h"
 #include "candor/storage/store.h"
+#include "store_impl.h"
 #include "support/temp_dir.h"
 
 namespace candor {
@@ -29,6 +30,16 @@ class SealedStoreTest : public ::testing::Test {
                         : Store::Open(dir_.File("store.db"), storage::StoreKey::Raw(std::move(*key)));
     EXPECT_TRUE(store.has_value()) << store.error().message();
     return std::move(store).value();
+  }
+  int64_t CertificateRows() {
+    auto n = store_->impl().db.QueryInt("SELECT count(*) FROM sender_certificates");
+    EXPECT_TRUE(n.has_value());
+    return n.has_value() ? *n : -1;
+  }
+  int64_t TokenRows() {
+    auto n = store_->impl().db.QueryInt("SELECT count(*) FROM moderation_tokens");
+    EXPECT_TRUE(n.has_value());
+    return n.has_value() ? *n : -1;
   }
   void Pin() {
     ASSERT_TRUE(store_->PinSealedKeys({directory_.public_key(), moderator_.public_key()})
@@ -99,9 +110,17 @@ TEST_F(SealedStoreTest, OnlyThisDevicesValidCertificateIsKept) {
   auto current = store_->CurrentSenderCertificate(kNow);
   ASSERT_TRUE(current.has_value() && current->has_value());
   EXPECT_EQ((*current)->expires_at, kNow + 3 * kDay) << "the one that expires last";
-  EXPECT_FALSE(store_->CurrentSenderCertificate(kNow + 3 * kDay + 1)->has_value());
-  // A later purge deletes the expired one only.
+  // Not handed out for its last kSealedCredentialMarginSeconds: the
+  // recipient checks it at the relay's later time.
+  const uint64_t last_use = kNow + 3 * kDay - kSealedCredentialMarginSeconds;
+  EXPECT_TRUE(store_->CurrentSenderCertificate(last_use)->has_value());
+  EXPECT_FALSE(store_->CurrentSenderCertificate(last_use + 1)->has_value());
+  EXPECT_EQ(CertificateRows(), 2);
+  // A later purge deletes the expired one only (and none on its last second).
+  ASSERT_TRUE(store_->PurgeExpired(kNow + kDay).has_value());
+  EXPECT_EQ(CertificateRows(), 2);
   ASSERT_TRUE(store_->PurgeExpired(kNow + 2 * kDay).has_value());
+  EXPECT_EQ(CertificateRows(), 1);
   store_.reset();
   store_.emplace(Open(/*create=*/false));
   current = store_->CurrentSenderCertificate(kNow);
@@ -123,6 +142,7 @@ TEST_F(SealedStoreTest, TokensAreUsedOnceWithTheirKeysAndRunLow) {
   auto added = store_->AddTokens(Issue(*keys, kNow + 7 * kDay), kNow);
   ASSERT_TRUE(added.has_value()) << added.error().message();
   EXPECT_EQ(*added, 12u);
+  EXPECT_EQ(store_->CountTokens(kNow)->usable, 12u);
   EXPECT_FALSE(store_->CountTokens(kNow)->low);
 
   auto next = store_->NextToken(kNow);
@@ -139,10 +159,16 @@ TEST_F(SealedStoreTest, TokensAreUsedOnceWithTheirKeysAndRunLow) {
   EXPECT_EQ(supply->usable, 9u);
   EXPECT_TRUE(supply->low) << "below kLowTokenThreshold";
   EXPECT_EQ(supply->requested, 0u);
-  // Past their expiry the tokens are unusable, then purged.
-  EXPECT_FALSE(store_->NextToken(kNow + 7 * kDay + 1)->has_value());
-  ASSERT_TRUE(store_->PurgeExpired(kNow + 8 * kDay).has_value());
-  EXPECT_EQ(store_->CountTokens(kNow)->usable, 0u);
+  // Within the margin before their expiry the tokens are no longer handed
+  // out; past it they are purged (and not on their last second).
+  const uint64_t last_use = kNow + 7 * kDay - kSealedCredentialMarginSeconds;
+  EXPECT_TRUE(store_->NextToken(last_use)->has_value());
+  EXPECT_FALSE(store_->NextToken(last_use + 1)->has_value());
+  EXPECT_EQ(store_->CountTokens(last_use + 1)->usable, 0u);
+  ASSERT_TRUE(store_->PurgeExpired(kNow + 7 * kDay).has_value());
+  EXPECT_EQ(TokenRows(), 9);
+  ASSERT_TRUE(store_->PurgeExpired(kNow + 7 * kDay + 1).has_value());
+  EXPECT_EQ(TokenRows(), 0);
 }
 
 TEST_F(SealedStoreTest, BadTokensAreRefusedAllOrNothing) {
@@ -170,6 +196,13 @@ TEST_F(SealedStoreTest, BadTokensAreRefusedAllOrNothing) {
   EXPECT_EQ(store_->AddTokens(Issue({(*keys)[0]}, kNow + kDay), kNow).error().code(),
             Errc::kBadModerationToken);
   EXPECT_EQ(store_->CountTokens(kNow)->usable, 3u);
+  // Two tokens for one key in one response: refused whole.
+  auto more = store_->DrawTokenKeys(1, kNow, rng_);
+  ASSERT_TRUE(more.has_value());
+  auto twice = Issue({(*more)[0], (*more)[0]}, kNow + kDay);
+  EXPECT_EQ(store_->AddTokens(twice, kNow).error().code(), Errc::kBadModerationToken);
+  EXPECT_EQ(store_->CountTokens(kNow)->usable, 3u);
+  EXPECT_EQ(store_->AddTokens({}, kNow).error().code(), Errc::kInvalidArgument);
   EXPECT_EQ(store_->DrawTokenKeys(0, kNow, rng_).error().code(), Errc::kInvalidArgument);
   EXPECT_EQ(store_->DrawTokenKeys(kMaxTokensPerRequest + 1, kNow, rng_).error().code(),
             Errc::kInvalidArgument);
@@ -194,6 +227,66 @@ TEST_F(SealedStoreTest, ATokenSeenFromASenderIsRefusedTheSecondTime) {
   EXPECT_EQ(store_->RecordSeenToken("bob", key, kNow + kDay).error().code(), Errc::kTokenReused);
   ASSERT_TRUE(store_->PurgeExpired(kNow + kDay + kReplayMarkerSeconds).has_value());
   EXPECT_TRUE(store_->RecordSeenToken("bob", key, kNow + kDay).has_value());
+}
+
+TEST_F(SealedStoreTest, UnansweredRequestsArePurgedAnsweredTokensStay) {
+  Pin();
+  auto answered = store_->DrawTokenKeys(2, kNow, rng_);
+  auto unanswered = store_->DrawTokenKeys(3, kNow, rng_);
+  ASSERT_TRUE(answered.has_value() && unanswered.has_value());
+  ASSERT_TRUE(store_->AddTokens(Issue(*answered, kNow + 90 * kDay), kNow).has_value());
+  ASSERT_TRUE(store_->PurgeExpired(kNow + kUnansweredTokenRequestSeconds - 1).has_value());
+  EXPECT_EQ(TokenRows(), 5);
+  ASSERT_TRUE(store_->PurgeExpired(kNow + kUnansweredTokenRequestSeconds).has_value());
+  EXPECT_EQ(TokenRows(), 2) << "the answered ones stay until they expire";
+  EXPECT_EQ(store_->CountTokens(kNow + kUnansweredTokenRequestSeconds)->usable, 2u);
+}
+
+// Found in review: an expiry above INT64_MAX wrapped to a negative time in
+// the store, so a seen token was forgotten at the next purge.
+TEST_F(SealedStoreTest, ExpiriesBeyondWhatAStoreHoldsAreRefused) {
+  Pin();
+  const uint64_t too_late = kMaxExpiryTime + 1;
+  EXPECT_EQ(store_->AddSenderCertificate(Certificate("alice", too_late), kNow).error().code(),
+            Errc::kBadSenderCertificate);
+  auto keys = store_->DrawTokenKeys(1, kNow, rng_);
+  ASSERT_TRUE(keys.has_value());
+  EXPECT_EQ(store_->AddTokens(Issue(*keys, too_late), kNow).error().code(),
+            Errc::kBadModerationToken);
+  const auto key = crypto::Ed25519KeyPair::Generate(rng_).public_key();
+  EXPECT_EQ(store_->RecordSeenToken("bob", key, too_late).error().code(),
+            Errc::kBadModerationToken);
+  // The largest one is kept as it is.
+  ASSERT_TRUE(store_->RecordSeenToken("bob", key, kMaxExpiryTime).has_value());
+  ASSERT_TRUE(store_->PurgeExpired(kNow + 365 * kDay).has_value());
+  EXPECT_EQ(store_->RecordSeenToken("bob", key, kMaxExpiryTime).error().code(), Errc::kTokenReused);
+}
+
+TEST_F(SealedStoreTest, ChangingAPinDropsWhatWasCheckedUnderTheOldKey) {
+  Pin();
+  ASSERT_TRUE(store_->AddSenderCertificate(Certificate("alice", kNow + kDay), kNow).has_value());
+  auto keys = store_->DrawTokenKeys(2, kNow, rng_);
+  ASSERT_TRUE(keys.has_value());
+  ASSERT_TRUE(store_->AddTokens(Issue({(*keys)[0]}, kNow + kDay), kNow).has_value());
+  // The same pins again change nothing.
+  Pin();
+  EXPECT_TRUE(store_->CurrentSenderCertificate(kNow)->has_value());
+  EXPECT_EQ(store_->CountTokens(kNow)->usable, 1u);
+  // A new moderation key: the token goes, the waiting key stays.
+  const auto new_moderator = crypto::Ed25519KeyPair::Generate(rng_);
+  ASSERT_TRUE(store_->PinSealedKeys({directory_.public_key(), new_moderator.public_key()})
+                  .has_value());
+  EXPECT_TRUE(store_->CurrentSenderCertificate(kNow)->has_value());
+  EXPECT_EQ(store_->CountTokens(kNow)->usable, 0u);
+  EXPECT_EQ(store_->CountTokens(kNow)->requested, 1u);
+  EXPECT_TRUE(store_->AddTokens(Issue({(*keys)[1]}, kNow + kDay, &new_moderator), kNow)
+                  .has_value());
+  // A new directory key: the certificate goes.
+  const auto new_directory = crypto::Ed25519KeyPair::Generate(rng_);
+  ASSERT_TRUE(store_->PinSealedKeys({new_directory.public_key(), new_moderator.public_key()})
+                  .has_value());
+  EXPECT_FALSE(store_->CurrentSenderCertificate(kNow)->has_value());
+  EXPECT_EQ(store_->CountTokens(kNow)->usable, 1u);
 }
 
 }  // namespace

@@ -21,7 +21,12 @@ BLAKE2b comes from hashlib; protobuf is read by hand. It checks:
   opened with the recipient's X25519 identity;
 - the envelope: version 2, no sender, the recipient, c, content type 4, the
   box in field 6 and nothing else;
-- the sealed relay tags (bob's copy, and the empty recipient).
+- the sealed relay tags (bob's copy, and the empty recipient), and that
+  the certificate and the token are unexpired at the relay's time.
+
+The franking commitment c is taken from the file: it opens only with the
+franking key inside the ratchet message, which verify_session_vectors.py
+covers for its own conversation.
 
 Exit status 0 and a last line "N passed, 0 failed" when all agree.
 """
@@ -203,6 +208,9 @@ def run(v):
                                digest_size=32, key=key).hexdigest()
     check("sealed relay tag for the recipient", tag(v["recipient"].encode()), v["relay_tag"])
     check("sealed relay tag over the empty recipient", tag(b""), v["relay_tag_empty_recipient"])
+    # The recipient's time rules, at the relay's time.
+    check("the certificate is unexpired at ts", ts <= expiry, True)
+    check("the token is unexpired at ts", ts <= token_expiry, True)
 
 
 if __name__ == "__main__":

@@ -447,8 +447,9 @@ class Client {
   // (channel kTokenService, checked by the egress guard).
   Result<OutgoingItem> RequestTokens(size_t count);
   // The service's TokenResponse: decoded strictly, each token checked and
-  // kept, all or nothing (storage::Store::AddTokens).
-  Result<storage::Store::TokenSupply> AddTokens(ByteView response);
+  // kept, all or nothing (storage::Store::AddTokens). Returns how many were
+  // added (Tokens() says how many are usable).
+  Result<size_t> AddTokens(ByteView response);
   // How many tokens are usable and requested, and whether to ask for more.
   Result<storage::Store::TokenSupply> Tokens();
 

@@ -137,6 +137,12 @@ inline constexpr size_t kMaxTokensPerRequest = 100;
 inline constexpr size_t kMaxTokenRequestBytes = 1 + kMaxTokensPerRequest * 34 + 16;
 inline constexpr size_t kMaxTokenResponseBytes =
     1 + kMaxTokensPerRequest * (kMaxModerationTokenBytes + 3) + 16;
+// Expiry times are Unix seconds a store can hold (SQLite integers are
+// signed): a later one is refused rather than wrapped to a negative time.
+inline constexpr uint64_t kMaxExpiryTime = uint64_t{INT64_MAX};
+// A device sends with a certificate or token only if it stays valid at
+// least this long: the recipient checks it at the relay's later time.
+inline constexpr uint64_t kSealedCredentialMarginSeconds = 600;
 // A device asks for more tokens when it holds fewer than this.
 inline constexpr size_t kLowTokenThreshold = 10;
 // One-use keys drawn for a request the service never answered are deleted

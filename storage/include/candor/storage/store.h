@@ -247,7 +247,9 @@ class Store final : public protocol::DeviceStore {
   // --- Sealed sender (docs/sealed-sender.md) ---------------------------------
   // The public keys this device trusts for sealed sending: the directory's
   // certificate key and the moderation service's token-signing key.
-  // Replaces earlier pins.
+  // Replaces earlier pins; a changed directory key deletes the stored
+  // certificates, a changed moderation key the stored tokens (drawn keys
+  // still waiting for theirs stay).
   struct SealedPins {
     crypto::Ed25519PublicKey directory;
     crypto::Ed25519PublicKey moderation;
@@ -259,7 +261,9 @@ class Store final : public protocol::DeviceStore {
   // verifies under the pin, is unexpired at `now`, and names this device's
   // account and identity key. Nothing is stored on a refusal.
   Result<void> AddSenderCertificate(const crypto::SenderCertificate& certificate, uint64_t now);
-  // The certificate that expires last, if it is unexpired at `now`.
+  // The certificate that expires last, if it stays valid for
+  // kSealedCredentialMarginSeconds after `now` (the recipient checks it at
+  // the relay's later time).
   Result<std::optional<crypto::SenderCertificate>> CurrentSenderCertificate(uint64_t now);
   // Draws `count` (1..kMaxTokensPerRequest) one-use key pairs, keeps them
   // and returns their public halves for a token request.
@@ -268,19 +272,21 @@ class Store final : public protocol::DeviceStore {
   // The service's tokens, all or nothing: each must verify under the pinned
   // moderation key (kSealedCredentialMissing without one), be unexpired at
   // `now` and be for a key this device drew that has no token yet
-  // (kBadModerationToken otherwise). Returns how many tokens are usable now.
+  // (kBadModerationToken otherwise); kInvalidArgument for none. Returns
+  // how many were added.
   Result<size_t> AddTokens(const std::vector<crypto::ModerationToken>& tokens, uint64_t now);
   struct UsableToken {
     crypto::ModerationToken token;
     crypto::Ed25519KeyPair one_use;
   };
-  // The usable token that expires first; nullopt when none is left.
+  // The usable token (valid for kSealedCredentialMarginSeconds after `now`)
+  // that expires first; nullopt when none is left.
   Result<std::optional<UsableToken>> NextToken(uint64_t now);
   // Deletes a token with its secret key (run it in the send's transaction):
   // kNotFound if it is not there (used already).
   Result<void> UseToken(const crypto::Ed25519PublicKey& one_use_key);
   struct TokenSupply {
-    size_t usable;     // with a token, unexpired
+    size_t usable;     // with a token, valid for the margin beyond now
     size_t requested;  // drawn, no token yet
     bool low;          // usable < kLowTokenThreshold: time to request more
   };
