@@ -2,7 +2,6 @@
 // keys, this device's certificate and its moderation tokens. What leaves
 // the device (the token request) goes through the egress guard.
 #include "candor/client/client.h"
-#include "candor/crypto/limits.h"
 #include "candor/protocol/egress.h"
 #include "candor/protocol/sealed_wire.h"
 #include "client_state.h"
@@ -23,10 +22,7 @@ Result<uint64_t> Client::AddSenderCertificate(ByteView certificate) {
 }
 
 Result<OutgoingItem> Client::RequestTokens(size_t count) {
-  if (count == 0 || count > kMaxTokensPerRequest) {
-    return Error(Errc::kInvalidArgument, "a token request asks for 1.." +
-                                             std::to_string(kMaxTokensPerRequest) + " tokens");
-  }
+  // The count is checked by DrawTokenKeys, before anything is written.
   // The keys are kept before the request leaves: a response is only ever
   // for keys this device holds. Keys whose request is lost are deleted by
   // PurgeExpired after kUnansweredTokenRequestSeconds.

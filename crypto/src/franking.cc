@@ -10,6 +10,7 @@ namespace {
 
 constexpr std::string_view kCommitLabel = "candor/frank/v1";
 constexpr std::string_view kRelayLabel = "candor/relay/v1";
+constexpr std::string_view kSealedRelayLabel = "candor/relay-sealed/v1";
 constexpr std::string_view kGroupCommitLabel = "candor/gfrank/v1";
 constexpr size_t kGroupIdBytes = 32;
 
@@ -37,6 +38,19 @@ class Addresses {
   std::array<uint8_t, 2 * (2 + kMaxAccountBytes)> bytes_;
   size_t size_ = 0;
 };
+
+std::array<uint8_t, 8> Be64(uint64_t v) {
+  std::array<uint8_t, 8> out;
+  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<uint8_t>(v);
+  return out;
+}
+
+Result<void> CheckCommitmentSize(ByteView commitment) {
+  if (commitment.size() != kFrankingCommitmentBytes) {
+    return Error(Errc::kFrankingMismatch, "franking commitment must be 32 bytes");
+  }
+  return Ok();
+}
 
 Result<void> CompareTag(const std::array<uint8_t, 32>& expected, ByteView got,
                         const char* what) {
@@ -121,14 +135,10 @@ RelayKey GenerateRelayKey(RandomSource& rng) {
 Result<RelayTag> ComputeRelayTag(const RelayKey& key, ByteView commitment,
                                  std::string_view sender, std::string_view recipient,
                                  uint64_t server_time) {
-  if (commitment.size() != kFrankingCommitmentBytes) {
-    return Error(Errc::kFrankingMismatch, "franking commitment must be 32 bytes");
-  }
+  CANDOR_RETURN_IF_ERROR(CheckCommitmentSize(commitment));
   CANDOR_ASSIGN_OR_RETURN(Addresses addresses, Addresses::Encode(sender, recipient));
-  std::array<uint8_t, 8> ts;
-  for (int i = 7; i >= 0; --i, server_time >>= 8) ts[i] = static_cast<uint8_t>(server_time);
   return Blake2b256Keyed(key.Expose(),
-                         {AsBytes(kRelayLabel), commitment, addresses.view(), ts});
+                         {AsBytes(kRelayLabel), commitment, addresses.view(), Be64(server_time)});
 }
 
 Result<void> VerifyRelayTag(const RelayKey& key, ByteView commitment,
@@ -137,6 +147,24 @@ Result<void> VerifyRelayTag(const RelayKey& key, ByteView commitment,
   CANDOR_ASSIGN_OR_RETURN(auto expected,
                           ComputeRelayTag(key, commitment, sender, recipient, server_time));
   return CompareTag(expected, tag, "relay franking tag");
+}
+
+Result<RelayTag> ComputeSealedRelayTag(const RelayKey& key, ByteView commitment,
+                                       std::string_view recipient, uint64_t server_time) {
+  CANDOR_RETURN_IF_ERROR(CheckCommitmentSize(commitment));
+  if (!recipient.empty()) CANDOR_RETURN_IF_ERROR(CheckAccount(recipient));
+  const std::array<uint8_t, 2> length{static_cast<uint8_t>(recipient.size() >> 8),
+                                      static_cast<uint8_t>(recipient.size())};
+  return Blake2b256Keyed(key.Expose(), {AsBytes(kSealedRelayLabel), commitment, length,
+                                        AsBytes(recipient), Be64(server_time)});
+}
+
+Result<void> VerifySealedRelayTag(const RelayKey& key, ByteView commitment,
+                                  std::string_view recipient, uint64_t server_time,
+                                  ByteView tag) {
+  CANDOR_ASSIGN_OR_RETURN(auto expected,
+                          ComputeSealedRelayTag(key, commitment, recipient, server_time));
+  return CompareTag(expected, tag, "sealed relay franking tag");
 }
 
 }  // namespace candor::crypto

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "candor/crypto/aead.h"
-#include "candor/crypto/hash.h"
 #include "candor/crypto/limits.h"
 
 namespace candor::crypto {
@@ -13,19 +12,12 @@ constexpr std::string_view kCertificateLabel = "candor/sender-cert/v1";
 constexpr std::string_view kTokenAdLabel = "candor/token/v1";
 constexpr std::string_view kTokenSignatureLabel = "candor/token-sig/v1";
 constexpr std::string_view kSealedLabel = "candor/sealed/v1";
-constexpr std::string_view kSealedRelayLabel = "candor/relay-sealed/v1";
 
 Result<void> CheckCommitment(ByteView commitment) {
   if (commitment.size() != kFrankingCommitmentBytes) {
     return Error(Errc::kInvalidArgument, "franking commitment must be 32 bytes");
   }
   return Ok();
-}
-
-std::array<uint8_t, 8> Be64(uint64_t v) {
-  std::array<uint8_t, 8> out;
-  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<uint8_t>(v);
-  return out;
 }
 
 }  // namespace
@@ -166,30 +158,6 @@ Result<void> VerifySealedCommitment(const Ed25519PublicKey& one_use_key, ByteVie
       !one_use_key.Verify(message, signature).has_value()) {
     return Error(Errc::kBadModerationToken,
                  "the token's signature over the franking commitment does not verify");
-  }
-  return Ok();
-}
-
-Result<RelayTag> ComputeSealedRelayTag(const RelayKey& key, ByteView commitment,
-                                       std::string_view recipient, uint64_t server_time) {
-  if (commitment.size() != kFrankingCommitmentBytes) {
-    return Error(Errc::kFrankingMismatch, "franking commitment must be 32 bytes");
-  }
-  if (!recipient.empty()) CANDOR_RETURN_IF_ERROR(CheckAccount(recipient));
-  const std::array<uint8_t, 2> length{static_cast<uint8_t>(recipient.size() >> 8),
-                                      static_cast<uint8_t>(recipient.size())};
-  return Blake2b256Keyed(key.Expose(), {AsBytes(kSealedRelayLabel), commitment, length,
-                                        AsBytes(recipient), Be64(server_time)});
-}
-
-Result<void> VerifySealedRelayTag(const RelayKey& key, ByteView commitment,
-                                  std::string_view recipient, uint64_t server_time,
-                                  ByteView tag) {
-  CANDOR_ASSIGN_OR_RETURN(auto expected,
-                          ComputeSealedRelayTag(key, commitment, recipient, server_time));
-  if (tag.size() != expected.size() ||
-      !candor::internal::ConstantTimeEqual(expected.data(), tag.data(), expected.size())) {
-    return Error(Errc::kFrankingMismatch, "sealed relay franking tag does not match");
   }
   return Ok();
 }

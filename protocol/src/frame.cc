@@ -138,9 +138,8 @@ Result<Frame> DecodePaddedFrame(ByteView padded) {
     // One encoding only: protobuf merges a repeated message field, so a
     // proof could otherwise be put together from pieces. The sealed path is
     // rare enough to afford writing the frame again and comparing.
-    CANDOR_ASSIGN_OR_RETURN(auto fk_copy, crypto::FrankingKey::CopyFrom(fk.Expose()));
     CANDOR_ASSIGN_OR_RETURN(SecretBytes again,
-                            EncodePaddedFrame(AsBytes(frame.pb.content()), fk_copy, &*sealed));
+                            EncodePaddedFrame(AsBytes(frame.pb.content()), fk, &*sealed));
     if (again.size() != padded.size() ||
         !std::equal(padded.begin(), padded.end(), again.Expose().begin())) {
       return Error(Errc::kMalformed, "sealed frame is not in its canonical encoding");

@@ -87,6 +87,16 @@ Result<crypto::ModerationToken> ReadToken(const wire::ModerationToken& pb) {
                                  pb.expires_at(), signature};
 }
 
+// At most kMaxTokensPerRequest keys: the quadratic scan stays small.
+Result<void> CheckDistinct(const std::vector<crypto::Ed25519PublicKey>& keys) {
+  for (size_t i = 1; i < keys.size(); ++i) {
+    if (std::find(keys.begin(), keys.begin() + i, keys[i]) != keys.begin() + i) {
+      return Error(Errc::kFieldOutOfRange, "token_request names a one-use key twice");
+    }
+  }
+  return Ok();
+}
+
 Result<void> CheckTokenCount(size_t count, std::string_view name) {
   if (count == 0) return Error(Errc::kMissingField, std::string(name) + " is empty");
   if (count > kMaxTokensPerRequest) {
@@ -112,15 +122,9 @@ Result<crypto::SenderCertificate> DecodeSenderCertificate(ByteView bytes) {
 
 Result<Bytes> EncodeTokenRequest(const std::vector<crypto::Ed25519PublicKey>& one_use_keys) {
   CANDOR_RETURN_IF_ERROR(CheckTokenCount(one_use_keys.size(), "token_request.one_use_keys"));
+  CANDOR_RETURN_IF_ERROR(CheckDistinct(one_use_keys));
   wire::TokenRequest pb;
-  for (const auto& key : one_use_keys) {
-    for (const auto& earlier : pb.one_use_keys()) {
-      if (std::equal(key.bytes().begin(), key.bytes().end(), AsBytes(earlier).begin())) {
-        return Error(Errc::kFieldOutOfRange, "token_request names a one-use key twice");
-      }
-    }
-    pb.add_one_use_keys(internal::ToString(key.bytes()));
-  }
+  for (const auto& key : one_use_keys) pb.add_one_use_keys(internal::ToString(key.bytes()));
   return internal::Serialize(pb, kWireVersion);
 }
 
@@ -132,11 +136,9 @@ Result<std::vector<crypto::Ed25519PublicKey>> DecodeTokenRequest(ByteView bytes)
   keys.reserve(pb.one_use_keys_size());
   for (const std::string& value : pb.one_use_keys()) {
     CANDOR_ASSIGN_OR_RETURN(auto key, PublicKeyField(value, "token_request.one_use_keys"));
-    if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
-      return Error(Errc::kFieldOutOfRange, "token_request names a one-use key twice");
-    }
     keys.push_back(key);
   }
+  CANDOR_RETURN_IF_ERROR(CheckDistinct(keys));
   return keys;
 }
 

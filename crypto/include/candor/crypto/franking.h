@@ -66,6 +66,19 @@ Result<void> VerifyRelayTag(const RelayKey& key, ByteView commitment,
                             std::string_view sender, std::string_view recipient,
                             uint64_t server_time, ByteView tag);
 
+// Sealed sender's relay tag, which names no sender (DESIGN.md "Sealed
+// sender with verifiable reports"):
+//   s = BLAKE2b-256(K_frank, "candor/relay-sealed/v1" || c || lp(recipient) || be64(ts))
+// `recipient` may be empty (lp = 0x0000: a sealed group message's copy for
+// its sender, whom the relay does not know); a non-empty one must be a
+// valid account.
+Result<RelayTag> ComputeSealedRelayTag(const RelayKey& key, ByteView commitment,
+                                       std::string_view recipient, uint64_t server_time);
+// kFrankingMismatch unless `tag` is the sealed relay tag for these inputs.
+Result<void> VerifySealedRelayTag(const RelayKey& key, ByteView commitment,
+                                  std::string_view recipient, uint64_t server_time,
+                                  ByteView tag);
+
 }  // namespace candor::crypto
 
 #endif  // CANDOR_CRYPTO_FRANKING_H_

@@ -14,10 +14,8 @@
 //    Only the service (holding k_M) can read whose token it is.
 //  - The token's signature over one franking commitment:
 //      tsig  = Ed25519_esk("candor/sealed/v1" || c)
-//  - The relay's tag without a sender:
-//      s     = BLAKE2b-256(K_frank, "candor/relay-sealed/v1" || c || lp(recipient) || be64(ts))
-//    with the empty recipient (lp = 0x0000) for the sender's own copy of a
-//    group message, whose sender the relay does not know.
+//  - The relay's tag without a sender: franking.h's ComputeSealedRelayTag,
+//    beside the relay tag it replaces.
 //  - The box around a one-to-one sealed message is sealed_box.h's
 //    SealedBoxSeal with a RandomSource.
 #ifndef CANDOR_CRYPTO_SEALED_SENDER_H_
@@ -105,15 +103,6 @@ Result<Ed25519Signature> SignSealedCommitment(const Ed25519KeyPair& one_use_key,
 // kBadModerationToken unless `signature` is the token key's tsig over `commitment`.
 Result<void> VerifySealedCommitment(const Ed25519PublicKey& one_use_key, ByteView commitment,
                                     ByteView signature);
-
-// `recipient` may be empty (a group message's copy for its sender); a
-// non-empty one must be a valid account.
-Result<RelayTag> ComputeSealedRelayTag(const RelayKey& key, ByteView commitment,
-                                       std::string_view recipient, uint64_t server_time);
-// kFrankingMismatch unless `tag` is the sealed relay tag for these inputs.
-Result<void> VerifySealedRelayTag(const RelayKey& key, ByteView commitment,
-                                  std::string_view recipient, uint64_t server_time,
-                                  ByteView tag);
 
 }  // namespace candor::crypto
 
