@@ -146,7 +146,8 @@ Result<Client> Client::Create(const std::string& path, const storage::StoreKey& 
       return Client(std::make_unique<State>(State{std::move(store),
                                                   {std::string(account), std::move(identity)},
                                                   rng, clock, options.egress_observer,
-                                                  options.identity_change_observer}));
+                                                  options.identity_change_observer,
+                                                  options.seal_conversation}));
     }
   }
   // The store is closed here; a device without its keys is no device.
@@ -161,7 +162,7 @@ Result<Client> Client::Open(const std::string& path, const storage::StoreKey& ke
   if (!identity) return Error(Errc::kInvalidState, "this store holds no device identity");
   return Client(std::make_unique<State>(
       State{std::move(store), std::move(*identity), rng, clock, options.egress_observer,
-            options.identity_change_observer}));
+            options.identity_change_observer, options.seal_conversation}));
 }
 
 const std::string& Client::account() const { return state_->identity.account; }
@@ -305,13 +306,13 @@ Result<std::optional<protocol::Session>> Client::SendingSession(
 }
 
 Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
-                                 std::optional<ByteView> bundle_bytes) {
+                                 std::optional<ByteView> bundle_bytes, Sealing sealing) {
   CANDOR_ASSIGN_OR_RETURN(Bytes content, protocol::EncodeContent(text));
-  return SendContent(peer, content, bundle_bytes);
+  return SendContent(peer, content, bundle_bytes, sealing);
 }
 
 Result<SentMessage> Client::SendContent(std::string_view peer, const Bytes& content,
-                                        std::optional<ByteView> bundle_bytes) {
+                                        std::optional<ByteView> bundle_bytes, Sealing sealing) {
   CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(peer));
   if (peer == account()) return Error(Errc::kInvalidArgument, "a device cannot message itself");
   std::optional<crypto::PrekeyBundle> bundle;
@@ -327,6 +328,7 @@ Result<SentMessage> Client::SendContent(std::string_view peer, const Bytes& cont
   protocol::EgressRecord record;
   SessionSetup setup = SessionSetup::kPqxdh;
   bool identity_changed = false;
+  const bool sealed = SendsSealed(peer, sealing);
   // Load, encrypt and commit under the store's write lock, so no other
   // handle can advance the same session in between (two envelopes from one
   // chain state), and synced, so a power cut cannot roll the commit back
@@ -336,8 +338,12 @@ Result<SentMessage> Client::SendContent(std::string_view peer, const Bytes& cont
         CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::Session> session,
                                 SendingSession(peer, bundle, identity_changed));
         if (!session) return Ok();  // the pending change is kept; nothing is sent
-        CANDOR_ASSIGN_OR_RETURN(protocol::OutgoingMessage out,
-                                session->EncryptEncoded(Bytes(content), state_->rng));
+        protocol::OutgoingMessage out;
+        if (sealed) {
+          CANDOR_ASSIGN_OR_RETURN(out, EncryptSealed(*session, content));
+        } else {
+          CANDOR_ASSIGN_OR_RETURN(out, session->EncryptEncoded(Bytes(content), state_->rng));
+        }
         // The guard runs before the commit: a refused envelope leaves no trace.
         CANDOR_ASSIGN_OR_RETURN(record, protocol::CheckEgress(Channel::kRelay,
                                                               protocol::kEnvelopeType, out.envelope));
@@ -365,9 +371,11 @@ Result<ReceivedMessage> Client::Receive(ByteView delivery_bytes) {
   Result<ReceivedMessage> received = Error(Errc::kInternal, "not received");
   const protocol::GroupReceiveHooks hooks = GroupHooks();
   const Result<void> committed = state_->store.InTransaction([&]() -> Result<void> {
+    CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::SealedTrust> trust,
+                            SealedTrustFor(std::span(&delivery, 1)));
     received = protocol::ReceiveAndStore(state_->store, state_->identity.identity, account(),
                                          delivery, state_->clock.NowSeconds(), state_->rng,
-                                         &hooks);
+                                         &hooks, trust ? &*trust : nullptr);
     // A changed identity key keeps its pending record and held delivery.
     if (!received.has_value() && received.error().code() != Errc::kIdentityChanged) {
       return received.error();
@@ -376,7 +384,7 @@ Result<ReceivedMessage> Client::Receive(ByteView delivery_bytes) {
   });
   CANDOR_RETURN_IF_ERROR(committed);
   if (!received.has_value() && received.error().code() == Errc::kIdentityChanged) {
-    NotifyIdentityChange(delivery.envelope.sender);
+    NotifyIdentityChange(SenderOf(delivery));
   }
   return received;
 }
@@ -407,13 +415,17 @@ Result<std::vector<Result<ReceivedMessage>>> Client::ReceiveBatch(
     step = [&](uint64_t done, uint64_t) { progress(refused + done, deliveries.size()); };
   }
   const protocol::GroupReceiveHooks hooks = GroupHooks();
+  // Read outside the batch's transaction: the pins change only by a call
+  // of this Client, which is not running now.
+  CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::SealedTrust> trust, SealedTrustFor(decoded));
   CANDOR_ASSIGN_OR_RETURN(auto received, protocol::ReceiveBatchAndStore(
                                              state_->store, state_->identity.identity, account(),
-                                             decoded, now, state_->rng, step, &hooks));
+                                             decoded, now, state_->rng, step, &hooks,
+                                             trust ? &*trust : nullptr));
   std::set<std::string> changed;
   for (size_t k = 0; k < received.size(); ++k) {
     if (!received[k].has_value() && received[k].error().code() == Errc::kIdentityChanged) {
-      changed.insert(decoded[k].envelope.sender);
+      changed.insert(SenderOf(decoded[k]));
     }
     results[positions[k]] = std::move(received[k]);
   }

@@ -57,12 +57,12 @@ Result<SealedAttachment> Client::SealAttachment(attachment::Source& plaintext, u
 
 Result<SentMessage> Client::Send(std::string_view peer, std::string_view text,
                                  std::span<const SealedAttachment> attachments,
-                                 std::optional<ByteView> bundle) {
+                                 std::optional<ByteView> bundle, Sealing sealing) {
   CANDOR_ASSIGN_OR_RETURN(Bytes content,
                           EncodeWithAttachments(text, attachments, [](const SealedAttachment& a) {
                             return a.pointer_.Clone();
                           }));
-  return SendContent(peer, content, bundle);
+  return SendContent(peer, content, bundle, sealing);
 }
 
 Result<GroupOperation> Client::SendGroup(const crypto::GroupId& group, std::string_view text,

@@ -1,8 +1,12 @@
-// Client's sealed-sender credentials (docs/sealed-sender.md): the pinned
-// keys, this device's certificate and its moderation tokens. What leaves
-// the device (the token request) goes through the egress guard.
+// Client's sealed sender (docs/sealed-sender.md): the pinned keys, this
+// device's certificate and its moderation tokens, and what a sealed send
+// and receive take from them. What leaves the device (the token request,
+// sealed envelopes) goes through the egress guard.
+#include <algorithm>
+
 #include "candor/client/client.h"
 #include "candor/protocol/egress.h"
+#include "candor/protocol/sealed_check.h"
 #include "candor/protocol/sealed_wire.h"
 #include "client_state.h"
 
@@ -41,6 +45,65 @@ Result<size_t> Client::AddTokens(ByteView response) {
 
 Result<storage::Store::TokenSupply> Client::Tokens() {
   return state_->store.CountTokens(state_->clock.NowSeconds());
+}
+
+bool Client::SendsSealed(std::string_view peer, Sealing sealing) const {
+  switch (sealing) {
+    case Sealing::kSealed:
+      return true;
+    case Sealing::kUnsealed:
+      return false;
+    case Sealing::kAsConfigured:
+      break;
+  }
+  return state_->seal_conversation && state_->seal_conversation(peer);
+}
+
+Result<protocol::OutgoingMessage> Client::EncryptSealed(protocol::Session& session,
+                                                        const Bytes& content) {
+  auto& store = state_->store;
+  const uint64_t now = state_->clock.NowSeconds();
+  CANDOR_ASSIGN_OR_RETURN(std::optional<crypto::SenderCertificate> certificate,
+                          store.CurrentSenderCertificate(now));
+  if (!certificate) {
+    return Error(Errc::kSealedCredentialMissing,
+                 "no sender certificate valid long enough to send sealed: add a new one "
+                 "(nothing was sent)");
+  }
+  CANDOR_ASSIGN_OR_RETURN(std::optional<storage::Store::UsableToken> token, store.NextToken(now));
+  if (!token) {
+    return Error(Errc::kSealedCredentialMissing,
+                 "no moderation token left to send sealed: request more (nothing was sent)");
+  }
+  CANDOR_ASSIGN_OR_RETURN(
+      protocol::OutgoingMessage out,
+      session.EncryptSealed(Bytes(content),
+                            protocol::SealedCredential{*certificate, token->token, token->one_use},
+                            state_->rng));
+  // One token, one message: gone with its key before the envelope leaves.
+  CANDOR_RETURN_IF_ERROR(store.UseToken(token->token.one_use_key));
+  return out;
+}
+
+Result<std::optional<protocol::SealedTrust>> Client::SealedTrustFor(
+    std::span<const protocol::Delivery> deliveries) {
+  const bool any_sealed = std::any_of(deliveries.begin(), deliveries.end(), [](const auto& d) {
+    return d.envelope.content_type == protocol::ContentType::kSealed;
+  });
+  if (!any_sealed) return std::optional<protocol::SealedTrust>();
+  CANDOR_ASSIGN_OR_RETURN(std::optional<storage::Store::SealedPins> pins,
+                          state_->store.LoadSealedPins());
+  if (!pins) return std::optional<protocol::SealedTrust>();
+  return std::optional<protocol::SealedTrust>(
+      protocol::SealedTrust{pins->directory, pins->moderation});
+}
+
+std::string Client::SenderOf(const protocol::Delivery& delivery) const {
+  if (delivery.envelope.content_type != protocol::ContentType::kSealed) {
+    return delivery.envelope.sender;
+  }
+  auto opened = protocol::OpenSealedDelivery(state_->identity.identity, delivery);
+  return opened.has_value() ? opened->envelope.sender : std::string();
 }
 
 }  // namespace candor::client

@@ -15,6 +15,7 @@ struct Client::State {
   Clock& clock;
   std::function<void(const protocol::EgressRecord&)> egress_observer;
   std::function<void(const IdentityChange&)> identity_change_observer;
+  std::function<bool(std::string_view)> seal_conversation;
 };
 
 }  // namespace candor::client

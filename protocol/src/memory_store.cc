@@ -12,7 +12,7 @@ StoredMessage CopyStoredMessage(const StoredMessage& m) {
   return StoredMessage{m.id,         m.peer,       m.direction,  m.sender,
                        m.recipient,  m.local_order, m.server_time, m.stored_at,
                        m.expires_at, m.content,    m.franking_key.Clone(),
-                       m.franking_commitment,      m.relay_tag};
+                       m.franking_commitment,      m.relay_tag,  m.sealed_proof};
 }
 
 namespace {
@@ -206,14 +206,14 @@ int64_t MemoryStore::Append(const std::string& peer, Direction direction,
                             std::optional<uint64_t> server_time, uint64_t now,
                             const Bytes& content, const crypto::FrankingKey& fk,
                             const crypto::FrankingCommitment& commitment,
-                            std::optional<crypto::RelayTag> relay_tag) {
+                            std::optional<crypto::RelayTag> relay_tag, Bytes sealed_proof) {
   Conversation& c = ConversationFor(peer);
   const int64_t id = next_id_++;
   std::optional<uint64_t> expires;
   if (c.disappear_after) expires = now + *c.disappear_after;
   messages_.emplace(id, StoredMessage{id, peer, direction, sender, recipient, c.next_order++,
                                       server_time, now, expires, content, fk.Clone(), commitment,
-                                      relay_tag});
+                                      relay_tag, std::move(sealed_proof)});
   return id;
 }
 
@@ -242,14 +242,25 @@ Result<int64_t> MemoryStore::CommitReceived(const Session& session, const Incomi
                    "ML-KEM prekey");
     }
   }
+  Bytes proof;
+  std::pair<std::string, Bytes> seen_token;
+  if (m.sealed) {
+    const auto key = m.sealed->token.one_use_key.bytes();
+    seen_token = {m.sender, Bytes(key.begin(), key.end())};
+    if (seen_tokens_.contains(seen_token)) {
+      return Error(Errc::kTokenReused, "this sender used this moderation token before");
+    }
+    CANDOR_ASSIGN_OR_RETURN(proof, EncodeSealedProof(*m.sealed));
+  }
   ConversationFor(m.sender).session = session.Serialize();
+  if (m.sealed) seen_tokens_.insert(seen_token);
   if (m.consumed_one_time_prekey) one_time_prekeys_.erase(*m.consumed_one_time_prekey);
   if (m.consumed_pq_one_time_prekey) pq_.one_time_prekeys.erase(*m.consumed_pq_one_time_prekey);
   if (last_resort) pq_.last_resort_uses.insert(*last_resort);
   received_.emplace(digest, now);
   if (m.group_control) return int64_t{0};  // no message of the history
   return Append(m.sender, Direction::kIncoming, m.sender, m.recipient, m.server_time, now,
-                m.content, m.franking_key, m.franking_commitment, m.relay_tag);
+                m.content, m.franking_key, m.franking_commitment, m.relay_tag, std::move(proof));
 }
 
 Result<int64_t> MemoryStore::CommitSent(const Session& session, const OutgoingMessage& m,
@@ -258,7 +269,7 @@ Result<int64_t> MemoryStore::CommitSent(const Session& session, const OutgoingMe
   if (m.content.empty()) return int64_t{0};  // a group control message: no history
   return Append(session.remote_account(), Direction::kOutgoing, session.local_account(),
                 session.remote_account(), std::nullopt, now, m.content, m.franking_key,
-                m.franking_commitment, std::nullopt);
+                m.franking_commitment, std::nullopt, m.sealed_proof);
 }
 
 Result<int64_t> MemoryStore::SaveRelayAck(const RelayAck& ack) {

@@ -47,7 +47,7 @@ Result<ReceivedMessage> HoldIdentityChange(DeviceStore& store,
                                            std::string_view account, const Delivery& delivery,
                                            const PeerIdentity& known,
                                            const crypto::Ed25519PublicKey& claimed, uint64_t now,
-                                           crypto::RandomSource& rng) {
+                                           crypto::RandomSource& rng, bool sealed) {
   const std::string& peer = delivery.envelope.sender;
   // One pending key at a time: a second new key while the user has not
   // decided on the first is refused, not swapped in, so what the user
@@ -57,7 +57,9 @@ Result<ReceivedMessage> HoldIdentityChange(DeviceStore& store,
                  peer + " came with yet another identity key while a change is pending: "
                         "refused, nothing kept; the user decides on the first one");
   }
-  CANDOR_RETURN_IF_ERROR(Session::Accept(identity, account, store, delivery, now, rng));
+  // A sealed one is held as it came (its proof is checked when it is
+  // received for good, after the user accepted the new key).
+  CANDOR_RETURN_IF_ERROR(Session::Accept(identity, account, store, delivery, now, rng, sealed));
   CANDOR_RETURN_IF_ERROR(store.TrustFirstIdentity(peer, known.identity_key));  // a store from before v5
   CANDOR_ASSIGN_OR_RETURN(Bytes encoded, EncodeDelivery(delivery.envelope_bytes,
                                                         delivery.server_time, delivery.relay_tag));
@@ -99,15 +101,14 @@ Result<ReceivedMessage> FinishGroupControl(GroupWrites& writes, const IncomingMe
 // if the caller holds one, else the stored one, else a new one from a prekey
 // message; decrypt; one CommitReceived. On success `session` holds the
 // advanced session; if the commit fails it is cleared, since it would be
-// ahead of the store.
+// ahead of the store. `sealed`: the delivery came out of a sealed box, and
+// its proof is checked under these keys before anything is stored.
 Result<ReceivedMessage> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyPair& identity,
                            std::string_view account, const Delivery& delivery, uint64_t now,
                            crypto::RandomSource& rng, std::optional<Session>& session,
-                           const GroupReceiveHooks* groups) {
+                           const GroupReceiveHooks* groups, const SealedTrust* sealed) {
   if (delivery.envelope.content_type == ContentType::kSealed) {
-    // The box is opened (and the sender authenticated) before this point by
-    // the sealed-sender layer; an unopened one has no sender to look up.
-    return Error(Errc::kInvalidState, "a sealed envelope reached the unsealed receive path");
+    return Error(Errc::kInternal, "a sealed envelope reached the receive path unopened");
   }
   if (delivery.envelope.content_type == ContentType::kGroupMessage) {
     if (groups == nullptr || !groups->message) {
@@ -130,12 +131,19 @@ Result<ReceivedMessage> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyP
     if (known && prekey.identity_key != known->identity_key) {
       session.reset();  // the store is unchanged apart from the pending change
       return HoldIdentityChange(store, identity, account, delivery, *known, prekey.identity_key,
-                                now, rng);
+                                now, rng, sealed != nullptr);
     }
   }
   if (!session) {
-    CANDOR_ASSIGN_OR_RETURN(auto accepted,
-                            Session::Accept(identity, account, store, delivery, now, rng));
+    CANDOR_ASSIGN_OR_RETURN(auto accepted, Session::Accept(identity, account, store, delivery,
+                                                           now, rng, sealed != nullptr));
+    if (sealed != nullptr) {
+      CANDOR_RETURN_IF_ERROR(CheckSealedSender(*sealed, *accepted.second.sealed,
+                                               accepted.second.sender,
+                                               accepted.first.remote_identity(),
+                                               accepted.second.franking_commitment,
+                                               accepted.second.server_time));
+    }
     GroupWrites group_writes;
     if (accepted.second.group_control) {
       CANDOR_ASSIGN_OR_RETURN(group_writes,
@@ -169,9 +177,17 @@ Result<ReceivedMessage> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyP
   // Decrypt changes the session only on success; a refused group control
   // message leaves the loaded copy ahead of the store, so it is dropped.
   const crypto::Ed25519PublicKey peer_identity = session->remote_identity();
-  auto decrypted = session->Decrypt(delivery, now, rng);
+  auto decrypted = session->Decrypt(delivery, now, rng, sealed != nullptr);
   if (!decrypted.has_value()) return decrypted.error();
   IncomingMessage& in = *decrypted;
+  if (sealed != nullptr) {
+    auto checked = CheckSealedSender(*sealed, *in.sealed, in.sender, peer_identity,
+                                     in.franking_commitment, in.server_time);
+    if (!checked.has_value()) {
+      session.reset();  // decrypted ahead of the store
+      return checked.error();
+    }
+  }
   GroupWrites group_writes;
   if (in.group_control) {
     auto prepared = PrepareGroupControl(in, peer_identity, now, groups);
@@ -199,19 +215,45 @@ Result<ReceivedMessage> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyP
                          std::string{}, DescribeAttachments(in.content)};
 }
 
+// Any delivery: a sealed one is opened first (its sender is only known
+// then), and received from that sender, with `sessions` keyed by sender.
+template <typename Sessions>
+Result<ReceivedMessage> ReceiveAny(DeviceStore& store, const crypto::Ed25519KeyPair& identity,
+                                   std::string_view account, const Delivery& delivery,
+                                   uint64_t now, crypto::RandomSource& rng, Sessions& sessions,
+                                   const GroupReceiveHooks* groups, const SealedTrust* trust) {
+  if (delivery.envelope.content_type != ContentType::kSealed) {
+    return ReceiveOne(store, identity, account, delivery, now, rng,
+                      sessions[delivery.envelope.sender], groups, nullptr);
+  }
+  // A known envelope is refused before the box is opened.
+  CANDOR_ASSIGN_OR_RETURN(bool seen, store.HasReceived(DigestEnvelope(delivery.envelope_bytes)));
+  if (seen) return Error(Errc::kDuplicateMessage, "envelope already received");
+  if (trust == nullptr) {
+    return Error(Errc::kInvalidState,
+                 "a sealed message, and no pinned directory and moderation keys to check its "
+                 "sender: nothing stored");
+  }
+  CANDOR_ASSIGN_OR_RETURN(Delivery opened, OpenSealedDelivery(identity, delivery));
+  return ReceiveOne(store, identity, account, opened, now, rng,
+                    sessions[opened.envelope.sender], groups, trust);
+}
+
 }  // namespace
 
 Result<ReceivedMessage> ReceiveAndStore(DeviceStore& store, const crypto::Ed25519KeyPair& identity,
                                 std::string_view account, const Delivery& delivery, uint64_t now,
-                                crypto::RandomSource& rng, const GroupReceiveHooks* groups) {
-  std::optional<Session> session;
-  return ReceiveOne(store, identity, account, delivery, now, rng, session, groups);
+                                crypto::RandomSource& rng, const GroupReceiveHooks* groups,
+                                const SealedTrust* sealed) {
+  std::map<std::string, std::optional<Session>, std::less<>> sessions;
+  return ReceiveAny(store, identity, account, delivery, now, rng, sessions, groups, sealed);
 }
 
 Result<std::vector<Result<ReceivedMessage>>> ReceiveBatchAndStore(
     DeviceStore& store, const crypto::Ed25519KeyPair& identity, std::string_view account,
     std::span<const Delivery> deliveries, uint64_t now, crypto::RandomSource& rng,
-    const std::function<void(uint64_t, uint64_t)>& progress, const GroupReceiveHooks* groups) {
+    const std::function<void(uint64_t, uint64_t)>& progress, const GroupReceiveHooks* groups,
+    const SealedTrust* sealed) {
   std::vector<Result<ReceivedMessage>> results;
   results.reserve(deliveries.size());
   // Each sender's session, loaded once and advanced in step with the store.
@@ -219,7 +261,7 @@ Result<std::vector<Result<ReceivedMessage>>> ReceiveBatchAndStore(
   CANDOR_RETURN_IF_ERROR(store.InTransaction([&]() -> Result<void> {
     for (const Delivery& d : deliveries) {
       results.push_back(
-          ReceiveOne(store, identity, account, d, now, rng, sessions[d.envelope.sender], groups));
+          ReceiveAny(store, identity, account, d, now, rng, sessions, groups, sealed));
       if (progress) progress(results.size(), deliveries.size());
     }
     return Ok();

@@ -2,6 +2,7 @@
 
 #include "candor/crypto/aead.h"
 #include "candor/crypto/hash.h"
+#include "candor/crypto/sealed_box.h"
 #include "candor/protocol/frame.h"
 #include "candor/protocol/group_wire.h"
 #include "wire_internal.h"
@@ -39,7 +40,8 @@ Result<Session> Session::Initiate(const crypto::Ed25519KeyPair& identity,
 
 Result<std::pair<Session, IncomingMessage>> Session::Accept(
     const crypto::Ed25519KeyPair& identity, std::string_view local_account,
-    PrekeySource& prekeys, const Delivery& delivery, uint64_t now, crypto::RandomSource& rng) {
+    PrekeySource& prekeys, const Delivery& delivery, uint64_t now, crypto::RandomSource& rng,
+    bool sealed) {
   const Envelope& env = delivery.envelope;
   if (env.recipient != local_account) {
     return Error(Errc::kWrongPeer, "envelope is addressed to another account");
@@ -98,7 +100,7 @@ Result<std::pair<Session, IncomingMessage>> Session::Accept(
   Session session(std::string(local_account), env.sender, identity.public_key(),
                   msg.identity_key, crypto::RatchetInitResponder(std::move(secrets), spk->Clone()),
                   msg.pq.has_value(), std::nullopt, std::move(accepted));
-  CANDOR_ASSIGN_OR_RETURN(IncomingMessage first, session.Decrypt(delivery, now, rng));
+  CANDOR_ASSIGN_OR_RETURN(IncomingMessage first, session.Decrypt(delivery, now, rng, sealed));
   first.consumed_one_time_prekey = msg.one_time_prekey_id;
   if (msg.pq && msg.pq->kind == crypto::PqPrekeyKind::kOneTime) {
     first.consumed_pq_one_time_prekey = msg.pq->id;
@@ -117,6 +119,12 @@ Result<OutgoingMessage> Session::EncryptEncoded(Bytes content, crypto::RandomSou
   return EncryptContent(std::move(content), source);
 }
 
+Result<OutgoingMessage> Session::EncryptSealed(Bytes content, const SealedCredential& credential,
+                                               crypto::RandomSource& source) {
+  CANDOR_RETURN_IF_ERROR(DecodeContent(content));
+  return EncryptContent(std::move(content), source, &credential);
+}
+
 Result<OutgoingMessage> Session::EncryptGroupControl(const CheckedGroupControl& control,
                                                      crypto::RandomSource& source) {
   CANDOR_ASSIGN_OR_RETURN(OutgoingMessage out,
@@ -129,20 +137,35 @@ Result<OutgoingMessage> Session::EncryptGroupControl(const CheckedGroupControl& 
   return out;
 }
 
-Result<OutgoingMessage> Session::EncryptContent(Bytes content, crypto::RandomSource& source) {
+Result<OutgoingMessage> Session::EncryptContent(Bytes content, crypto::RandomSource& source,
+                                                const SealedCredential* sealed) {
   // The message's randomness (franking key, then the header nonce) in one
   // draw: one system call per message instead of two.
   crypto::PrefetchedRandom rng(source, crypto::kFrankingKeyBytes + crypto::kAeadNonceBytes);
   crypto::FrankingKey fk = crypto::GenerateFrankingKey(rng);
   CANDOR_ASSIGN_OR_RETURN(auto commitment, crypto::ComputeFrankingCommitment(
                                                fk, local_account_, remote_account_, content));
-  CANDOR_ASSIGN_OR_RETURN(SecretBytes padded, EncodePaddedFrame(content, fk));
+  std::optional<SealedProof> proof;
+  std::optional<crypto::X25519PublicKey> box_key;
+  if (sealed != nullptr) {
+    // The one-use key signs c, which binds both accounts and the content.
+    CANDOR_ASSIGN_OR_RETURN(crypto::Ed25519Signature tsig,
+                            crypto::SignSealedCommitment(sealed->one_use_key, commitment));
+    proof = SealedProof{sealed->certificate, sealed->token, tsig};
+    CANDOR_ASSIGN_OR_RETURN(box_key, remote_identity_.ToX25519());
+  }
+  CANDOR_ASSIGN_OR_RETURN(SecretBytes padded,
+                          EncodePaddedFrame(content, fk, proof ? &*proof : nullptr));
+  Bytes proof_bytes;
+  if (proof) {
+    CANDOR_ASSIGN_OR_RETURN(proof_bytes, EncodeSealedProof(*proof));
+  }
   // Everything that can fail on input has been checked: from here on the
   // ratchet advances and the message is built.
   CANDOR_ASSIGN_OR_RETURN(auto ct, crypto::RatchetEncrypt(ratchet_, padded.Expose(), commitment, rng));
-  Bytes envelope;
+  Envelope env{local_account_, remote_account_, commitment, ContentType::kRatchetMessage, {}};
   if (pending_) {
-    Envelope env{local_account_, remote_account_, commitment, ContentType::kPrekeyMessage, {}};
+    env.content_type = ContentType::kPrekeyMessage;
     std::optional<crypto::PqPrekeyUse> pq;
     if (pending_->pq_kind) {
       pq = crypto::PqPrekeyUse{*pending_->pq_kind, pending_->pq_prekey_id,
@@ -153,12 +176,25 @@ Result<OutgoingMessage> Session::EncryptContent(Bytes content, crypto::RandomSou
                                 local_identity_, pending_->ephemeral_key,
                                 pending_->signed_prekey_id, pending_->one_time_prekey_id,
                                 std::move(ct), std::move(pq)}));
-    CANDOR_ASSIGN_OR_RETURN(envelope, EncodeEnvelope(env));
+  } else if (sealed != nullptr) {
+    CANDOR_ASSIGN_OR_RETURN(env.payload, EncodeRatchetMessage(ct));
   } else {
-    CANDOR_ASSIGN_OR_RETURN(envelope, internal::EncodeRatchetEnvelope(
-                                          local_account_, remote_account_, commitment, ct));
+    // The common case, encoded in one pass.
+    CANDOR_ASSIGN_OR_RETURN(Bytes envelope, internal::EncodeRatchetEnvelope(
+                                                local_account_, remote_account_, commitment, ct));
+    return OutgoingMessage{std::move(envelope), std::move(content), std::move(fk), commitment};
   }
-  return OutgoingMessage{std::move(envelope), std::move(content), std::move(fk), commitment};
+  if (sealed != nullptr) {
+    // The sender and the message go into a box only the peer opens; the
+    // envelope keeps the recipient and c, which the relay needs.
+    CANDOR_ASSIGN_OR_RETURN(Bytes inner, EncodeSealedInner(SealedInner{
+                                             local_account_, env.content_type, env.payload}));
+    CANDOR_ASSIGN_OR_RETURN(Bytes box, crypto::SealedBoxSeal(*box_key, inner, source));
+    env = Envelope{"", remote_account_, commitment, ContentType::kSealed, std::move(box)};
+  }
+  CANDOR_ASSIGN_OR_RETURN(Bytes envelope, EncodeEnvelope(env));
+  return OutgoingMessage{std::move(envelope), std::move(content), std::move(fk), commitment,
+                         std::move(proof_bytes)};
 }
 
 Result<crypto::RatchetCiphertext> Session::PrekeyInner(const Envelope& env) const {
@@ -182,7 +218,7 @@ Result<crypto::RatchetCiphertext> Session::PrekeyInner(const Envelope& env) cons
 }
 
 Result<IncomingMessage> Session::Decrypt(const Delivery& delivery, uint64_t now,
-                                         crypto::RandomSource& rng) {
+                                         crypto::RandomSource& rng, bool sealed) {
   const Envelope& env = delivery.envelope;
   if (env.recipient != local_account_ || env.sender != remote_account_) {
     return Error(Errc::kWrongPeer, "envelope is not between this session's accounts");
@@ -207,9 +243,13 @@ Result<IncomingMessage> Session::Decrypt(const Delivery& delivery, uint64_t now,
   crypto::RatchetDecryption& decrypted = *result;
   CANDOR_ASSIGN_OR_RETURN(Frame frame, DecodePaddedFrame(decrypted.plaintext.Expose()));
   // A proof belongs to a sealed envelope only (and is checked there): in
-  // an envelope that names its sender it would be unchecked baggage.
-  if (frame.sealed) {
+  // an envelope that names its sender it would be unchecked baggage. A
+  // sealed envelope without one has nothing that authenticates its sender.
+  if (frame.sealed && !sealed) {
     return Error(Errc::kMalformed, "a sealed-sender proof in a message sent unsealed");
+  }
+  if (sealed && !frame.sealed) {
+    return Error(Errc::kBadSenderCertificate, "a sealed message without its sender's proof");
   }
   // Receiver binding: a message whose commitment does not open could never
   // be reported, so it is refused outright.
@@ -238,7 +278,8 @@ Result<IncomingMessage> Session::Decrypt(const Delivery& delivery, uint64_t now,
                          std::nullopt,
                          std::nullopt,
                          std::nullopt,
-                         group_control};
+                         group_control,
+                         std::move(frame.sealed)};
 }
 
 }  // namespace candor::protocol

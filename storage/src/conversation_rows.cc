@@ -37,8 +37,8 @@ Result<int64_t> InsertMessage(Database& db, const ConversationRow& c,
                               const NewMessage& m, uint64_t now) {
   CANDOR_ASSIGN_OR_RETURN(auto msg, db.Cached(
       "INSERT INTO messages(conversation_id, local_order, direction, sender, recipient, "
-      "server_time, stored_at, content, expires_at, franking_key, commitment, relay_tag) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      "server_time, stored_at, content, expires_at, franking_key, commitment, relay_tag, "
+      "sealed_proof) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   msg->BindInt(1, c.id).BindInt(2, c.next_order)
       .BindInt(3, m.direction == protocol::Direction::kIncoming ? 0 : 1)
       .BindText(4, m.sender).BindText(5, m.recipient).BindInt(7, static_cast<int64_t>(now))
@@ -50,6 +50,7 @@ Result<int64_t> InsertMessage(Database& db, const ConversationRow& c,
     msg->BindNull(9);
   }
   if (m.relay_tag) msg->BindBlob(12, *m.relay_tag); else msg->BindNull(12);
+  if (!m.sealed_proof.empty()) msg->BindBlob(13, m.sealed_proof); else msg->BindNull(13);
   CANDOR_RETURN_IF_ERROR(msg->Run());
   const int64_t id = db.LastInsertRowId();
   CANDOR_RETURN_IF_ERROR(IndexMessage(db, id, m.content));

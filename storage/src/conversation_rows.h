@@ -48,6 +48,7 @@ struct NewMessage {
   const crypto::FrankingKey& franking_key;
   const crypto::FrankingCommitment& commitment;
   std::optional<crypto::RelayTag> relay_tag;
+  ByteView sealed_proof = {};  // empty: sent unsealed (stored as NULL)
 };
 
 // Inserts the message and its franking opening at the conversation's next
@@ -65,6 +66,14 @@ template <size_t N>
 Result<std::array<uint8_t, N>> FixedColumn(const Statement& q, int column, const char* what) {
   return ToFixedArray<N>(q.ColumnBlob(column), Errc::kStorageFailed, what);
 }
+
+// Sealed sender's seen tokens (store_sealed.cc): whether `sender` used
+// `one_use_key` before (a read, so a caller can refuse before writing), and
+// the record of it (kTokenReused, nothing written, if it exists).
+Result<bool> SeenToken(Database& db, std::string_view sender,
+                       const crypto::Ed25519PublicKey& one_use_key);
+Result<void> InsertSeenToken(Database& db, std::string_view sender,
+                             const crypto::Ed25519PublicKey& one_use_key, uint64_t expires_at);
 
 }  // namespace candor::storage::internal
 

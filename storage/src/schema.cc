@@ -235,6 +235,11 @@ const Migration kMigrations[] = {
         PRIMARY KEY (sender, one_use_key)
       ) WITHOUT ROWID;
     )sql"},
+    {10, R"sql(
+      -- A message sent or received sealed keeps the proof its Frame carried
+      -- (encoded SealedProof) for reports; NULL for one sent unsealed.
+      ALTER TABLE messages ADD COLUMN sealed_proof BLOB;
+    )sql"},
 };
 
 }  // namespace

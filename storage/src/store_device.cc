@@ -49,7 +49,8 @@ Result<void> SaveSession(internal::Database& db, int64_t conversation,
 
 #define CANDOR_SELECT_MESSAGES                                                              \
   "SELECT m.id, c.peer, m.direction, m.sender, m.recipient, m.local_order, m.server_time, " \
-  "m.stored_at, m.expires_at, m.content, m.franking_key, m.commitment, m.relay_tag "      \
+  "m.stored_at, m.expires_at, m.content, m.franking_key, m.commitment, m.relay_tag, "    \
+  "m.sealed_proof "                                                                        \
   "FROM messages m JOIN conversations c ON c.id = m.conversation_id "
 // Served by the UNIQUE (conversation_id, local_order) index, newest first.
 constexpr const char* kMessagesBeforeSql =
@@ -71,6 +72,7 @@ Result<StoredMessage> ReadMessage(const Statement& q) {
     CANDOR_ASSIGN_OR_RETURN(tag, FixedColumn<32>(q, 12, "stored relay tag"));
   }
   const ByteView content = q.ColumnBlob(9);
+  const ByteView proof = q.ColumnBlob(13);  // empty for NULL
   return StoredMessage{q.ColumnInt(0),
                        q.ColumnText(1),
                        q.ColumnInt(2) == 0 ? Direction::kIncoming : Direction::kOutgoing,
@@ -83,7 +85,8 @@ Result<StoredMessage> ReadMessage(const Statement& q) {
                        Bytes(content.begin(), content.end()),
                        std::move(fk),
                        commitment,
-                       tag};
+                       tag,
+                       Bytes(proof.begin(), proof.end())};
 }
 
 // Rows of `q`, which selects newest first, returned oldest first.
@@ -271,10 +274,22 @@ Result<int64_t> Store::CommitReceived(const protocol::Session& session,
                    "ML-KEM prekey");
     }
   }
+  // ...a sealed message's token seen before from this sender...
+  Bytes proof;
+  if (m.sealed) {
+    CANDOR_ASSIGN_OR_RETURN(bool seen, internal::SeenToken(db, m.sender,
+                                                           m.sealed->token.one_use_key));
+    if (seen) return Error(Errc::kTokenReused, "this sender used this moderation token before");
+    CANDOR_ASSIGN_OR_RETURN(proof, protocol::EncodeSealedProof(*m.sealed));
+  }
   // ...then the replay marker: if the envelope is known, nothing has been
   // written when we refuse it (one statement, where a lookup and an insert
   // were two).
   CANDOR_RETURN_IF_ERROR(internal::InsertReplayMarker(db, digest, now));
+  if (m.sealed) {
+    CANDOR_RETURN_IF_ERROR(internal::InsertSeenToken(db, m.sender, m.sealed->token.one_use_key,
+                                                     m.sealed->token.expires_at));
+  }
   CANDOR_ASSIGN_OR_RETURN(ConversationRow c, EnsureConversation(db, m.sender));
   CANDOR_RETURN_IF_ERROR(SaveSession(db, c.id, session, now));
   // A group control message is no message of the history (it may hold keys).
@@ -284,7 +299,7 @@ Result<int64_t> Store::CommitReceived(const protocol::Session& session,
                                               NewMessage{Direction::kIncoming, m.sender,
                                                          m.recipient, m.server_time, m.content,
                                                          m.franking_key, m.franking_commitment,
-                                                         m.relay_tag},
+                                                         m.relay_tag, proof},
                                               now));
   }
   if (m.consumed_one_time_prekey) {
@@ -321,7 +336,8 @@ Result<int64_t> Store::CommitSent(const protocol::Session& session,
                                                          session.local_account(),
                                                          session.remote_account(), std::nullopt,
                                                          m.content, m.franking_key,
-                                                         m.franking_commitment, std::nullopt},
+                                                         m.franking_commitment, std::nullopt,
+                                                         m.sealed_proof},
                                               now));
   }
   CANDOR_RETURN_IF_ERROR(tx.Commit());

@@ -216,11 +216,26 @@ Result<Store::TokenSupply> Store::CountTokens(uint64_t now) {
 Result<void> Store::RecordSeenToken(std::string_view sender,
                                     const crypto::Ed25519PublicKey& one_use_key,
                                     uint64_t expires_at) {
+  return internal::InsertSeenToken(impl_->db, sender, one_use_key, expires_at);
+}
+
+Result<bool> internal::SeenToken(Database& db, std::string_view sender,
+                                 const crypto::Ed25519PublicKey& one_use_key) {
+  CANDOR_ASSIGN_OR_RETURN(auto q, db.Cached(
+      "SELECT 1 FROM seen_tokens WHERE sender = ? AND one_use_key = ?"));
+  q->BindText(1, sender).BindBlob(2, one_use_key.bytes());
+  CANDOR_ASSIGN_OR_RETURN(bool row, q->Step());
+  q->Reset();
+  return row;
+}
+
+Result<void> internal::InsertSeenToken(Database& db, std::string_view sender,
+                                       const crypto::Ed25519PublicKey& one_use_key,
+                                       uint64_t expires_at) {
   CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(sender));
   if (expires_at > kMaxExpiryTime) {
     return Error(Errc::kBadModerationToken, "moderation token expiry is out of range");
   }
-  auto& db = impl_->db;
   CANDOR_ASSIGN_OR_RETURN(auto q, db.Cached(
       "INSERT INTO seen_tokens(sender, one_use_key, expires_at) VALUES (?, ?, ?) "
       "ON CONFLICT (sender, one_use_key) DO NOTHING"));

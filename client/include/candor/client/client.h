@@ -121,8 +121,16 @@ struct SubmittedReport {
   OutgoingItem report;  // channel kModeration
 };
 
+// Whether a message leaves sealed (docs/sealed-sender.md): the relay then
+// learns its recipient but not its sender. kAsConfigured follows
+// ClientOptions::seal_conversation.
+enum class Sealing : uint8_t { kAsConfigured, kSealed, kUnsealed };
+
 struct ClientOptions {
   storage::StoreOptions store;
+  // The embedder's choice per conversation: true sends to `peer` sealed
+  // unless a call says otherwise. Empty: unsealed.
+  std::function<bool(std::string_view peer)> seal_conversation;
   // Called with the egress guard's record of every item handed out (for an
   // audit log; docs/metadata-policy.md). Records name fields, never values.
   std::function<void(const protocol::EgressRecord&)> egress_observer;
@@ -243,15 +251,25 @@ class Client {
   // account or empty text; kFieldOutOfRange for text that is not UTF-8 or
   // holds a control character other than tab and newline; kMessageTooLarge.
   // Nothing is stored when Send fails.
+  //
+  // Sealed (`sealing`, or the conversation's setting): the envelope names
+  // no sender and carries no identity key; the Frame carries this device's
+  // certificate and one moderation token, which the send uses up (in its
+  // transaction). kSealedCredentialMissing, with nothing sent or stored,
+  // when no certificate or token stays valid for
+  // kSealedCredentialMarginSeconds: never an unsealed send instead.
+  // kMessageTooLarge above kMaxSealedContentBytes of content.
   Result<SentMessage> Send(std::string_view peer, std::string_view text,
-                           std::optional<ByteView> bundle = std::nullopt);
+                           std::optional<ByteView> bundle = std::nullopt,
+                           Sealing sealing = Sealing::kAsConfigured);
   // A message with attachments (text may then be empty): at most
   // kMaxAttachmentsPerMessage, each sealed by SealAttachment. Upload the
   // blobs before the recipient fetches them; the message only points at
   // them. Send's errors, and protocol/content.h's rules.
   Result<SentMessage> Send(std::string_view peer, std::string_view text,
                            std::span<const SealedAttachment> attachments,
-                           std::optional<ByteView> bundle = std::nullopt);
+                           std::optional<ByteView> bundle = std::nullopt,
+                           Sealing sealing = Sealing::kAsConfigured);
 
   // Attachments (DESIGN.md "Attachments", docs/attachments.md). Seals
   // `length` bytes from `plaintext` into a blob written to `blob` (bounded
@@ -284,7 +302,12 @@ class Client {
   // A delivery from the relay. Wire errors, kDuplicateMessage for an
   // envelope already received, kWrongPeer for one addressed to someone else,
   // crypto and franking errors, content that breaks the rules Send applies
-  // (protocol/frame.h); nothing is stored then.
+  // (protocol/frame.h); nothing is stored then. A sealed delivery is
+  // opened with this device's identity key and stored only if its sender's
+  // certificate and token verify under the pinned keys at the relay's time,
+  // name the sender the box names with the session's identity key, and the
+  // token was never used by that sender before (kBadSenderCertificate,
+  // kBadModerationToken, kTokenReused; kInvalidState before PinSealedKeys).
   Result<ReceivedMessage> Receive(ByteView delivery);
   // A catch-up: many deliveries in one transaction (one durable commit).
   // One result per delivery; a refused one does not affect the others.
@@ -433,8 +456,7 @@ class Client {
   Result<size_t> PurgeExpired();
 
   // --- Sealed sender credentials (docs/sealed-sender.md) ---------------------
-  // Provisioning only: sealed sending and receiving are not built yet.
-  // The directory's and the moderation service's public keys to trust
+  // What a sealed Send uses and a sealed Receive checks against. The directory's and the moderation service's public keys to trust
   // (replaces earlier ones).
   Result<void> PinSealedKeys(const crypto::Ed25519PublicKey& directory,
                              const crypto::Ed25519PublicKey& moderation);
@@ -458,7 +480,20 @@ class Client {
   explicit Client(std::unique_ptr<State> state);
   Result<HistoryEntry> ToEntry(const protocol::StoredMessage& m) const;
   Result<SentMessage> SendContent(std::string_view peer, const Bytes& content,
-                                  std::optional<ByteView> bundle);
+                                  std::optional<ByteView> bundle, Sealing sealing);
+  // Sealed sending (client_sealed.cc): whether a send to `peer` is sealed,
+  // and the message encrypted with this device's certificate and next
+  // token, the token used up (the caller holds the transaction).
+  bool SendsSealed(std::string_view peer, Sealing sealing) const;
+  Result<protocol::OutgoingMessage> EncryptSealed(protocol::Session& session,
+                                                  const Bytes& content);
+  // The pinned keys (nullopt before PinSealedKeys), loaded only when one of
+  // `deliveries` is sealed.
+  Result<std::optional<protocol::SealedTrust>> SealedTrustFor(
+      std::span<const protocol::Delivery> deliveries);
+  // Who sent `delivery`: the envelope's sender, or the name in a sealed
+  // box (empty if it does not open).
+  std::string SenderOf(const protocol::Delivery& delivery) const;
   Result<GroupOperation> SendGroupContent(const crypto::GroupId& group, const Bytes& content,
                                           const Bundles& bundles);
   // The change's two safety numbers, for the embedder.

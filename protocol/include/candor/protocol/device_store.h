@@ -9,7 +9,9 @@
 //    last-resort ML-KEM prekey) — all or nothing; a group control message
 //    stores no history row (its id is 0). An envelope already
 //    received, or a last-resort use already recorded, is kDuplicateMessage
-//    and changes nothing.
+//    and changes nothing. A message received sealed also stores its proof
+//    and records its token as seen from the sender: a token seen before is
+//    kTokenReused, and changes nothing.
 //  - CommitSent stores the advanced session and the outgoing message before
 //    the caller hands the envelope out; its commit is synced (Durability).
 //    A group control message (empty content) stores no history row.
@@ -32,6 +34,7 @@
 #include "candor/crypto/franking.h"
 #include "candor/crypto/result.h"
 #include "candor/protocol/content.h"
+#include "candor/protocol/sealed_check.h"
 #include "candor/protocol/session.h"
 #include "candor/protocol/wire.h"
 
@@ -53,6 +56,10 @@ struct StoredMessage {
   crypto::FrankingKey franking_key;
   crypto::FrankingCommitment franking_commitment;
   std::optional<crypto::RelayTag> relay_tag;  // outgoing: set by the relay's ack
+  // Sent or received sealed: the proof its Frame carried (EncodeSealedProof's
+  // bytes), which a report carries; empty for a message sent unsealed. Its
+  // relay tag is then the sealed form (crypto::ComputeSealedRelayTag).
+  Bytes sealed_proof = {};
 };
 
 struct LocalIdentity {
@@ -324,10 +331,16 @@ struct GroupReceiveHooks {
 //
 // Without `groups`, a group message or group control message is refused
 // (kInvalidState) and nothing is stored.
+//
+// A sealed envelope (content type kSealed) is opened with `identity`, then
+// received as above from the sender the box names, and stored only if its
+// proof passes CheckSealedSender under `sealed` (kInvalidState without
+// pinned keys) and its token was never seen from that sender (kTokenReused).
 Result<ReceivedMessage> ReceiveAndStore(DeviceStore& store, const crypto::Ed25519KeyPair& identity,
                                 std::string_view account, const Delivery& delivery, uint64_t now,
                                 crypto::RandomSource& rng,
-                                const GroupReceiveHooks* groups = nullptr);
+                                const GroupReceiveHooks* groups = nullptr,
+                                const SealedTrust* sealed = nullptr);
 
 // A catch-up: `deliveries` received in one transaction (one durable commit
 // for all of them), each sender's session loaded once and kept in memory
@@ -340,7 +353,7 @@ Result<std::vector<Result<ReceivedMessage>>> ReceiveBatchAndStore(
     DeviceStore& store, const crypto::Ed25519KeyPair& identity, std::string_view account,
     std::span<const Delivery> deliveries, uint64_t now, crypto::RandomSource& rng,
     const std::function<void(uint64_t done, uint64_t total)>& progress = {},
-    const GroupReceiveHooks* groups = nullptr);
+    const GroupReceiveHooks* groups = nullptr, const SealedTrust* sealed = nullptr);
 
 }  // namespace candor::protocol
 

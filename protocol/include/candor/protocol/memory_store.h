@@ -92,7 +92,7 @@ class MemoryStore final : public DeviceStore {
                  const std::string& recipient, std::optional<uint64_t> server_time, uint64_t now,
                  const Bytes& content, const crypto::FrankingKey& fk,
                  const crypto::FrankingCommitment& commitment,
-                 std::optional<crypto::RelayTag> relay_tag);
+                 std::optional<crypto::RelayTag> relay_tag, Bytes sealed_proof = {});
   std::vector<StoredMessage> Select(std::string_view peer, int64_t before, size_t limit,
                                     uint64_t now) const;
 
@@ -130,6 +130,7 @@ class MemoryStore final : public DeviceStore {
   std::map<std::string, Conversation, std::less<>> conversations_;
   std::map<int64_t, StoredMessage> messages_;
   std::map<EnvelopeDigest, uint64_t> received_;  // replay marker -> receive time
+  std::set<std::pair<std::string, Bytes>> seen_tokens_;  // sealed: (sender, one-use key)
   int64_t next_id_ = 1;
   std::vector<ReportRecord> reports_;
 };

@@ -20,7 +20,9 @@
 #include "candor/crypto/ratchet.h"
 #include "candor/crypto/result.h"
 #include "candor/crypto/x3dh.h"
+#include "candor/crypto/sealed_sender.h"
 #include "candor/protocol/group_wire.h"
+#include "candor/protocol/sealed_wire.h"
 #include "candor/protocol/wire.h"
 
 namespace candor::protocol {
@@ -63,6 +65,18 @@ struct OutgoingMessage {
   Bytes content;   // serialized Content, kept for history and reports
   crypto::FrankingKey franking_key;
   crypto::FrankingCommitment franking_commitment;
+  // Sent sealed: the proof the Frame carried (EncodeSealedProof's bytes),
+  // kept for reports; empty otherwise.
+  Bytes sealed_proof = {};
+};
+
+// What a sealed message proves its sender with (DESIGN.md "Sealed sender
+// with verifiable reports"): this device's certificate, one unused token
+// and the token's one-use key, which signs the message's commitment.
+struct SealedCredential {
+  const crypto::SenderCertificate& certificate;
+  const crypto::ModerationToken& token;
+  const crypto::Ed25519KeyPair& one_use_key;
 };
 
 struct IncomingMessage {
@@ -83,6 +97,9 @@ struct IncomingMessage {
   // The content is a GroupControl (group/, protocol/group_wire.h), not a
   // text message: `text` is empty, and it is no message of the history.
   bool group_control = false;
+  // Received sealed: the Frame's proof, unchecked by the session (the
+  // receive path checks it against the pinned keys: sealed_check.h).
+  std::optional<SealedProof> sealed = std::nullopt;
 };
 
 class Session {
@@ -103,9 +120,13 @@ class Session {
   // kDuplicateMessage for a repeated first message on the last-resort
   // ML-KEM key, kWrongPeer when the envelope is not addressed to
   // `local_account`, and any Decrypt error.
+  // `sealed`: the delivery came out of a sealed box (sealed_check.h's
+  // OpenSealedDelivery), and its Frame must carry a proof; otherwise a
+  // proof is refused (kMalformed), as unchecked baggage.
   static Result<std::pair<Session, IncomingMessage>> Accept(
       const crypto::Ed25519KeyPair& identity, std::string_view local_account,
-      PrekeySource& prekeys, const Delivery& delivery, uint64_t now, crypto::RandomSource& rng);
+      PrekeySource& prekeys, const Delivery& delivery, uint64_t now, crypto::RandomSource& rng,
+      bool sealed = false);
 
   Session(Session&&) noexcept = default;
   Session& operator=(Session&&) noexcept = default;
@@ -119,6 +140,13 @@ class Session {
   // checked again with DecodeContent, so a session never sends what its
   // peer would refuse.
   Result<OutgoingMessage> EncryptEncoded(Bytes content, crypto::RandomSource& rng);
+  // The same, sent sealed: the Frame carries the proof (the token signs
+  // the commitment), and the envelope names no sender: its payload is a
+  // box to the peer's identity key holding the sender and the message.
+  // kMessageTooLarge above kMaxSealedContentBytes; the credential is the
+  // caller's to check and to use once.
+  Result<OutgoingMessage> EncryptSealed(Bytes content, const SealedCredential& credential,
+                                        crypto::RandomSource& rng);
 
   // A group control message (a sender key distribution, a membership
   // change: protocol/group_wire.h), checked once by its maker, to the peer,
@@ -131,8 +159,9 @@ class Session {
   // error, ratchet errors, kBadPadding, kFrankingMismatch, and
   // DecodeContentText's errors for content a well-behaved sender cannot
   // produce (empty, control characters, not canonical: frame.h).
+  // `sealed` as for Accept.
   Result<IncomingMessage> Decrypt(const Delivery& delivery, uint64_t now,
-                                  crypto::RandomSource& rng);
+                                  crypto::RandomSource& rng, bool sealed = false);
 
   // The local-only format (version byte + candor.local.SessionState), in
   // wiped memory; Deserialize checks every length and limit.
@@ -174,7 +203,8 @@ class Session {
         pending_(std::move(pending)),
         accepted_(std::move(accepted)) {}
 
-  Result<OutgoingMessage> EncryptContent(Bytes content, crypto::RandomSource& rng);
+  Result<OutgoingMessage> EncryptContent(Bytes content, crypto::RandomSource& rng,
+                                         const SealedCredential* sealed = nullptr);
   // The ratchet message inside a prekey message, from this session's peer.
   Result<crypto::RatchetCiphertext> PrekeyInner(const Envelope& envelope) const;
 
