@@ -7,6 +7,7 @@
 #include "candor/crypto/limits.h"
 #include "candor/crypto/sealed_box.h"
 #include "candor/protocol/frame.h"
+#include "candor/protocol/sealed_wire.h"
 #include "candor/report/report.pb.h"
 #include "strict_parse.h"
 #include "utf8.h"
@@ -105,6 +106,7 @@ void ToProto(const ReportBundle& b, report::ReportBundle& pb) {
     CANDOR_SET_BYTES(*p, franking_key, m.franking_key.Expose());
     CANDOR_SET_BYTES(*p, commitment, m.commitment);
     if (m.relay_tag) CANDOR_SET_BYTES(*p, relay_tag, *m.relay_tag);
+    if (!m.sealed_proof.empty()) CANDOR_SET_BYTES(*p, sealed_proof, m.sealed_proof);
   }
 }
 
@@ -112,7 +114,7 @@ void ToProto(const ReportBundle& b, report::ReportBundle& pb) {
 Result<ReportedMessage> MessageFromFields(const std::string& sender, const std::string& recipient,
                                           uint64_t server_time, const std::string& content,
                                           const std::string& fk, const std::string& commitment,
-                                          const std::string& tag) {
+                                          const std::string& tag, const std::string& proof) {
   CANDOR_ASSIGN_OR_RETURN(auto key, FixedBytes<crypto::kFrankingKeyBytes>(
                                         fk, "report.message.franking_key"));
   CANDOR_ASSIGN_OR_RETURN(auto c, FixedBytes<crypto::kFrankingCommitmentBytes>(
@@ -122,9 +124,13 @@ Result<ReportedMessage> MessageFromFields(const std::string& sender, const std::
     CANDOR_ASSIGN_OR_RETURN(relay_tag, (FixedBytes<crypto::kRelayTagBytes>(
                                            tag, "report.message.relay_tag")));
   }
+  if (!proof.empty()) {
+    // Its form only; whether it proves anything is the moderator's check.
+    CANDOR_RETURN_IF_ERROR(DecodeSealedProof(AsBytes(proof)));
+  }
   CANDOR_ASSIGN_OR_RETURN(auto franking_key, crypto::FrankingKey::CopyFrom(key));
   return ReportedMessage{sender,         recipient,       server_time, ToBytes(content),
-                         std::move(franking_key), c, relay_tag};
+                         std::move(franking_key), c, relay_tag, ToBytes(proof)};
 }
 
 Result<ReportReason> ReasonFromProto(int value) {
@@ -152,7 +158,7 @@ Result<ReportReason> ParseReportReason(std::string_view name) {
 
 ReportedMessage CopyReportedMessage(const ReportedMessage& m) {
   return ReportedMessage{m.sender,  m.recipient,             m.server_time, m.content,
-                         m.franking_key.Clone(), m.commitment, m.relay_tag};
+                         m.franking_key.Clone(), m.commitment, m.relay_tag, m.sealed_proof};
 }
 
 Result<Bytes> EncodeReportBundle(const ReportBundle& bundle) {
@@ -183,7 +189,7 @@ Result<ReportBundle> DecodeReportBundle(ByteView bytes) {
     CANDOR_ASSIGN_OR_RETURN(ReportedMessage msg,
                             MessageFromFields(m.sender(), m.recipient(), m.server_time(),
                                               m.content(), m.franking_key(), m.commitment(),
-                                              m.relay_tag()));
+                                              m.relay_tag(), m.sealed_proof()));
     b.messages.push_back(std::move(msg));
   }
   CANDOR_RETURN_IF_ERROR(CheckBundle(b));
@@ -231,6 +237,10 @@ Result<std::string> ReportPreviewToJson(const ReportPreview& preview, bool prett
     CANDOR_SET_BYTES(*p, commitment, m.commitment);
     if (m.relay_tag) CANDOR_SET_BYTES(*p, relay_tag, *m.relay_tag);
     p->set_verifiable(IsVerifiable(m));
+    if (!m.sealed_proof.empty()) {
+      CANDOR_SET_BYTES(*p, sealed_proof, m.sealed_proof);
+      p->set_notice(std::string(kSealedReportNotice));
+    }
     for (const AttachmentInfo& a : DescribeAttachments(m.content)) {
       report::PreviewAttachment* shown = p->add_attachments();
       shown->set_media_type(a.media_type);
@@ -297,12 +307,15 @@ Result<ReportPreview> ReportPreviewFromJson(std::string_view json) {
     CANDOR_ASSIGN_OR_RETURN(ReportedMessage m,
                             MessageFromFields(p.sender(), p.recipient(), p.server_time(),
                                               p.content(), p.franking_key(), p.commitment(),
-                                              p.relay_tag()));
+                                              p.relay_tag(), p.sealed_proof()));
     auto text = DecodeContentText(m.content);
     if (!text.has_value() || *text != p.text()) return Mismatch("a message's text");
     if (p.direction() != DirectionOf(m, pb.reporter())) return Mismatch("a message's direction");
     if (p.verifiable() != IsVerifiable(m)) {
       return Mismatch("a message's verifiable flag");
+    }
+    if (p.notice() != (m.sealed_proof.empty() ? std::string_view() : kSealedReportNotice)) {
+      return Mismatch("a message's notice");
     }
     const std::vector<AttachmentInfo> attachments = DescribeAttachments(m.content);
     if (p.attachments_size() != static_cast<int>(attachments.size())) {

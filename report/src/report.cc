@@ -26,7 +26,8 @@ ReportedMessage FromStored(const StoredMessage& m) {
                          m.content,
                          m.franking_key.Clone(),
                          m.franking_commitment,
-                         acked ? m.relay_tag : std::nullopt};
+                         acked ? m.relay_tag : std::nullopt,
+                         m.sealed_proof};
 }
 
 // Pads an encoded bundle to its Padmé bucket and seals it.

@@ -7,6 +7,7 @@
 #include "candor/crypto/sealed_box.h"
 #include "candor/protocol/frame.h"
 #include "candor/protocol/json.h"
+#include "sealed_verdict.h"
 
 namespace candor::report {
 
@@ -15,6 +16,7 @@ std::string_view VerdictName(Verdict verdict) {
     case Verdict::kVerified: return "verified";
     case Verdict::kForged: return "forged";
     case Verdict::kUnverifiable: return "unverifiable";
+    case Verdict::kFlagged: return "flagged";
   }
   return "unknown";
 }
@@ -50,8 +52,9 @@ Party PartyOf(const protocol::ReportedMessage& m, const protocol::ReportBundle& 
 }
 
 VerifiedMessage Judge(const protocol::ReportedMessage& m, const protocol::ReportBundle& bundle,
-                      const crypto::RelayKey& relay_key) {
+                      const crypto::RelayKey& relay_key, const SealedModerationKeys* sealed) {
   VerifiedMessage v{m.sender, m.recipient, m.server_time, {}, Verdict::kForged, {}};
+  v.sealed = !m.sealed_proof.empty();
   // The same decoder as the recipient's: content it would have refused
   // (empty, control characters, not canonical) was never received.
   auto text = protocol::DecodeContentText(m.content);
@@ -94,6 +97,10 @@ VerifiedMessage Judge(const protocol::ReportedMessage& m, const protocol::Report
     }
     v.verdict = Verdict::kUnverifiable;
     v.why = "no relay tag: the relay's acknowledgement never reached the reporter";
+    return v;
+  }
+  if (v.sealed) {
+    internal::JudgeSealed(m, bundle, relay_key, sealed, v);
     return v;
   }
   if (!crypto::VerifyRelayTag(relay_key, m.commitment, m.sender, m.recipient, m.server_time,
@@ -303,23 +310,29 @@ void JudgeAttachments(const protocol::ReportBundle& bundle, std::vector<Verified
   }
 }
 
-// The report's verdict from its messages': forged if any message is (a
-// report holding one fabricated message is a fabricated report), else
-// unverifiable if any is, else verified.
+// How much a message's verdict weighs in the report's: forged, then
+// flagged, then unverifiable, then verified.
+int Weight(Verdict v) {
+  switch (v) {
+    case Verdict::kForged: return 3;
+    case Verdict::kFlagged: return 2;
+    case Verdict::kUnverifiable: return 1;
+    case Verdict::kVerified: return 0;
+  }
+  return 3;
+}
+
+// The report's verdict from its messages': the heaviest (a report holding
+// one fabricated message is a fabricated report), the first message with
+// it giving the reason.
 void JudgeReport(VerifiedReport& report) {
   report.verdict = Verdict::kVerified;
   report.why = "every message checks out";
   for (size_t i = 0; i < report.messages.size(); ++i) {
     const VerifiedMessage& m = report.messages[i];
-    const std::string which = "message " + std::to_string(i + 1) + ": ";
-    if (m.verdict == Verdict::kForged) {
-      report.verdict = Verdict::kForged;
-      report.why = which + m.why;
-      return;
-    }
-    if (m.verdict == Verdict::kUnverifiable && report.verdict == Verdict::kVerified) {
-      report.verdict = Verdict::kUnverifiable;
-      report.why = which + m.why;
+    if (Weight(m.verdict) > Weight(report.verdict)) {
+      report.verdict = m.verdict;
+      report.why = "message " + std::to_string(i + 1) + ": " + m.why;
     }
   }
 }
@@ -336,7 +349,7 @@ Result<VerifiedReport> Verifier::Verify(ByteView sealed, const AttachmentAccess*
   VerifiedReport report{bundle.reporter, bundle.reported, bundle.reason, bundle.created_at,
                         Verdict::kForged, {},     {},              bundle.group};
   for (const protocol::ReportedMessage& m : bundle.messages) {
-    report.messages.push_back(Judge(m, bundle, relay_key_));
+    report.messages.push_back(Judge(m, bundle, relay_key_, sealed_ ? &*sealed_ : nullptr));
   }
   // In a group the reported account is the reported (last) message's
   // sender: a report may not pin another member's words on it.
@@ -373,6 +386,10 @@ std::string VerifiedReportToJson(const VerifiedReport& report) {
                            .Str("text", m.text)
                            .Str("verdict", VerdictName(m.verdict))
                            .Str("why", m.why)
+                           .Raw("sealed", m.sealed ? "true" : "false")
+                           .Raw("token_account", m.token_account.empty()
+                                                     ? std::string("null")
+                                                     : protocol::JsonQuote(m.token_account))
                            .Raw("attachments", protocol::JsonArray(attachments))
                            .Finish());
   }

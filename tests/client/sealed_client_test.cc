@@ -12,11 +12,12 @@
 #include "candor/protocol/relay.h"
 #include "candor/protocol/sealed_wire.h"
 #include "support/client_world.h"
+#include "support/sealed_authority.h"
 
 namespace candor {
 namespace {
 
-constexpr uint64_t kWeek = 7 * 86'400;
+constexpr uint64_t kWeek = testing::SealedAuthority::kWeek;
 
 bool Contains(ByteView haystack, ByteView needle) {
   return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end()) !=
@@ -25,38 +26,15 @@ bool Contains(ByteView haystack, ByteView needle) {
 
 class SealedClientTest : public testing::ClientWorld {
  protected:
-  // The service's side of a request: a token for each key, for `account`.
-  Bytes Answer(ByteView request, std::string_view account, const crypto::Ed25519KeyPair& signer) {
-    auto keys = protocol::DecodeTokenRequest(request);
-    EXPECT_TRUE(keys.has_value());
-    std::vector<crypto::ModerationToken> tokens;
-    for (const auto& key : *keys) {
-      auto t = crypto::IssueModerationToken(token_key_, signer, account, clock_.NowSeconds(),
-                                            key, clock_.NowSeconds() + kWeek, rng_);
-      EXPECT_TRUE(t.has_value());
-      tokens.push_back(std::move(t).value());
-    }
-    auto response = protocol::EncodeTokenResponse(tokens);
-    EXPECT_TRUE(response.has_value());
-    return std::move(response).value();
+  Bytes Answer(ByteView request, std::string_view account,
+               const crypto::Ed25519KeyPair& signer) {
+    return authority_.Answer(request, account, &signer);
   }
+  void Provision(client::Client& c, size_t tokens) { authority_.Provision(c, tokens); }
 
-  // Pins the keys, and gives `c` a certificate and `tokens` tokens.
-  void Provision(client::Client& c, size_t tokens) {
-    ASSERT_TRUE(c.PinSealedKeys(directory_.public_key(), moderator_.public_key()).has_value());
-    auto cert = crypto::IssueSenderCertificate(directory_, c.account(), c.identity_key(),
-                                               clock_.NowSeconds() + kWeek);
-    ASSERT_TRUE(cert.has_value());
-    ASSERT_TRUE(c.AddSenderCertificate(*protocol::EncodeSenderCertificate(*cert)).has_value());
-    if (tokens == 0) return;
-    auto request = c.RequestTokens(tokens);
-    ASSERT_TRUE(request.has_value());
-    ASSERT_TRUE(c.AddTokens(Answer(request->bytes, c.account(), moderator_)).has_value());
-  }
-
-  crypto::Ed25519KeyPair directory_ = crypto::Ed25519KeyPair::Generate(rng_);
-  crypto::Ed25519KeyPair moderator_ = crypto::Ed25519KeyPair::Generate(rng_);
-  crypto::TokenKey token_key_ = crypto::GenerateTokenKey(rng_);
+  testing::SealedAuthority authority_{rng_, clock_};
+  const crypto::Ed25519KeyPair& directory_ = authority_.directory();
+  const crypto::Ed25519KeyPair& moderator_ = authority_.moderator();
 };
 
 TEST_F(SealedClientTest, ADeviceIsProvisionedWithACertificateAndTokens) {

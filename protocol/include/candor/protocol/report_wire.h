@@ -41,7 +41,15 @@ struct ReportedMessage {
   crypto::FrankingKey franking_key;
   crypto::FrankingCommitment commitment;
   std::optional<crypto::RelayTag> relay_tag;  // absent: unverifiable
+  // Sent sealed: the Frame's proof (EncodeSealedProof's bytes, checked to
+  // decode); `relay_tag` is then the sealed form. Empty otherwise.
+  Bytes sealed_proof = {};
 };
+
+// What the preview tells the user about a sealed message in the window.
+inline constexpr std::string_view kSealedReportNotice =
+    "sent sealed: the moderation service will open this message's moderation token and learn "
+    "which account sent it";
 ReportedMessage CopyReportedMessage(const ReportedMessage& m);
 // Whether the moderator can check the relay's word on it: a relay tag and
 // the server time it binds (an acknowledgement brings both).

@@ -14,6 +14,25 @@
 //                 reporter's own outgoing message (its acknowledgement never
 //                 arrived).
 //
+// A message sent sealed (it carries a sealed-sender proof: DESIGN.md
+// "Sealed sender with verifiable reports") is judged by the design's rule.
+// Its relay tag is the sealed one, over (commitment, recipient, time): it
+// only proves that a sealed envelope with this commitment reached the
+// recipient — anyone can get one by sending to themselves — so the sender
+// is whoever the moderation token belongs to. The certificate (directory
+// key, unexpired at the time), the token (the service's key, unexpired),
+// the token's signature over the commitment and the sealed relay tag must
+// all check, and the certificate must name the message's sender; then,
+// with the token opened:
+//   verified      the token is the certificate's account's;
+//   forged        any check fails, or the token is the reporter's own while
+//                 the message claims another sender (a fabrication the
+//                 reporter sent to themselves);
+//   flagged       the token belongs to a third account (a sender using
+//                 someone else's tokens): attributed to that account, both
+//                 accounts named.
+// A verifier without the sealed keys calls such a message unverifiable.
+//
 // A report from a group (the bundle names G) is judged the same way with
 // the group's commitment (sender, G, content) and the reporter's copies:
 // every message's recipient is the reporter, and the reported (last)
@@ -43,8 +62,8 @@
 // verdict, with its thumbnail (hex: the sender chose it, and a recipient's
 // app may show it).
 //
-// The report's verdict: forged if any message is, else unverifiable if any
-// is, else verified. A message is never "verified" unless it was sent as
+// The report's verdict: forged if any message is, else flagged if any is,
+// else unverifiable if any is, else verified. A message is never "verified" unless it was sent as
 // shown. What franking cannot show: that the window is complete (a modified
 // client could leave messages out), that it is in the order the messages
 // were sent (a transport may reorder one sender's messages, so server
@@ -66,14 +85,16 @@
 #include "candor/crypto/bytes.h"
 #include "candor/crypto/franking.h"
 #include "candor/crypto/result.h"
+#include "candor/crypto/sealed_sender.h"
 #include "candor/crypto/sender_key.h"
 #include "candor/crypto/x25519.h"
 #include "candor/protocol/report_wire.h"
 
 namespace candor::report {
 
-enum class Verdict : uint8_t { kVerified = 1, kForged = 2, kUnverifiable = 3 };
-std::string_view VerdictName(Verdict verdict);  // "verified", "forged", "unverifiable"
+enum class Verdict : uint8_t { kVerified = 1, kForged = 2, kUnverifiable = 3, kFlagged = 4 };
+// "verified", "forged", "unverifiable", "flagged"
+std::string_view VerdictName(Verdict verdict);
 
 enum class AttachmentVerdict : uint8_t {
   kVerified = 1,
@@ -102,6 +123,19 @@ struct VerifiedMessage {
   Verdict verdict;
   std::string why;   // for the moderator: which check decided
   std::vector<VerifiedAttachment> attachments = {};
+  bool sealed = false;  // sent sealed: judged by its proof
+  // Sealed: the account the opened token names, to which the message is
+  // attributed (the sender when verified; a third account when flagged).
+  std::string token_account = {};
+};
+
+// What the moderation service holds to judge sealed messages: the
+// directory's certificate key, the public half of its own token-signing
+// key, and k_M, which opens tokens.
+struct SealedModerationKeys {
+  crypto::Ed25519PublicKey directory;
+  crypto::Ed25519PublicKey token_signing;
+  crypto::TokenKey token_key;
 };
 
 // How the moderator reaches the blob store.
@@ -132,6 +166,7 @@ struct VerifiedReport {
 // {"reporter","reported","reason","created_at","verdict","why",
 //  "group_id" (hex, or null for a one-to-one report),
 //  "messages":[{"sender","recipient","server_time","text","verdict","why",
+//               "sealed","token_account" (null unless sealed and opened),
 //               "attachments":[{"media_type","file_name","length","blob_id",
 //                               "verdict","why","saved_as","thumbnail" (hex)},…]},…]}
 // (the CLI's and the C ABI's form).
@@ -141,8 +176,12 @@ class Verifier {
  public:
   // The moderation service's key pair and the franking key it shares with
   // the relay.
-  Verifier(crypto::X25519KeyPair moderator, crypto::RelayKey relay_key)
-      : moderator_(std::move(moderator)), relay_key_(std::move(relay_key)) {}
+  // With `sealed`, sealed messages can be judged (above).
+  Verifier(crypto::X25519KeyPair moderator, crypto::RelayKey relay_key,
+           std::optional<SealedModerationKeys> sealed = std::nullopt)
+      : moderator_(std::move(moderator)),
+        relay_key_(std::move(relay_key)),
+        sealed_(std::move(sealed)) {}
 
   // kMessageTooLarge above kMaxReportSealedBytes; kDecryptFailed if it does
   // not open under this service's key (sealed to another key, or altered);
@@ -153,6 +192,7 @@ class Verifier {
  private:
   crypto::X25519KeyPair moderator_;
   crypto::RelayKey relay_key_;
+  std::optional<SealedModerationKeys> sealed_;
 };
 
 }  // namespace candor::report
