@@ -66,6 +66,15 @@ Result<std::string> RunAttachmentSave(const Args& args);
 Result<std::string> RunBlobPut(const Args& args);
 Result<std::string> RunBlobGet(const Args& args);
 Result<std::string> RunBlobExpire(const Args& args);
+// Sealed sender's keys and credentials (commands_sealed.cc).
+Result<std::string> RunKeygenDirectory(const Args& args);
+Result<std::string> RunCertIssue(const Args& args);
+Result<std::string> RunCertAdd(const Args& args);
+Result<std::string> RunTokensRequest(const Args& args);
+Result<std::string> RunTokensIssue(const Args& args);
+Result<std::string> RunTokensAdd(const Args& args);
+Result<std::string> RunTokens(const Args& args);
+Result<std::string> RunPin(const Args& args);
 // Metadata policy (commands_policy.cc).
 Result<std::string> RunPolicy(const Args& args);
 Result<std::string> RunAudit(const Args& args);

@@ -99,7 +99,13 @@ Result<std::string> RunBundle(const Args& args) {
 Result<std::string> RunSend(const Args& args) {
   if (args.Has("to") == args.Has("group")) return UsageError("give exactly one of --to and --group");
   CANDOR_ASSIGN_OR_RETURN(std::string text, MessageText(args));
-  if (args.Has("group")) return SendToGroup(args, text);
+  if (args.Has("group")) {
+    if (args.Has("sealed")) {
+      return UsageError("--sealed is for one-to-one messages: candor sends group messages "
+                        "unsealed (docs/sealed-sender.md)");
+    }
+    return SendToGroup(args, text);
+  }
   if (!args.Has("out") || args.Has("out-dir") || args.Has("bundles")) {
     return UsageError("send --to writes --out FILE|- (not --out-dir), and takes --bundle FILE|-");
   }
@@ -113,8 +119,11 @@ Result<std::string> RunSend(const Args& args) {
   if (bundle) bundle_view = ByteView(*bundle);
   CANDOR_ASSIGN_OR_RETURN(std::vector<client::SealedAttachment> attachments,
                           SealAttachFlags(device, args));
+  // --sealed or nothing: never an unsealed send when sealed was asked for.
+  const client::Sealing sealing =
+      args.Has("sealed") ? client::Sealing::kSealed : client::Sealing::kUnsealed;
   CANDOR_ASSIGN_OR_RETURN(client::SentMessage sent,
-                          device.Send(args.Get("to"), text, attachments, bundle_view));
+                          device.Send(args.Get("to"), text, attachments, bundle_view, sealing));
   auto written = WriteOutputFile(args.Get("out"), sent.envelope.bytes);
   if (!written.has_value()) return NotWritten(written.error(), sent.message_id);
   CANDOR_RETURN_IF_ERROR(log.Flush());
@@ -122,7 +131,8 @@ Result<std::string> RunSend(const Args& args) {
   json.Int("message_id", sent.message_id)
       .Str("to", args.Get("to"))
       .UInt("envelope_bytes", sent.envelope.bytes.size())
-      .Str("session_setup", client::SessionSetupName(sent.setup));
+      .Str("session_setup", client::SessionSetupName(sent.setup))
+      .Bool("sealed", args.Has("sealed"));
   if (!attachments.empty()) json.Raw("attachments", SealedJson(attachments, args));
   return json.Finish();
 }

@@ -54,10 +54,13 @@ Result<std::string> RunKeygenModerator(const Args& args) {
   if (args.Get("out") == args.Get("public-out")) {
     return UsageError("--out and --public-out must be different files");
   }
-  const crypto::X25519KeyPair pair = crypto::X25519KeyPair::Generate(crypto::SystemRandom());
-  CANDOR_RETURN_IF_ERROR(WriteModeratorKeyFiles(args.Get("out"), args.Get("public-out"), pair));
+  crypto::RandomSource& rng = crypto::SystemRandom();
+  const ModeratorKeys keys{crypto::X25519KeyPair::Generate(rng),
+                           crypto::Ed25519KeyPair::Generate(rng), crypto::GenerateTokenKey(rng)};
+  CANDOR_RETURN_IF_ERROR(WriteModeratorKeyFiles(args.Get("out"), args.Get("public-out"), keys));
   return JsonObject()
-      .Str("public_key", ToHex(pair.public_key().bytes()))
+      .Str("public_key", ToHex(keys.report_key.public_key().bytes()))
+      .Str("token_signing_key", ToHex(keys.token_signing->public_key().bytes()))
       .Str("secret_file", args.Get("out"))
       .Str("public_file", args.Get("public-out"))
       .Finish();

@@ -50,10 +50,10 @@ Result<std::string> RunReportSubmit(const Args& args) {
   CANDOR_ASSIGN_OR_RETURN(
       protocol::ReportPreview preview,
       protocol::ReportPreviewFromJson(std::string_view(reinterpret_cast<const char*>(json.data()), json.size())));
-  CANDOR_ASSIGN_OR_RETURN(crypto::X25519PublicKey moderator, ReadModeratorPublicFile(args.Get("moderator")));
+  CANDOR_ASSIGN_OR_RETURN(ModeratorPublicKeys moderator, ReadModeratorPublicFile(args.Get("moderator")));
   EgressLog log(args.Find("egress-log"));
   CANDOR_ASSIGN_OR_RETURN(client::Client device, OpenDevice(args.Get("db"), &log));
-  CANDOR_ASSIGN_OR_RETURN(client::SubmittedReport r, device.SubmitReport(preview, moderator));
+  CANDOR_ASSIGN_OR_RETURN(client::SubmittedReport r, device.SubmitReport(preview, moderator.report_key));
   auto written = WriteOutputFile(args.Get("out"), r.report.bytes);
   if (!written.has_value()) {
     return Error(written.error().code(), "report " + std::to_string(r.report_id) +
@@ -101,10 +101,24 @@ Result<std::string> RunReportDelete(const Args& args) {
 }
 
 Result<std::string> RunModerate(const Args& args) {
-  CANDOR_ASSIGN_OR_RETURN(crypto::X25519KeyPair moderator, ReadModeratorSecretFile(args.Get("key")));
+  CANDOR_ASSIGN_OR_RETURN(ModeratorKeys moderator, ReadModeratorSecretFile(args.Get("key")));
   CANDOR_ASSIGN_OR_RETURN(crypto::RelayKey relay_key, ReadRelayKeyFile(args.Get("relay-key")));
   CANDOR_ASSIGN_OR_RETURN(Bytes sealed, ReadInputFile(args.Get("in"), kMaxReportSealedBytes));
-  const report::Verifier verifier(std::move(moderator), std::move(relay_key));
+  // Sealed messages are judged with the directory's key and the service's
+  // token keys; without them they come out unverifiable.
+  std::optional<report::SealedModerationKeys> sealed_keys;
+  if (auto dir = args.Find("directory")) {
+    if (!moderator.token_signing || !moderator.token_key) {
+      return Error(Errc::kInvalidEncoding,
+                   args.Get("key") + " is a moderator key from before sealed sender (v1): it "
+                                     "cannot open moderation tokens");
+    }
+    CANDOR_ASSIGN_OR_RETURN(crypto::Ed25519PublicKey directory, ReadDirectoryPublicFile(*dir));
+    sealed_keys = report::SealedModerationKeys{directory, moderator.token_signing->public_key(),
+                                               std::move(*moderator.token_key)};
+  }
+  const report::Verifier verifier(std::move(moderator.report_key), std::move(relay_key),
+                                  std::move(sealed_keys));
   if (!args.Has("blobs")) {
     if (args.Has("save-dir")) return UsageError("--save-dir needs --blobs STORE_DIR");
     CANDOR_ASSIGN_OR_RETURN(report::VerifiedReport report, verifier.Verify(sealed));

@@ -22,11 +22,15 @@
 
 #include "candor/crypto/encoding.h"
 #include "candor/crypto/franking.h"
+#include "candor/crypto/limits.h"
 #include "candor/crypto/random.h"
+#include "candor/crypto/sealed_box.h"
+#include "candor/crypto/sealed_sender.h"
 #include "candor/crypto/sender_key.h"
 #include "candor/crypto/x25519.h"
 #include "candor/protocol/frame.h"
 #include "candor/protocol/relay.h"
+#include "candor/protocol/sealed_wire.h"
 #include "candor/attachment/blob_store.h"
 #include "candor/attachment/file_io.h"
 #include "candor/protocol/wire.h"
@@ -71,12 +75,16 @@ class Demo {
   // Sends, relays (telling what the relay saw), acknowledges; returns the
   // delivery for the recipient.
   Result<Bytes> SendAndRelay(Device& from, Device& to, const std::string& text,
-                             std::optional<ByteView> bundle, bool ack_arrives = true);
+                             std::optional<ByteView> bundle, bool ack_arrives = true,
+                             client::Sealing sealing = client::Sealing::kUnsealed);
   // Returns the stored message's id (0 for a refused duplicate).
   Result<int64_t> Deliver(Device& to, ByteView delivery);
   Result<void> Report(Device& reporter, int64_t message_id, const crypto::X25519KeyPair& moderator);
   // alice sends bob a photo; bob reports it; a swapped copy is forged.
   Result<void> AttachmentScene(Device& alice, Device& bob, const crypto::X25519KeyPair& moderator);
+  // alice is provisioned for sealed sending and writes bob sealed; bob
+  // reports it; a fabrication bob sends himself is forged.
+  Result<void> SealedScene(Device& alice, Device& bob, const ModeratorKeys& moderator);
   // alice, bob and carol in a group; carol is removed and reads nothing after.
   Result<void> GroupScene(Device& alice, Device& bob, const crypto::X25519KeyPair& moderator);
   // `reporter` reports the newest message of group `g`; the moderator judges it.
@@ -109,6 +117,10 @@ class Demo {
   bool attachment_opened_ = false;        // bob's copy of the photo equals alice's
   std::string attachment_report_verdict_;  // the moderator's verdict on the photo
   std::string swapped_attachment_verdict_;  // on a report whose photo was swapped
+  std::string sealed_relay_sender_ = "-";    // the sender the relay saw on alice's sealed message
+  std::string sealed_report_verdict_;       // bob's report of it, judged with the sealed keys
+  std::string sealed_token_account_;        // whom the moderator learned from the token
+  std::string sealed_fabrication_verdict_;  // bob's message "from alice" sent to himself
 };
 
 Result<Device> Demo::NewDevice(const std::string& name) {
@@ -132,9 +144,11 @@ Result<Device> Demo::NewDevice(const std::string& name) {
 }
 
 Result<Bytes> Demo::SendAndRelay(Device& from, Device& to, const std::string& text,
-                                 std::optional<ByteView> bundle, bool ack_arrives) {
+                                 std::optional<ByteView> bundle, bool ack_arrives,
+                                 client::Sealing sealing) {
   clock_.Advance(2);
-  CANDOR_ASSIGN_OR_RETURN(client::SentMessage sent, from.client.Send(to.name, text, bundle));
+  CANDOR_ASSIGN_OR_RETURN(client::SentMessage sent,
+                          from.client.Send(to.name, text, bundle, sealing));
   const std::string stem = "msg" + std::to_string(++envelope_count_);
   CANDOR_RETURN_IF_ERROR(WriteOutputFile(Path(stem + ".envelope"), sent.envelope.bytes));
   Say(from.name + " -> " + to.name + ": \"" + text + "\"" +
@@ -150,9 +164,12 @@ Result<Bytes> Demo::SendAndRelay(Device& from, Device& to, const std::string& te
                                                                       clock_.NowSeconds()));
   CANDOR_RETURN_IF_ERROR(WriteOutputFile(Path(stem + ".delivery"), r.delivery));
   CANDOR_RETURN_IF_ERROR(WriteOutputFile(Path(stem + ".ack"), r.ack));
-  const char* type = r.envelope.content_type == protocol::ContentType::kPrekeyMessage
-                         ? "prekey message" : "ratchet message";
-  Say("    the relay sees: sender=" + r.envelope.sender + " recipient=" + r.envelope.recipient +
+  const char* type = r.envelope.content_type == protocol::ContentType::kPrekeyMessage ? "prekey message"
+                     : r.envelope.content_type == protocol::ContentType::kSealed  ? "sealed box"
+                                                                                 : "ratchet message";
+  if (sealing == client::Sealing::kSealed) sealed_relay_sender_ = r.envelope.sender;
+  Say("    the relay sees: sender=" + (r.envelope.sender.empty() ? "(none)" : r.envelope.sender) +
+      " recipient=" + r.envelope.recipient +
       " type=" + type + " ciphertext=" + std::to_string(r.envelope.payload.size()) +
       " bytes (padded) commitment=" + ToHex(r.envelope.franking_commitment).substr(0, 16) +
       "...; it stamps server_time=" + std::to_string(r.server_time) +
@@ -251,6 +268,105 @@ Result<void> Demo::Report(Device& reporter, int64_t message_id,
   forged_copy_verdict_ = std::string(report::VerdictName(judged.messages.front().verdict));
   Say("A modified client that changes alice's words and seals the report itself gets: " +
       forged_copy_verdict_ + " (" + judged.messages.front().why + ")");
+  return Ok();
+}
+
+Result<void> Demo::SealedScene(Device& alice, Device& bob, const ModeratorKeys& moderator) {
+  crypto::RandomSource& rng = crypto::SystemRandom();
+  const crypto::Ed25519KeyPair directory = crypto::Ed25519KeyPair::Generate(rng);
+  CANDOR_RETURN_IF_ERROR(
+      WriteDirectoryKeyFiles(Path("directory.secret"), Path("directory.public"), directory));
+  const crypto::Ed25519KeyPair& token_signing = *moderator.token_signing;
+  for (Device* d : {&alice, &bob}) {
+    CANDOR_RETURN_IF_ERROR(d->client.PinSealedKeys(directory.public_key(), token_signing.public_key()));
+  }
+  Say("the directory's certificate key (directory.secret / .public) and the moderation "
+      "service's token-signing key are pinned on both devices");
+  const uint64_t week = kDefaultSealedCredentialDays * 86'400;
+  CANDOR_ASSIGN_OR_RETURN(crypto::SenderCertificate cert,
+                          crypto::IssueSenderCertificate(directory, "alice",
+                                                         alice.client.identity_key(),
+                                                         clock_.NowSeconds() + week));
+  CANDOR_ASSIGN_OR_RETURN(Bytes cert_bytes, protocol::EncodeSenderCertificate(cert));
+  CANDOR_RETURN_IF_ERROR(alice.client.AddSenderCertificate(cert_bytes));
+  CANDOR_ASSIGN_OR_RETURN(client::OutgoingItem request, alice.client.RequestTokens(5));
+  CANDOR_ASSIGN_OR_RETURN(std::vector<crypto::Ed25519PublicKey> keys,
+                          protocol::DecodeTokenRequest(request.bytes));
+  std::vector<crypto::ModerationToken> tokens;
+  for (const auto& key : keys) {
+    CANDOR_ASSIGN_OR_RETURN(crypto::ModerationToken t,
+                            crypto::IssueModerationToken(*moderator.token_key, token_signing,
+                                                         "alice", clock_.NowSeconds(), key,
+                                                         clock_.NowSeconds() + week, rng));
+    tokens.push_back(std::move(t));
+  }
+  CANDOR_ASSIGN_OR_RETURN(Bytes response, protocol::EncodeTokenResponse(tokens));
+  CANDOR_ASSIGN_OR_RETURN(size_t added, alice.client.AddTokens(response));
+  Say("alice gets a sender certificate from the directory and " + std::to_string(added) +
+      " one-use moderation tokens (her device sent " + std::to_string(request.bytes.size()) +
+      " bytes of public keys; each token hides her account from everyone but the service)");
+  CANDOR_ASSIGN_OR_RETURN(Bytes d, SendAndRelay(alice, bob, "This one is sealed: the relay "
+                                                            "cannot tell it is from me.",
+                                                std::nullopt, true, client::Sealing::kSealed));
+  CANDOR_ASSIGN_OR_RETURN(int64_t id, Deliver(bob, d));
+  Say("  (bob's device opened the box with its identity key and checked alice's certificate "
+      "and token before storing anything)");
+
+  clock_.Advance(30);
+  CANDOR_ASSIGN_OR_RETURN(protocol::ReportPreview preview,
+                          bob.client.PrepareReport("alice", id, protocol::ReportReason::kOther));
+  Say("bob reports it; the preview says of the sealed message: \"" +
+      std::string(protocol::kSealedReportNotice) + "\"");
+  CANDOR_ASSIGN_OR_RETURN(client::SubmittedReport submitted,
+                          bob.client.SubmitReport(preview, moderator.report_key.public_key()));
+  const report::Verifier verifier(
+      moderator.report_key.Clone(), relay_key_.Clone(),
+      report::SealedModerationKeys{directory.public_key(), token_signing.public_key(),
+                                   moderator.token_key->Clone()});
+  CANDOR_ASSIGN_OR_RETURN(report::VerifiedReport judged, verifier.Verify(submitted.report.bytes));
+  const report::VerifiedMessage& sealed_one = judged.messages.back();
+  sealed_report_verdict_ = std::string(report::VerdictName(sealed_one.verdict));
+  sealed_token_account_ = sealed_one.token_account;
+  Say("The moderator opens the token: the sealed message was sent by " + sealed_token_account_ +
+      ": " + sealed_report_verdict_ + " (" + sealed_one.why + "). The window as a whole: " +
+      std::string(report::VerdictName(judged.verdict)) + " (" + judged.why + ")");
+
+  // A modified client: bob makes up a message "from alice", with alice's
+  // real certificate (every sealed message of hers carries it) and his own
+  // token, and sends it to himself through the relay for a tag.
+  CANDOR_ASSIGN_OR_RETURN(protocol::SealedProof real,
+                          protocol::DecodeSealedProof(preview.bundle.messages.back().sealed_proof));
+  crypto::FrankingKey fk = crypto::GenerateFrankingKey(rng);
+  CANDOR_ASSIGN_OR_RETURN(Bytes content, protocol::EncodeContent("alice never wrote this"));
+  CANDOR_ASSIGN_OR_RETURN(crypto::FrankingCommitment c,
+                          crypto::ComputeFrankingCommitment(fk, "alice", "bob", content));
+  const crypto::Ed25519KeyPair one_use = crypto::Ed25519KeyPair::Generate(rng);
+  CANDOR_ASSIGN_OR_RETURN(crypto::ModerationToken bobs,
+                          crypto::IssueModerationToken(*moderator.token_key, token_signing, "bob",
+                                                       clock_.NowSeconds(), one_use.public_key(),
+                                                       clock_.NowSeconds() + week, rng));
+  CANDOR_ASSIGN_OR_RETURN(crypto::Ed25519Signature tsig, crypto::SignSealedCommitment(one_use, c));
+  CANDOR_ASSIGN_OR_RETURN(Bytes proof, protocol::EncodeSealedProof({real.certificate, bobs, tsig}));
+  CANDOR_ASSIGN_OR_RETURN(crypto::X25519PublicKey bob_box, bob.client.identity_key().ToX25519());
+  CANDOR_ASSIGN_OR_RETURN(Bytes envelope, protocol::EncodeEnvelope(protocol::Envelope{
+                                              "", "bob", c, protocol::ContentType::kSealed,
+                                              crypto::SealedBoxSeal(bob_box, Bytes(300, 0))}));
+  clock_.Advance(1);
+  CANDOR_ASSIGN_OR_RETURN(protocol::Relayed self_sent,
+                          protocol::RelayEnvelope(relay_key_, envelope, clock_.NowSeconds()));
+  CANDOR_ASSIGN_OR_RETURN(protocol::Delivery to_self, protocol::DecodeDelivery(self_sent.delivery));
+  protocol::ReportBundle fabricated{"bob", "alice", protocol::ReportReason::kThreat,
+                                    clock_.NowSeconds(), {}};
+  fabricated.messages.push_back(protocol::ReportedMessage{
+      "alice", "bob", to_self.server_time, content, std::move(fk), c, to_self.relay_tag,
+      proof});
+  CANDOR_ASSIGN_OR_RETURN(Bytes forged,
+                          report::SealReport(fabricated, moderator.report_key.public_key()));
+  CANDOR_ASSIGN_OR_RETURN(report::VerifiedReport fake, verifier.Verify(forged));
+  sealed_fabrication_verdict_ = std::string(report::VerdictName(fake.verdict));
+  Say("A modified client: bob makes up a sealed message \"from alice\" (her real certificate, "
+      "his own token) and sends it to himself through the relay for a tag. The moderator: " +
+      sealed_fabrication_verdict_ + " (" + fake.messages.back().why + ")");
   return Ok();
 }
 
@@ -476,9 +592,13 @@ Result<void> Demo::Run() {
   Say("Keys");
   CANDOR_RETURN_IF_ERROR(WriteRelayKeyFile(Path("relay.key"), relay_key_));
   Say("  relay: franking key relay.key (shared with the moderation service only)");
-  const crypto::X25519KeyPair moderator = crypto::X25519KeyPair::Generate(crypto::SystemRandom());
-  CANDOR_RETURN_IF_ERROR(
-      WriteModeratorKeyFiles(Path("moderator.secret"), Path("moderator.public"), moderator));
+  crypto::RandomSource& rng = crypto::SystemRandom();
+  const ModeratorKeys moderator_keys{crypto::X25519KeyPair::Generate(rng),
+                                     crypto::Ed25519KeyPair::Generate(rng),
+                                     crypto::GenerateTokenKey(rng)};
+  CANDOR_RETURN_IF_ERROR(WriteModeratorKeyFiles(Path("moderator.secret"), Path("moderator.public"),
+                                                moderator_keys));
+  const crypto::X25519KeyPair& moderator = moderator_keys.report_key;
   Say("  moderation service: key pair moderator.secret / moderator.public");
   CANDOR_ASSIGN_OR_RETURN(Device alice, NewDevice("alice"));
   CANDOR_ASSIGN_OR_RETURN(Device bob, NewDevice("bob"));
@@ -548,6 +668,9 @@ Result<void> Demo::Run() {
   Say("Report");
   CANDOR_RETURN_IF_ERROR(Report(bob, spam_id, moderator));
   Say("");
+  Say("Sealed sender");
+  CANDOR_RETURN_IF_ERROR(SealedScene(alice, bob, moderator_keys));
+  Say("");
   Say("Attachments");
   CANDOR_RETURN_IF_ERROR(AttachmentScene(alice, bob, moderator));
   Say("");
@@ -579,6 +702,12 @@ std::string Demo::Summary() const {
                              .Str("report", attachment_report_verdict_)
                              .Str("swapped", swapped_attachment_verdict_)
                              .Finish())
+      .Raw("sealed", JsonObject()
+                         .Str("relay_saw_sender", sealed_relay_sender_)
+                         .Str("report", sealed_report_verdict_)
+                         .Str("token_account", sealed_token_account_)
+                         .Str("fabrication", sealed_fabrication_verdict_)
+                         .Finish())
       .Raw("group", JsonObject()
                         .Int("messages_read", group_reads_)
                         .Str("removed_member", removed_member_error_)

@@ -327,7 +327,7 @@ TEST_F(CliTest, DemoTellsTheStoryAndKeepsFilesOnRequest) {
 
   Outcome json = Run({"demo", "--json", "--keep", F("kept"), "--egress-log", F("demo.log")});
   ASSERT_EQ(json.exit_code, 0) << json.err;
-  EXPECT_EQ(json.Num("delivered"), 8) << "seven texts and the photo";
+  EXPECT_EQ(json.Num("delivered"), 9) << "eight texts (one of them sealed) and the photo";
   EXPECT_EQ(json.Num("duplicates_refused"), 1);
   EXPECT_TRUE(json.json.fields().at("fingerprints_match").bool_value());
   EXPECT_EQ(json.Str("session_setup"), "pqxdh");
@@ -343,8 +343,8 @@ TEST_F(CliTest, DemoTellsTheStoryAndKeepsFilesOnRequest) {
   Outcome h = Run({"history", "--db", F("kept/bob.db"), "--with", "alice"}, {{"CANDOR_DB_KEY", key}});
   ASSERT_EQ(h.exit_code, 0) << h.err;
   const auto& messages = h.json.fields().at("messages").list_value().values();
-  ASSERT_EQ(messages.size(), 8);
-  const auto& photo = messages[7].struct_value().fields().at("attachments").list_value().values();
+  ASSERT_EQ(messages.size(), 9);
+  const auto& photo = messages[8].struct_value().fields().at("attachments").list_value().values();
   ASSERT_EQ(photo.size(), 1);
   EXPECT_EQ(photo[0].struct_value().fields().at("file_name").string_value(), "beach.png");
   const auto& report = json.json.fields().at("report").struct_value().fields();
@@ -356,8 +356,17 @@ TEST_F(CliTest, DemoTellsTheStoryAndKeepsFilesOnRequest) {
   EXPECT_EQ(report.at("forged_copy").string_value(), "forged");
   Outcome logged = Run({"reports", "--db", F("kept/bob.db")}, {{"CANDOR_DB_KEY", key}});
   ASSERT_EQ(logged.exit_code, 0) << logged.err;
-  EXPECT_EQ(logged.json.fields().at("reports").list_value().values_size(), 3)
-      << "alice's spam, her photo, then carol's spam in the group";
+  EXPECT_EQ(logged.json.fields().at("reports").list_value().values_size(), 4)
+      << "alice's spam, her sealed message, her photo, then carol's spam in the group";
+  // The sealed scene: the relay saw no sender, the report of the sealed
+  // message verifies from its token, and bob's fabrication is forged.
+  const auto& sealed = json.json.fields().at("sealed").struct_value().fields();
+  EXPECT_EQ(sealed.at("relay_saw_sender").string_value(), "");
+  EXPECT_EQ(sealed.at("report").string_value(), "verified");
+  EXPECT_EQ(sealed.at("token_account").string_value(), "alice");
+  EXPECT_EQ(sealed.at("fabrication").string_value(), "forged");
+  EXPECT_NE(story.out.find("the relay sees: sender=(none) recipient=bob type=sealed box"),
+            std::string::npos);
   const auto& attachment = json.json.fields().at("attachment").struct_value().fields();
   EXPECT_TRUE(attachment.at("opened").bool_value());
   EXPECT_EQ(attachment.at("report").string_value(), "verified");
@@ -365,8 +374,9 @@ TEST_F(CliTest, DemoTellsTheStoryAndKeepsFilesOnRequest) {
   EXPECT_EQ(Run({"demo", "--keep", F("kept")}).exit_code, 4) << "a non-empty directory is refused";
   Outcome audit = Run({"audit", "--log", F("demo.log")});
   ASSERT_EQ(audit.exit_code, 0) << audit.err;
-  EXPECT_EQ(audit.Num("records"), 28)
-      << "a bundle, seven envelopes, a report; the photo's upload request, its envelope and "
+  EXPECT_EQ(audit.Num("records"), 31)
+      << "a bundle, seven envelopes, a report; alice's token request, her sealed envelope "
+         "and bob's report of it; the photo's upload request, its envelope and "
          "its report; then the group: two bundles, eleven pairwise envelopes (creation, sender "
          "keys, removal), four group envelopes and a report";
   const auto& group = json.json.fields().at("group").struct_value().fields();

@@ -143,6 +143,11 @@ inline constexpr uint64_t kMaxExpiryTime = uint64_t{INT64_MAX};
 // A device sends with a certificate or token only if it stays valid at
 // least this long: the recipient checks it at the relay's later time.
 inline constexpr uint64_t kSealedCredentialMarginSeconds = 600;
+// How long the reference directory's certificates and the reference token
+// service's tokens stay valid (candor cert issue / tokens issue --days):
+// by default, and at most. Short lives bound what a stolen device can send.
+inline constexpr uint64_t kDefaultSealedCredentialDays = 7;
+inline constexpr uint64_t kMaxSealedCredentialDays = 90;
 // A device asks for more tokens when it holds fewer than this.
 inline constexpr size_t kLowTokenThreshold = 10;
 // One-use keys drawn for a request the service never answered are deleted
