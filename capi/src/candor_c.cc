@@ -20,15 +20,83 @@
 #include "candor/protocol/wire.h"
 #include "candor/protocol/report_wire.h"
 #include "candor/report/verifier.h"
+#include "capi_internal.h"
 #include "received_slot.h"
 
-struct candor_client {
-  candor::client::Client client;
-};
+namespace candor::capi {
 
-struct candor_attachment {
-  candor::client::SealedAttachment sealed;
-};
+thread_local std::string last_error;
+
+candor::client::Clock& SharedClock() {
+  static candor::client::SystemClock clock;
+  return clock;
+}
+
+int Fail(Errc code, std::string message) {
+  last_error = std::move(message);
+  return static_cast<int>(code);
+}
+
+int Fail(const Error& error) { return Fail(error.code(), error.message()); }
+
+Result<void> Need(bool ok, const char* what) {
+  if (!ok) return Error(Errc::kInvalidArgument, what);
+  return candor::Ok();
+}
+
+char* CopyString(std::string_view s) {
+  char* out = static_cast<char*>(std::malloc(s.size() + 1));
+  if (out == nullptr) throw std::bad_alloc();
+  std::memcpy(out, s.data(), s.size());
+  out[s.size()] = '\0';
+  return out;
+}
+
+void Fill(candor_buffer* out, candor::ByteView bytes) {
+  out->data = static_cast<uint8_t*>(std::malloc(bytes.empty() ? 1 : bytes.size()));
+  if (out->data == nullptr) throw std::bad_alloc();
+  std::memcpy(out->data, bytes.data(), bytes.size());
+  out->size = bytes.size();
+}
+
+SecretArray<32> KeyFrom(const uint8_t key[CANDOR_KEY_BYTES]) {
+  SecretArray<32> k;
+  std::memcpy(k.Expose().data(), key, CANDOR_KEY_BYTES);
+  return k;
+}
+
+Result<candor::crypto::GroupId> GroupFrom(const char* hex) {
+  if (hex == nullptr) return Error(Errc::kInvalidArgument, "null group id");
+  return candor::client::GroupIdFromHex(hex);
+}
+
+Result<candor::client::Bundles> BundlesFrom(const candor_buffer* bundles, size_t count) {
+  CANDOR_RETURN_IF_ERROR(Need(bundles != nullptr || count == 0, "bundle count without bundles"));
+  candor::client::Bundles out;
+  for (size_t i = 0; i < count; ++i) {
+    CANDOR_RETURN_IF_ERROR(Need(bundles[i].data != nullptr || bundles[i].size == 0, "null bundle"));
+    const candor::ByteView bytes(bundles[i].data, bundles[i].size);
+    CANDOR_ASSIGN_OR_RETURN(auto bundle, candor::protocol::DecodePrekeyBundle(bytes));
+    out[bundle.account] = candor::Bytes(bytes.begin(), bytes.end());
+  }
+  return out;
+}
+
+void FillOperation(candor_group_operation* out, const candor::client::GroupOperation& op) {
+  *out = candor_group_operation{};
+  out->group_id = CopyString(candor::client::GroupIdToHex(op.group));
+  out->message_id = op.message_id;
+  if (!op.envelopes.empty()) {
+    out->envelopes =
+        static_cast<candor_buffer*>(std::calloc(op.envelopes.size(), sizeof(candor_buffer)));
+    if (out->envelopes == nullptr) throw std::bad_alloc();
+    out->envelope_count = op.envelopes.size();
+    for (size_t i = 0; i < op.envelopes.size(); ++i) Fill(&out->envelopes[i], op.envelopes[i].bytes);
+  }
+  if (op.group_envelope) Fill(&out->group_envelope, op.group_envelope->bytes);
+}
+
+}  // namespace candor::capi
 
 namespace {
 
@@ -51,60 +119,18 @@ static_assert(CANDOR_ERR_BAD_SENDER_CERTIFICATE == static_cast<int>(Errc::kBadSe
 static_assert(CANDOR_ERR_BAD_MODERATION_TOKEN == static_cast<int>(Errc::kBadModerationToken));
 static_assert(CANDOR_ERR_TOKEN_REUSED == static_cast<int>(Errc::kTokenReused));
 static_assert(CANDOR_ERR_INVALID_STATE == static_cast<int>(Errc::kInvalidState));
+using candor::capi::BundlesFrom;
+using candor::capi::Call;
+using candor::capi::CopyString;
+using candor::capi::Fail;
+using candor::capi::Fill;
+using candor::capi::GroupFrom;
+using candor::capi::GroupOperation;
+using candor::capi::KeyFrom;
+using candor::capi::Need;
+using candor::capi::SharedClock;
+using candor::capi::last_error;
 
-thread_local std::string last_error;
-
-candor::client::Clock& SharedClock() {
-  static candor::client::SystemClock clock;
-  return clock;
-}
-
-int Fail(Errc code, std::string message) {
-  last_error = std::move(message);
-  return static_cast<int>(code);
-}
-
-int Fail(const Error& error) { return Fail(error.code(), error.message()); }
-
-// Runs `body` (returning Result<void>) with the boundary's guarantees.
-template <typename Body>
-int Call(Body body) {
-  last_error.clear();
-  try {
-    Result<void> r = body();
-    return r.has_value() ? CANDOR_OK : Fail(r.error());
-  } catch (const std::bad_alloc&) {
-    return Fail(Errc::kOutOfMemory, "out of memory");
-  } catch (...) {
-    return Fail(Errc::kInternal, "unexpected exception inside candor");
-  }
-}
-
-Result<void> Need(bool ok, const char* what) {
-  if (!ok) return Error(Errc::kInvalidArgument, what);
-  return candor::Ok();
-}
-
-char* CopyString(std::string_view s) {
-  char* out = static_cast<char*>(std::malloc(s.size() + 1));
-  if (out == nullptr) throw std::bad_alloc();
-  std::memcpy(out, s.data(), s.size());
-  out[s.size()] = '\0';
-  return out;
-}
-
-void Fill(candor_buffer* out, candor::ByteView bytes) {
-  out->data = static_cast<uint8_t*>(std::malloc(bytes.empty() ? 1 : bytes.size()));
-  if (out->data == nullptr) throw std::bad_alloc();
-  std::memcpy(out->data, bytes.data(), bytes.size());
-  out->size = bytes.size();
-}
-
-candor::SecretArray<32> KeyFrom(const uint8_t key[CANDOR_KEY_BYTES]) {
-  candor::SecretArray<32> k;
-  std::memcpy(k.Expose().data(), key, CANDOR_KEY_BYTES);
-  return k;
-}
 
 Result<candor::storage::StoreKey> Passphrase(const char* passphrase) {
   const size_t n = std::strlen(passphrase);
@@ -140,11 +166,6 @@ Result<void> Open(const char* path, const candor::storage::StoreKey& key,
   return candor::Ok();
 }
 
-Result<candor::crypto::GroupId> GroupFrom(const char* hex) {
-  if (hex == nullptr) return Error(Errc::kInvalidArgument, "null group id");
-  return candor::client::GroupIdFromHex(hex);
-}
-
 Result<std::vector<std::string>> Accounts(const char* const* accounts, size_t count) {
   CANDOR_RETURN_IF_ERROR(Need(accounts != nullptr || count == 0, "account count without accounts"));
   std::vector<std::string> out;
@@ -153,51 +174,6 @@ Result<std::vector<std::string>> Accounts(const char* const* accounts, size_t co
     out.emplace_back(accounts[i]);
   }
   return out;
-}
-
-// Bundles by the account each names (a bundle that does not decode is
-// refused here, before anything is stored).
-Result<candor::client::Bundles> BundlesFrom(const candor_buffer* bundles, size_t count) {
-  CANDOR_RETURN_IF_ERROR(Need(bundles != nullptr || count == 0, "bundle count without bundles"));
-  candor::client::Bundles out;
-  for (size_t i = 0; i < count; ++i) {
-    CANDOR_RETURN_IF_ERROR(Need(bundles[i].data != nullptr || bundles[i].size == 0, "null bundle"));
-    const candor::ByteView bytes(bundles[i].data, bundles[i].size);
-    CANDOR_ASSIGN_OR_RETURN(auto bundle, candor::protocol::DecodePrekeyBundle(bytes));
-    out[bundle.account] = candor::Bytes(bytes.begin(), bytes.end());
-  }
-  return out;
-}
-
-void FillOperation(candor_group_operation* out, const candor::client::GroupOperation& op) {
-  *out = candor_group_operation{};
-  out->group_id = CopyString(candor::client::GroupIdToHex(op.group));
-  out->message_id = op.message_id;
-  if (!op.envelopes.empty()) {
-    out->envelopes =
-        static_cast<candor_buffer*>(std::calloc(op.envelopes.size(), sizeof(candor_buffer)));
-    if (out->envelopes == nullptr) throw std::bad_alloc();
-    out->envelope_count = op.envelopes.size();
-    for (size_t i = 0; i < op.envelopes.size(); ++i) Fill(&out->envelopes[i], op.envelopes[i].bytes);
-  }
-  if (op.group_envelope) Fill(&out->group_envelope, op.group_envelope->bytes);
-}
-
-// Runs a group operation; `out` is zeroed first and freed if filling it
-// fails half-way (the operation is stored then: the error says so).
-template <typename Op>
-Result<void> GroupOperation(candor_group_operation* out, Op op) {
-  CANDOR_RETURN_IF_ERROR(Need(out != nullptr, "null argument"));
-  *out = candor_group_operation{};
-  CANDOR_ASSIGN_OR_RETURN(candor::client::GroupOperation done, op());
-  try {
-    FillOperation(out, done);
-  } catch (const std::bad_alloc&) {
-    candor_group_operation_free(out);
-    return Error(Errc::kOutOfMemory,
-                 "out of memory handing out a group operation that is already stored");
-  }
-  return candor::Ok();
 }
 
 }  // namespace
@@ -689,203 +665,6 @@ int candor_moderate_json(const uint8_t moderator_secret_key[CANDOR_KEY_BYTES],
     CANDOR_ASSIGN_OR_RETURN(auto report, verifier.Verify(candor::ByteView(sealed, sealed_size)));
     *verdict_json = CopyString(candor::report::VerifiedReportToJson(report));
     return candor::Ok();
-  });
-}
-
-
-// --- Attachments ------------------------------------------------------------------
-
-}  // extern "C"
-
-namespace {
-
-// The C callbacks as a Source and a Sink; a failing callback is an error
-// that names the side, never a crash.
-class CallbackSource final : public candor::attachment::Source {
- public:
-  CallbackSource(candor_read_fn read, void* context) : read_(read), context_(context) {}
-  Result<size_t> Read(std::span<uint8_t> buffer) override {
-    const int64_t n = read_(context_, buffer.data(), buffer.size());
-    if (n < 0 || static_cast<uint64_t>(n) > buffer.size()) {
-      return Error(Errc::kStorageFailed, "the reader callback failed");
-    }
-    return static_cast<size_t>(n);
-  }
-
- private:
-  candor_read_fn read_;
-  void* context_;
-};
-
-class CallbackSink final : public candor::attachment::Sink {
- public:
-  CallbackSink(candor_write_fn write, void* context) : write_(write), context_(context) {}
-  Result<void> Write(candor::ByteView bytes) override {
-    if (write_(context_, bytes.data(), bytes.size()) != 0) {
-      return Error(Errc::kStorageFailed, "the writer callback failed");
-    }
-    return candor::Ok();
-  }
-
- private:
-  candor_write_fn write_;
-  void* context_;
-};
-
-candor::attachment::Progress TransferFrom(candor_transfer_fn progress, void* context) {
-  if (progress == nullptr) return {};
-  return [progress, context](uint64_t done, uint64_t total) {
-    return progress(context, done, total) != 0;
-  };
-}
-
-Result<std::vector<const candor::client::SealedAttachment*>> AttachmentsFrom(
-    const candor_attachment* const* attachments, size_t count) {
-  CANDOR_RETURN_IF_ERROR(Need(attachments != nullptr || count == 0, "attachment count without attachments"));
-  std::vector<const candor::client::SealedAttachment*> out;
-  for (size_t i = 0; i < count; ++i) {
-    CANDOR_RETURN_IF_ERROR(Need(attachments[i] != nullptr, "null attachment"));
-    out.push_back(&attachments[i]->sealed);
-  }
-  return out;
-}
-
-// Send takes a span of attachments; the C caller keeps its handles, so the
-// send works on clones of the pointers they hold.
-Result<std::vector<candor::client::SealedAttachment>> Copies(
-    const std::vector<const candor::client::SealedAttachment*>& list) {
-  std::vector<candor::client::SealedAttachment> out;
-  out.reserve(list.size());
-  for (const auto* a : list) out.push_back(a->Clone());
-  return out;
-}
-
-}  // namespace
-
-extern "C" {
-
-int candor_attachment_seal(candor_client* client, candor_read_fn read, void* read_context,
-                           uint64_t length, candor_write_fn write, void* write_context,
-                           const char* media_type, const char* file_name,
-                           const uint8_t* thumbnail, size_t thumbnail_size,
-                           candor_transfer_fn progress, void* progress_context,
-                           candor_attachment** out) {
-  if (out != nullptr) *out = nullptr;
-  return Call([&]() -> Result<void> {
-    CANDOR_RETURN_IF_ERROR(Need(client && read && write && out, "null argument"));
-    CANDOR_RETURN_IF_ERROR(Need(thumbnail != nullptr || thumbnail_size == 0, "thumbnail size without thumbnail"));
-    CallbackSource source(read, read_context);
-    CallbackSink sink(write, write_context);
-    candor::client::AttachmentMeta meta;
-    if (media_type != nullptr) meta.media_type = media_type;
-    if (file_name != nullptr) meta.file_name = file_name;
-    if (thumbnail != nullptr) meta.thumbnail.assign(thumbnail, thumbnail + thumbnail_size);
-    CANDOR_ASSIGN_OR_RETURN(auto sealed,
-                            client->client.SealAttachment(source, length, sink, meta,
-                                                          TransferFrom(progress, progress_context)));
-    *out = new candor_attachment{std::move(sealed)};
-    return candor::Ok();
-  });
-}
-
-void candor_attachment_free(candor_attachment* attachment) { delete attachment; }
-
-void candor_attachment_blob_id(const candor_attachment* attachment, uint8_t id[32]) {
-  if (id == nullptr) return;
-  if (attachment == nullptr) {
-    std::memset(id, 0, 32);
-    return;
-  }
-  std::memcpy(id, attachment->sealed.blob_id().data(), 32);
-}
-
-uint64_t candor_attachment_blob_size(const candor_attachment* attachment) {
-  return attachment == nullptr ? 0 : attachment->sealed.blob_size();
-}
-
-int candor_attachment_upload_request(const candor_attachment* attachment, candor_buffer* request) {
-  return Call([&]() -> Result<void> {
-    CANDOR_RETURN_IF_ERROR(Need(attachment && request, "null argument"));
-    Fill(request, attachment->sealed.upload().bytes);
-    return candor::Ok();
-  });
-}
-
-int candor_client_send_with_attachments(candor_client* client, const char* peer, const char* text,
-                                        const candor_attachment* const* attachments,
-                                        size_t attachment_count, const uint8_t* bundle,
-                                        size_t bundle_size, int64_t* message_id,
-                                        candor_buffer* envelope) {
-  return Call([&]() -> Result<void> {
-    CANDOR_RETURN_IF_ERROR(Need(client && peer && text && message_id && envelope, "null argument"));
-    CANDOR_RETURN_IF_ERROR(Need(bundle != nullptr || bundle_size == 0, "bundle size without bundle"));
-    CANDOR_ASSIGN_OR_RETURN(auto list, AttachmentsFrom(attachments, attachment_count));
-    CANDOR_ASSIGN_OR_RETURN(auto copies, Copies(list));
-    std::optional<candor::ByteView> b;
-    if (bundle != nullptr) b = candor::ByteView(bundle, bundle_size);
-    CANDOR_ASSIGN_OR_RETURN(auto sent, client->client.Send(peer, text, copies, b));
-    Fill(envelope, sent.envelope.bytes);
-    *message_id = sent.message_id;
-    return candor::Ok();
-  });
-}
-
-int candor_client_group_send_with_attachments(candor_client* client, const char* group_id,
-                                              const char* text,
-                                              const candor_attachment* const* attachments,
-                                              size_t attachment_count,
-                                              const candor_buffer* bundles, size_t bundle_count,
-                                              candor_group_operation* out) {
-  return Call([&]() -> Result<void> {
-    CANDOR_RETURN_IF_ERROR(Need(client && text, "null argument"));
-    CANDOR_ASSIGN_OR_RETURN(auto g, GroupFrom(group_id));
-    CANDOR_ASSIGN_OR_RETURN(auto b, BundlesFrom(bundles, bundle_count));
-    CANDOR_ASSIGN_OR_RETURN(auto list, AttachmentsFrom(attachments, attachment_count));
-    CANDOR_ASSIGN_OR_RETURN(auto copies, Copies(list));
-    return GroupOperation(out, [&] { return client->client.SendGroup(g, text, copies, b); });
-  });
-}
-
-int candor_client_attachments_json(candor_client* client, int64_t message_id, char** json) {
-  return Call([&]() -> Result<void> {
-    CANDOR_RETURN_IF_ERROR(Need(client && json, "null argument"));
-    CANDOR_ASSIGN_OR_RETURN(auto list, client->client.Attachments(message_id));
-    *json = CopyString(candor::client::AttachmentsToJson(list));
-    return candor::Ok();
-  });
-}
-
-int candor_client_attachment_thumbnail(candor_client* client, int64_t message_id, size_t index,
-                                       candor_buffer* thumbnail) {
-  return Call([&]() -> Result<void> {
-    CANDOR_RETURN_IF_ERROR(Need(client && thumbnail, "null argument"));
-    CANDOR_ASSIGN_OR_RETURN(auto list, client->client.Attachments(message_id));
-    CANDOR_RETURN_IF_ERROR(Need(index < list.size(), "the message has no such attachment"));
-    Fill(thumbnail, list[index].thumbnail);
-    return candor::Ok();
-  });
-}
-
-int candor_client_attachment_fetch_request(candor_client* client, int64_t message_id, size_t index,
-                                           candor_buffer* request) {
-  return Call([&]() -> Result<void> {
-    CANDOR_RETURN_IF_ERROR(Need(client && request, "null argument"));
-    CANDOR_ASSIGN_OR_RETURN(auto item, client->client.FetchAttachment(message_id, index));
-    Fill(request, item.bytes);
-    return candor::Ok();
-  });
-}
-
-int candor_client_attachment_open(candor_client* client, int64_t message_id, size_t index,
-                                  candor_read_fn read, void* read_context, candor_write_fn write,
-                                  void* write_context, candor_transfer_fn progress,
-                                  void* progress_context) {
-  return Call([&]() -> Result<void> {
-    CANDOR_RETURN_IF_ERROR(Need(client && read && write, "null argument"));
-    CallbackSource source(read, read_context);
-    CallbackSink sink(write, write_context);
-    return client->client.OpenAttachment(message_id, index, source, sink,
-                                         TransferFrom(progress, progress_context));
   });
 }
 

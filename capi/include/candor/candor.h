@@ -413,6 +413,71 @@ CANDOR_API int candor_moderate_json(const uint8_t moderator_secret_key[CANDOR_KE
                                     const uint8_t relay_key[CANDOR_KEY_BYTES],
                                     const uint8_t* sealed, size_t sealed_size, char** verdict_json);
 
+/* --- Sealed sender (docs/sealed-sender.md) -------------------------------------------
+ * The relay learns a sealed message's recipient, never its sender; the
+ * recipient checks the sender's certificate and moderation token; a report
+ * of it names the sender to the moderation service only. */
+
+/* The directory's certificate key and the moderation service's
+ * token-signing key (Ed25519 public keys) this device trusts. */
+CANDOR_API int candor_client_pin_sealed_keys(candor_client* client,
+                                             const uint8_t directory[CANDOR_KEY_BYTES],
+                                             const uint8_t moderation[CANDOR_KEY_BYTES]);
+/* A certificate from the directory for this device; `expires_at` (may be
+ * NULL) receives its expiry. CANDOR_ERR_SEALED_CREDENTIAL_MISSING before
+ * pinning, CANDOR_ERR_BAD_SENDER_CERTIFICATE for one that does not check. */
+CANDOR_API int candor_client_add_sender_certificate(candor_client* client, const uint8_t* certificate,
+                                                    size_t certificate_size, uint64_t* expires_at);
+/* Draws `count` (1..100) one-use keys and hands out the request for the
+ * token service (public keys only). */
+CANDOR_API int candor_client_request_tokens(candor_client* client, size_t count,
+                                            candor_buffer* request);
+/* The service's answer, all or nothing; `added` (may be NULL) receives the
+ * count. */
+CANDOR_API int candor_client_add_tokens(candor_client* client, const uint8_t* response,
+                                        size_t response_size, size_t* added);
+/* The token supply: usable, drawn but unanswered, and whether to request
+ * more (`low` 1). */
+CANDOR_API int candor_client_tokens(candor_client* client, size_t* usable, size_t* requested,
+                                    int* low);
+/* candor_client_send_with_attachments, sealed (attachments may be none).
+ * CANDOR_ERR_SEALED_CREDENTIAL_MISSING, with nothing sent or stored, when
+ * the device has no certificate or token valid for 10 more minutes: it is
+ * never sent unsealed instead. */
+CANDOR_API int candor_client_send_sealed(candor_client* client, const char* peer, const char* text,
+                                         const candor_attachment* const* attachments,
+                                         size_t attachment_count, const uint8_t* bundle,
+                                         size_t bundle_size, int64_t* message_id,
+                                         candor_buffer* envelope);
+
+/* Server side: the directory's and the token service's keys (Ed25519 seed
+ * and public key; the token key k_M), certificates and tokens. Reference
+ * implementations: a real directory and service authenticate the device's
+ * connection and take the account from it. */
+CANDOR_API int candor_generate_signing_key(uint8_t seed[CANDOR_KEY_BYTES],
+                                           uint8_t public_key[CANDOR_KEY_BYTES]);
+CANDOR_API int candor_generate_token_key(uint8_t token_key[CANDOR_KEY_BYTES]);
+/* A certificate for the bundle's account and identity key (the bundle's own
+ * signatures are checked), valid until `expires_at`. */
+CANDOR_API int candor_issue_sender_certificate(const uint8_t directory_seed[CANDOR_KEY_BYTES],
+                                               const uint8_t* bundle, size_t bundle_size,
+                                               uint64_t expires_at, candor_buffer* certificate);
+/* A token for each key of `request`, sealing `account`, issued `now`. */
+CANDOR_API int candor_issue_tokens(const uint8_t signing_seed[CANDOR_KEY_BYTES],
+                                   const uint8_t token_key[CANDOR_KEY_BYTES], const char* account,
+                                   const uint8_t* request, size_t request_size, uint64_t now,
+                                   uint64_t expires_at, candor_buffer* response);
+/* candor_moderate_json that also judges sealed messages (verdicts
+ * "verified", "forged", "flagged" or "unverifiable"; each message has
+ * "sealed" and "token_account"). */
+CANDOR_API int candor_moderate_sealed_json(const uint8_t moderator_secret_key[CANDOR_KEY_BYTES],
+                                           const uint8_t relay_key[CANDOR_KEY_BYTES],
+                                           const uint8_t directory_public[CANDOR_KEY_BYTES],
+                                           const uint8_t token_signing_public[CANDOR_KEY_BYTES],
+                                           const uint8_t token_key[CANDOR_KEY_BYTES],
+                                           const uint8_t* sealed, size_t sealed_size,
+                                           char** verdict_json);
+
 #ifdef __cplusplus
 }  /* extern "C" */
 #endif

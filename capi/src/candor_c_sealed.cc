@@ -1,0 +1,176 @@
+// The C ABI's sealed sender (include/candor/candor.h "Sealed sender"): a
+// device's pins, certificate and tokens, and the reference directory's,
+// token service's and moderator's sides. The sealed send is with the other
+// sends (candor_c_attachments.cc).
+#include <algorithm>
+#include <vector>
+
+#include "candor/crypto/ed25519.h"
+#include "candor/crypto/random.h"
+#include "candor/crypto/sealed_sender.h"
+#include "candor/crypto/x25519.h"
+#include "candor/crypto/x3dh.h"
+#include "candor/protocol/sealed_wire.h"
+#include "candor/protocol/wire.h"
+#include "candor/report/verifier.h"
+#include "capi_internal.h"
+
+namespace {
+
+using candor::Errc;
+using candor::Error;
+using candor::Result;
+using candor::capi::Call;
+using candor::capi::CopyString;
+using candor::capi::Fill;
+using candor::capi::KeyFrom;
+using candor::capi::Need;
+namespace crypto = candor::crypto;
+
+Result<crypto::Ed25519PublicKey> PublicKey(const uint8_t key[CANDOR_KEY_BYTES]) {
+  return crypto::Ed25519PublicKey::FromBytes(candor::ByteView(key, CANDOR_KEY_BYTES));
+}
+
+}  // namespace
+
+extern "C" {
+
+int candor_client_pin_sealed_keys(candor_client* client, const uint8_t directory[CANDOR_KEY_BYTES],
+                                  const uint8_t moderation[CANDOR_KEY_BYTES]) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && directory && moderation, "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(auto d, PublicKey(directory));
+    CANDOR_ASSIGN_OR_RETURN(auto m, PublicKey(moderation));
+    return client->client.PinSealedKeys(d, m);
+  });
+}
+
+int candor_client_add_sender_certificate(candor_client* client, const uint8_t* certificate,
+                                         size_t certificate_size, uint64_t* expires_at) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && certificate, "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(uint64_t expiry, client->client.AddSenderCertificate(
+                                                 candor::ByteView(certificate, certificate_size)));
+    if (expires_at != nullptr) *expires_at = expiry;
+    return candor::Ok();
+  });
+}
+
+int candor_client_request_tokens(candor_client* client, size_t count, candor_buffer* request) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && request, "null argument"));
+    *request = candor_buffer{};
+    CANDOR_ASSIGN_OR_RETURN(auto item, client->client.RequestTokens(count));
+    Fill(request, item.bytes);
+    return candor::Ok();
+  });
+}
+
+int candor_client_add_tokens(candor_client* client, const uint8_t* response, size_t response_size,
+                             size_t* added) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && response, "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(size_t n, client->client.AddTokens(
+                                          candor::ByteView(response, response_size)));
+    if (added != nullptr) *added = n;
+    return candor::Ok();
+  });
+}
+
+int candor_client_tokens(candor_client* client, size_t* usable, size_t* requested, int* low) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(client && usable && requested && low, "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(auto supply, client->client.Tokens());
+    *usable = supply.usable;
+    *requested = supply.requested;
+    *low = supply.low ? 1 : 0;
+    return candor::Ok();
+  });
+}
+
+int candor_generate_signing_key(uint8_t seed[CANDOR_KEY_BYTES],
+                                uint8_t public_key[CANDOR_KEY_BYTES]) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(seed && public_key, "null argument"));
+    const auto key = crypto::Ed25519KeyPair::Generate(crypto::SystemRandom());
+    const auto s = key.Seed();
+    std::copy(s.Expose().begin(), s.Expose().end(), seed);
+    std::copy(key.public_key().bytes().begin(), key.public_key().bytes().end(), public_key);
+    return candor::Ok();
+  });
+}
+
+int candor_generate_token_key(uint8_t token_key[CANDOR_KEY_BYTES]) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(token_key != nullptr, "null argument"));
+    const crypto::TokenKey key = crypto::GenerateTokenKey(crypto::SystemRandom());
+    std::copy(key.Expose().begin(), key.Expose().end(), token_key);
+    return candor::Ok();
+  });
+}
+
+int candor_issue_sender_certificate(const uint8_t directory_seed[CANDOR_KEY_BYTES],
+                                    const uint8_t* bundle, size_t bundle_size, uint64_t expires_at,
+                                    candor_buffer* certificate) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(directory_seed && bundle && certificate, "null argument"));
+    *certificate = candor_buffer{};
+    CANDOR_ASSIGN_OR_RETURN(auto b, candor::protocol::DecodePrekeyBundle(
+                                        candor::ByteView(bundle, bundle_size)));
+    CANDOR_RETURN_IF_ERROR(crypto::VerifyPrekeyBundle(b));
+    const auto directory = crypto::Ed25519KeyPair::FromSeed(KeyFrom(directory_seed));
+    CANDOR_ASSIGN_OR_RETURN(auto cert, crypto::IssueSenderCertificate(directory, b.account,
+                                                                      b.identity_key, expires_at));
+    CANDOR_ASSIGN_OR_RETURN(auto bytes, candor::protocol::EncodeSenderCertificate(cert));
+    Fill(certificate, bytes);
+    return candor::Ok();
+  });
+}
+
+int candor_issue_tokens(const uint8_t signing_seed[CANDOR_KEY_BYTES],
+                        const uint8_t token_key[CANDOR_KEY_BYTES], const char* account,
+                        const uint8_t* request, size_t request_size, uint64_t now,
+                        uint64_t expires_at, candor_buffer* response) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(
+        Need(signing_seed && token_key && account && request && response, "null argument"));
+    *response = candor_buffer{};
+    CANDOR_ASSIGN_OR_RETURN(auto keys, candor::protocol::DecodeTokenRequest(
+                                           candor::ByteView(request, request_size)));
+    const auto signing = crypto::Ed25519KeyPair::FromSeed(KeyFrom(signing_seed));
+    const crypto::TokenKey k = KeyFrom(token_key);
+    std::vector<crypto::ModerationToken> tokens;
+    for (const auto& key : keys) {
+      CANDOR_ASSIGN_OR_RETURN(auto t, crypto::IssueModerationToken(k, signing, account, now, key,
+                                                                   expires_at,
+                                                                   crypto::SystemRandom()));
+      tokens.push_back(std::move(t));
+    }
+    CANDOR_ASSIGN_OR_RETURN(auto bytes, candor::protocol::EncodeTokenResponse(tokens));
+    Fill(response, bytes);
+    return candor::Ok();
+  });
+}
+
+int candor_moderate_sealed_json(const uint8_t moderator_secret_key[CANDOR_KEY_BYTES],
+                                const uint8_t relay_key[CANDOR_KEY_BYTES],
+                                const uint8_t directory_public[CANDOR_KEY_BYTES],
+                                const uint8_t token_signing_public[CANDOR_KEY_BYTES],
+                                const uint8_t token_key[CANDOR_KEY_BYTES], const uint8_t* sealed,
+                                size_t sealed_size, char** verdict_json) {
+  return Call([&]() -> Result<void> {
+    CANDOR_RETURN_IF_ERROR(Need(moderator_secret_key && relay_key && directory_public &&
+                                    token_signing_public && token_key && sealed && verdict_json,
+                                "null argument"));
+    CANDOR_ASSIGN_OR_RETURN(auto directory, PublicKey(directory_public));
+    CANDOR_ASSIGN_OR_RETURN(auto signing, PublicKey(token_signing_public));
+    const candor::report::Verifier verifier(
+        crypto::X25519KeyPair::FromPrivate(KeyFrom(moderator_secret_key)), KeyFrom(relay_key),
+        candor::report::SealedModerationKeys{directory, signing, KeyFrom(token_key)});
+    CANDOR_ASSIGN_OR_RETURN(auto report, verifier.Verify(candor::ByteView(sealed, sealed_size)));
+    *verdict_json = CopyString(candor::report::VerifiedReportToJson(report));
+    return candor::Ok();
+  });
+}
+
+}  // extern "C"
