@@ -85,6 +85,8 @@ EstablishedPair::EstablishedPair(const std::string& bob_account) {
   if (!accepted) Die(accepted.error());
   bob.emplace(std::move(accepted->first));
   SendOne(*bob, *alice, "hello", rng);
+  alice_identity.emplace(std::move(alice_id));
+  bob_identity.emplace(std::move(bob_id));
 }
 
 }  // namespace candor::bench

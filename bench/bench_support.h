@@ -36,6 +36,9 @@ struct EstablishedPair {
   explicit EstablishedPair(const std::string& bob_account = "bob");
   crypto::InsecureDeterministicRandom setup_rng{7};
   std::optional<protocol::Session> alice, bob;
+  // The identities the sessions were set up with (sealed sender needs
+  // them: bob opens a sealed box with his).
+  std::optional<crypto::Ed25519KeyPair> alice_identity, bob_identity;
 };
 
 // The receive path of one message as a recipient sees it (the delivery's

@@ -13,20 +13,35 @@
 #include <vector>
 
 #include "bench_support.h"
+#include "candor/crypto/sealed_sender.h"
 #include "candor/protocol/frame.h"
+#include "candor/protocol/sealed_wire.h"
 
 namespace candor::bench {
 namespace {
 
 // Sizes the design produces for 1 KiB of text.
+// A proof of the sizes a sealed message from "alice" carries.
+protocol::SealedProof ProofOfTheRightSize() {
+  crypto::InsecureDeterministicRandom rng(5);
+  const auto key = crypto::Ed25519KeyPair::Generate(rng);
+  const crypto::TokenKey token_key = crypto::GenerateTokenKey(rng);
+  auto cert = Must(crypto::IssueSenderCertificate(key, "alice", key.public_key(), 1));
+  auto token = Must(crypto::IssueModerationToken(token_key, key, "alice", 1, key.public_key(), 1,
+                                                 rng));
+  return protocol::SealedProof{std::move(cert), std::move(token), crypto::Ed25519Signature{}};
+}
+
 struct Sizes {
   size_t content = 0;  // serialized Content
   size_t padded = 0;   // padded Frame, the ratchet plaintext
   size_t ad = 0;       // X3DH associated data for "alice"/"bob"
-  Sizes() {
+  // `sealed`: the Frame carries a sealed-sender proof.
+  explicit Sizes(bool sealed = false) {
     content = protocol::EncodeContent(Plaintext())->size();
     crypto::FrankingKey fk;
-    padded = protocol::EncodePaddedFrame(Bytes(content), fk)->size();
+    const protocol::SealedProof proof = ProofOfTheRightSize();
+    padded = protocol::EncodePaddedFrame(Bytes(content), fk, sealed ? &proof : nullptr)->size();
     ad = 12 + 32 + 32 + 2 + 5 + 2 + 3;
   }
 };
@@ -39,7 +54,7 @@ struct FloorState {
   std::array<uint8_t, 40> header{};
   std::array<uint8_t, 80> enc_header{};
   std::array<uint8_t, 40> header_out{};
-  FloorState() {
+  explicit FloorState(bool sealed_sender = false) : sizes(sealed_sender) {
     if (sodium_init() < 0) std::abort();
     content.assign(sizes.content, 'x');
     addresses.assign(4 + 5 + 3, 'a');
@@ -259,6 +274,60 @@ void BM_FloorGroupOneWay(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_FloorGroupOneWay)->Name("candor/floor_group_one_way");
+
+// candor/sealed_one_way's floor (sealed_bench.cc): the one-way floor with
+// a Frame of the size a sealed proof makes, plus the sender's Ed25519
+// signature over the commitment and crypto_box_seal of lp(sender), the
+// name's padding, the type byte and the ratchet message; the recipient's
+// crypto_box_seal_open and three Ed25519 verifications (certificate,
+// token, the token's signature over the commitment).
+void BM_FloorSealedOneWay(benchmark::State& state) {
+  FloorState f(/*sealed=*/true);
+  std::array<uint8_t, 32> recv_ck = f.ck;
+  std::array<uint8_t, 32> one_use_pk{}, identity_pk{}, box_pk{};
+  std::array<uint8_t, 64> one_use_sk{}, identity_sk{};
+  std::array<uint8_t, 32> box_sk{};
+  crypto_sign_keypair(one_use_pk.data(), one_use_sk.data());
+  crypto_sign_keypair(identity_pk.data(), identity_sk.data());
+  crypto_box_keypair(box_pk.data(), box_sk.data());
+  // What each signature covers, at its length.
+  std::vector<uint8_t> tsig_message(16 + 32, 0);
+  std::vector<uint8_t> cert_message(21 + 2 + 5 + 32 + 8, 0);
+  std::vector<uint8_t> token_message(19 + 24 + 2 + 31 + 32 + 8, 0);
+  std::array<uint8_t, 64> tsig{}, cert_sig{}, token_sig{};
+  crypto_sign_detached(cert_sig.data(), nullptr, cert_message.data(), cert_message.size(),
+                       identity_sk.data());
+  crypto_sign_detached(token_sig.data(), nullptr, token_message.data(), token_message.size(),
+                       identity_sk.data());
+  // lp(sender) || zeros to 128 || type || the ratchet message (header,
+  // body, and their field headers).
+  std::vector<uint8_t> inner(2 + 128 + 1 + 80 + f.sealed.size() + 8, 0);
+  std::vector<uint8_t> box(inner.size() + crypto_box_SEALBYTES);
+  std::vector<uint8_t> opened(inner.size());
+  for (auto _ : state) {
+    f.Send();
+    std::memcpy(tsig_message.data() + 16, f.commitment.data(), 32);
+    crypto_sign_detached(tsig.data(), nullptr, tsig_message.data(), tsig_message.size(),
+                         one_use_sk.data());
+    std::memcpy(inner.data() + 131, f.enc_header.data(), 80);
+    crypto_box_seal(box.data(), inner.data(), inner.size(), box_pk.data());
+
+    if (crypto_box_seal_open(opened.data(), box.data(), box.size(), box_pk.data(),
+                             box_sk.data()) != 0) {
+      std::abort();
+    }
+    f.Receive(recv_ck);
+    if (crypto_sign_verify_detached(cert_sig.data(), cert_message.data(), cert_message.size(),
+                                    identity_pk.data()) != 0 ||
+        crypto_sign_verify_detached(token_sig.data(), token_message.data(), token_message.size(),
+                                    identity_pk.data()) != 0 ||
+        crypto_sign_verify_detached(tsig.data(), tsig_message.data(), tsig_message.size(),
+                                    one_use_pk.data()) != 0) {
+      std::abort();
+    }
+  }
+}
+BENCHMARK(BM_FloorSealedOneWay)->Name("candor/floor_sealed_one_way");
 
 // The token service's floor (sealed_bench.cc): per token, 24 random bytes,
 // XChaCha20-Poly1305 over lp("alice") || be64(issued_at), and an Ed25519

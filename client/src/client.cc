@@ -371,11 +371,11 @@ Result<ReceivedMessage> Client::Receive(ByteView delivery_bytes) {
   Result<ReceivedMessage> received = Error(Errc::kInternal, "not received");
   const protocol::GroupReceiveHooks hooks = GroupHooks();
   const Result<void> committed = state_->store.InTransaction([&]() -> Result<void> {
-    CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::SealedTrust> trust,
-                            SealedTrustFor(std::span(&delivery, 1)));
+    CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::SealedReceiver> sealed,
+                            SealedReceiverFor(std::span(&delivery, 1)));
     received = protocol::ReceiveAndStore(state_->store, state_->identity.identity, account(),
                                          delivery, state_->clock.NowSeconds(), state_->rng,
-                                         &hooks, trust ? &*trust : nullptr);
+                                         &hooks, sealed ? &*sealed : nullptr);
     // A changed identity key keeps its pending record and held delivery.
     if (!received.has_value() && received.error().code() != Errc::kIdentityChanged) {
       return received.error();
@@ -417,11 +417,12 @@ Result<std::vector<Result<ReceivedMessage>>> Client::ReceiveBatch(
   const protocol::GroupReceiveHooks hooks = GroupHooks();
   // Read outside the batch's transaction: the pins change only by a call
   // of this Client, which is not running now.
-  CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::SealedTrust> trust, SealedTrustFor(decoded));
+  CANDOR_ASSIGN_OR_RETURN(std::optional<protocol::SealedReceiver> sealed,
+                          SealedReceiverFor(decoded));
   CANDOR_ASSIGN_OR_RETURN(auto received, protocol::ReceiveBatchAndStore(
                                              state_->store, state_->identity.identity, account(),
                                              decoded, now, state_->rng, step, &hooks,
-                                             trust ? &*trust : nullptr));
+                                             sealed ? &*sealed : nullptr));
   std::set<std::string> changed;
   for (size_t k = 0; k < received.size(); ++k) {
     if (!received[k].has_value() && received[k].error().code() == Errc::kIdentityChanged) {

@@ -47,14 +47,14 @@ std::vector<Result<ReceivedMessage>> Client::ReceiveHeld(const std::vector<Bytes
       results.emplace_back(delivery.error());
       continue;
     }
-    auto trust = SealedTrustFor(std::span(&*delivery, 1));
-    if (!trust.has_value()) {
-      results.emplace_back(trust.error());
+    auto sealed = SealedReceiverFor(std::span(&*delivery, 1));
+    if (!sealed.has_value()) {
+      results.emplace_back(sealed.error());
       continue;
     }
     results.push_back(protocol::ReceiveAndStore(state_->store, state_->identity.identity,
                                                 account(), *delivery, state_->clock.NowSeconds(),
-                                                state_->rng, &hooks, *trust ? &**trust : nullptr));
+                                                state_->rng, &hooks, *sealed ? &**sealed : nullptr));
   }
   return results;
 }

@@ -85,24 +85,28 @@ Result<protocol::OutgoingMessage> Client::EncryptSealed(protocol::Session& sessi
   return out;
 }
 
-Result<std::optional<protocol::SealedTrust>> Client::SealedTrustFor(
+Result<std::optional<protocol::SealedReceiver>> Client::SealedReceiverFor(
     std::span<const protocol::Delivery> deliveries) {
   const bool any_sealed = std::any_of(deliveries.begin(), deliveries.end(), [](const auto& d) {
     return d.envelope.content_type == protocol::ContentType::kSealed;
   });
-  if (!any_sealed) return std::optional<protocol::SealedTrust>();
+  if (!any_sealed) return std::optional<protocol::SealedReceiver>();
   CANDOR_ASSIGN_OR_RETURN(std::optional<storage::Store::SealedPins> pins,
                           state_->store.LoadSealedPins());
-  if (!pins) return std::optional<protocol::SealedTrust>();
-  return std::optional<protocol::SealedTrust>(
-      protocol::SealedTrust{pins->directory, pins->moderation});
+  if (!pins) return std::optional<protocol::SealedReceiver>();
+  if (!state_->box_key) state_->box_key.emplace(state_->identity.identity.ToX25519());
+  return std::optional<protocol::SealedReceiver>(protocol::SealedReceiver{
+      protocol::SealedTrust{pins->directory, pins->moderation}, *state_->box_key});
 }
 
 std::string Client::SenderOf(const protocol::Delivery& delivery) const {
   if (delivery.envelope.content_type != protocol::ContentType::kSealed) {
     return delivery.envelope.sender;
   }
-  auto opened = protocol::OpenSealedDelivery(state_->identity.identity, delivery);
+  // Rare (a changed identity key): the box key is derived again if needed.
+  const crypto::X25519KeyPair derived =
+      state_->box_key ? state_->box_key->Clone() : state_->identity.identity.ToX25519();
+  auto opened = protocol::OpenSealedDelivery(derived, delivery);
   return opened.has_value() ? opened->envelope.sender : std::string();
 }
 

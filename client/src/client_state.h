@@ -3,6 +3,7 @@
 #define CANDOR_CLIENT_SRC_CLIENT_STATE_H_
 
 #include <functional>
+#include <optional>
 
 #include "candor/client/client.h"
 
@@ -16,6 +17,9 @@ struct Client::State {
   std::function<void(const protocol::EgressRecord&)> egress_observer;
   std::function<void(const IdentityChange&)> identity_change_observer;
   std::function<bool(std::string_view)> seal_conversation;
+  // The identity key in X25519 form, which opens sealed boxes: derived on
+  // the first sealed receive, kept (wiped) for the Client's life.
+  std::optional<crypto::X25519KeyPair> box_key = std::nullopt;
 };
 
 }  // namespace candor::client

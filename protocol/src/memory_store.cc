@@ -295,11 +295,12 @@ struct MemoryStore::State {
   int64_t next_id;
   std::vector<ReportRecord> reports;
   PqState pq;
+  std::set<std::pair<std::string, Bytes>> seen_tokens;
 };
 
 MemoryStore::State MemoryStore::Snapshot() const {
   State s{std::nullopt, {},       {},       next_one_time_prekey_id_, {}, {}, received_,
-          next_id_,     reports_, pq_};
+          next_id_,     reports_, pq_,     seen_tokens_};
   if (identity_) s.identity.emplace(LocalIdentity{identity_->account, identity_->identity.Clone()});
   for (const auto& [id, k] : signed_prekeys_) {
     s.signed_prekeys.emplace(id, SignedPrekey{k.key.Clone(), k.signature, k.retired_at});
@@ -325,6 +326,7 @@ void MemoryStore::Restore(State&& s) {
   next_id_ = s.next_id;
   reports_ = std::move(s.reports);
   pq_ = std::move(s.pq);
+  seen_tokens_ = std::move(s.seen_tokens);
 }
 
 Result<int64_t> MemoryStore::SaveReport(const ReportRecord& record) {

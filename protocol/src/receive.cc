@@ -221,7 +221,7 @@ template <typename Sessions>
 Result<ReceivedMessage> ReceiveAny(DeviceStore& store, const crypto::Ed25519KeyPair& identity,
                                    std::string_view account, const Delivery& delivery,
                                    uint64_t now, crypto::RandomSource& rng, Sessions& sessions,
-                                   const GroupReceiveHooks* groups, const SealedTrust* trust) {
+                                   const GroupReceiveHooks* groups, const SealedReceiver* sealed) {
   if (delivery.envelope.content_type != ContentType::kSealed) {
     return ReceiveOne(store, identity, account, delivery, now, rng,
                       sessions[delivery.envelope.sender], groups, nullptr);
@@ -229,14 +229,14 @@ Result<ReceivedMessage> ReceiveAny(DeviceStore& store, const crypto::Ed25519KeyP
   // A known envelope is refused before the box is opened.
   CANDOR_ASSIGN_OR_RETURN(bool seen, store.HasReceived(DigestEnvelope(delivery.envelope_bytes)));
   if (seen) return Error(Errc::kDuplicateMessage, "envelope already received");
-  if (trust == nullptr) {
+  if (sealed == nullptr) {
     return Error(Errc::kInvalidState,
                  "a sealed message, and no pinned directory and moderation keys to check its "
                  "sender: nothing stored");
   }
-  CANDOR_ASSIGN_OR_RETURN(Delivery opened, OpenSealedDelivery(identity, delivery));
+  CANDOR_ASSIGN_OR_RETURN(Delivery opened, OpenSealedDelivery(sealed->box_key, delivery));
   return ReceiveOne(store, identity, account, opened, now, rng,
-                    sessions[opened.envelope.sender], groups, trust);
+                    sessions[opened.envelope.sender], groups, &sealed->trust);
 }
 
 }  // namespace
@@ -244,7 +244,7 @@ Result<ReceivedMessage> ReceiveAny(DeviceStore& store, const crypto::Ed25519KeyP
 Result<ReceivedMessage> ReceiveAndStore(DeviceStore& store, const crypto::Ed25519KeyPair& identity,
                                 std::string_view account, const Delivery& delivery, uint64_t now,
                                 crypto::RandomSource& rng, const GroupReceiveHooks* groups,
-                                const SealedTrust* sealed) {
+                                const SealedReceiver* sealed) {
   std::map<std::string, std::optional<Session>, std::less<>> sessions;
   return ReceiveAny(store, identity, account, delivery, now, rng, sessions, groups, sealed);
 }
@@ -253,7 +253,7 @@ Result<std::vector<Result<ReceivedMessage>>> ReceiveBatchAndStore(
     DeviceStore& store, const crypto::Ed25519KeyPair& identity, std::string_view account,
     std::span<const Delivery> deliveries, uint64_t now, crypto::RandomSource& rng,
     const std::function<void(uint64_t, uint64_t)>& progress, const GroupReceiveHooks* groups,
-    const SealedTrust* sealed) {
+    const SealedReceiver* sealed) {
   std::vector<Result<ReceivedMessage>> results;
   results.reserve(deliveries.size());
   // Each sender's session, loaded once and advanced in step with the store.

@@ -5,13 +5,12 @@
 
 namespace candor::protocol {
 
-Result<Delivery> OpenSealedDelivery(const crypto::Ed25519KeyPair& identity,
+Result<Delivery> OpenSealedDelivery(const crypto::X25519KeyPair& box_key,
                                     const Delivery& delivery) {
   const Envelope& env = delivery.envelope;
   if (env.content_type != ContentType::kSealed) {
     return Error(Errc::kInvalidArgument, "not a sealed envelope");
   }
-  const crypto::X25519KeyPair box_key = identity.ToX25519();
   CANDOR_ASSIGN_OR_RETURN(SecretBytes plaintext, crypto::SealedBoxOpen(box_key, env.payload));
   CANDOR_ASSIGN_OR_RETURN(SealedInner inner, DecodeSealedInner(plaintext.Expose()));
   return Delivery{delivery.envelope_bytes,

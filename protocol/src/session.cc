@@ -152,7 +152,10 @@ Result<OutgoingMessage> Session::EncryptContent(Bytes content, crypto::RandomSou
     CANDOR_ASSIGN_OR_RETURN(crypto::Ed25519Signature tsig,
                             crypto::SignSealedCommitment(sealed->one_use_key, commitment));
     proof = SealedProof{sealed->certificate, sealed->token, tsig};
-    CANDOR_ASSIGN_OR_RETURN(box_key, remote_identity_.ToX25519());
+    if (!remote_box_key_) {
+      CANDOR_ASSIGN_OR_RETURN(remote_box_key_, remote_identity_.ToX25519());
+    }
+    box_key = remote_box_key_;
   }
   CANDOR_ASSIGN_OR_RETURN(SecretBytes padded,
                           EncodePaddedFrame(content, fk, proof ? &*proof : nullptr));

@@ -168,6 +168,7 @@ SecretBytes Session::Serialize() const {
   if (pending_) write_prekey(*pending_, pb.mutable_pending_prekey());
   if (accepted_) write_prekey(*accepted_, pb.mutable_accepted_prekey());
   pb.set_post_quantum(post_quantum_);
+  if (remote_box_key_) pb.set_remote_box_key(ToString(remote_box_key_->bytes()));
   return internal::SerializeSecret(pb, kSessionStateVersion);
 }
 
@@ -278,8 +279,14 @@ Result<Session> Session::Deserialize(ByteView bytes) {
                                pb.recv_n(),
                                pb.prev_send_n(),
                                std::move(skipped)};
+  std::optional<crypto::X25519PublicKey> remote_box_key;
+  if (!pb.remote_box_key().empty()) {
+    CANDOR_ASSIGN_OR_RETURN(remote_box_key, PublicField<crypto::X25519PublicKey>(
+                                                pb.remote_box_key(), "remote_box_key"));
+  }
   return Session(pb.local_account(), pb.remote_account(), local_ik, remote_ik,
-                 std::move(ratchet), pb.post_quantum(), std::move(pending), std::move(accepted));
+                 std::move(ratchet), pb.post_quantum(), std::move(pending), std::move(accepted),
+                 remote_box_key);
 }
 
 }  // namespace candor::protocol

@@ -76,9 +76,11 @@ class SealedReceiveTest : public DeviceStoreTest<Factory> {
 
   Result<protocol::ReceivedMessage> ReceiveSealed(Device& to, const protocol::Delivery& d,
                                                   bool pinned = true) {
-    const protocol::SealedTrust trust{directory_.public_key(), moderator_.public_key()};
+    const crypto::X25519KeyPair box_key = to.identity.ToX25519();
+    const protocol::SealedReceiver sealed{{directory_.public_key(), moderator_.public_key()},
+                                          box_key};
     return protocol::ReceiveAndStore(*to.store, to.identity, to.account, d, d.server_time,
-                                     this->rng_, nullptr, pinned ? &trust : nullptr);
+                                     this->rng_, nullptr, pinned ? &sealed : nullptr);
   }
 
   size_t Stored(Device& d, const std::string& peer) {
@@ -143,6 +145,25 @@ TYPED_TEST(SealedReceiveTest, ARepeatedEnvelopeAndAReusedTokenAreRefused) {
                                                         kNow + 2));
   ASSERT_TRUE(next.has_value()) << next.error().message();
   EXPECT_EQ(next->text, "three");
+}
+
+// Found by the two-party fuzzer: MemoryStore's rollback forgot the seen
+// tokens, so a receive undone by its transaction left its token "used" and
+// the message could never be received again.
+TYPED_TEST(SealedReceiveTest, AnUndoneReceiveForgetsItsToken) {
+  Device alice = this->MakeDevice("alice");
+  Device bob = this->MakeDevice("bob");
+  const protocol::Delivery d = this->SendSealed(alice, bob, "once", this->Issue(alice), kNow);
+  auto undone = bob.store->InTransaction([&]() -> Result<void> {
+    auto r = this->ReceiveSealed(bob, d);
+    EXPECT_TRUE(r.has_value()) << r.error().message();
+    return Error(Errc::kStorageFailed, "killed before the commit");
+  });
+  ASSERT_FALSE(undone.has_value());
+  EXPECT_EQ(this->Stored(bob, "alice"), 0u);
+  auto again = this->ReceiveSealed(bob, d);
+  ASSERT_TRUE(again.has_value()) << again.error().message();
+  EXPECT_EQ(again->text, "once");
 }
 
 // One bad credential or setting per case, and the error it must get.

@@ -487,9 +487,9 @@ class Client {
   bool SendsSealed(std::string_view peer, Sealing sealing) const;
   Result<protocol::OutgoingMessage> EncryptSealed(protocol::Session& session,
                                                   const Bytes& content);
-  // The pinned keys (nullopt before PinSealedKeys), loaded only when one of
-  // `deliveries` is sealed.
-  Result<std::optional<protocol::SealedTrust>> SealedTrustFor(
+  // The pinned keys and this device's box key (nullopt before
+  // PinSealedKeys), loaded only when one of `deliveries` is sealed.
+  Result<std::optional<protocol::SealedReceiver>> SealedReceiverFor(
       std::span<const protocol::Delivery> deliveries);
   // Who sent `delivery`: the envelope's sender, or the name in a sealed
   // box (empty if it does not open).

@@ -340,7 +340,7 @@ Result<ReceivedMessage> ReceiveAndStore(DeviceStore& store, const crypto::Ed2551
                                 std::string_view account, const Delivery& delivery, uint64_t now,
                                 crypto::RandomSource& rng,
                                 const GroupReceiveHooks* groups = nullptr,
-                                const SealedTrust* sealed = nullptr);
+                                const SealedReceiver* sealed = nullptr);
 
 // A catch-up: `deliveries` received in one transaction (one durable commit
 // for all of them), each sender's session loaded once and kept in memory
@@ -353,7 +353,7 @@ Result<std::vector<Result<ReceivedMessage>>> ReceiveBatchAndStore(
     DeviceStore& store, const crypto::Ed25519KeyPair& identity, std::string_view account,
     std::span<const Delivery> deliveries, uint64_t now, crypto::RandomSource& rng,
     const std::function<void(uint64_t done, uint64_t total)>& progress = {},
-    const GroupReceiveHooks* groups = nullptr, const SealedTrust* sealed = nullptr);
+    const GroupReceiveHooks* groups = nullptr, const SealedReceiver* sealed = nullptr);
 
 }  // namespace candor::protocol
 

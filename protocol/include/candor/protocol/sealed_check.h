@@ -11,6 +11,7 @@
 #include "candor/crypto/ed25519.h"
 #include "candor/crypto/franking.h"
 #include "candor/crypto/result.h"
+#include "candor/crypto/x25519.h"
 #include "candor/protocol/sealed_wire.h"
 #include "candor/protocol/wire.h"
 
@@ -23,12 +24,21 @@ struct SealedTrust {
   crypto::Ed25519PublicKey moderation;
 };
 
+// What a device receives sealed messages with: the pinned keys, and its
+// identity key in X25519 form (Ed25519KeyPair::ToX25519), derived once by
+// the caller: it costs a scalar multiplication, a quarter of a sealed
+// message's receive if done per message.
+struct SealedReceiver {
+  SealedTrust trust;
+  const crypto::X25519KeyPair& box_key;
+};
+
 // A sealed delivery (content type kSealed) opened with this device's
-// identity: the same delivery with the sender, content type and payload
+// identity key in X25519 form: the same delivery with the sender, content type and payload
 // from the box, and the sealed envelope's bytes kept verbatim (its replay
 // marker and a held copy are of those). kDecryptFailed for a box that does
 // not open, the box plaintext's decoding errors otherwise.
-Result<Delivery> OpenSealedDelivery(const crypto::Ed25519KeyPair& identity,
+Result<Delivery> OpenSealedDelivery(const crypto::X25519KeyPair& box_key,
                                     const Delivery& delivery);
 
 // What anyone holding the pins can check of a proof, at the relay's time

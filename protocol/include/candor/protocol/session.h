@@ -193,7 +193,8 @@ class Session {
   Session(std::string local_account, std::string remote_account,
           crypto::Ed25519PublicKey local_identity, crypto::Ed25519PublicKey remote_identity,
           crypto::RatchetState ratchet, bool post_quantum, std::optional<PendingPrekey> pending,
-          std::optional<PendingPrekey> accepted = std::nullopt)
+          std::optional<PendingPrekey> accepted = std::nullopt,
+          std::optional<crypto::X25519PublicKey> remote_box_key = std::nullopt)
       : local_account_(std::move(local_account)),
         remote_account_(std::move(remote_account)),
         local_identity_(local_identity),
@@ -201,7 +202,8 @@ class Session {
         ratchet_(std::move(ratchet)),
         post_quantum_(post_quantum),
         pending_(std::move(pending)),
-        accepted_(std::move(accepted)) {}
+        accepted_(std::move(accepted)),
+        remote_box_key_(remote_box_key) {}
 
   Result<OutgoingMessage> EncryptContent(Bytes content, crypto::RandomSource& rng,
                                          const SealedCredential* sealed = nullptr);
@@ -219,6 +221,10 @@ class Session {
   // prekey messages must carry exactly these: their fields are not
   // authenticated by the ratchet, so anything else is a tampered copy.
   std::optional<PendingPrekey> accepted_;
+  // The peer's identity key in X25519 form, which sealed boxes are sealed
+  // to: derived on the first sealed send (crypto_sign_ed25519_pk_to_curve25519
+  // costs about a signature check), then kept with the session.
+  std::optional<crypto::X25519PublicKey> remote_box_key_;
 };
 
 }  // namespace candor::protocol
