@@ -1,5 +1,6 @@
 #include "two_party.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "candor/protocol/frame.h"
 #include "candor/protocol/memory_store.h"
 #include "candor/protocol/relay.h"
+#include "candor/protocol/sealed_check.h"
 #include "candor/report/report.h"
 #include "candor/report/verifier.h"
 #include "fuzz_check.h"
@@ -26,11 +28,22 @@ constexpr size_t kMaxSteps = 256;
 constexpr size_t kMaxInFlight = 32;
 constexpr uint64_t kNow = 1'800'000'000;
 constexpr size_t kMaxReports = 3;
+// Each party's moderation tokens: few, so that runs use them up (a sealed
+// send without one is not made, as a Client refuses it).
+constexpr size_t kTokensPerParty = 6;
 
 struct InFlight {
   Bytes envelope;
   std::string text;
   bool delivered = false;
+  // Sent sealed: the token's one-use key. A second message under the same
+  // key (a modified sender) is refused once the first was received.
+  std::optional<crypto::Ed25519PublicKey> token;
+};
+
+struct Token {
+  crypto::ModerationToken token;
+  crypto::Ed25519KeyPair one_use;
 };
 
 struct Party {
@@ -39,6 +52,9 @@ struct Party {
   MemoryStore store;
   std::vector<InFlight> outbox;  // sent by this party
   size_t received = 0;           // first deliveries that succeeded
+  std::vector<Token> tokens = {};          // unused, for sealed sends
+  std::optional<Token> last_used = std::nullopt;  // for a reuse
+  std::vector<crypto::Ed25519PublicKey> tokens_received = {};  // from the peer, accepted
 };
 
 // Serialized session (or empty) and history length: the store's state, as
@@ -90,12 +106,28 @@ class Run {
         crypto::SignedPqPrekey{*pq_opk_id, pq_opk.public_key(),
                                crypto::SignPqPrekey(bob_->identity, crypto::PqPrekeyKind::kOneTime,
                                                     *pq_opk_id, pq_opk.public_key())}});
+    // Sealed sender: both pin the same directory and service; each has a
+    // certificate and a few tokens.
+    for (Party* p : {&*alice_, &*bob_}) {
+      auto cert = crypto::IssueSenderCertificate(directory_, p->account, p->identity.public_key(),
+                                                 kNow + 86'400);
+      CANDOR_FUZZ_CHECK(cert.has_value());
+      certificates_.push_back(std::move(cert).value());
+      for (size_t i = 0; i < kTokensPerParty; ++i) {
+        auto one_use = crypto::Ed25519KeyPair::Generate(rng_);
+        auto token = crypto::IssueModerationToken(*token_key_, token_signing_, p->account, kNow,
+                                                  one_use.public_key(), kNow + 86'400, rng_);
+        CANDOR_FUZZ_CHECK(token.has_value());
+        p->tokens.push_back(Token{std::move(token).value(), std::move(one_use)});
+      }
+      box_keys_.push_back(p->identity.ToX25519());
+    }
   }
 
   void Step(uint8_t action, uint8_t arg) {
     Party& a = *alice_;
     Party& b = *bob_;
-    switch (action % 11) {
+    switch (action % 13) {
       case 0: case 1: Send(a, b); break;
       case 2: Send(b, a); break;
       case 3: case 4: Deliver(a, b, arg); break;  // Alice's message to Bob
@@ -105,6 +137,8 @@ class Run {
       case 8: CrashMidDelivery(arg % 2 == 0 ? a : b, arg % 2 == 0 ? b : a, arg / 2); break;
       case 9: Report(arg % 2 == 0 ? b : a, arg % 2 == 0 ? a : b, arg / 2); break;
       case 10: PurgeReplayMarkers(); break;
+      case 11: Send(arg % 2 == 0 ? a : b, arg % 2 == 0 ? b : a, Sealing::kSealed); break;
+      case 12: Send(arg % 2 == 0 ? a : b, arg % 2 == 0 ? b : a, Sealing::kReuseToken); break;
     }
   }
 
@@ -118,8 +152,31 @@ class Run {
  private:
   // Messages a party sent (its own copies are in its history too).
   size_t Sent(const Party& p) const { return sent_count_[&p == &*alice_ ? 0 : 1]; }
+  size_t Index(const Party& p) const { return &p == &*alice_ ? 0 : 1; }
 
-  void Send(Party& from, Party& to) {
+  // kReuseToken: a modified sender signs with the token it used last.
+  enum class Sealing { kUnsealed, kSealed, kReuseToken };
+
+  // What `to` receives sealed messages with.
+  SealedReceiver ReceiverOf(const Party& to) const {
+    return SealedReceiver{{directory_.public_key(), token_signing_.public_key()},
+                          box_keys_[Index(to)]};
+  }
+
+  Result<ReceivedMessage> Receive(Party& to, const Delivery& d) {
+    const SealedReceiver sealed = ReceiverOf(to);
+    return ReceiveAndStore(to.store, to.identity, to.account, d, kNow, rng_, nullptr, &sealed);
+  }
+
+  void Send(Party& from, Party& to, Sealing sealing = Sealing::kUnsealed) {
+    std::optional<Token> token;
+    if (sealing == Sealing::kSealed) {
+      if (from.tokens.empty()) return;  // used up: no sealed send
+      token.emplace(Token{from.tokens.back().token, from.tokens.back().one_use.Clone()});
+    } else if (sealing == Sealing::kReuseToken) {
+      if (!from.last_used) return;
+      token.emplace(Token{from.last_used->token, from.last_used->one_use.Clone()});
+    }
     size_t undelivered = 0;
     for (const InFlight& m : from.outbox) undelivered += m.delivered ? 0 : 1;
     if (undelivered >= kMaxInFlight) return;
@@ -133,13 +190,30 @@ class Run {
       session.emplace(std::move(created).value());
     }
     const std::string text = from.account + " #" + std::to_string(counter_++);
-    auto out = session->Encrypt(text, rng_);
+    Result<OutgoingMessage> out = Error(Errc::kInternal, "not sent");
+    if (token) {
+      auto content = EncodeContent(text);
+      CANDOR_FUZZ_CHECK(content.has_value());
+      out = session->EncryptSealed(
+          std::move(content).value(),
+          SealedCredential{certificates_[Index(from)], token->token, token->one_use}, rng_);
+    } else {
+      out = session->Encrypt(text, rng_);
+    }
     if (!out) {  // only a responder that has not received yet cannot send
       CANDOR_FUZZ_CHECK(out.error().code() == Errc::kInvalidState);
       return;
     }
     CANDOR_FUZZ_CHECK(from.store.CommitSent(*session, *out, kNow).has_value());
-    from.outbox.push_back(InFlight{std::move(out->envelope), text});
+    std::optional<crypto::Ed25519PublicKey> used;
+    if (token) {
+      used = token->token.one_use_key;
+      if (sealing == Sealing::kSealed) {
+        from.last_used.emplace(Token{token->token, token->one_use.Clone()});
+        from.tokens.pop_back();
+      }
+    }
+    from.outbox.push_back(InFlight{std::move(out->envelope), text, false, used});
     ++sent_count_[&from == &*alice_ ? 0 : 1];
   }
 
@@ -162,7 +236,17 @@ class Run {
     InFlight& m = from.outbox[pick % from.outbox.size()];
     const Snapshot before = Take(to, from.account);
     const Relayed relayed = Relay(m.envelope);
-    auto r = ReceiveAndStore(to.store, to.identity, to.account, AsDelivery(relayed), kNow, rng_);
+    auto r = Receive(to, AsDelivery(relayed));
+    const bool reused =
+        m.token && std::find(to.tokens_received.begin(), to.tokens_received.end(), *m.token) !=
+                       to.tokens_received.end();
+    if (!m.delivered && reused) {
+      // A second message under a token this sender used: refused, nothing
+      // stored (the session may not have moved either).
+      CANDOR_FUZZ_CHECK(!r.has_value() && r.error().code() == Errc::kTokenReused);
+      CANDOR_FUZZ_CHECK(Take(to, from.account) == before);
+      return;
+    }
     if (m.delivered) {
       // Without its replay marker the ratchet refuses it on its own: the
       // message key is gone (kDuplicateMessage), or the chain's header key
@@ -179,6 +263,7 @@ class Run {
     auto text = DecodeContentText((*stored)->content);
     CANDOR_FUZZ_CHECK(text.has_value() && *text == m.text);
     m.delivered = true;
+    if (m.token) to.tokens_received.push_back(*m.token);
     ++to.received;
     CANDOR_FUZZ_CHECK(from.store.SaveRelayAck(*DecodeRelayAck(relayed.ack)).has_value());
   }
@@ -192,7 +277,7 @@ class Run {
     const Snapshot before = Take(to, from.account);
     const Relayed relayed = Relay(m.envelope);
     auto crashed = to.store.InTransaction([&]() -> Result<void> {
-      (void)ReceiveAndStore(to.store, to.identity, to.account, AsDelivery(relayed), kNow, rng_);
+      (void)Receive(to, AsDelivery(relayed));
       return Error(Errc::kStorageFailed, "killed before the commit");
     });
     CANDOR_FUZZ_CHECK(!crashed.has_value());
@@ -226,7 +311,10 @@ class Run {
                                           moderator_->public_key(), kNow);
     CANDOR_FUZZ_CHECK(submitted.has_value());
     CANDOR_FUZZ_CHECK(reporter.store.ListReports()->size() == logged + 1);
-    const report::Verifier verifier(moderator_->Clone(), relay_key_->Clone());
+    const report::Verifier verifier(
+        moderator_->Clone(), relay_key_->Clone(),
+        report::SealedModerationKeys{directory_.public_key(), token_signing_.public_key(),
+                                     token_key_->Clone()});
     auto verified = verifier.Verify(submitted->sealed);
     CANDOR_FUZZ_CHECK(verified.has_value() && verified->messages.size() == expected);
     for (size_t i = 0; i < expected; ++i) {
@@ -263,9 +351,7 @@ class Run {
     auto env = DecodeEnvelope(bad);
     if (!env) return;  // refused before any store access
     const Snapshot before = Take(to, from.account);
-    auto r = ReceiveAndStore(to.store, to.identity, to.account,
-                             Delivery{bad, std::move(env).value(), kNow, crypto::RelayTag{}}, kNow,
-                             rng_);
+    auto r = Receive(to, Delivery{bad, std::move(env).value(), kNow, crypto::RelayTag{}});
     CANDOR_FUZZ_CHECK(!r.has_value());
     CANDOR_FUZZ_CHECK(Take(to, from.account) == before);
   }
@@ -273,6 +359,11 @@ class Run {
   crypto::InsecureDeterministicRandom rng_{1};
   std::optional<crypto::RelayKey> relay_key_{crypto::GenerateRelayKey(rng_)};
   std::optional<crypto::X25519KeyPair> moderator_{crypto::X25519KeyPair::Generate(rng_)};
+  crypto::Ed25519KeyPair directory_ = crypto::Ed25519KeyPair::Generate(rng_);
+  crypto::Ed25519KeyPair token_signing_ = crypto::Ed25519KeyPair::Generate(rng_);
+  std::optional<crypto::TokenKey> token_key_{crypto::GenerateTokenKey(rng_)};
+  std::vector<crypto::SenderCertificate> certificates_;  // alice's, bob's
+  std::vector<crypto::X25519KeyPair> box_keys_;          // alice's, bob's
   std::optional<Party> alice_, bob_;
   std::optional<crypto::PrekeyBundle> bundle_;
   size_t sent_count_[2] = {0, 0};
