@@ -660,6 +660,7 @@ int candor_moderate_json(const uint8_t moderator_secret_key[CANDOR_KEY_BYTES],
   return Call([&]() -> Result<void> {
     CANDOR_RETURN_IF_ERROR(
         Need(moderator_secret_key && relay_key && sealed && verdict_json, "null argument"));
+    *verdict_json = nullptr;
     const candor::report::Verifier verifier(
         candor::crypto::X25519KeyPair::FromPrivate(KeyFrom(moderator_secret_key)), KeyFrom(relay_key));
     CANDOR_ASSIGN_OR_RETURN(auto report, verifier.Verify(candor::ByteView(sealed, sealed_size)));

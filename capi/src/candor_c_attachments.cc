@@ -90,6 +90,9 @@ int SendWith(candor_client* client, const char* peer, const char* text,
              candor_buffer* envelope, candor::client::Sealing sealing) {
   return Call([&]() -> Result<void> {
     CANDOR_RETURN_IF_ERROR(Need(client && peer && text && message_id && envelope, "null argument"));
+    // Cleared first: on any error the caller holds nothing to free.
+    *envelope = candor_buffer{};
+    *message_id = 0;
     CANDOR_RETURN_IF_ERROR(Need(bundle != nullptr || bundle_size == 0, "bundle size without bundle"));
     CANDOR_ASSIGN_OR_RETURN(auto list, AttachmentsFrom(attachments, attachment_count));
     CANDOR_ASSIGN_OR_RETURN(auto copies, Copies(list));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "candor/crypto/ed25519.h"
+#include "candor/crypto/limits.h"
 #include "candor/crypto/random.h"
 #include "candor/crypto/sealed_sender.h"
 #include "candor/crypto/x25519.h"
@@ -20,12 +21,24 @@ namespace {
 using candor::Errc;
 using candor::Error;
 using candor::Result;
+using candor::kMaxSealedCredentialDays;
 using candor::capi::Call;
 using candor::capi::CopyString;
 using candor::capi::Fill;
 using candor::capi::KeyFrom;
 using candor::capi::Need;
 namespace crypto = candor::crypto;
+
+// The reference services issue credentials that expire after `now` and
+// within kMaxSealedCredentialDays, as the CLI's do.
+Result<void> CheckExpiry(uint64_t now, uint64_t expires_at) {
+  if (expires_at <= now || expires_at - now > kMaxSealedCredentialDays * 86'400) {
+    return Error(Errc::kInvalidArgument,
+                 "expires_at must be after now and within " +
+                     std::to_string(kMaxSealedCredentialDays) + " days");
+  }
+  return candor::Ok();
+}
 
 Result<crypto::Ed25519PublicKey> PublicKey(const uint8_t key[CANDOR_KEY_BYTES]) {
   return crypto::Ed25519PublicKey::FromBytes(candor::ByteView(key, CANDOR_KEY_BYTES));
@@ -80,6 +93,8 @@ int candor_client_add_tokens(candor_client* client, const uint8_t* response, siz
 int candor_client_tokens(candor_client* client, size_t* usable, size_t* requested, int* low) {
   return Call([&]() -> Result<void> {
     CANDOR_RETURN_IF_ERROR(Need(client && usable && requested && low, "null argument"));
+    *usable = *requested = 0;
+    *low = 0;
     CANDOR_ASSIGN_OR_RETURN(auto supply, client->client.Tokens());
     *usable = supply.usable;
     *requested = supply.requested;
@@ -115,6 +130,7 @@ int candor_issue_sender_certificate(const uint8_t directory_seed[CANDOR_KEY_BYTE
   return Call([&]() -> Result<void> {
     CANDOR_RETURN_IF_ERROR(Need(directory_seed && bundle && certificate, "null argument"));
     *certificate = candor_buffer{};
+    CANDOR_RETURN_IF_ERROR(CheckExpiry(candor::capi::SharedClock().NowSeconds(), expires_at));
     CANDOR_ASSIGN_OR_RETURN(auto b, candor::protocol::DecodePrekeyBundle(
                                         candor::ByteView(bundle, bundle_size)));
     CANDOR_RETURN_IF_ERROR(crypto::VerifyPrekeyBundle(b));
@@ -135,6 +151,7 @@ int candor_issue_tokens(const uint8_t signing_seed[CANDOR_KEY_BYTES],
     CANDOR_RETURN_IF_ERROR(
         Need(signing_seed && token_key && account && request && response, "null argument"));
     *response = candor_buffer{};
+    CANDOR_RETURN_IF_ERROR(CheckExpiry(now, expires_at));
     CANDOR_ASSIGN_OR_RETURN(auto keys, candor::protocol::DecodeTokenRequest(
                                            candor::ByteView(request, request_size)));
     const auto signing = crypto::Ed25519KeyPair::FromSeed(KeyFrom(signing_seed));
@@ -162,6 +179,7 @@ int candor_moderate_sealed_json(const uint8_t moderator_secret_key[CANDOR_KEY_BY
     CANDOR_RETURN_IF_ERROR(Need(moderator_secret_key && relay_key && directory_public &&
                                     token_signing_public && token_key && sealed && verdict_json,
                                 "null argument"));
+    *verdict_json = nullptr;
     CANDOR_ASSIGN_OR_RETURN(auto directory, PublicKey(directory_public));
     CANDOR_ASSIGN_OR_RETURN(auto signing, PublicKey(token_signing_public));
     const candor::report::Verifier verifier(

@@ -93,6 +93,9 @@ Result<SecretBytes> EncodePaddedFrame(ByteView content, const crypto::FrankingKe
     return Error(Errc::kMessageTooLarge, "content larger than kMaxContentBytes");
   }
   Bytes proof;
+  // The size the bucket is chosen for: a sealed Frame's as if the sender's
+  // account were as long as an account can be.
+  size_t padded_as = 0;
   if (sealed != nullptr) {
     if (content.size() > kMaxSealedContentBytes) {
       return Error(Errc::kMessageTooLarge,
@@ -100,6 +103,16 @@ Result<SecretBytes> EncodePaddedFrame(ByteView content, const crypto::FrankingKe
                    "certificate and token too)");
     }
     CANDOR_ASSIGN_OR_RETURN(proof, EncodeSealedProof(*sealed));
+    // Found in review: the proof holds the sender's account twice (the
+    // certificate's, and sealed inside the token), so without this the
+    // box's bucket would tell short account names from long ones, which
+    // the box's padded name exists to hide.
+    SealedProof longest = *sealed;
+    longest.certificate.account.assign(kMaxAccountBytes, 'a');
+    longest.token.sealed_account.resize(crypto::kMaxTokenSealedAccountBytes);
+    CANDOR_ASSIGN_OR_RETURN(Bytes longest_proof, EncodeSealedProof(longest));
+    padded_as = internal::BytesFieldSize(3, longest_proof.size()) -
+                internal::BytesFieldSize(3, proof.size());
   }
   // Frame { content = 1; franking_key = 2; sealed = 3 }, written straight
   // into the padded buffer: no protobuf-owned copy of the franking key to
@@ -107,7 +120,8 @@ Result<SecretBytes> EncodePaddedFrame(ByteView content, const crypto::FrankingKe
   const size_t size = internal::BytesFieldSize(1, content.size()) +
                       internal::BytesFieldSize(2, crypto::kFrankingKeyBytes) +
                       internal::BytesFieldSize(3, proof.size());
-  CANDOR_ASSIGN_OR_RETURN(size_t bucket, PaddedSize(size));
+  padded_as += size;
+  CANDOR_ASSIGN_OR_RETURN(size_t bucket, PaddedSize(padded_as));
   SecretBytes out(bucket);  // zero-filled: the padding after the marker
   internal::ProtoWriter w(out.Expose());
   w.BytesField(1, content);

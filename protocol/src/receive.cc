@@ -47,7 +47,7 @@ Result<ReceivedMessage> HoldIdentityChange(DeviceStore& store,
                                            std::string_view account, const Delivery& delivery,
                                            const PeerIdentity& known,
                                            const crypto::Ed25519PublicKey& claimed, uint64_t now,
-                                           crypto::RandomSource& rng, bool sealed) {
+                                           crypto::RandomSource& rng, const SealedTrust* sealed) {
   const std::string& peer = delivery.envelope.sender;
   // One pending key at a time: a second new key while the user has not
   // decided on the first is refused, not swapped in, so what the user
@@ -57,9 +57,18 @@ Result<ReceivedMessage> HoldIdentityChange(DeviceStore& store,
                  peer + " came with yet another identity key while a change is pending: "
                         "refused, nothing kept; the user decides on the first one");
   }
-  // A sealed one is held as it came (its proof is checked when it is
-  // received for good, after the user accepted the new key).
-  CANDOR_RETURN_IF_ERROR(Session::Accept(identity, account, store, delivery, now, rng, sealed));
+  CANDOR_ASSIGN_OR_RETURN(auto opened, Session::Accept(identity, account, store, delivery, now,
+                                                       rng, sealed != nullptr));
+  // Found in review: a sealed box names its sender itself, with no relay
+  // to vouch for it, so a sealed first message under a new key must carry
+  // a certificate for that account and that key, and a valid token, before
+  // it may raise "the safety number changed" (else anyone could freeze a
+  // conversation, or queue held deliveries, in another account's name).
+  if (sealed != nullptr) {
+    CANDOR_RETURN_IF_ERROR(CheckSealedSender(*sealed, *opened.second.sealed, peer, claimed,
+                                             opened.second.franking_commitment,
+                                             opened.second.server_time));
+  }
   CANDOR_RETURN_IF_ERROR(store.TrustFirstIdentity(peer, known.identity_key));  // a store from before v5
   CANDOR_ASSIGN_OR_RETURN(Bytes encoded, EncodeDelivery(delivery.envelope_bytes,
                                                         delivery.server_time, delivery.relay_tag));
@@ -131,7 +140,7 @@ Result<ReceivedMessage> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyP
     if (known && prekey.identity_key != known->identity_key) {
       session.reset();  // the store is unchanged apart from the pending change
       return HoldIdentityChange(store, identity, account, delivery, *known, prekey.identity_key,
-                                now, rng, sealed != nullptr);
+                                now, rng, sealed);
     }
   }
   if (!session) {

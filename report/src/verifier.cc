@@ -333,8 +333,10 @@ void JudgeReport(VerifiedReport& report) {
     if (Weight(m.verdict) > Weight(report.verdict)) {
       report.verdict = m.verdict;
       report.why = "message " + std::to_string(i + 1) + ": " + m.why;
+      if (m.verdict == Verdict::kFlagged) report.attributed_to = m.token_account;
     }
   }
+  if (report.verdict != Verdict::kFlagged) report.attributed_to.clear();
 }
 
 }  // namespace
@@ -400,6 +402,9 @@ std::string VerifiedReportToJson(const VerifiedReport& report) {
       .UInt("created_at", report.created_at)
       .Str("verdict", VerdictName(report.verdict))
       .Str("why", report.why)
+      .Raw("attributed_to", report.attributed_to.empty()
+                                ? std::string("null")
+                                : protocol::JsonQuote(report.attributed_to))
       .Raw("group_id", report.group ? protocol::JsonQuote(ToHex(*report.group)) : "null")
       .Raw("messages", protocol::JsonArray(messages))
       .Finish();

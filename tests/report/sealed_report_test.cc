@@ -166,6 +166,9 @@ TEST_F(SealedReportTest, AThirdAccountsTokenIsFlaggedAndAttributedToIt) {
   const crypto::SenderCertificate alices = AlicesCertificate();
   auto r = Judge(Fabricate("alice", alices, "carol"));
   EXPECT_EQ(r.verdict, Verdict::kFlagged);
+  EXPECT_EQ(r.attributed_to, "carol") << "not the reported account, alice";
+  EXPECT_NE(report::VerifiedReportToJson(r).find("\"attributed_to\":\"carol\""),
+            std::string::npos);
   EXPECT_EQ(r.messages[0].token_account, "carol");
   EXPECT_NE(r.messages[0].why.find("carol"), std::string::npos);
   EXPECT_NE(r.messages[0].why.find("alice"), std::string::npos);

@@ -166,6 +166,50 @@ TYPED_TEST(SealedReceiveTest, AnUndoneReceiveForgetsItsToken) {
   EXPECT_EQ(again->text, "once");
 }
 
+// Found in review: a sealed first message under a new identity key was held
+// as a pending change without its proof checked, so anyone could raise
+// "alice's safety number changed" on bob's device (and freeze the
+// conversation) with a box that merely names alice.
+TYPED_TEST(SealedReceiveTest, ASealedIdentityChangeNeedsACertificateForTheNewKey) {
+  Device alice = this->MakeDevice("alice");
+  Device bob = this->MakeDevice("bob");
+  ASSERT_TRUE(
+      this->ReceiveSealed(bob, this->SendSealed(alice, bob, "hi", this->Issue(alice), kNow))
+          .has_value());
+  // An impostor's device that calls itself alice, with her real
+  // certificate and a token: the certificate is for her key, not this one.
+  Device impostor = this->MakeDevice("mallory");
+  impostor.account = "alice";
+  Credential stolen = this->Issue(alice);
+  auto refused = this->ReceiveSealed(bob, this->SendSealed(impostor, bob, "x", stolen, kNow + 1));
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), Errc::kBadSenderCertificate) << refused.error().message();
+  auto known = bob.store->LoadPeerIdentity("alice");
+  ASSERT_TRUE(known.has_value() && known->has_value());
+  EXPECT_FALSE((*known)->pending.has_value()) << "no pending change was recorded";
+  // A real reinstall: the directory certified the new key for alice.
+  auto held = this->ReceiveSealed(
+      bob, this->SendSealed(impostor, bob, "new phone", this->Issue(impostor), kNow + 2));
+  ASSERT_FALSE(held.has_value());
+  EXPECT_EQ(held.error().code(), Errc::kIdentityChanged);
+  known = bob.store->LoadPeerIdentity("alice");
+  ASSERT_TRUE(known.has_value() && known->has_value() && (*known)->pending.has_value());
+}
+
+// A sealed message's bucket does not depend on how long its sender's
+// account name is (the proof holds it twice).
+TYPED_TEST(SealedReceiveTest, TheBoxSizeDoesNotTellTheSendersNameLength) {
+  Device shorty = this->MakeDevice("al");
+  Device longer = this->MakeDevice(std::string(100, 'z'));
+  Device bob = this->MakeDevice("bob");
+  const std::string text(560, 'x');  // near a bucket edge for short names
+  const size_t before = this->envelopes_.size();
+  this->SendSealed(shorty, bob, text, this->Issue(shorty), kNow);
+  this->SendSealed(longer, bob, text, this->Issue(longer), kNow);
+  ASSERT_EQ(this->envelopes_.size(), before + 2);
+  EXPECT_EQ(this->envelopes_[before].size(), this->envelopes_[before + 1].size());
+}
+
 // One bad credential or setting per case, and the error it must get.
 struct Refusal {
   const char* name;

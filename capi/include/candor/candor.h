@@ -458,11 +458,13 @@ CANDOR_API int candor_generate_signing_key(uint8_t seed[CANDOR_KEY_BYTES],
                                            uint8_t public_key[CANDOR_KEY_BYTES]);
 CANDOR_API int candor_generate_token_key(uint8_t token_key[CANDOR_KEY_BYTES]);
 /* A certificate for the bundle's account and identity key (the bundle's own
- * signatures are checked), valid until `expires_at`. */
+ * signatures are checked), valid until `expires_at` (after now and within
+ * 90 days: CANDOR_ERR_INVALID_ARGUMENT otherwise). */
 CANDOR_API int candor_issue_sender_certificate(const uint8_t directory_seed[CANDOR_KEY_BYTES],
                                                const uint8_t* bundle, size_t bundle_size,
                                                uint64_t expires_at, candor_buffer* certificate);
-/* A token for each key of `request`, sealing `account`, issued `now`. */
+/* A token for each key of `request`, sealing `account`, issued `now`,
+ * valid until `expires_at` (after `now`, within 90 days). */
 CANDOR_API int candor_issue_tokens(const uint8_t signing_seed[CANDOR_KEY_BYTES],
                                    const uint8_t token_key[CANDOR_KEY_BYTES], const char* account,
                                    const uint8_t* request, size_t request_size, uint64_t now,

@@ -161,9 +161,16 @@ struct VerifiedReport {
   std::vector<VerifiedMessage> messages;  // as in the bundle: oldest first
   // A report from a group: its id (the messages' commitments bind it).
   std::optional<crypto::GroupId> group = std::nullopt;
+  // A flagged report: the account its flagged messages are attributed to
+  // (their tokens' account), which is not `reported` — the certificate's
+  // account did not send them. Act on this one. Empty otherwise. (A
+  // reporter using tokens of a second account of their own is flagged the
+  // same way: token sharing and a sock puppet look alike.)
+  std::string attributed_to = {};
 };
 
 // {"reporter","reported","reason","created_at","verdict","why",
+//  "attributed_to" (null unless flagged),
 //  "group_id" (hex, or null for a one-to-one report),
 //  "messages":[{"sender","recipient","server_time","text","verdict","why",
 //               "sealed","token_account" (null unless sealed and opened),
