@@ -105,29 +105,17 @@ Result<ReceivedMessage> FinishGroupControl(GroupWrites& writes, const IncomingMe
   return r;
 }
 
-// One delivery: the replay marker first (cheaper than a decryption, and it
-// still knows envelopes whose messages have expired since), then `session`
-// if the caller holds one, else the stored one, else a new one from a prekey
-// message; decrypt; one CommitReceived. On success `session` holds the
-// advanced session; if the commit fails it is cleared, since it would be
-// ahead of the store. `sealed`: the delivery came out of a sealed box, and
-// its proof is checked under these keys before anything is stored.
+// One pairwise delivery whose envelope (`digest`) ReceiveAny found new:
+// `session` if the caller holds one, else the stored one, else a new one
+// from a prekey message; decrypt; one CommitReceived. On success `session`
+// holds the advanced session; if the commit fails it is cleared, since it
+// would be ahead of the store. `sealed`: the delivery came out of a sealed
+// box, and its proof is checked under these keys before anything is stored.
 Result<ReceivedMessage> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyPair& identity,
-                           std::string_view account, const Delivery& delivery, uint64_t now,
-                           crypto::RandomSource& rng, std::optional<Session>& session,
-                           const GroupReceiveHooks* groups, const SealedTrust* sealed) {
-  if (delivery.envelope.content_type == ContentType::kSealed) {
-    return Error(Errc::kInternal, "a sealed envelope reached the receive path unopened");
-  }
-  if (delivery.envelope.content_type == ContentType::kGroupMessage) {
-    if (groups == nullptr || !groups->message) {
-      return Error(Errc::kInvalidState, "a group message, and no group layer to take it");
-    }
-    return groups->message(delivery, now);
-  }
-  const EnvelopeDigest digest = DigestEnvelope(delivery.envelope_bytes);
-  CANDOR_ASSIGN_OR_RETURN(bool seen, store.HasReceived(digest));
-  if (seen) return Error(Errc::kDuplicateMessage, "envelope already received");
+                           std::string_view account, const Delivery& delivery,
+                           const EnvelopeDigest& digest, uint64_t now, crypto::RandomSource& rng,
+                           std::optional<Session>& session, const GroupReceiveHooks* groups,
+                           const SealedTrust* sealed) {
   if (!session) {
     CANDOR_ASSIGN_OR_RETURN(session, store.LoadSession(delivery.envelope.sender));
   }
@@ -224,27 +212,37 @@ Result<ReceivedMessage> ReceiveOne(DeviceStore& store, const crypto::Ed25519KeyP
                          std::string{}, DescribeAttachments(in.content)};
 }
 
-// Any delivery: a sealed one is opened first (its sender is only known
-// then), and received from that sender, with `sessions` keyed by sender.
+// Any delivery. A group message goes to the group layer (which keeps its
+// own replay markers). Any other: the replay marker first (cheaper than a
+// decryption or opening a box, and it still knows envelopes whose messages
+// have expired since); then a sealed one is opened (its sender is only
+// known then); then it is received from its sender, with `sessions` keyed
+// by sender.
 template <typename Sessions>
 Result<ReceivedMessage> ReceiveAny(DeviceStore& store, const crypto::Ed25519KeyPair& identity,
                                    std::string_view account, const Delivery& delivery,
                                    uint64_t now, crypto::RandomSource& rng, Sessions& sessions,
                                    const GroupReceiveHooks* groups, const SealedReceiver* sealed) {
+  if (delivery.envelope.content_type == ContentType::kGroupMessage) {
+    if (groups == nullptr || !groups->message) {
+      return Error(Errc::kInvalidState, "a group message, and no group layer to take it");
+    }
+    return groups->message(delivery, now);
+  }
+  const EnvelopeDigest digest = DigestEnvelope(delivery.envelope_bytes);
+  CANDOR_ASSIGN_OR_RETURN(bool seen, store.HasReceived(digest));
+  if (seen) return Error(Errc::kDuplicateMessage, "envelope already received");
   if (delivery.envelope.content_type != ContentType::kSealed) {
-    return ReceiveOne(store, identity, account, delivery, now, rng,
+    return ReceiveOne(store, identity, account, delivery, digest, now, rng,
                       sessions[delivery.envelope.sender], groups, nullptr);
   }
-  // A known envelope is refused before the box is opened.
-  CANDOR_ASSIGN_OR_RETURN(bool seen, store.HasReceived(DigestEnvelope(delivery.envelope_bytes)));
-  if (seen) return Error(Errc::kDuplicateMessage, "envelope already received");
   if (sealed == nullptr) {
     return Error(Errc::kInvalidState,
                  "a sealed message, and no pinned directory and moderation keys to check its "
                  "sender: nothing stored");
   }
   CANDOR_ASSIGN_OR_RETURN(Delivery opened, OpenSealedDelivery(sealed->box_key, delivery));
-  return ReceiveOne(store, identity, account, opened, now, rng,
+  return ReceiveOne(store, identity, account, opened, digest, now, rng,
                     sessions[opened.envelope.sender], groups, &sealed->trust);
 }
 
