@@ -3,16 +3,14 @@
 // token service's and moderator's sides. The sealed send is with the other
 // sends (candor_c_attachments.cc).
 #include <algorithm>
-#include <vector>
 
 #include "candor/crypto/ed25519.h"
 #include "candor/crypto/limits.h"
 #include "candor/crypto/random.h"
 #include "candor/crypto/sealed_sender.h"
 #include "candor/crypto/x25519.h"
-#include "candor/crypto/x3dh.h"
+#include "candor/protocol/sealed_services.h"
 #include "candor/protocol/sealed_wire.h"
-#include "candor/protocol/wire.h"
 #include "candor/report/verifier.h"
 #include "capi_internal.h"
 
@@ -131,12 +129,10 @@ int candor_issue_sender_certificate(const uint8_t directory_seed[CANDOR_KEY_BYTE
     CANDOR_RETURN_IF_ERROR(Need(directory_seed && bundle && certificate, "null argument"));
     *certificate = candor_buffer{};
     CANDOR_RETURN_IF_ERROR(CheckExpiry(candor::capi::SharedClock().NowSeconds(), expires_at));
-    CANDOR_ASSIGN_OR_RETURN(auto b, candor::protocol::DecodePrekeyBundle(
-                                        candor::ByteView(bundle, bundle_size)));
-    CANDOR_RETURN_IF_ERROR(crypto::VerifyPrekeyBundle(b));
     const auto directory = crypto::Ed25519KeyPair::FromSeed(KeyFrom(directory_seed));
-    CANDOR_ASSIGN_OR_RETURN(auto cert, crypto::IssueSenderCertificate(directory, b.account,
-                                                                      b.identity_key, expires_at));
+    CANDOR_ASSIGN_OR_RETURN(auto cert, candor::protocol::CertifyBundle(
+                                           directory, candor::ByteView(bundle, bundle_size),
+                                           expires_at));
     CANDOR_ASSIGN_OR_RETURN(auto bytes, candor::protocol::EncodeSenderCertificate(cert));
     Fill(certificate, bytes);
     return candor::Ok();
@@ -152,18 +148,11 @@ int candor_issue_tokens(const uint8_t signing_seed[CANDOR_KEY_BYTES],
         Need(signing_seed && token_key && account && request && response, "null argument"));
     *response = candor_buffer{};
     CANDOR_RETURN_IF_ERROR(CheckExpiry(now, expires_at));
-    CANDOR_ASSIGN_OR_RETURN(auto keys, candor::protocol::DecodeTokenRequest(
-                                           candor::ByteView(request, request_size)));
     const auto signing = crypto::Ed25519KeyPair::FromSeed(KeyFrom(signing_seed));
-    const crypto::TokenKey k = KeyFrom(token_key);
-    std::vector<crypto::ModerationToken> tokens;
-    for (const auto& key : keys) {
-      CANDOR_ASSIGN_OR_RETURN(auto t, crypto::IssueModerationToken(k, signing, account, now, key,
-                                                                   expires_at,
-                                                                   crypto::SystemRandom()));
-      tokens.push_back(std::move(t));
-    }
-    CANDOR_ASSIGN_OR_RETURN(auto bytes, candor::protocol::EncodeTokenResponse(tokens));
+    CANDOR_ASSIGN_OR_RETURN(auto bytes, candor::protocol::AnswerTokenRequest(
+                                            KeyFrom(token_key), signing, account,
+                                            candor::ByteView(request, request_size), now,
+                                            expires_at, crypto::SystemRandom()));
     Fill(response, bytes);
     return candor::Ok();
   });

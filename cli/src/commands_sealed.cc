@@ -8,10 +8,9 @@
 #include "candor/crypto/limits.h"
 #include "candor/crypto/random.h"
 #include "candor/crypto/sealed_sender.h"
-#include "candor/crypto/x3dh.h"
 #include "candor/protocol/json.h"
+#include "candor/protocol/sealed_services.h"
 #include "candor/protocol/sealed_wire.h"
-#include "candor/protocol/wire.h"
 #include "commands.h"
 #include "device.h"
 #include "egress_log.h"
@@ -75,14 +74,9 @@ Result<std::string> RunCertIssue(const Args& args) {
                           ReadDirectorySecretFile(args.Get("key")));
   CANDOR_ASSIGN_OR_RETURN(Bytes bundle_bytes,
                           ReadInputFile(args.Get("bundle"), kMaxPrekeyBundleBytes));
-  CANDOR_ASSIGN_OR_RETURN(crypto::PrekeyBundle bundle, protocol::DecodePrekeyBundle(bundle_bytes));
-  // The bundle's own signatures: a certificate only for a key that signs
-  // its prekeys (a real directory also knows the account is the caller's).
-  CANDOR_RETURN_IF_ERROR(crypto::VerifyPrekeyBundle(bundle));
   CANDOR_ASSIGN_OR_RETURN(uint64_t expires_at, ExpiryFromDays(args, CliClock().NowSeconds()));
   CANDOR_ASSIGN_OR_RETURN(crypto::SenderCertificate cert,
-                          crypto::IssueSenderCertificate(directory, bundle.account,
-                                                         bundle.identity_key, expires_at));
+                          protocol::CertifyBundle(directory, bundle_bytes, expires_at));
   CANDOR_ASSIGN_OR_RETURN(Bytes encoded, protocol::EncodeSenderCertificate(cert));
   CANDOR_RETURN_IF_ERROR(WriteOutputFile(args.Get("out"), encoded));
   return JsonObject()
@@ -119,23 +113,18 @@ Result<std::string> RunTokensIssue(const Args& args) {
   CANDOR_ASSIGN_OR_RETURN(ModeratorKeys keys, ReadTokenService(args.Get("key")));
   CANDOR_RETURN_IF_ERROR(crypto::CheckAccount(args.Get("account")));
   CANDOR_ASSIGN_OR_RETURN(Bytes request, ReadInputFile(args.Get("in"), kMaxTokenRequestBytes));
-  CANDOR_ASSIGN_OR_RETURN(std::vector<crypto::Ed25519PublicKey> one_use_keys,
-                          protocol::DecodeTokenRequest(request));
   const uint64_t now = CliClock().NowSeconds();
   CANDOR_ASSIGN_OR_RETURN(uint64_t expires_at, ExpiryFromDays(args, now));
-  std::vector<crypto::ModerationToken> tokens;
-  for (const crypto::Ed25519PublicKey& key : one_use_keys) {
-    CANDOR_ASSIGN_OR_RETURN(crypto::ModerationToken token,
-                            crypto::IssueModerationToken(*keys.token_key, *keys.token_signing,
-                                                         args.Get("account"), now, key,
-                                                         expires_at, crypto::SystemRandom()));
-    tokens.push_back(std::move(token));
-  }
-  CANDOR_ASSIGN_OR_RETURN(Bytes response, protocol::EncodeTokenResponse(tokens));
+  size_t issued = 0;
+  CANDOR_ASSIGN_OR_RETURN(Bytes response,
+                          protocol::AnswerTokenRequest(*keys.token_key, *keys.token_signing,
+                                                       args.Get("account"), request, now,
+                                                       expires_at, crypto::SystemRandom(),
+                                                       &issued));
   CANDOR_RETURN_IF_ERROR(WriteOutputFile(args.Get("out"), response));
   return JsonObject()
       .Str("account", args.Get("account"))
-      .UInt("issued", tokens.size())
+      .UInt("issued", issued)
       .UInt("expires_at", expires_at)
       .Finish();
 }

@@ -30,6 +30,7 @@
 #include "candor/crypto/x25519.h"
 #include "candor/protocol/frame.h"
 #include "candor/protocol/relay.h"
+#include "candor/protocol/sealed_services.h"
 #include "candor/protocol/sealed_wire.h"
 #include "candor/attachment/blob_store.h"
 #include "candor/attachment/file_io.h"
@@ -290,17 +291,10 @@ Result<void> Demo::SealedScene(Device& alice, Device& bob, const ModeratorKeys& 
   CANDOR_ASSIGN_OR_RETURN(Bytes cert_bytes, protocol::EncodeSenderCertificate(cert));
   CANDOR_RETURN_IF_ERROR(alice.client.AddSenderCertificate(cert_bytes));
   CANDOR_ASSIGN_OR_RETURN(client::OutgoingItem request, alice.client.RequestTokens(5));
-  CANDOR_ASSIGN_OR_RETURN(std::vector<crypto::Ed25519PublicKey> keys,
-                          protocol::DecodeTokenRequest(request.bytes));
-  std::vector<crypto::ModerationToken> tokens;
-  for (const auto& key : keys) {
-    CANDOR_ASSIGN_OR_RETURN(crypto::ModerationToken t,
-                            crypto::IssueModerationToken(*moderator.token_key, token_signing,
-                                                         "alice", clock_.NowSeconds(), key,
-                                                         clock_.NowSeconds() + week, rng));
-    tokens.push_back(std::move(t));
-  }
-  CANDOR_ASSIGN_OR_RETURN(Bytes response, protocol::EncodeTokenResponse(tokens));
+  CANDOR_ASSIGN_OR_RETURN(Bytes response, protocol::AnswerTokenRequest(
+                                              *moderator.token_key, token_signing, "alice",
+                                              request.bytes, clock_.NowSeconds(),
+                                              clock_.NowSeconds() + week, rng));
   CANDOR_ASSIGN_OR_RETURN(size_t added, alice.client.AddTokens(response));
   Say("alice gets a sender certificate from the directory and " + std::to_string(added) +
       " one-use moderation tokens (her device sent " + std::to_string(request.bytes.size()) +

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "candor/protocol/sealed_services.h"
 #include "candor/protocol/sealed_wire.h"
 
 namespace candor::testing {
@@ -15,18 +16,10 @@ SealedAuthority::SealedAuthority(crypto::RandomSource& rng, client::Clock& clock
 
 Bytes SealedAuthority::Answer(ByteView request, std::string_view account,
                               const crypto::Ed25519KeyPair* signer) {
-  auto keys = protocol::DecodeTokenRequest(request);
-  EXPECT_TRUE(keys.has_value());
-  std::vector<crypto::ModerationToken> tokens;
-  for (const auto& key : *keys) {
-    auto t = crypto::IssueModerationToken(token_key_, signer ? *signer : moderator_, account,
-                                          clock_.NowSeconds(), key, clock_.NowSeconds() + kWeek,
-                                          rng_);
-    EXPECT_TRUE(t.has_value());
-    tokens.push_back(std::move(t).value());
-  }
-  auto response = protocol::EncodeTokenResponse(tokens);
-  EXPECT_TRUE(response.has_value());
+  auto response = protocol::AnswerTokenRequest(token_key_, signer ? *signer : moderator_, account,
+                                               request, clock_.NowSeconds(),
+                                               clock_.NowSeconds() + kWeek, rng_);
+  EXPECT_TRUE(response.has_value()) << response.error().message();
   return std::move(response).value();
 }
 
