@@ -107,22 +107,19 @@ Result<ModeratorPublicKeys> ReadModeratorPublicFile(const std::string& path) {
   CANDOR_ASSIGN_OR_RETURN(SecretBytes file, ReadSecretFile(path, kMaxKeyFileBytes));
   CANDOR_ASSIGN_OR_RETURN(std::optional<SecretBytes> v2,
                           ReadKind(file, kModeratorPublicV2, 2 * kKeyBytes));
-  const std::optional<SecretBytes>* found = &v2;
-  std::optional<SecretBytes> v1;
-  if (!v2) {
-    CANDOR_ASSIGN_OR_RETURN(v1, ReadKind(file, kModeratorPublicV1, kKeyBytes));
-    if (!v1) return NotThisKind(path, kModeratorPublicV2);
-    found = &v1;
-  }
-  const ByteView bytes = (*found)->Expose();
-  CANDOR_ASSIGN_OR_RETURN(crypto::X25519PublicKey report_key,
-                          crypto::X25519PublicKey::FromBytes(bytes.subspan(0, kKeyBytes)));
-  ModeratorPublicKeys keys{report_key, std::nullopt};
   if (v2) {
-    CANDOR_ASSIGN_OR_RETURN(keys.token_signing,
+    const ByteView bytes = v2->Expose();
+    CANDOR_ASSIGN_OR_RETURN(crypto::X25519PublicKey report_key,
+                            crypto::X25519PublicKey::FromBytes(bytes.first(kKeyBytes)));
+    CANDOR_ASSIGN_OR_RETURN(crypto::Ed25519PublicKey token_signing,
                             crypto::Ed25519PublicKey::FromBytes(bytes.subspan(kKeyBytes)));
+    return ModeratorPublicKeys{report_key, token_signing};
   }
-  return keys;
+  CANDOR_ASSIGN_OR_RETURN(std::optional<SecretBytes> v1, ReadKind(file, kModeratorPublicV1, kKeyBytes));
+  if (!v1) return NotThisKind(path, kModeratorPublicV2);
+  CANDOR_ASSIGN_OR_RETURN(crypto::X25519PublicKey report_key,
+                          crypto::X25519PublicKey::FromBytes(v1->Expose()));
+  return ModeratorPublicKeys{report_key, std::nullopt};
 }
 
 Result<void> WriteDirectoryKeyFiles(const std::string& secret_path, const std::string& public_path,
